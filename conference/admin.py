@@ -1,0 +1,261 @@
+"""The clerks' admin for the registry, sessions and notices."""
+
+from django.contrib import admin
+from django.db.models import Count, Prefetch
+from django.utils.formats import date_format
+from django.utils.translation import gettext_lazy as _
+
+from directives.forms import DirectiveForm
+from directives.models import Directive
+
+from .admin_search import FoldedSearchMixin
+from .models import (
+    Agency,
+    AgencyContact,
+    ConclusionNotice,
+    Figure,
+    Participation,
+    Person,
+    Session,
+    Site,
+    SourceDocument,
+)
+
+
+def short_date(value):
+    return date_format(value, "SHORT_DATE_FORMAT") if value else "—"
+
+
+class AgencyContactInline(admin.TabularInline):
+    model = AgencyContact
+    extra = 0
+    fields = ["email", "name", "role", "is_active"]
+
+
+class DissolvedFilter(admin.SimpleListFilter):
+    title = _("dissolved")
+    parameter_name = "dissolved"
+
+    def lookups(self, request, model_admin):
+        return [("no", _("Active")), ("yes", _("Dissolved"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(dissolved_on__isnull=False)
+        if self.value() == "no":
+            return queryset.filter(dissolved_on__isnull=True)
+        return queryset
+
+
+@admin.register(Agency)
+class AgencyAdmin(FoldedSearchMixin, admin.ModelAdmin):
+    list_display = ["name", "short_name", "kind", "level", "parent", "dissolved_on_display", "successor"]
+    list_filter = ["kind", "level", DissolvedFilter]
+    list_select_related = ["parent", "successor"]
+    search_fields = ["name"]
+    autocomplete_fields = ["parent", "successor"]
+    prepopulated_fields = {"code": ["name"]}
+    inlines = [AgencyContactInline]
+    fieldsets = [
+        (None, {"fields": ["name", "short_name", "code", "kind", "level", "parent"]}),
+        (_("Dissolution"), {"fields": ["dissolved_on", "successor"]}),
+        (None, {"fields": ["note"]}),
+    ]
+
+    @admin.display(description=_("dissolved on"), ordering="dissolved_on")
+    def dissolved_on_display(self, obj):
+        return short_date(obj.dissolved_on)
+
+
+@admin.register(AgencyContact)
+class AgencyContactAdmin(admin.ModelAdmin):
+    list_display = ["email", "name", "agency", "role", "is_active"]
+    list_filter = ["role", "is_active"]
+    list_select_related = ["agency"]
+    search_fields = ["email", "name", "agency__name"]
+    autocomplete_fields = ["agency"]
+
+
+@admin.register(Person)
+class PersonAdmin(FoldedSearchMixin, admin.ModelAdmin):
+    list_display = ["full_name", "current_title"]
+    search_fields = ["full_name"]
+
+
+class SiteInline(admin.TabularInline):
+    model = Site
+    extra = 0
+    fields = ["name", "host", "place", "is_main", "order"]
+    autocomplete_fields = ["host"]
+
+
+def _object_id(request):
+    match = request.resolver_match
+    return match.kwargs.get("object_id") if match else None
+
+
+class ParticipationInline(admin.TabularInline):
+    model = Participation
+    extra = 0
+    fields = ["person", "body", "title_as_stated", "agency", "role", "site", "order"]
+    autocomplete_fields = ["person", "agency"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("person", "agency", "site")
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        # Only this session's own sites may be chosen: a chair is never filed under another session.
+        if db_field.name == "site":
+            kwargs["queryset"] = Site.objects.filter(session_id=_object_id(request) or 0)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class FigureInline(admin.TabularInline):
+    model = Figure
+    extra = 0
+    fields = ["indicator", "as_stated", "value", "unit", "numerator", "denominator", "period", "agency", "order"]
+    autocomplete_fields = ["agency"]
+
+
+class SourceInline(admin.TabularInline):
+    model = SourceDocument
+    extra = 0
+    fields = ["title", "publisher", "author", "published_on", "url", "reference"]
+
+
+@admin.register(Session)
+class SessionAdmin(FoldedSearchMixin, admin.ModelAdmin):
+    list_display = ["title", "held_on_display", "part_of_day", "kind", "format", "convened_by", "directive_count"]
+    list_filter = ["kind", "format", "convened_by__level", ("held_on", admin.DateFieldListFilter)]
+    list_select_related = ["convened_by"]
+    search_fields = ["title"]
+    date_hierarchy = "held_on"
+    autocomplete_fields = ["convened_by", "follows"]
+    inlines = [SiteInline, ParticipationInline, FigureInline, SourceInline]
+    fieldsets = [
+        (None, {"fields": ["title", "kind", "sequence_number", "convened_by", "follows"]}),
+        (_("When"), {"fields": ["held_on", "date_note", "part_of_day", "starts_at"]}),
+        (
+            _("How"),
+            {
+                "fields": [
+                    "format",
+                    ("connects_central", "connects_province", "connects_district", "connects_commune"),
+                ]
+            },
+        ),
+        (None, {"fields": ["summary", "code"]}),
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(_directive_count=Count("directives", distinct=True))
+
+    @admin.display(description=_("date"), ordering="held_on")
+    def held_on_display(self, obj):
+        return short_date(obj.held_on) if obj.held_on else _("unknown")
+
+    @admin.display(description=_("directives"), ordering="_directive_count")
+    def directive_count(self, obj):
+        return obj._directive_count
+
+
+class SiteParticipationInline(admin.TabularInline):
+    """A site's own chairs and attendees, edited from the site's page."""
+
+    model = Participation
+    fk_name = "site"
+    extra = 0
+    fields = ["person", "body", "title_as_stated", "agency", "role", "order"]
+    autocomplete_fields = ["person", "agency"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("person", "agency")
+
+
+@admin.register(Site)
+class SiteAdmin(FoldedSearchMixin, admin.ModelAdmin):
+    list_display = ["name", "session", "host", "is_main", "chairs"]
+    list_filter = ["is_main"]
+    list_select_related = ["session", "host"]
+    search_fields = ["name"]
+    folded_search_fields = ("session__search_index", "host__search_index")
+    autocomplete_fields = ["session", "host"]
+    inlines = [SiteParticipationInline]
+
+    def get_queryset(self, request):
+        chairs = Participation.objects.filter(
+            role__in=[Participation.Role.CHAIR, Participation.Role.CO_CHAIR]
+        ).select_related("person")
+        return super().get_queryset(request).prefetch_related(Prefetch("participations", chairs, to_attr="_chairs"))
+
+    @admin.display(description=_("chairs at this site"))
+    def chairs(self, obj):
+        return ", ".join(str(p.person or p.body) for p in obj._chairs) or "—"
+
+
+@admin.register(Participation)
+class ParticipationAdmin(FoldedSearchMixin, admin.ModelAdmin):
+    list_display = ["__str__", "title_as_stated", "session", "site", "role"]
+    list_filter = ["role"]
+    list_select_related = ["person", "session", "site"]
+    search_fields = ["body"]
+    folded_search_fields = ("person__search_index", "session__search_index")
+    autocomplete_fields = ["session", "site", "person", "agency"]
+
+
+@admin.register(Figure)
+class FigureAdmin(admin.ModelAdmin):
+    list_display = ["indicator", "as_stated", "period", "session", "agency"]
+    list_select_related = ["session", "agency"]
+    search_fields = ["indicator", "as_stated"]
+    autocomplete_fields = ["session", "agency"]
+
+
+@admin.register(SourceDocument)
+class SourceDocumentAdmin(admin.ModelAdmin):
+    list_display = ["title", "publisher", "published_on", "session"]
+    list_select_related = ["session"]
+    search_fields = ["title", "publisher"]
+    autocomplete_fields = ["session"]
+
+
+class NoticeDirectiveInline(admin.StackedInline):
+    model = Directive
+    form = DirectiveForm
+    extra = 0
+    fk_name = "notice"
+    fields = [
+        ("item_number", "category"),
+        "text",
+        ("lead_agency", "lead_group"),
+        ("coordinating_agencies", "coordinating_groups"),
+        ("deadline_phrase", "due_date", "given_on"),
+    ]
+    autocomplete_fields = ["lead_agency", "coordinating_agencies"]
+    show_change_link = True
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("lead_agency").prefetch_related("coordinating_agencies")
+
+
+@admin.register(ConclusionNotice)
+class ConclusionNoticeAdmin(FoldedSearchMixin, admin.ModelAdmin):
+    list_display = ["__str__", "kind", "issuer", "issued_on_display", "session", "directive_count"]
+    list_filter = ["kind", ("issued_on", admin.DateFieldListFilter)]
+    list_select_related = ["issuer", "session"]
+    search_fields = ["number"]
+    folded_search_fields = ("search_index", "issuer__search_index")
+    autocomplete_fields = ["issuer", "signer", "session"]
+    inlines = [NoticeDirectiveInline]
+    fields = ["kind", "number", "issued_on", "issuer", "signer", "signer_title", "session", "subject", "text"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(_directive_count=Count("directives", distinct=True))
+
+    @admin.display(description=_("issued on"), ordering="issued_on")
+    def issued_on_display(self, obj):
+        return short_date(obj.issued_on)
+
+    @admin.display(description=_("directives"), ordering="_directive_count")
+    def directive_count(self, obj):
+        return obj._directive_count

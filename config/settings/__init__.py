@@ -1,0 +1,1 @@
+"""Settings per environment: ``dev`` (default for manage.py), ``test`` and ``production``."""

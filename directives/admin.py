@@ -1,0 +1,282 @@
+"""The clerks' directive list: who leads, when it is due, how it stands, and its history."""
+
+import datetime
+
+from django.contrib import admin
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from conference.admin_search import FoldedSearchMixin
+from conference.models import Agency, Session
+
+from .forms import DirectiveForm
+from .models import Directive, DirectiveChange, Status
+
+STATUS_COLOURS = {
+    Status.COMPLETED_ON_TIME: "#1e7e34",
+    Status.COMPLETED_LATE: "#b8860b",
+    Status.IN_PROGRESS: "#1f5fa8",
+    Status.OVERDUE: "#c0392b",
+    Status.AWAITING_CONFIRMATION: "#7d3c98",
+    Status.RECURRING: "#5d6d7e",
+    Status.CANCELLED: "#7f8c8d",
+}
+
+
+class StatusFilter(admin.SimpleListFilter):
+    title = _("status")
+    parameter_name = "status"
+
+    def lookups(self, request, model_admin):
+        return Status.choices
+
+    def queryset(self, request, queryset):
+        if self.value() in Status.values:
+            return queryset.filter(status=self.value())
+        return queryset
+
+
+class DueFilter(admin.SimpleListFilter):
+    title = _("deadline")
+    parameter_name = "due"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("overdue", _("Overdue")),
+            ("this_week", _("Due this week")),
+            ("next_30_days", _("Due in the next 30 days")),
+            ("none", _("No due date")),
+        ]
+
+    def queryset(self, request, queryset):
+        today = timezone.localdate()
+        if self.value() == "overdue":
+            return queryset.filter(status=Status.OVERDUE)
+        if self.value() == "this_week":
+            monday = today - datetime.timedelta(days=today.weekday())
+            return queryset.filter(due_date__range=(monday, monday + datetime.timedelta(days=6)))
+        if self.value() == "next_30_days":
+            return queryset.filter(due_date__range=(today, today + datetime.timedelta(days=30)))
+        if self.value() == "none":
+            return queryset.filter(due_date__isnull=True)
+        return queryset
+
+
+class AgencyRoleFilter(admin.SimpleListFilter):
+    """Pick an agency among those that actually hold directives in this role (one query)."""
+
+    relation: str
+
+    def lookups(self, request, model_admin):
+        agencies = Agency.objects.filter(**{f"{self.relation}__isnull": False}).distinct().order_by("name")
+        return [(str(a.pk), a.name) for a in agencies.only("pk", "name")]
+
+    def queryset(self, request, queryset):
+        if self.value() and self.value().isdigit():
+            return queryset.filter(**{self.field: int(self.value())})
+        return queryset
+
+
+class LeadAgencyFilter(AgencyRoleFilter):
+    title = _("lead agency")
+    parameter_name = "lead"
+    relation = "led_directives"
+    field = "lead_agency"
+
+
+class CoordinatingAgencyFilter(AgencyRoleFilter):
+    title = _("coordinating agency")
+    parameter_name = "coordinating"
+    relation = "coordinated_directives"
+    field = "coordinating_agencies"
+
+
+class SessionFilter(admin.SimpleListFilter):
+    title = _("source session")
+    parameter_name = "session"
+
+    def lookups(self, request, model_admin):
+        sessions = Session.objects.filter(directives__isnull=False).distinct()
+        return [(str(s.pk), str(s)) for s in sessions.only("pk", "title", "held_on")]
+
+    def queryset(self, request, queryset):
+        if self.value() and self.value().isdigit():
+            return queryset.filter(session_id=int(self.value()))
+        return queryset
+
+
+class DirectiveChangeInline(admin.TabularInline):
+    model = DirectiveChange
+    extra = 0
+    can_delete = False
+    fields = ["at", "actor_label", "client_address", "action", "changes_display", "reason"]
+    readonly_fields = fields
+    verbose_name_plural = _("history")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("changes"))
+    def changes_display(self, obj):
+        return describe_changes(obj)
+
+
+def describe_changes(change):
+    """The changes of one history row as a short list a clerk can read."""
+
+    def label(value):
+        if isinstance(value, dict):
+            return value.get("label") or value.get("id")
+        if isinstance(value, list):
+            return ", ".join(str(label(v)) for v in value)
+        return "—" if value in (None, "") else value
+
+    rows = []
+    for field, values in change.changes.items():
+        if isinstance(values, dict) and "to" in values:
+            try:
+                name = Directive._meta.get_field(field).verbose_name
+            except Exception:  # a field since removed: show its stored name
+                name = field
+            rows.append((name, label(values["from"]), label(values["to"])))
+        else:
+            rows.append((_(field), "", label(values)))
+    return format_html_join("", "<div><b>{}</b>: {} → {}</div>", rows)
+
+
+@admin.register(Directive)
+class DirectiveAdmin(FoldedSearchMixin, admin.ModelAdmin):
+    form = DirectiveForm
+    list_display = [
+        "short_text",
+        "lead_display",
+        "coordinating_display",
+        "due_date_display",
+        "days_left_display",
+        "status_display",
+        "source_display",
+    ]
+    list_display_links = ["short_text"]
+    list_filter = [StatusFilter, DueFilter, LeadAgencyFilter, CoordinatingAgencyFilter, SessionFilter, "category"]
+    search_fields = ["text"]
+    folded_search_fields = ("search_index", "lead_agency__search_index", "notice__search_index")
+    autocomplete_fields = ["notice", "session", "lead_agency", "coordinating_agencies", "implements"]
+    list_per_page = 50
+    # The exact total needs a second COUNT over the whole table; the filtered count is enough.
+    show_full_result_count = False
+    inlines = [DirectiveChangeInline]
+    fieldsets = [
+        (_("Source"), {"fields": [("notice", "session"), ("item_number", "given_on"), "implements"]}),
+        (None, {"fields": ["text", "category"]}),
+        (_("Assigned to"), {"fields": [("lead_agency", "lead_group"), ("coordinating_agencies", "coordinating_groups")]}),
+        (_("Deadline"), {"fields": [("deadline_phrase", "due_date"), "due_rule"]}),
+        (_("Progress"), {"fields": [("state", "completed_on"), "completion_document"]}),
+    ]
+    actions = ["cancel_directives"]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .with_status()
+            .select_related("lead_agency", "notice", "notice__issuer", "session")
+            .prefetch_related("coordinating_agencies")
+        )
+
+    @admin.display(description=_("directive"), ordering="text")
+    def short_text(self, obj):
+        return str(obj)
+
+    @admin.display(description=_("lead"), ordering="lead_agency__name")
+    def lead_display(self, obj):
+        if obj.lead_agency_id:
+            return obj.lead_agency.short_name or obj.lead_agency.name
+        return obj.lead_group
+
+    @admin.display(description=_("coordinating"))
+    def coordinating_display(self, obj):
+        names = [a.short_name or a.name for a in obj.coordinating_agencies.all()]
+        if obj.coordinating_groups:
+            names.append(obj.coordinating_groups)
+        return ", ".join(names) or "—"
+
+    @admin.display(description=_("due date"), ordering="due_date")
+    def due_date_display(self, obj):
+        return date_format(obj.due_date, "SHORT_DATE_FORMAT") if obj.due_date else "—"
+
+    @admin.display(description=_("days left"), ordering="due_date")
+    def days_left_display(self, obj):
+        days = obj.days_left()
+        if days is None or obj.current_status not in (Status.IN_PROGRESS, Status.OVERDUE):
+            return "—"
+        if days < 0:
+            text = ngettext("%(n)d day overdue", "%(n)d days overdue", -days) % {"n": -days}
+            return format_html('<span style="color:{}">{}</span>', STATUS_COLOURS[Status.OVERDUE], text)
+        if days == 0:
+            return _("due today")
+        return ngettext("%(n)d day left", "%(n)d days left", days) % {"n": days}
+
+    @admin.display(description=_("status"), ordering="status")
+    def status_display(self, obj):
+        status = obj.current_status
+        return format_html(
+            '<span class="directive-status" data-status="{}" style="color:#fff;background:{};'
+            'padding:2px 6px;border-radius:3px;white-space:nowrap">{}</span>',
+            status.value,
+            STATUS_COLOURS[status],
+            status.label,
+        )
+
+    @admin.display(description=_("source"))
+    def source_display(self, obj):
+        if obj.notice_id:
+            return str(obj.notice)
+        return str(obj.session) if obj.session_id else "—"
+
+    @admin.action(description=_("Cancel the selected directives"), permissions=["change"])
+    def cancel_directives(self, request, queryset):
+        count = 0
+        # One save per directive so each cancellation lands in its history.
+        for directive in queryset.exclude(state=Directive.State.CANCELLED):
+            directive.state = Directive.State.CANCELLED
+            directive.completed_on = None
+            directive.save()
+            count += 1
+        self.message_user(
+            request, ngettext("%(n)d directive cancelled.", "%(n)d directives cancelled.", count) % {"n": count}
+        )
+
+    def has_delete_permission(self, request, obj=None):
+        # A directive that was handed out is cancelled, not deleted, so its history survives.
+        return request.user.is_superuser
+
+
+@admin.register(DirectiveChange)
+class DirectiveChangeAdmin(admin.ModelAdmin):
+    list_display = ["at", "directive", "action", "actor_label", "client_address"]
+    list_filter = ["action", ("at", admin.DateFieldListFilter)]
+    list_select_related = ["directive"]
+    search_fields = ["actor_label", "directive__text"]
+    readonly_fields = ["directive", "at", "actor", "actor_label", "client_address", "action", "changes_display", "reason"]
+    fields = readonly_fields
+    date_hierarchy = "at"
+
+    @admin.display(description=_("changes"))
+    def changes_display(self, obj):
+        return describe_changes(obj)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+

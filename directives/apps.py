@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class DirectivesConfig(AppConfig):
+    name = "directives"
+    verbose_name = _("Directives")
+
+    def ready(self):
+        from . import history  # noqa: F401  (connects the signal handlers)

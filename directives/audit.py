@@ -1,0 +1,70 @@
+"""Who is acting right now, so every directive change can say who made it and from where.
+
+Requests set it in ``AuditMiddleware``; commands, tasks and the seed loader with ``acting_as``.
+A context variable (not a thread-local) keeps it right under threads and async views alike.
+"""
+
+import contextlib
+import contextvars
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Actor:
+    user: object = None
+    label: str = ""
+    address: str | None = None
+
+    @property
+    def display(self):
+        if self.label:
+            return self.label
+        if self.user is not None and getattr(self.user, "is_authenticated", False):
+            return self.user.get_username()
+        return ""
+
+
+_current = contextvars.ContextVar("directive_actor", default=Actor(label="system"))
+
+
+def current_actor() -> Actor:
+    return _current.get()
+
+
+@contextlib.contextmanager
+def acting_as(user=None, label="", address=None):
+    token = _current.set(Actor(user=user, label=label, address=address))
+    try:
+        yield
+    finally:
+        _current.reset(token)
+
+
+def client_address(request):
+    """The caller's address. Behind a proxy, REMOTE_ADDR is the proxy, so trust only its header."""
+    return request.META.get("REMOTE_ADDR") or None
+
+
+class AuditMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        # request.user is lazy: it is resolved only if a change is recorded.
+        with acting_as(user=_LazyUser(request), address=client_address(request)):
+            return self.get_response(request)
+
+
+class _LazyUser:
+    """Resolve ``request.user`` when first used, so requests that change nothing cost no query."""
+
+    def __init__(self, request):
+        self._request = request
+
+    def __getattr__(self, name):
+        return getattr(self._request.user, name)
+
+    @property
+    def resolved(self):
+        user = getattr(self._request, "user", None)
+        return user if user is not None and user.is_authenticated else None

@@ -1,0 +1,133 @@
+"""Writes a ``DirectiveChange`` for every change to a directive, whichever code path saved it.
+
+Signals rather than calls in each view: the admin's inlines, the loader, the API and the shell all
+save through ``Model.save`` and ``ManyToManyField`` managers, so none of them can forget.
+Queryset ``update()`` bypasses signals; code that changes directives must not use it.
+"""
+
+from django.core.exceptions import ValidationError
+from django.db.models.signals import m2m_changed, post_init, post_save, pre_save
+from django.dispatch import receiver
+from django.utils.translation import gettext as _
+
+from .audit import current_actor
+from conference.models import Agency
+
+from .models import Directive, DirectiveChange
+
+TRACKED_FIELDS = [
+    "notice",
+    "session",
+    "item_number",
+    "text",
+    "lead_agency",
+    "lead_group",
+    "coordinating_groups",
+    "given_on",
+    "deadline_phrase",
+    "due_date",
+    "due_rule",
+    "category",
+    "implements",
+    "state",
+    "completed_on",
+    "completion_document",
+]
+
+
+def _snapshot(directive):
+    return {name: getattr(directive, directive._meta.get_field(name).attname) for name in TRACKED_FIELDS}
+
+
+def _jsonable(value):
+    if value is None or isinstance(value, (str, int, bool)):
+        return value
+    return str(value)
+
+
+def _labelled(name, value):
+    """A foreign key is kept as its id and its name then, so history reads well after renames."""
+    field = Directive._meta.get_field(name)
+    if value is None or not field.is_relation:
+        return _jsonable(value)
+    related = field.related_model._default_manager.filter(pk=value).first()
+    return {"id": value, "label": str(related) if related else None}
+
+
+def _diff(before, after):
+    return {
+        name: {"from": _labelled(name, before.get(name)), "to": _labelled(name, after[name])}
+        for name in TRACKED_FIELDS
+        if before.get(name) != after[name] and not (before.get(name) is None and after[name] == "")
+    }
+
+
+def _record(directive, action, changes):
+    actor = current_actor()
+    user = getattr(actor.user, "resolved", actor.user)
+    DirectiveChange.objects.create(
+        directive=directive,
+        actor=user,
+        actor_label=actor.display if user is None else user.get_username(),
+        client_address=actor.address,
+        action=action,
+        changes=changes,
+    )
+
+
+@receiver(post_init, sender=Directive)
+def remember_loaded_values(sender, instance, **kwargs):
+    instance._history_snapshot = _snapshot(instance) if instance.pk else None
+
+
+@receiver(pre_save, sender=Directive)
+def note_values_before_save(sender, instance, raw=False, **kwargs):
+    # A directive saved twice after one load must compare against what the database held.
+    if instance.pk and getattr(instance, "_history_snapshot", None) is None:
+        stored = Directive.objects.filter(pk=instance.pk).first()
+        instance._history_snapshot = _snapshot(stored) if stored else None
+
+
+@receiver(post_save, sender=Directive)
+def record_directive_saved(sender, instance, created, raw=False, **kwargs):
+    if raw:
+        return
+    after = _snapshot(instance)
+    if created or instance._history_snapshot is None:
+        _record(instance, DirectiveChange.Action.CREATED, _diff({}, after))
+    else:
+        changes = _diff(instance._history_snapshot, after)
+        if changes:
+            _record(instance, DirectiveChange.Action.CHANGED, changes)
+    instance._history_snapshot = after
+
+
+@receiver(m2m_changed, sender=Directive.coordinating_agencies.through)
+def guard_and_record_coordinators(sender, instance, action, reverse, pk_set, **kwargs):
+    if reverse:
+        # Changed from the agency's side (agency.coordinated_directives.add(...)): check each directive.
+        if action == "pre_add":
+            for directive in Directive.objects.filter(pk__in=pk_set, lead_agency=instance):
+                raise ValidationError(
+                    _("%(agency)s leads directive %(directive)s and cannot also coordinate it.")
+                    % {"agency": instance, "directive": directive}
+                )
+        return
+    if action == "pre_add" and instance.lead_agency_id in (pk_set or ()):
+        raise ValidationError(
+            {"coordinating_agencies": _("The lead agency cannot also be a coordinating agency.")}
+        )
+    if action == "pre_clear":
+        instance._coordinators_before_clear = set(instance.coordinating_agencies.values_list("pk", flat=True))
+    elif action in ("post_add", "post_remove", "post_clear"):
+        if action == "post_clear":
+            pk_set = instance.__dict__.pop("_coordinators_before_clear", set())
+        if not pk_set:
+            return
+        key = "removed" if action in ("post_remove", "post_clear") else "added"
+        agencies = Agency.objects.filter(pk__in=pk_set).order_by("name")
+        _record(
+            instance,
+            DirectiveChange.Action.COORDINATORS_CHANGED,
+            {key: [{"id": a.pk, "label": str(a)} for a in agencies]},
+        )

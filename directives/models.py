@@ -1,0 +1,328 @@
+"""Directives (nhiệm vụ) handed out by sessions and notices, and the history of every change."""
+
+import datetime
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Case, F, Q, Value, When
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from conference.models import Agency, ConclusionNotice, Session
+from conference.text import fold_all
+
+
+class Status(models.TextChoices):
+    """Where a directive stands, in the government's own reporting terms.
+
+    Derived from the stored state, the dates and today (see ``DirectiveQuerySet.with_status``):
+    never stored, so "overdue" can never go stale.
+    """
+
+    COMPLETED_ON_TIME = "completed_on_time", _("Completed on time")
+    COMPLETED_LATE = "completed_late", _("Completed late")
+    IN_PROGRESS = "in_progress", _("Not completed, within the deadline")
+    OVERDUE = "overdue", _("Not completed, overdue")
+    AWAITING_CONFIRMATION = "awaiting_confirmation", _("Awaiting confirmation")
+    RECURRING = "recurring", _("Recurring")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class DirectiveQuerySet(models.QuerySet):
+    def with_status(self, today=None):
+        """Annotate ``status`` (a ``Status`` value) computed in the database for ``today``."""
+        today = today or timezone.localdate()
+        return self.annotate(status=status_expression(today))
+
+    def with_status_in(self, statuses, today=None):
+        return self.with_status(today).filter(status__in=list(statuses))
+
+    def overdue(self, today=None):
+        return self.with_status_in([Status.OVERDUE], today)
+
+    def open(self):
+        """Directives still to be done (in progress, overdue or recurring)."""
+        return self.filter(state__in=[Directive.State.OPEN, Directive.State.AWAITING_CONFIRMATION])
+
+    def for_agency(self, agency):
+        """Directives where ``agency`` leads or coordinates."""
+        return self.filter(Q(lead_agency=agency) | Q(coordinating_agencies=agency)).distinct()
+
+
+def status_expression(today: datetime.date):
+    """The SQL form of ``Directive.status_on``; the two are tested against each other."""
+    state = Directive.State
+    return Case(
+        When(state=state.CANCELLED, then=Value(Status.CANCELLED)),
+        When(state=state.AWAITING_CONFIRMATION, then=Value(Status.AWAITING_CONFIRMATION)),
+        When(state=state.COMPLETED, due_date__isnull=True, then=Value(Status.COMPLETED_ON_TIME)),
+        When(state=state.COMPLETED, completed_on__lte=F("due_date"), then=Value(Status.COMPLETED_ON_TIME)),
+        When(state=state.COMPLETED, then=Value(Status.COMPLETED_LATE)),
+        When(category=Directive.Category.RECURRING, then=Value(Status.RECURRING)),
+        When(due_date__lt=today, then=Value(Status.OVERDUE)),
+        default=Value(Status.IN_PROGRESS),
+        output_field=models.CharField(),
+    )
+
+
+class Directive(models.Model):
+    """A task assigned to one lead agency (or a named group), with coordinating agencies."""
+
+    class State(models.TextChoices):
+        OPEN = "open", _("Open")
+        AWAITING_CONFIRMATION = "awaiting_confirmation", _("Awaiting confirmation")
+        COMPLETED = "completed", _("Completed")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    class Category(models.TextChoices):
+        UNCLASSIFIED = "", _("Not classified")
+        FOCUS = "focus", _("Focus")
+        ROADMAP = "roadmap", _("On a roadmap")
+        RECURRING = "recurring", _("Recurring")
+
+    notice = models.ForeignKey(
+        ConclusionNotice,
+        verbose_name=_("notice"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="directives",
+    )
+    session = models.ForeignKey(
+        Session,
+        verbose_name=_("session"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="directives",
+        help_text=_("The session where it was given, when no notice records it (or as well as the notice)."),
+    )
+    item_number = models.CharField(_("item"), max_length=20, blank=True)
+    text = models.TextField(_("directive"))
+    lead_agency = models.ForeignKey(
+        Agency,
+        verbose_name=_("lead agency"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="led_directives",
+    )
+    lead_group = models.CharField(
+        _("lead group"),
+        max_length=300,
+        blank=True,
+        help_text=_('When the directive goes to a group rather than one agency, e.g. "7 địa phương".'),
+    )
+    coordinating_agencies = models.ManyToManyField(
+        Agency,
+        verbose_name=_("coordinating agencies"),
+        blank=True,
+        related_name="coordinated_directives",
+    )
+    coordinating_groups = models.CharField(
+        _("coordinating groups"),
+        max_length=500,
+        blank=True,
+        help_text=_('Groups among the coordinators, e.g. "các huyện, thị xã, thành phố".'),
+    )
+    given_on = models.DateField(
+        _("given on"),
+        null=True,
+        blank=True,
+        help_text=_("The day the directive was given; taken from the session or notice when left empty."),
+    )
+    deadline_phrase = models.CharField(
+        _("deadline as written"), max_length=300, blank=True, help_text=_('e.g. "vào ngày 27/7".')
+    )
+    due_date = models.DateField(_("due date"), null=True, blank=True)
+    due_rule = models.CharField(
+        _("how the due date was worked out"), max_length=300, blank=True
+    )
+    category = models.CharField(
+        _("category"), max_length=16, choices=Category.choices, default=Category.UNCLASSIFIED, blank=True
+    )
+    implements = models.ForeignKey(
+        "self",
+        verbose_name=_("implements directive"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="implemented_by",
+        help_text=_("The national directive that this provincial one carries out."),
+    )
+    state = models.CharField(_("state"), max_length=32, choices=State.choices, default=State.OPEN)
+    completed_on = models.DateField(_("completed on"), null=True, blank=True)
+    completion_document = models.CharField(
+        _("completion document"),
+        max_length=300,
+        blank=True,
+        help_text=_("Number and date of the document that proves completion."),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    search_index = models.TextField(editable=False, blank=True)
+
+    objects = DirectiveQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("directive")
+        verbose_name_plural = _("directives")
+        ordering = [F("due_date").asc(nulls_last=True), "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(notice__isnull=False) | Q(session__isnull=False),
+                name="directive_has_source",
+                violation_error_message=_("Say which notice or session the directive comes from."),
+            ),
+            models.CheckConstraint(
+                condition=(Q(lead_agency__isnull=False) & Q(lead_group=""))
+                | (Q(lead_agency__isnull=True) & ~Q(lead_group="")),
+                name="directive_one_lead",
+                violation_error_message=_("Give either one lead agency or a lead group, not both and not neither."),
+            ),
+            models.CheckConstraint(
+                condition=Q(due_date__isnull=True) | Q(given_on__isnull=True) | Q(due_date__gte=F("given_on")),
+                name="directive_due_not_before_given",
+                violation_error_message=_("The due date cannot be before the day the directive was given."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(state="completed") | Q(completed_on__isnull=False),
+                name="directive_completed_has_date",
+                violation_error_message=_("Give the completion date of a completed directive."),
+            ),
+            models.CheckConstraint(
+                condition=Q(implements__isnull=True) | ~Q(implements=F("id")),
+                name="directive_not_implements_itself",
+                violation_error_message=_("A directive cannot implement itself."),
+            ),
+            models.UniqueConstraint(
+                fields=["notice", "item_number"],
+                condition=Q(notice__isnull=False) & ~Q(item_number=""),
+                name="directive_unique_item_per_notice",
+                violation_error_message=_("This notice already has a directive with this item number."),
+            ),
+            models.UniqueConstraint(
+                fields=["session", "item_number"],
+                condition=Q(notice__isnull=True) & ~Q(item_number=""),
+                name="directive_unique_item_per_session",
+                violation_error_message=_("This session already has a directive with this item number."),
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["due_date"], name="directive_due_date"),
+            models.Index(fields=["lead_agency", "state", "due_date"], name="directive_lead_state_due"),
+            models.Index(fields=["state", "due_date"], name="directive_state_due"),
+        ]
+
+    def __str__(self):
+        prefix = f"{self.item_number}. " if self.item_number else ""
+        text = self.text if len(self.text) <= 80 else self.text[:79] + "…"
+        return prefix + text
+
+    def save(self, *args, **kwargs):
+        if self.notice_id and not self.session_id:
+            self.session_id = self.notice.session_id
+        if self.given_on is None:
+            self.given_on = self.default_given_on()
+        self.search_index = fold_all(self.text, self.lead_group, self.coordinating_groups, self.deadline_phrase)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("admin:directives_directive_change", args=[self.pk])
+
+    def clean(self):
+        super().clean()
+        if self.given_on is None:
+            self.given_on = self.default_given_on()
+        if self.state != self.State.COMPLETED and self.completed_on:
+            raise ValidationError({"completed_on": _("Only a completed directive has a completion date.")})
+        if self.completed_on and self.given_on and self.completed_on < self.given_on:
+            raise ValidationError(
+                {"completed_on": _("A directive cannot be completed before the day it was given.")}
+            )
+        if self.notice_id and self.session_id and self.notice.session_id not in (None, self.session_id):
+            raise ValidationError({"session": _("The notice concludes another session.")})
+
+    def default_given_on(self):
+        if self.session_id and self.session.held_on:
+            return self.session.held_on
+        if self.notice_id and self.notice.issued_on:
+            return self.notice.issued_on
+        return None
+
+    def status_on(self, today: datetime.date) -> Status:
+        """Where the directive stands on ``today``; mirrors ``status_expression``."""
+        if self.state == self.State.CANCELLED:
+            return Status.CANCELLED
+        if self.state == self.State.AWAITING_CONFIRMATION:
+            return Status.AWAITING_CONFIRMATION
+        if self.state == self.State.COMPLETED:
+            if self.due_date is None or self.completed_on <= self.due_date:
+                return Status.COMPLETED_ON_TIME
+            return Status.COMPLETED_LATE
+        if self.category == self.Category.RECURRING:
+            return Status.RECURRING
+        if self.due_date is not None and self.due_date < today:
+            return Status.OVERDUE
+        return Status.IN_PROGRESS
+
+    @property
+    def current_status(self) -> Status:
+        """The annotated status when the queryset computed it, else computed for today."""
+        annotated = self.__dict__.get("status")
+        return Status(annotated) if annotated else self.status_on(timezone.localdate())
+
+    def days_left(self, today=None):
+        """Days until the due date (negative when overdue), or None without a due date."""
+        if self.due_date is None:
+            return None
+        return (self.due_date - (today or timezone.localdate())).days
+
+    @property
+    def lead_display(self):
+        return str(self.lead_agency) if self.lead_agency_id else self.lead_group
+
+    @property
+    def source(self):
+        return self.notice or self.session
+
+
+class DirectiveChange(models.Model):
+    """One change to a directive: who, when, from where, and each field's value before and after.
+
+    Rows are only ever added (see ``directives.history``); the admin shows them read-only.
+    """
+
+    class Action(models.TextChoices):
+        CREATED = "created", _("Created")
+        CHANGED = "changed", _("Changed")
+        COORDINATORS_CHANGED = "coordinators_changed", _("Coordinating agencies changed")
+
+    directive = models.ForeignKey(
+        Directive, verbose_name=_("directive"), on_delete=models.CASCADE, related_name="changes"
+    )
+    at = models.DateTimeField(_("at"), default=timezone.now, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    actor_label = models.CharField(_("by"), max_length=200, blank=True)
+    client_address = models.GenericIPAddressField(_("client address"), null=True, blank=True)
+    action = models.CharField(_("action"), max_length=32, choices=Action.choices)
+    changes = models.JSONField(_("changes"), default=dict, blank=True)
+    reason = models.TextField(_("reason"), blank=True)
+
+    class Meta:
+        verbose_name = _("directive change")
+        verbose_name_plural = _("directive history")
+        ordering = ["-at", "-id"]
+
+    def __str__(self):
+        return f"{self.get_action_display()} — {self.at:%d/%m/%Y %H:%M}"
+
