@@ -110,6 +110,8 @@ class Agency(TimeStamped):
         """Refuse a cycle (A succeeded by B succeeded by A), which the database cannot see."""
         seen = [self]
         node = getattr(self, field)
+        if node is not None and node.pk == self.pk:
+            return  # pointing at itself: the check constraint says so in plainer words
         while node is not None:
             if node.pk == self.pk or node in seen[1:]:
                 chain = " → ".join(str(a) for a in [*seen, node])

@@ -1,0 +1,28 @@
+"""python manage.py create_demo_clerk: a clerk account for trying the admin locally."""
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
+
+from conference.roles import ensure_clerk_group
+
+
+class Command(BaseCommand):
+    help = "Create (or reset) the demo clerk account and print its login. Refused outside DEBUG."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--username", default="thuky")
+        parser.add_argument("--password", default="thuky-demo-2024")
+
+    def handle(self, *args, username, password, **options):
+        if not settings.DEBUG:
+            raise CommandError("The demo clerk is for local development only (DEBUG is off).")
+        user, _ = get_user_model().objects.get_or_create(username=username)
+        user.is_staff = True
+        user.is_superuser = False
+        user.first_name = "Thư ký"
+        user.last_name = "Demo"
+        user.set_password(password)
+        user.save()
+        user.groups.add(ensure_clerk_group())
+        self.stdout.write(f"Demo clerk: user {username!r}, password {password!r}")

@@ -1,0 +1,79 @@
+"""Factories for the registry, sessions and directives."""
+
+import datetime
+
+import factory
+
+from conference.models import Agency, ConclusionNotice, Participation, Person, Session, Site
+from directives.models import Directive
+
+
+class AgencyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Agency
+
+    code = factory.Sequence(lambda n: f"co-quan-{n}")
+    name = factory.Sequence(lambda n: f"Cơ quan thử nghiệm số {n}")
+    short_name = factory.Sequence(lambda n: f"CQ{n}")
+    kind = Agency.Kind.MINISTRY
+    level = "central"
+
+
+class PersonFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Person
+
+    full_name = factory.Sequence(lambda n: f"Nguyễn Văn {n}")
+
+
+class SessionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Session
+
+    title = factory.Sequence(lambda n: f"Hội nghị chuyển đổi số lần {n}")
+    held_on = datetime.date(2024, 7, 10)
+    convened_by = factory.SubFactory(AgencyFactory)
+
+
+class SiteFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Site
+
+    session = factory.SubFactory(SessionFactory)
+    name = factory.Sequence(lambda n: f"Điểm cầu số {n}")
+
+
+class ParticipationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Participation
+
+    session = factory.SubFactory(SessionFactory)
+    person = factory.SubFactory(PersonFactory)
+    role = Participation.Role.ATTENDEE
+
+
+class NoticeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ConclusionNotice
+
+    number = factory.Sequence(lambda n: f"{n}/TB-UBND")
+    issued_on = datetime.date(2024, 7, 12)
+    issuer = factory.SubFactory(AgencyFactory)
+    session = factory.SubFactory(SessionFactory)
+
+
+class DirectiveFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Directive
+        skip_postgeneration_save = True
+
+    session = factory.SubFactory(SessionFactory)
+    item_number = factory.Sequence(lambda n: str(n + 1))
+    text = factory.Sequence(lambda n: f"Hoàn thành nhiệm vụ chuyển đổi số thứ {n}")
+    lead_agency = factory.SubFactory(AgencyFactory)
+    due_date = datetime.date(2024, 12, 31)
+
+    @factory.post_generation
+    def coordinating(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.coordinating_agencies.add(*extracted)

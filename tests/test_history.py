@@ -1,0 +1,59 @@
+"""Every change to a directive is recorded: who, when, what changed."""
+
+import datetime
+
+import pytest
+
+from directives.audit import acting_as
+from directives.models import DirectiveChange
+
+from .factories import AgencyFactory, DirectiveFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_creation_is_recorded_with_the_actor(django_user_model):
+    user = django_user_model.objects.create_user(username="thuky")
+    with acting_as(user=user, address="10.0.0.5"):
+        directive = DirectiveFactory()
+    change = directive.changes.get()
+    assert change.action == DirectiveChange.Action.CREATED
+    assert change.actor == user
+    assert change.actor_label == "thuky"
+    assert change.client_address == "10.0.0.5"
+    assert change.changes["text"]["to"] == directive.text
+
+
+def test_a_change_records_each_field_before_and_after():
+    directive = DirectiveFactory(due_date=datetime.date(2024, 12, 31))
+    old_lead = directive.lead_agency
+    new_lead = AgencyFactory(name="Bộ Tài chính")
+    directive.due_date = datetime.date(2025, 3, 31)
+    directive.lead_agency = new_lead
+    with acting_as(label="api-key:demo"):
+        directive.save()
+    change = directive.changes.filter(action=DirectiveChange.Action.CHANGED).get()
+    assert change.actor_label == "api-key:demo"
+    assert change.changes["due_date"] == {"from": "2024-12-31", "to": "2025-03-31"}
+    assert change.changes["lead_agency"]["from"] == {"id": old_lead.pk, "label": old_lead.name}
+    assert change.changes["lead_agency"]["to"] == {"id": new_lead.pk, "label": "Bộ Tài chính"}
+    assert set(change.changes) == {"due_date", "lead_agency"}
+
+
+def test_saving_without_changes_records_nothing():
+    directive = DirectiveFactory()
+    directive.save()
+    directive.save()
+    assert directive.changes.count() == 1
+
+
+def test_coordinating_agencies_added_and_removed_are_recorded():
+    directive = DirectiveFactory()
+    police = AgencyFactory(name="Bộ Công an")
+    directive.coordinating_agencies.add(police)
+    directive.coordinating_agencies.clear()
+    rows = list(directive.changes.filter(action=DirectiveChange.Action.COORDINATORS_CHANGED).order_by("id"))
+    assert [r.changes for r in rows] == [
+        {"added": [{"id": police.pk, "label": "Bộ Công an"}]},
+        {"removed": [{"id": police.pk, "label": "Bộ Công an"}]},
+    ]
