@@ -1,6 +1,7 @@
 """The clerks' admin for the registry, sessions and notices."""
 
 from django.contrib import admin
+from django.db import models
 from django.db.models import Count, Prefetch
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
@@ -20,6 +21,10 @@ from .models import (
     Site,
     SourceDocument,
 )
+
+
+admin.site.site_header = admin.site.site_title = _("Directive follow-up")
+admin.site.index_title = _("Sessions and directives")
 
 
 def short_date(value):
@@ -117,8 +122,13 @@ class FigureInline(admin.TabularInline):
     autocomplete_fields = ["agency"]
 
 
+# Links typed without a scheme are taken as https (Django 6's default, adopted now).
+URL_OVERRIDES = {models.URLField: {"assume_scheme": "https"}}
+
+
 class SourceInline(admin.TabularInline):
     model = SourceDocument
+    formfield_overrides = URL_OVERRIDES
     extra = 0
     fields = ["title", "publisher", "author", "published_on", "url", "reference"]
 
@@ -213,6 +223,7 @@ class FigureAdmin(admin.ModelAdmin):
 
 @admin.register(SourceDocument)
 class SourceDocumentAdmin(admin.ModelAdmin):
+    formfield_overrides = URL_OVERRIDES
     list_display = ["title", "publisher", "published_on", "session"]
     list_select_related = ["session"]
     search_fields = ["title", "publisher"]

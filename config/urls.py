@@ -16,7 +16,6 @@ def health(request):
     return JsonResponse({"status": "ok"})
 
 
-admin.site.site_header = admin.site.site_title = "Theo dõi nhiệm vụ"
 urlpatterns = [
     path("healthz", health, name="health"),
     path("admin/", admin.site.urls),
