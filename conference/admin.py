@@ -22,7 +22,6 @@ from .models import (
     SourceDocument,
 )
 
-
 admin.site.site_header = admin.site.site_title = _("Directive follow-up")
 admin.site.index_title = _("Sessions and directives")
 

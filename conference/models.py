@@ -408,13 +408,6 @@ class Participation(models.Model):
         who = str(self.person) if self.person_id else self.body
         return f"{who} — {self.get_role_display()}"
 
-    def clean(self):
-        super().clean()
-        if self.site_id and self.session_id and self.site.session_id != self.session_id:
-            raise ValidationError(
-                {"site": _("This site belongs to another session: choose a site of this session.")}
-            )
-
     def save(self, *args, **kwargs):
         if self.site_id and not self.session_id:
             self.session_id = self.site.session_id
@@ -422,6 +415,11 @@ class Participation(models.Model):
         # code path (admin, loader, API) can file a chair under another session's site.
         self.clean()
         super().save(*args, **kwargs)
+
+    def clean(self):
+        super().clean()
+        if self.site_id and self.session_id and self.site.session_id != self.session_id:
+            raise ValidationError({"site": _("This site belongs to another session: choose a site of this session.")})
 
 
 class Figure(models.Model):
@@ -550,6 +548,8 @@ class ConclusionNotice(TimeStamped):
         held_on = self.session.held_on if self.session_id else None
         if self.issued_on and held_on and self.issued_on < held_on:
             raise ValidationError(
-                {"issued_on": _("A notice cannot be issued before the session it concludes (%(date)s).")
-                 % {"date": held_on.strftime("%d/%m/%Y")}}
+                {
+                    "issued_on": _("A notice cannot be issued before the session it concludes (%(date)s).")
+                    % {"date": held_on.strftime("%d/%m/%Y")}
+                }
             )

@@ -174,7 +174,10 @@ class DirectiveAdmin(FoldedSearchMixin, admin.ModelAdmin):
     fieldsets = [
         (_("Source"), {"fields": [("notice", "session"), ("item_number", "given_on"), "implements"]}),
         (None, {"fields": ["text", "category"]}),
-        (_("Assigned to"), {"fields": [("lead_agency", "lead_group"), ("coordinating_agencies", "coordinating_groups")]}),
+        (
+            _("Assigned to"),
+            {"fields": [("lead_agency", "lead_group"), ("coordinating_agencies", "coordinating_groups")]},
+        ),
         (_("Deadline"), {"fields": [("deadline_phrase", "due_date"), "due_rule"]}),
         (_("Progress"), {"fields": [("state", "completed_on"), "completion_document"]}),
     ]
@@ -263,7 +266,16 @@ class DirectiveChangeAdmin(admin.ModelAdmin):
     list_filter = ["action", ("at", admin.DateFieldListFilter)]
     list_select_related = ["directive"]
     search_fields = ["actor_label", "directive__text"]
-    readonly_fields = ["directive", "at", "actor", "actor_label", "client_address", "action", "changes_display", "reason"]
+    readonly_fields = [
+        "directive",
+        "at",
+        "actor",
+        "actor_label",
+        "client_address",
+        "action",
+        "changes_display",
+        "reason",
+    ]
     fields = readonly_fields
     date_hierarchy = "at"
 
@@ -279,4 +291,3 @@ class DirectiveChangeAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
-

@@ -24,11 +24,13 @@ class Actor:
         return ""
 
 
-_current = contextvars.ContextVar("directive_actor", default=Actor(label="system"))
+_SYSTEM = Actor(label="system")
+_current: contextvars.ContextVar[Actor | None] = contextvars.ContextVar("directive_actor", default=None)
 
 
 def current_actor() -> Actor:
-    return _current.get()
+    """The actor set by the innermost ``acting_as`` or request; "system" when there is none."""
+    return _current.get() or _SYSTEM
 
 
 @contextlib.contextmanager

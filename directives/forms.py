@@ -11,7 +11,25 @@ class DirectiveForm(forms.ModelForm):
 
     class Meta:
         model = Directive
-        fields = "__all__"
+        fields = [
+            "notice",
+            "session",
+            "item_number",
+            "given_on",
+            "implements",
+            "text",
+            "category",
+            "lead_agency",
+            "lead_group",
+            "coordinating_agencies",
+            "coordinating_groups",
+            "deadline_phrase",
+            "due_date",
+            "due_rule",
+            "state",
+            "completed_on",
+            "completion_document",
+        ]
         widgets = {"text": forms.Textarea(attrs={"rows": 3, "cols": 100})}
 
     def clean(self):

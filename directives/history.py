@@ -10,9 +10,9 @@ from django.db.models.signals import m2m_changed, post_init, post_save, pre_save
 from django.dispatch import receiver
 from django.utils.translation import gettext as _
 
-from .audit import current_actor
 from conference.models import Agency
 
+from .audit import current_actor
 from .models import Directive, DirectiveChange
 
 TRACKED_FIELDS = [
@@ -114,9 +114,7 @@ def guard_and_record_coordinators(sender, instance, action, reverse, pk_set, **k
                 )
         return
     if action == "pre_add" and instance.lead_agency_id in (pk_set or ()):
-        raise ValidationError(
-            {"coordinating_agencies": _("The lead agency cannot also be a coordinating agency.")}
-        )
+        raise ValidationError({"coordinating_agencies": _("The lead agency cannot also be a coordinating agency.")})
     if action == "pre_clear":
         instance._coordinators_before_clear = set(instance.coordinating_agencies.values_list("pk", flat=True))
     elif action in ("post_add", "post_remove", "post_clear"):

@@ -137,9 +137,7 @@ class Directive(models.Model):
         _("deadline as written"), max_length=300, blank=True, help_text=_('e.g. "vào ngày 27/7".')
     )
     due_date = models.DateField(_("due date"), null=True, blank=True)
-    due_rule = models.CharField(
-        _("how the due date was worked out"), max_length=300, blank=True
-    )
+    due_rule = models.CharField(_("how the due date was worked out"), max_length=300, blank=True)
     category = models.CharField(
         _("category"), max_length=16, choices=Category.choices, default=Category.UNCLASSIFIED, blank=True
     )
@@ -239,9 +237,7 @@ class Directive(models.Model):
         if self.state != self.State.COMPLETED and self.completed_on:
             raise ValidationError({"completed_on": _("Only a completed directive has a completion date.")})
         if self.completed_on and self.given_on and self.completed_on < self.given_on:
-            raise ValidationError(
-                {"completed_on": _("A directive cannot be completed before the day it was given.")}
-            )
+            raise ValidationError({"completed_on": _("A directive cannot be completed before the day it was given.")})
         if self.notice_id and self.session_id and self.notice.session_id not in (None, self.session_id):
             raise ValidationError({"session": _("The notice concludes another session.")})
 
@@ -325,4 +321,3 @@ class DirectiveChange(models.Model):
 
     def __str__(self):
         return f"{self.get_action_display()} — {self.at:%d/%m/%Y %H:%M}"
-

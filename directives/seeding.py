@@ -176,7 +176,11 @@ class SeedLoader:
             )
             for email in record.get("emails") or []:
                 address = email if isinstance(email, str) else email["email"]
-                extra = {} if isinstance(email, str) else {"name": email.get("name", ""), "role": email.get("role", "general")}
+                extra = (
+                    {}
+                    if isinstance(email, str)
+                    else {"name": email.get("name", ""), "role": email.get("role", "general")}
+                )
                 self._upsert(AgencyContact, {"agency": agency, "email": address}, extra, f"contact {address}")
 
     def _load_people(self, records):
@@ -312,7 +316,11 @@ class SeedLoader:
         item = str(record.get("item") or "")
         if not item:
             self._fail(what, "every seed directive needs an item number (its natural key)")
-        lookup = {"notice": notice, "item_number": item} if notice else {"notice": None, "session": session, "item_number": item}
+        lookup = (
+            {"notice": notice, "item_number": item}
+            if notice
+            else {"notice": None, "session": session, "item_number": item}
+        )
         values = {
             "session": session or (notice.session if notice else None),
             "text": record["text"],

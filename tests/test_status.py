@@ -51,9 +51,7 @@ def test_every_combination_agrees_between_python_and_sql():
     for state, category, due, done in combos:
         if (state == "completed") != (done is not None):
             continue
-        made.append(
-            DirectiveFactory(session=session, state=state, category=category, due_date=due, completed_on=done)
-        )
+        made.append(DirectiveFactory(session=session, state=state, category=category, due_date=due, completed_on=done))
     today = datetime.date(2024, 8, 1)
     by_pk = {d.pk: d.status for d in Directive.objects.with_status(today)}
     assert len(by_pk) == len(made)
