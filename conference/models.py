@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.text import slugify
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from .text import fold, fold_all
@@ -202,6 +203,7 @@ class Session(TimeStamped):
         EVENING = "evening", _("Evening")
 
     class Format(models.TextChoices):
+        UNKNOWN = "", _("Not stated")
         IN_PERSON = "in_person", _("In person")
         ONLINE = "online", _("Online")
         HYBRID = "hybrid", _("In person and online")
@@ -239,7 +241,7 @@ class Session(TimeStamped):
         _("part of day"), max_length=16, choices=PartOfDay.choices, default=PartOfDay.UNKNOWN, blank=True
     )
     starts_at = models.TimeField(_("start time"), null=True, blank=True)
-    format = models.CharField(_("format"), max_length=16, choices=Format.choices, default=Format.IN_PERSON)
+    format = models.CharField(_("format"), max_length=16, choices=Format.choices, default=Format.UNKNOWN, blank=True)
     connects_central = models.BooleanField(_("connects the central level"), default=False)
     connects_province = models.BooleanField(_("connects provinces"), default=False)
     connects_district = models.BooleanField(_("connects districts"), default=False)
@@ -463,7 +465,7 @@ class SourceDocument(models.Model):
     """Where the record of a session comes from: an article, a report, a minute."""
 
     session = models.ForeignKey(Session, verbose_name=_("session"), on_delete=models.CASCADE, related_name="sources")
-    title = models.CharField(_("title"), max_length=500)
+    title = models.CharField(_("title"), max_length=500, blank=True)
     publisher = models.CharField(_("publisher"), max_length=300, blank=True)
     author = models.CharField(_("author"), max_length=300, blank=True)
     published_on = models.DateField(_("published on"), null=True, blank=True)
@@ -475,7 +477,7 @@ class SourceDocument(models.Model):
         verbose_name_plural = _("sources")
 
     def __str__(self):
-        return self.title
+        return self.title or self.publisher or self.reference or self.url or gettext("untitled source")
 
 
 class ConclusionNotice(TimeStamped):

@@ -211,7 +211,7 @@ class SeedLoader:
                 "date_note": record.get("date_note") or "",
                 "part_of_day": record.get("part_of_day") or "",
                 "starts_at": _time(record.get("starts_at")),
-                "format": record.get("format") or Session.Format.IN_PERSON,
+                "format": record.get("format") or Session.Format.UNKNOWN,
                 "connects_central": "central" in levels,
                 "connects_province": "province" in levels,
                 "connects_district": "district" in levels,
