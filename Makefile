@@ -20,7 +20,8 @@ setup: $(STAMP) messages
 
 # Compiled catalogues are committed; recompile when gettext is there so edits to .po files show.
 messages: $(STAMP)
-	@if command -v msgfmt >/dev/null; then $(BIN)/python manage.py compilemessages --ignore=.venv -v 0; fi
+	@if command -v msgfmt >/dev/null && ls */locale/*/LC_MESSAGES/django.po >/dev/null 2>&1; then \
+		$(BIN)/python manage.py compilemessages --ignore=.venv -v 0; fi
 
 migrate: setup
 	$(BIN)/python manage.py migrate --no-input
