@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db.models.signals import m2m_changed, post_init, post_save, pre_save
 from django.dispatch import receiver
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from conference.models import Agency
 
@@ -122,7 +123,8 @@ def guard_and_record_coordinators(sender, instance, action, reverse, pk_set, **k
             pk_set = instance.__dict__.pop("_coordinators_before_clear", set())
         if not pk_set:
             return
-        key = "removed" if action in ("post_remove", "post_clear") else "added"
+        # Stored in English; the admin translates them when it shows the history.
+        key = gettext_noop("removed") if action in ("post_remove", "post_clear") else gettext_noop("added")
         agencies = Agency.objects.filter(pk__in=pk_set).order_by("name")
         _record(
             instance,

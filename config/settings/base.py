@@ -17,7 +17,11 @@ DEBUG = env.bool("DJANGO_DEBUG", default=False)
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 
+# The project's apps come first: their translations ("session" is "hội nghị/phiên họp" here, not
+# django.contrib.sessions' "phiên") and templates take precedence over Django's own.
 INSTALLED_APPS = [
+    "conference",
+    "directives",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -25,8 +29,6 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "rest_framework",
-    "conference",
-    "directives",
 ]
 
 MIDDLEWARE = [
