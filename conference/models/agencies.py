@@ -1,0 +1,178 @@
+"""The registry: agencies, their contacts, and people."""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from ..text import fold_all
+from .base import TimeStamped
+
+
+class Level(models.TextChoices):
+    CENTRAL = "central", _("Central")
+    PROVINCE = "province", _("Province")
+    DISTRICT = "district", _("District")
+    COMMUNE = "commune", _("Commune")
+
+
+class Agency(TimeStamped):
+    """A body that convenes sessions, issues notices or receives directives."""
+
+    class Kind(models.TextChoices):
+        GOVERNMENT = "government", _("Government")
+        MINISTRY = "ministry", _("Ministry")
+        MINISTRY_LEVEL = "ministry_level", _("Ministry-level agency")
+        GOVERNMENT_AGENCY = "government_agency", _("Government agency")
+        PEOPLES_COMMITTEE = "peoples_committee", _("People's Committee")
+        DEPARTMENT = "department", _("Department")
+        DISTRICT = "district", _("District")
+        COMMUNE = "commune", _("Commune")
+        STATE_CORPORATION = "state_corporation", _("State corporation")
+        PRESS = "press", _("Newspaper or broadcaster")
+        COMMITTEE = "committee", _("Committee or steering body")
+        WORKING_GROUP = "working_group", _("Working group")
+        STATE_BODY = "state_body", _("Other state body")
+        OTHER = "other", _("Other")
+
+    code = models.SlugField(
+        _("code"), max_length=100, unique=True, help_text=_("A stable identifier, e.g. bo-cong-an.")
+    )
+    name = models.CharField(_("name"), max_length=255, unique=True)
+    short_name = models.CharField(_("short name"), max_length=100, blank=True)
+    kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices)
+    level = models.CharField(_("level"), max_length=16, choices=Level.choices)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent agency"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+    )
+    dissolved_on = models.DateField(_("dissolved on"), null=True, blank=True)
+    successor = models.ForeignKey(
+        "self",
+        verbose_name=_("successor"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="predecessors",
+        help_text=_("The agency that took over this agency's work when it was dissolved."),
+    )
+    note = models.TextField(_("note"), blank=True)
+    search_index = models.TextField(editable=False, blank=True)
+
+    class Meta:
+        verbose_name = _("agency")
+        verbose_name_plural = _("agencies")
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(successor__isnull=True) | ~Q(successor=F("id")),
+                name="agency_not_own_successor",
+                violation_error_message=_("An agency cannot succeed itself."),
+            ),
+            models.CheckConstraint(
+                condition=Q(parent__isnull=True) | ~Q(parent=F("id")),
+                name="agency_not_own_parent",
+                violation_error_message=_("An agency cannot be its own parent."),
+            ),
+            models.CheckConstraint(
+                condition=Q(successor__isnull=True) | Q(dissolved_on__isnull=False),
+                name="agency_successor_needs_dissolution_date",
+                violation_error_message=_("Give the date the agency was dissolved before naming its successor."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.search_index = fold_all(self.name, self.short_name, self.code)
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        super().clean()
+        self._check_chain("successor", _("This succession would go round in a circle: {chain}."))
+        self._check_chain("parent", _("This parent would make the agency part of itself: {chain}."))
+
+    def _check_chain(self, field, message):
+        """Refuse a cycle (A succeeded by B succeeded by A), which the database cannot see."""
+        seen = [self]
+        node = getattr(self, field)
+        if node is not None and node.pk == self.pk:
+            return  # pointing at itself: the check constraint says so in plainer words
+        while node is not None:
+            if node.pk == self.pk or node in seen[1:]:
+                chain = " → ".join(str(a) for a in [*seen, node])
+                raise ValidationError({field: message.format(chain=chain)})
+            seen.append(node)
+            node = getattr(node, field)
+
+    @property
+    def is_dissolved(self):
+        return self.dissolved_on is not None
+
+    def current(self):
+        """The agency that answers for this one today: itself, or its last successor."""
+        agency = self
+        seen = {agency.pk}
+        while agency.successor_id and agency.successor_id not in seen:
+            agency = agency.successor
+            seen.add(agency.pk)
+        return agency
+
+
+class AgencyContact(TimeStamped):
+    """An address where an agency receives reminders and requests."""
+
+    class Role(models.TextChoices):
+        GENERAL = "general", _("General contact")
+        HEAD = "head", _("Head of agency")
+
+    agency = models.ForeignKey(Agency, verbose_name=_("agency"), on_delete=models.CASCADE, related_name="contacts")
+    email = models.EmailField(_("email"))
+    name = models.CharField(_("contact name"), max_length=200, blank=True)
+    role = models.CharField(_("role"), max_length=16, choices=Role.choices, default=Role.GENERAL)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("agency contact")
+        verbose_name_plural = _("agency contacts")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agency", "email"],
+                name="agency_contact_unique_email",
+                violation_error_message=_("This agency already has this email address."),
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.name} <{self.email}>" if self.name else self.email
+
+
+class Person(TimeStamped):
+    """Someone who chairs, attends or signs. The title they held at each session is kept there."""
+
+    full_name = models.CharField(_("full name"), max_length=200)
+    current_title = models.CharField(
+        _("current title"),
+        max_length=500,
+        blank=True,
+        help_text=_("For the registry only: sessions keep the title as it was stated at the time."),
+    )
+    note = models.TextField(_("note"), blank=True)
+    search_index = models.TextField(editable=False, blank=True)
+
+    class Meta:
+        verbose_name = _("person")
+        verbose_name_plural = _("people")
+        ordering = ["full_name"]
+
+    def __str__(self):
+        return self.full_name
+
+    def save(self, *args, **kwargs):
+        self.search_index = fold_all(self.full_name, self.current_title)
+        super().save(*args, **kwargs)
