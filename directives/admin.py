@@ -6,6 +6,7 @@ from django.contrib import admin
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -183,6 +184,9 @@ class DirectiveAdmin(FoldedSearchMixin, admin.ModelAdmin):
     ]
     actions = ["cancel_directives"]
 
+    class Media:
+        css = {"all": ["directives/admin.css"]}
+
     def get_queryset(self, request):
         return (
             super()
@@ -240,7 +244,9 @@ class DirectiveAdmin(FoldedSearchMixin, admin.ModelAdmin):
     def source_display(self, obj):
         if obj.notice_id:
             return str(obj.notice)
-        return str(obj.session) if obj.session_id else "—"
+        if not obj.session_id:
+            return "—"
+        return Truncator(str(obj.session)).chars(70)
 
     @admin.action(description=_("Cancel the selected directives"), permissions=["change"])
     def cancel_directives(self, request, queryset):
