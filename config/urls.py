@@ -1,9 +1,10 @@
-"""URL routes: the admin for clerks, a health check for load balancers and compose."""
+"""URL routes: the admin for clerks, the agencies' API and its schema, a health check."""
 
 from django.contrib import admin
 from django.http import JsonResponse
-from django.urls import path
+from django.urls import include, path
 from django.views.decorators.http import require_GET
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 
 @require_GET
@@ -19,4 +20,7 @@ def health(request):
 urlpatterns = [
     path("healthz", health, name="health"),
     path("admin/", admin.site.urls),
+    path("api/v1/", include("directives.api.urls")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
 ]

@@ -6,6 +6,7 @@ A context variable (not a thread-local) keeps it right under threads and async v
 
 import contextlib
 import contextvars
+import dataclasses
 from dataclasses import dataclass
 
 
@@ -14,6 +15,8 @@ class Actor:
     user: object = None
     label: str = ""
     address: str | None = None
+    api_key: object = None
+    reason: str = ""
 
     @property
     def display(self):
@@ -34,12 +37,23 @@ def current_actor() -> Actor:
 
 
 @contextlib.contextmanager
-def acting_as(user=None, label="", address=None):
-    token = _current.set(Actor(user=user, label=label, address=address))
-    try:
+def acting_as(user=None, label="", address=None, api_key=None, reason=""):
+    with as_actor(Actor(user=user, label=label, address=address, api_key=api_key, reason=reason)):
         yield
+
+
+@contextlib.contextmanager
+def as_actor(actor: Actor):
+    token = _current.set(actor)
+    try:
+        yield actor
     finally:
         _current.reset(token)
+
+
+def with_reason(reason: str) -> Actor:
+    """The current actor, giving ``reason`` for the changes it is about to make."""
+    return dataclasses.replace(current_actor(), reason=reason)
 
 
 def client_address(request):

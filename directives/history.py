@@ -63,16 +63,18 @@ def _diff(before, after):
     }
 
 
-def _record(directive, action, changes):
+def record_change(directive, action, changes):
+    """Append one history row for ``directive``, attributed to the current actor."""
     actor = current_actor()
     user = getattr(actor.user, "resolved", actor.user)
-    DirectiveChange.objects.create(
+    return DirectiveChange.objects.create(
         directive=directive,
         actor=user,
         actor_label=actor.display if user is None else user.get_username(),
         client_address=actor.address,
         action=action,
         changes=changes,
+        reason=actor.reason,
     )
 
 
@@ -95,11 +97,11 @@ def record_directive_saved(sender, instance, created, raw=False, **kwargs):
         return
     after = _snapshot(instance)
     if created or instance._history_snapshot is None:
-        _record(instance, DirectiveChange.Action.CREATED, _diff({}, after))
+        record_change(instance, DirectiveChange.Action.CREATED, _diff({}, after))
     else:
         changes = _diff(instance._history_snapshot, after)
         if changes:
-            _record(instance, DirectiveChange.Action.CHANGED, changes)
+            record_change(instance, DirectiveChange.Action.CHANGED, changes)
     instance._history_snapshot = after
 
 
@@ -126,7 +128,7 @@ def guard_and_record_coordinators(sender, instance, action, reverse, pk_set, **k
         # Stored in English; the admin translates them when it shows the history.
         key = gettext_noop("removed") if action in ("post_remove", "post_clear") else gettext_noop("added")
         agencies = Agency.objects.filter(pk__in=pk_set).order_by("name")
-        _record(
+        record_change(
             instance,
             DirectiveChange.Action.COORDINATORS_CHANGED,
             {key: [{"id": a.pk, "label": str(a)} for a in agencies]},

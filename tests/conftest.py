@@ -1,11 +1,15 @@
 """Shared fixtures, and the rule that a configured database must really be there."""
 
+import datetime
 import os
 
 import pytest
 from django.conf import settings
 
 from conference.roles import ensure_clerk_group
+
+from .api_helpers import GIVEN, make_caller
+from .factories import DirectiveFactory, SessionFactory
 
 
 def pytest_report_header(config):
@@ -42,3 +46,16 @@ def seeded(db):
     from directives.seeding import load_seeds
 
     return load_seeds(settings.BASE_DIR / "seeds")
+
+
+@pytest.fixture
+def world(db):
+    """API callers: agency A leads d_a (B coordinates it); C leads d_c alone; d_open_a is due far ahead."""
+    a, b, c = make_caller(), make_caller(), make_caller()
+    session = SessionFactory(held_on=GIVEN)
+    d_a = DirectiveFactory(
+        session=session, lead_agency=a.agency, due_date=datetime.date(2024, 7, 27), coordinating=[b.agency]
+    )
+    d_c = DirectiveFactory(session=session, lead_agency=c.agency, due_date=datetime.date(2024, 8, 31))
+    d_open_a = DirectiveFactory(session=session, lead_agency=a.agency, due_date=datetime.date(2099, 12, 31))
+    return {"a": a, "b": b, "c": c, "d_a": d_a, "d_c": d_c, "d_open_a": d_open_a, "session": session}

@@ -2,12 +2,14 @@
 
 from .agencies import Agency, AgencyContact, Level, Person
 from .base import TimeStamped
+from .keys import ApiKey
 from .notices import ConclusionNotice
 from .sessions import Figure, Participation, Session, Site, SourceDocument
 
 __all__ = [
     "Agency",
     "AgencyContact",
+    "ApiKey",
     "ConclusionNotice",
     "Figure",
     "Level",

@@ -1,0 +1,83 @@
+"""API keys: how an agency's own systems prove who they are to the REST API."""
+
+import hashlib
+import hmac
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .agencies import Agency
+from .base import TimeStamped
+
+
+def _digest(raw_key: str) -> str:
+    # The secret half has 256 bits of entropy, so a fast hash is enough: no one can guess it, and a
+    # slow hash would cost every API request. Only the digest is stored.
+    return hashlib.sha256(raw_key.encode()).hexdigest()
+
+
+class ApiKey(TimeStamped):
+    """One key of one agency, shown in full once at creation; revocable at any time."""
+
+    agency = models.ForeignKey(Agency, verbose_name=_("agency"), on_delete=models.PROTECT, related_name="api_keys")
+    name = models.CharField(_("label"), max_length=200, help_text=_("What the key is for, e.g. the system using it."))
+    prefix = models.CharField(_("prefix"), max_length=16, unique=True, editable=False)
+    key_hash = models.CharField(max_length=64, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True, editable=False)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("API key")
+        verbose_name_plural = _("API keys")
+        ordering = ["agency__name", "-created_at"]
+
+    def __str__(self):
+        return f"{self.name} ({self.prefix}…)"
+
+    @classmethod
+    def issue(cls, *, agency, name, created_by=None):
+        """Create a key; returns it with the raw secret, which is never stored or shown again."""
+        prefix = secrets.token_hex(4)
+        raw_key = f"{prefix}.{secrets.token_urlsafe(32)}"
+        key = cls.objects.create(
+            agency=agency, name=name, prefix=prefix, key_hash=_digest(raw_key), created_by=created_by
+        )
+        return key, raw_key
+
+    @classmethod
+    def find_active(cls, raw_key: str):
+        """The live key matching ``raw_key``, or None. Looked up on every request, so revoking works at once."""
+        prefix, _, secret = raw_key.partition(".")
+        if not prefix or not secret:
+            return None
+        key = cls.objects.select_related("agency").filter(prefix=prefix, revoked_at__isnull=True).first()
+        if key is None or not hmac.compare_digest(key.key_hash, _digest(raw_key)):
+            return None
+        return key
+
+    @property
+    def is_active(self):
+        return self.revoked_at is None
+
+    def revoke(self):
+        if self.revoked_at is None:
+            self.revoked_at = timezone.now()
+            self.save(update_fields=["revoked_at", "updated_at"])
+
+    def touch(self, *, every_seconds=60):
+        """Record use, at most once a minute, so busy keys do not write on every request."""
+        now = timezone.now()
+        if self.last_used_at is None or (now - self.last_used_at).total_seconds() >= every_seconds:
+            ApiKey.objects.filter(pk=self.pk).update(last_used_at=now)
+            self.last_used_at = now

@@ -1,0 +1,60 @@
+"""Who is calling: an agency with its API key (``Authorization: Api-Key <key>``) or a clerk's session."""
+
+from django.utils.translation import gettext_lazy as _
+from rest_framework import authentication, exceptions, permissions
+
+from conference.models import ApiKey
+
+
+class AgencyPrincipal:
+    """Stands in for ``request.user`` when an agency's system calls with its key."""
+
+    is_authenticated = True
+    is_anonymous = False
+    is_staff = False
+    is_superuser = False
+    pk = None
+
+    def __init__(self, api_key: ApiKey):
+        self.api_key = api_key
+        self.agency = api_key.agency
+
+    def __str__(self):
+        return f"{self.agency} ({self.api_key.prefix})"
+
+    def get_username(self):
+        return f"api-key:{self.api_key.prefix}"
+
+
+class ApiKeyAuthentication(authentication.BaseAuthentication):
+    keyword = "api-key"
+
+    def authenticate(self, request):
+        header = authentication.get_authorization_header(request).split()
+        if not header or header[0].lower() != self.keyword.encode():
+            return None
+        if len(header) != 2:
+            raise exceptions.AuthenticationFailed(_('Send the key as "Authorization: Api-Key <key>".'))
+        try:
+            raw_key = header[1].decode("ascii")
+        except UnicodeDecodeError as exc:
+            raise exceptions.AuthenticationFailed(_("The API key is not valid.")) from exc
+        key = ApiKey.find_active(raw_key)
+        if key is None:
+            raise exceptions.AuthenticationFailed(_("The API key is not valid or has been revoked."))
+        key.touch()
+        return AgencyPrincipal(key), key
+
+    def authenticate_header(self, request):
+        # Makes DRF answer 401 (not 403) to a call without credentials.
+        return 'Api-Key realm="api"'
+
+
+class IsAgencyOrClerk(permissions.BasePermission):
+    """An agency with a live key, or a staff user (a clerk) logged in to the admin."""
+
+    message = _("Only agencies with an API key and clerks may use this API.")
+
+    def has_permission(self, request, view):
+        user = request.user
+        return isinstance(user, AgencyPrincipal) or bool(user and user.is_authenticated and user.is_staff)

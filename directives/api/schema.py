@@ -1,0 +1,65 @@
+"""OpenAPI details drf-spectacular cannot infer: the API key scheme and the errors every call may get."""
+
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
+
+ERROR_REF = {"$ref": "#/components/schemas/Error"}
+
+_COMMON = {
+    "401": "No credentials, or an API key that is not valid or was revoked.",
+    "403": "The caller may not do this (e.g. a coordinating agency claiming completion).",
+    "404": "No such object, or a directive not assigned to the caller.",
+    "406": "The Accept header asks for a format the API cannot give (it speaks JSON).",
+    "429": "Too many requests for this key: wait and retry (see Retry-After).",
+}
+_WITH_INPUT = {
+    "400": "Bad input: unknown fields, impossible values; the fields are listed in errors.",
+}
+_WRITES = {
+    "409": "The directive is not in a state that allows this (closed, already claimed, deadline passed).",
+    "412": "If-Match named a stale ETag: fetch the directive again and retry.",
+    "413": "The request, or one attachment, is too large (20 MB per file).",
+    "415": "The body's content type, or an attachment's file type, is not accepted.",
+}
+
+
+class ApiKeyScheme(OpenApiAuthenticationExtension):
+    target_class = "directives.api.authentication.ApiKeyAuthentication"
+    name = "ApiKey"
+
+    def get_security_definition(self, auto_schema):
+        return {
+            "type": "apiKey",
+            "in": "header",
+            "name": "Authorization",
+            "description": 'Send "Api-Key <key>". Keys are issued by the clerks (or `manage.py issue_api_key`).',
+        }
+
+
+def add_error_responses(result, generator, request, public):
+    """Document the JSON error body for every status an operation can answer with."""
+    schemas = result.setdefault("components", {}).setdefault("schemas", {})
+    schemas.setdefault(
+        "Error",
+        {
+            "type": "object",
+            "required": ["status", "code", "detail"],
+            "properties": {
+                "status": {"type": "integer"},
+                "code": {"type": "string"},
+                "detail": {"type": "string"},
+                "errors": {"type": "object", "additionalProperties": {"type": "array", "items": {"type": "string"}}},
+            },
+        },
+    )
+    for path in result.get("paths", {}).values():
+        for method, operation in path.items():
+            responses = operation.setdefault("responses", {})
+            wanted = dict(_COMMON)
+            wanted.update(_WITH_INPUT)  # query parameters can be malformed on reads too
+            if method in ("post", "put", "patch"):
+                wanted.update(_WRITES)
+            for code, description in wanted.items():
+                responses.setdefault(
+                    code, {"description": description, "content": {"application/json": {"schema": ERROR_REF}}}
+                )
+    return result

@@ -1,0 +1,271 @@
+"""What the API shows and accepts. Input serializers take only the fields a caller may set."""
+
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from conference.models import Agency, ConclusionNotice, Session, Site
+from directives.models import Directive, ExtensionRequest, ProgressReport, ReportAttachment, Status
+from directives.services import MAX_ATTACHMENT_BYTES
+
+
+class StrictInputMixin:
+    """Refuse fields the endpoint does not know, so a typo is an error rather than silently ignored."""
+
+    def to_internal_value(self, data):
+        known = set(self.fields)
+        unknown = sorted(set(data.keys()) - known) if hasattr(data, "keys") else []
+        if unknown:
+            message = _("Unknown field: this endpoint accepts %(fields)s.") % {"fields": ", ".join(sorted(known))}
+            raise serializers.ValidationError({name: [message] for name in unknown})
+        return super().to_internal_value(data)
+
+
+class AgencyBriefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Agency
+        fields = ["id", "code", "name", "short_name"]
+
+
+class AgencySerializer(serializers.ModelSerializer):
+    parent = AgencyBriefSerializer(read_only=True, allow_null=True)
+    successor = AgencyBriefSerializer(read_only=True, allow_null=True)
+
+    class Meta:
+        model = Agency
+        fields = ["id", "code", "name", "short_name", "kind", "level", "parent", "dissolved_on", "successor"]
+
+
+class SiteSerializer(serializers.ModelSerializer):
+    host = AgencyBriefSerializer(read_only=True, allow_null=True)
+
+    class Meta:
+        model = Site
+        fields = ["id", "name", "host", "place", "is_main"]
+
+
+class SessionBriefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Session
+        fields = ["id", "code", "title", "held_on"]
+
+
+class SessionSerializer(serializers.ModelSerializer):
+    convened_by = AgencyBriefSerializer(read_only=True, allow_null=True)
+    sites = SiteSerializer(many=True, read_only=True)
+    connected_levels = serializers.ListField(child=serializers.CharField(), read_only=True)
+
+    class Meta:
+        model = Session
+        fields = [
+            "id",
+            "code",
+            "title",
+            "kind",
+            "sequence_number",
+            "convened_by",
+            "held_on",
+            "date_note",
+            "part_of_day",
+            "starts_at",
+            "format",
+            "connected_levels",
+            "summary",
+            "sites",
+        ]
+
+
+class NoticeBriefSerializer(serializers.ModelSerializer):
+    issuer = AgencyBriefSerializer(read_only=True)
+
+    class Meta:
+        model = ConclusionNotice
+        fields = ["id", "kind", "number", "issued_on", "issuer"]
+
+
+class NoticeSerializer(serializers.ModelSerializer):
+    issuer = AgencyBriefSerializer(read_only=True)
+    session = SessionBriefSerializer(read_only=True, allow_null=True)
+
+    class Meta:
+        model = ConclusionNotice
+        fields = ["id", "kind", "number", "issued_on", "issuer", "signer_title", "session", "subject", "text"]
+
+
+class LatestProgressSerializer(serializers.Serializer):
+    reported_at = serializers.DateTimeField()
+    percent_complete = serializers.IntegerField(allow_null=True, min_value=0, max_value=100)
+    note = serializers.CharField()
+    claims_completion = serializers.BooleanField()
+
+
+class DirectiveSerializer(serializers.ModelSerializer):
+    notice = NoticeBriefSerializer(read_only=True, allow_null=True)
+    session = SessionBriefSerializer(read_only=True, allow_null=True)
+    lead_agency = AgencyBriefSerializer(read_only=True, allow_null=True)
+    coordinating_agencies = AgencyBriefSerializer(many=True, read_only=True)
+    status = serializers.ChoiceField(choices=Status.choices, read_only=True)
+    status_display = serializers.SerializerMethodField()
+    days_left = serializers.SerializerMethodField()
+    your_role = serializers.SerializerMethodField()
+    latest_progress = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Directive
+        fields = [
+            "id",
+            "item_number",
+            "text",
+            "notice",
+            "session",
+            "lead_agency",
+            "lead_group",
+            "coordinating_agencies",
+            "coordinating_groups",
+            "given_on",
+            "deadline_phrase",
+            "due_date",
+            "due_rule",
+            "category",
+            "status",
+            "status_display",
+            "days_left",
+            "your_role",
+            "completed_on",
+            "completion_document",
+            "latest_progress",
+            "updated_at",
+        ]
+
+    def get_status_display(self, obj) -> str:
+        return str(Status(obj.status).label)
+
+    @extend_schema_field(OpenApiTypes.INT)
+    def get_days_left(self, obj) -> int | None:
+        """Days to the due date (negative when overdue); null without a due date or once closed."""
+        if obj.status not in (Status.IN_PROGRESS, Status.OVERDUE):
+            return None
+        return obj.days_left(self.context.get("today") or timezone.localdate())
+
+    @extend_schema_field(serializers.ChoiceField(choices=["lead", "coordinating"], allow_null=True))
+    def get_your_role(self, obj):
+        return getattr(obj, "your_role", None)
+
+    @extend_schema_field(LatestProgressSerializer(allow_null=True))
+    def get_latest_progress(self, obj):
+        if getattr(obj, "latest_report_at", None) is None:
+            return None
+        return {
+            "reported_at": obj.latest_report_at,
+            "percent_complete": obj.latest_report_percent,
+            "note": obj.latest_report_note,
+            "claims_completion": obj.latest_report_claim,
+        }
+
+
+class AttachmentSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ReportAttachment
+        fields = ["id", "original_name", "content_type", "size", "sha256"]
+
+
+class ProgressReportSerializer(serializers.ModelSerializer):
+    agency = AgencyBriefSerializer(read_only=True, allow_null=True)
+    attachments = AttachmentSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = ProgressReport
+        fields = [
+            "id",
+            "created_at",
+            "agency",
+            "note",
+            "percent_complete",
+            "claims_completion",
+            "document_number",
+            "document_date",
+            "attachments",
+        ]
+
+
+class ProgressReportInputSerializer(StrictInputMixin, serializers.Serializer):
+    note = serializers.CharField(max_length=10000, help_text=_("What has been done, in the reporter's words."))
+    percent_complete = serializers.IntegerField(required=False, allow_null=True, min_value=0, max_value=100)
+    claims_completion = serializers.BooleanField(
+        required=False, default=False, help_text=_("Only the lead agency may claim completion.")
+    )
+    document_number = serializers.CharField(
+        required=False, allow_blank=True, max_length=100, help_text=_("Required with a completion claim.")
+    )
+    document_date = serializers.DateField(
+        required=False, allow_null=True, help_text=_("Required with a completion claim.")
+    )
+    files = serializers.ListField(
+        child=serializers.FileField(allow_empty_file=False, max_length=255),
+        required=False,
+        max_length=10,
+        help_text=_("PDF, Office documents or images, at most %(mb)d MB each and 10 in all.")
+        % {"mb": MAX_ATTACHMENT_BYTES // (1024 * 1024)},
+    )
+
+
+class ExtensionRequestSerializer(serializers.ModelSerializer):
+    agency = AgencyBriefSerializer(read_only=True)
+
+    class Meta:
+        model = ExtensionRequest
+        fields = [
+            "id",
+            "created_at",
+            "agency",
+            "current_due_date",
+            "proposed_due_date",
+            "reason",
+            "state",
+            "decided_at",
+            "decision_note",
+        ]
+
+
+class ExtensionRequestInputSerializer(StrictInputMixin, serializers.Serializer):
+    proposed_due_date = serializers.DateField(
+        help_text=_("The new due date: later than the current one, not in the past.")
+    )
+    reason = serializers.CharField(max_length=5000)
+
+
+class MeSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=["agency", "clerk"])
+    agency = AgencyBriefSerializer(allow_null=True)
+    answers_for = AgencyBriefSerializer(many=True, help_text=_("The agency and the agencies it succeeded."))
+    key_name = serializers.CharField(allow_null=True)
+    key_prefix = serializers.CharField(allow_null=True)
+    username = serializers.CharField(allow_null=True)
+
+
+class TwoByTwoSerializer(serializers.Serializer):
+    completed_on_time = serializers.IntegerField()
+    completed_late = serializers.IntegerField()
+    in_progress = serializers.IntegerField(help_text=_("Not completed, within the deadline."))
+    overdue = serializers.IntegerField(help_text=_("Not completed, overdue."))
+    awaiting_confirmation = serializers.IntegerField()
+    recurring = serializers.IntegerField()
+    cancelled = serializers.IntegerField()
+    total = serializers.IntegerField()
+    completed = serializers.IntegerField()
+    headline = serializers.CharField()
+
+
+class StatsSerializer(serializers.Serializer):
+    as_lead = TwoByTwoSerializer()
+    as_coordinating = TwoByTwoSerializer(allow_null=True)
+    today = serializers.DateField()
+
+
+class ErrorSerializer(serializers.Serializer):
+    status = serializers.IntegerField()
+    code = serializers.CharField()
+    detail = serializers.CharField()
+    errors = serializers.DictField(child=serializers.ListField(child=serializers.CharField()), required=False)

@@ -1,0 +1,19 @@
+"""Routes of the agencies' API, version 1."""
+
+from django.urls import path
+from rest_framework.routers import SimpleRouter
+
+from . import views
+
+router = SimpleRouter()
+router.register("directives", views.DirectiveViewSet, basename="directive")
+router.register("sessions", views.SessionViewSet, basename="session")
+router.register("notices", views.NoticeViewSet, basename="notice")
+router.register("agencies", views.AgencyViewSet, basename="agency")
+
+app_name = "api"
+urlpatterns = [
+    path("me", views.MeView.as_view(), name="me"),
+    path("stats", views.StatsView.as_view(), name="stats"),
+    *router.urls,
+]

@@ -1,0 +1,320 @@
+"""The agencies' API (v1): their directives, reports and extension requests, and read-only records.
+
+Scoping happens once, in ``CallerMixin.directives_for_caller``: every directive endpoint starts
+from that queryset, so another agency's directive is a 404 exactly as if it did not exist.
+"""
+
+import datetime
+
+from django.db.models import Case, CharField, Count, DateField, Exists, OuterRef, Q, Subquery, Value, When
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.translation import gettext as _
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import status, viewsets
+from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from conference.models import Agency, ConclusionNotice, Session
+from directives import services
+from directives.audit import Actor
+from directives.models import Directive, ExtensionRequest, ProgressReport, Status
+
+from . import serializers as s
+from .authentication import AgencyPrincipal
+from .errors import PayloadTooLarge
+from .filters import DirectiveFilter
+from .pagination import DirectivePagination, OrderedCursorPagination
+
+# Ten attachments of 20 MB and the form around them; anything larger is refused before parsing.
+MAX_REQUEST_BYTES = 10 * services.MAX_ATTACHMENT_BYTES + 1024 * 1024
+FAR_FUTURE = datetime.date(9999, 12, 31)
+
+IF_MATCH = OpenApiParameter(
+    "If-Match",
+    str,
+    OpenApiParameter.HEADER,
+    required=False,
+    description="The ETag of the directive as you last read it; a stale one is refused with 412.",
+)
+
+
+class CallerMixin:
+    """What the caller is: an agency (with its predecessors) or a clerk who sees everything."""
+
+    @cached_property
+    def caller_agency_ids(self):
+        user = self.request.user
+        if isinstance(user, AgencyPrincipal):
+            return services.agency_and_predecessors(user.agency)
+        return None  # a clerk
+
+    def initial(self, request, *args, **kwargs):
+        length = request.META.get("CONTENT_LENGTH") or "0"
+        if length.isdigit() and int(length) > MAX_REQUEST_BYTES:
+            raise PayloadTooLarge(_("The request is larger than %(mb)d MB.") % {"mb": MAX_REQUEST_BYTES // 2**20})
+        super().initial(request, *args, **kwargs)
+        request.caller_agency_ids = self.caller_agency_ids
+
+    def actor(self):
+        user = self.request.user
+        address = self.request.META.get("REMOTE_ADDR") or None
+        if isinstance(user, AgencyPrincipal):
+            label = f"api-key:{user.api_key.prefix} ({user.agency.short_name or user.agency.name})"
+            return Actor(label=label, address=address, api_key=user.api_key)
+        return Actor(user=user, address=address)
+
+    def directives_for_caller(self):
+        queryset = Directive.objects.all()
+        ids = self.caller_agency_ids
+        if ids is not None:
+            coordinates = Directive.coordinating_agencies.through.objects.filter(
+                directive_id=OuterRef("pk"), agency_id__in=ids
+            )
+            queryset = queryset.filter(Q(lead_agency_id__in=ids) | Exists(coordinates)).annotate(
+                your_role=Case(
+                    When(lead_agency_id__in=ids, then=Value("lead")),
+                    default=Value("coordinating"),
+                    output_field=CharField(),
+                )
+            )
+        return queryset.with_status(timezone.localdate())
+
+
+def _latest_report(column):
+    latest = ProgressReport.objects.filter(directive_id=OuterRef("pk")).order_by("-created_at", "-id")
+    return Subquery(latest.values(column)[:1])
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List the directives assigned to the caller", tags=["directives"]),
+    retrieve=extend_schema(
+        summary="One directive, with its ETag",
+        tags=["directives"],
+        responses={200: s.DirectiveSerializer, 304: OpenApiResponse(description="Not modified (If-None-Match).")},
+    ),
+)
+class DirectiveViewSet(CallerMixin, viewsets.ReadOnlyModelViewSet):
+    serializer_class = s.DirectiveSerializer
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = DirectiveFilter
+    pagination_class = DirectivePagination
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
+
+    def get_queryset(self):
+        return (
+            self.directives_for_caller()
+            .select_related("lead_agency", "notice__issuer", "session")
+            .prefetch_related("coordinating_agencies")
+            .annotate(
+                due_sort=Coalesce("due_date", Value(FAR_FUTURE), output_field=DateField()),
+                latest_report_at=_latest_report("created_at"),
+                latest_report_percent=_latest_report("percent_complete"),
+                latest_report_note=_latest_report("note"),
+                latest_report_claim=_latest_report("claims_completion"),
+            )
+        )
+
+    def get_serializer_context(self):
+        return {**super().get_serializer_context(), "today": timezone.localdate()}
+
+    def retrieve(self, request, *args, **kwargs):
+        directive = self.get_object()
+        etag = services.directive_etag(directive)
+        if request.headers.get("If-None-Match") == etag:
+            return Response(status=status.HTTP_304_NOT_MODIFIED, headers={"ETag": etag})
+        return Response(self.get_serializer(directive).data, headers={"ETag": etag})
+
+    def _visible_directive_id(self):
+        # The 404 for another agency's directive comes from the scoped queryset, before any write.
+        lookup = self.kwargs[self.lookup_field]
+        if not str(lookup).isdigit() or not self.directives_for_caller().filter(pk=lookup).exists():
+            raise Directive.DoesNotExist
+        return int(lookup)
+
+    @extend_schema(
+        methods=["GET"],
+        summary="The progress reports on a directive, newest first",
+        tags=["reports"],
+        responses={200: s.ProgressReportSerializer(many=True)},
+    )
+    @extend_schema(
+        methods=["POST"],
+        summary="Report progress, or claim completion (lead agency only)",
+        tags=["reports"],
+        parameters=[IF_MATCH],
+        request={
+            "application/json": s.ProgressReportInputSerializer,
+            "multipart/form-data": s.ProgressReportInputSerializer,
+        },
+        responses={201: s.ProgressReportSerializer},
+    )
+    @action(detail=True, methods=["get", "post"], url_path="reports", pagination_class=None, filterset_class=None)
+    def reports(self, request, pk=None):
+        directive_id = self._visible_directive_id()
+        if request.method == "GET":
+            reports = ProgressReport.objects.filter(directive_id=directive_id).select_related("agency")
+            return Response(s.ProgressReportSerializer(reports.prefetch_related("attachments"), many=True).data)
+        data = s.ProgressReportInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        report = services.directive_report_progress(
+            directive_id=directive_id,
+            by=self.actor(),
+            agency_ids=self.caller_agency_ids,
+            note=values["note"],
+            percent_complete=values.get("percent_complete"),
+            claims_completion=values.get("claims_completion", False),
+            document_number=values.get("document_number", ""),
+            document_date=values.get("document_date"),
+            files=values.get("files", []),
+            expected_etag=request.headers.get("If-Match"),
+        )
+        directive = Directive.objects.get(pk=directive_id)
+        return Response(
+            s.ProgressReportSerializer(report).data,
+            status=status.HTTP_201_CREATED,
+            headers={"ETag": services.directive_etag(directive)},
+        )
+
+    @extend_schema(
+        methods=["GET"],
+        summary="The extension requests on a directive",
+        tags=["extensions"],
+        responses={200: s.ExtensionRequestSerializer(many=True)},
+    )
+    @extend_schema(
+        methods=["POST"],
+        summary="Ask for a later due date (lead agency only, before the deadline)",
+        tags=["extensions"],
+        parameters=[IF_MATCH],
+        request=s.ExtensionRequestInputSerializer,
+        responses={201: s.ExtensionRequestSerializer},
+    )
+    @action(
+        detail=True, methods=["get", "post"], url_path="extension-requests", pagination_class=None, filterset_class=None
+    )
+    def extension_requests(self, request, pk=None):
+        directive_id = self._visible_directive_id()
+        if request.method == "GET":
+            requests = ExtensionRequest.objects.filter(directive_id=directive_id).select_related("agency")
+            return Response(s.ExtensionRequestSerializer(requests, many=True).data)
+        if self.caller_agency_ids is None:
+            raise services.NotAllowed(
+                _("Extensions are asked for by the lead agency; clerks decide them in the admin.")
+            )
+        data = s.ExtensionRequestInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        extension = services.directive_request_extension(
+            directive_id=directive_id,
+            by=self.actor(),
+            agency_ids=self.caller_agency_ids,
+            proposed_due_date=data.validated_data["proposed_due_date"],
+            reason=data.validated_data["reason"],
+            expected_etag=request.headers.get("If-Match"),
+        )
+        directive = Directive.objects.get(pk=directive_id)
+        return Response(
+            s.ExtensionRequestSerializer(extension).data,
+            status=status.HTTP_201_CREATED,
+            headers={"ETag": services.directive_etag(directive)},
+        )
+
+
+class IdPagination(OrderedCursorPagination):
+    orderings = {"id": ("id",), "-id": ("-id",)}
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Sessions (read-only)", tags=["records"]),
+    retrieve=extend_schema(summary="One session with its linked sites", tags=["records"]),
+)
+class SessionViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = s.SessionSerializer
+    pagination_class = IdPagination
+    queryset = Session.objects.select_related("convened_by").prefetch_related("sites__host")
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Conclusion notices and other documents (read-only)", tags=["records"]),
+    retrieve=extend_schema(summary="One notice", tags=["records"]),
+)
+class NoticeViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = s.NoticeSerializer
+    pagination_class = IdPagination
+    queryset = ConclusionNotice.objects.select_related("issuer", "session")
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Agencies (read-only)", tags=["records"]),
+    retrieve=extend_schema(summary="One agency", tags=["records"]),
+)
+class AgencyViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = s.AgencySerializer
+    pagination_class = IdPagination
+    queryset = Agency.objects.select_related("parent", "successor")
+
+
+class MeView(CallerMixin, APIView):
+    @extend_schema(summary="Who the caller is", tags=["caller"], responses={200: s.MeSerializer})
+    def get(self, request):
+        user = request.user
+        if isinstance(user, AgencyPrincipal):
+            answers_for = Agency.objects.filter(pk__in=self.caller_agency_ids).order_by("name")
+            data = {
+                "kind": "agency",
+                "agency": user.agency,
+                "answers_for": answers_for,
+                "key_name": user.api_key.name,
+                "key_prefix": user.api_key.prefix,
+                "username": None,
+            }
+        else:
+            data = {
+                "kind": "clerk",
+                "agency": None,
+                "answers_for": [],
+                "key_name": None,
+                "key_prefix": None,
+                "username": user.get_username(),
+            }
+        return Response(s.MeSerializer(data).data)
+
+
+STATUS_KEYS = [choice.value for choice in Status]
+
+
+def two_by_two(queryset):
+    """Counts by status in one aggregate query, with the "completed X/Y" headline."""
+    counts = queryset.aggregate(**{key: Count("pk", filter=Q(status=key)) for key in STATUS_KEYS})
+    completed = counts["completed_on_time"] + counts["completed_late"]
+    total = sum(counts.values()) - counts["cancelled"]
+    return {
+        **counts,
+        "total": total,
+        "completed": completed,
+        "headline": _("completed %(done)d/%(total)d") % {"done": completed, "total": total},
+    }
+
+
+class StatsView(CallerMixin, APIView):
+    @extend_schema(
+        summary="The caller's directives in the government's two-by-two classification",
+        tags=["caller"],
+        responses={200: s.StatsSerializer},
+    )
+    def get(self, request):
+        visible = self.directives_for_caller()
+        if self.caller_agency_ids is None:
+            data = {"as_lead": two_by_two(visible), "as_coordinating": None}
+        else:
+            data = {
+                "as_lead": two_by_two(visible.filter(your_role="lead")),
+                "as_coordinating": two_by_two(visible.filter(your_role="coordinating")),
+            }
+        data["today"] = timezone.localdate()
+        return Response(s.StatsSerializer(data).data)

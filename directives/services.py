@@ -1,0 +1,321 @@
+"""Every change to a directive's progress goes through these functions, whoever asks for it.
+
+The API, the admin and commands call them, so each rule (who may claim completion, when an
+extension may be asked, how a confirmation is judged on time or late) is written once. Each
+function locks the directive row, so two reports at once are both kept and neither overwrites the
+other's state change.
+"""
+
+import hashlib
+import mimetypes
+import os
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from conference.models import Agency
+
+from .audit import Actor, as_actor
+from .history import record_change
+from .models import Directive, DirectiveChange, ExtensionRequest, ProgressReport, ReportAttachment
+
+MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
+ALLOWED_ATTACHMENT_TYPES = {
+    "application/pdf": ".pdf",
+    "application/msword": ".doc",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": ".docx",
+    "application/vnd.ms-excel": ".xls",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": ".xlsx",
+    "application/vnd.ms-powerpoint": ".ppt",
+    "application/vnd.openxmlformats-officedocument.presentationml.presentation": ".pptx",
+    "application/vnd.oasis.opendocument.text": ".odt",
+    "application/vnd.oasis.opendocument.spreadsheet": ".ods",
+    "image/jpeg": ".jpg",
+    "image/png": ".png",
+    "image/gif": ".gif",
+    "image/webp": ".webp",
+    "image/tiff": ".tif",
+}
+
+
+class NotAllowed(Exception):
+    """The caller's role on the directive does not allow this (e.g. a coordinator claiming completion)."""
+
+
+class WrongState(Exception):
+    """The directive is not in a state where this can happen (e.g. confirming what was never claimed)."""
+
+
+class StaleVersion(Exception):
+    """The caller's copy of the directive (its ETag) is out of date."""
+
+
+class AttachmentTooLarge(Exception):
+    pass
+
+
+class AttachmentTypeRefused(Exception):
+    pass
+
+
+# -- who sees what ------------------------------------------------------------------------------
+
+
+def agency_and_predecessors(agency: Agency) -> list[int]:
+    """``agency`` and every agency it succeeded, directly or through a chain of mergers."""
+    ids, frontier = [agency.pk], [agency.pk]
+    while frontier:
+        successors = Agency.objects.filter(successor_id__in=frontier).exclude(pk__in=ids)
+        frontier = list(successors.values_list("pk", flat=True))
+        ids.extend(frontier)
+    return ids
+
+
+def directive_role(directive: Directive, agency_ids) -> str | None:
+    """ "lead", "coordinating" or None for an agency (given with its predecessors)."""
+    if directive.lead_agency_id in agency_ids:
+        return "lead"
+    if directive.coordinating_agencies.filter(pk__in=agency_ids).exists():
+        return "coordinating"
+    return None
+
+
+def directive_etag(directive: Directive) -> str:
+    """A version tag that changes with every write to the directive (its row's ``updated_at``)."""
+    stamp = directive.updated_at.isoformat() if directive.updated_at else ""
+    return '"' + hashlib.sha256(f"{directive.pk}:{stamp}".encode()).hexdigest()[:20] + '"'
+
+
+# -- writes -------------------------------------------------------------------------------------
+
+
+def _locked(directive_id, expected_etag):
+    directive = Directive.objects.select_for_update().get(pk=directive_id)
+    if expected_etag is not None and expected_etag.strip() not in ("*", directive_etag(directive)):
+        raise StaleVersion(_("The directive has changed since you read it: fetch it again and retry."))
+    return directive
+
+
+def _check_attachment(upload):
+    if upload.size > MAX_ATTACHMENT_BYTES:
+        raise AttachmentTooLarge(_("%(name)s is larger than 20 MB.") % {"name": upload.name})
+    content_type = (upload.content_type or "").split(";")[0].strip().lower()
+    if content_type in ("", "application/octet-stream"):
+        content_type = mimetypes.guess_type(upload.name)[0] or ""
+    if content_type not in ALLOWED_ATTACHMENT_TYPES:
+        raise AttachmentTypeRefused(_("%(name)s is not a PDF, Office document or image.") % {"name": upload.name})
+    return content_type
+
+
+def directive_report_progress(
+    *,
+    directive_id: int,
+    by: Actor,
+    agency_ids: list[int] | None,
+    note: str,
+    percent_complete: int | None = None,
+    claims_completion: bool = False,
+    document_number: str = "",
+    document_date=None,
+    files=(),
+    expected_etag: str | None = None,
+) -> ProgressReport:
+    """Record a progress report; a completion claim puts the directive awaiting confirmation.
+
+    ``agency_ids`` is the reporting agency with its predecessors, or None for a clerk.
+    """
+    checked_types = [_check_attachment(upload) for upload in files]
+    with transaction.atomic(), as_actor(by):
+        directive = _locked(directive_id, expected_etag)
+        role = directive_role(directive, agency_ids) if agency_ids is not None else "clerk"
+        if role is None:
+            raise Directive.DoesNotExist
+        if directive.state in (Directive.State.COMPLETED, Directive.State.CANCELLED):
+            raise WrongState(
+                _("This directive is %(state)s: it takes no more reports.")
+                % {"state": directive.get_state_display().lower()}
+            )
+        if claims_completion:
+            if role == "coordinating":
+                raise NotAllowed(_("Only the lead agency can report that the directive is completed."))
+            if directive.state == Directive.State.AWAITING_CONFIRMATION:
+                raise WrongState(_("Completion has already been reported and awaits a clerk's confirmation."))
+            _check_completion_document(directive, document_number, document_date)
+        if percent_complete is not None and not 0 <= percent_complete <= 100:
+            raise ValidationError({"percent_complete": _("The percentage must be between 0 and 100.")})
+
+        report = ProgressReport.objects.create(
+            directive=directive,
+            agency=by.api_key.agency if by.api_key is not None else None,
+            api_key=by.api_key,
+            user=by.user if by.api_key is None else None,
+            note=note,
+            percent_complete=percent_complete,
+            claims_completion=claims_completion,
+            document_number=document_number if claims_completion else "",
+            document_date=document_date if claims_completion else None,
+            client_address=by.address,
+        )
+        for upload, content_type in zip(files, checked_types, strict=True):
+            _store_attachment(report, upload, content_type)
+        record_change(
+            directive,
+            DirectiveChange.Action.PROGRESS_REPORTED,
+            {
+                "report": report.pk,
+                "role": role,
+                "percent_complete": percent_complete,
+                "claims_completion": claims_completion,
+                "attachments": len(checked_types),
+            },
+        )
+        if claims_completion:
+            directive.state = Directive.State.AWAITING_CONFIRMATION
+        # Saving bumps updated_at, so the directive's ETag changes with every report.
+        directive.save()
+    return report
+
+
+def _check_completion_document(directive, number, date):
+    errors = {}
+    if not (number or "").strip():
+        errors["document_number"] = _("Give the number of the document that proves completion.")
+    if date is None:
+        errors["document_date"] = _("Give the date of the document that proves completion.")
+    elif date > timezone.localdate():
+        errors["document_date"] = _("The document date cannot be in the future.")
+    elif directive.given_on and date < directive.given_on:
+        errors["document_date"] = _("The document date cannot be before the directive was given.")
+    if errors:
+        raise ValidationError(errors)
+
+
+def _store_attachment(report, upload, content_type):
+    """Save one uploaded file (a Django ``UploadedFile``) with its size and SHA-256."""
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    attachment = ReportAttachment(
+        report=report,
+        original_name=upload.name[:255],
+        content_type=content_type,
+        size=upload.size,
+        sha256=digest.hexdigest(),
+    )
+    attachment.file.save(os.path.basename(upload.name)[-100:], upload, save=False)
+    attachment.save()
+    return attachment
+
+
+def directive_request_extension(
+    *,
+    directive_id: int,
+    by: Actor,
+    agency_ids: list[int],
+    proposed_due_date,
+    reason: str,
+    expected_etag: str | None = None,
+) -> ExtensionRequest:
+    """The lead agency asks for a later due date, before the current one has passed."""
+    with transaction.atomic(), as_actor(by):
+        directive = _locked(directive_id, expected_etag)
+        role = directive_role(directive, agency_ids)
+        if role is None:
+            raise Directive.DoesNotExist
+        if role != "lead":
+            raise NotAllowed(_("Only the lead agency can ask for an extension."))
+        if directive.state != Directive.State.OPEN:
+            raise WrongState(_("Only an open directive can be extended."))
+        if directive.due_date is None:
+            raise WrongState(_("This directive has no due date to extend."))
+        today = timezone.localdate()
+        if directive.due_date < today:
+            raise WrongState(_("The deadline has passed: an extension must be asked before it."))
+        if proposed_due_date < today:
+            raise ValidationError({"proposed_due_date": _("The new due date cannot be in the past.")})
+        if proposed_due_date <= directive.due_date:
+            raise ValidationError({"proposed_due_date": _("The new due date must be later than the current one.")})
+        if not (reason or "").strip():
+            raise ValidationError({"reason": _("Give the reason for the extension.")})
+        if directive.extension_requests.filter(state=ExtensionRequest.State.PENDING).exists():
+            raise WrongState(_("An extension request for this directive already awaits a decision."))
+        request = ExtensionRequest.objects.create(
+            directive=directive,
+            agency=by.api_key.agency if by.api_key is not None else directive.lead_agency,
+            api_key=by.api_key,
+            current_due_date=directive.due_date,
+            proposed_due_date=proposed_due_date,
+            reason=reason,
+        )
+        record_change(
+            directive,
+            DirectiveChange.Action.EXTENSION_REQUESTED,
+            {
+                "request": request.pk,
+                "due_date": {"from": directive.due_date.isoformat(), "to": proposed_due_date.isoformat()},
+            },
+        )
+        directive.save()
+    return request
+
+
+def extension_decide(*, request_id: int, by: Actor, approve: bool, note: str = "") -> ExtensionRequest:
+    """A clerk approves (the due date moves) or refuses (with a reason) a pending request."""
+    with transaction.atomic():
+        request = ExtensionRequest.objects.select_for_update().get(pk=request_id)
+        if request.state != ExtensionRequest.State.PENDING:
+            raise WrongState(_("This request has already been decided."))
+        if not approve and not note.strip():
+            raise ValidationError({"decision_note": _("Give the reason for refusing.")})
+        directive = Directive.objects.select_for_update().get(pk=request.directive_id)
+        request.state = ExtensionRequest.State.APPROVED if approve else ExtensionRequest.State.REFUSED
+        request.decided_by = by.user
+        request.decided_at = timezone.now()
+        request.decision_note = note
+        request.save()
+        dates = {"from": request.current_due_date.isoformat(), "to": request.proposed_due_date.isoformat()}
+        with as_actor(Actor(user=by.user, label=by.label, address=by.address, reason=note or request.reason)):
+            action = DirectiveChange.Action.EXTENSION_APPROVED if approve else DirectiveChange.Action.EXTENSION_REFUSED
+            record_change(directive, action, {"request": request.pk, "due_date": dates})
+            if approve:
+                directive.due_date = request.proposed_due_date
+                directive.due_rule = _("Extended from %(old)s at the lead agency's request") % {
+                    "old": request.current_due_date.strftime("%d/%m/%Y")
+                }
+            directive.save()
+    return request
+
+
+def directive_confirm_completion(*, directive_id: int, by: Actor) -> Directive:
+    """Confirm the pending completion claim: on time or late is judged by the claim's document date."""
+    with transaction.atomic(), as_actor(by):
+        directive = Directive.objects.select_for_update().get(pk=directive_id)
+        claim = _pending_claim(directive)
+        directive.state = Directive.State.COMPLETED
+        directive.completed_on = claim.document_date
+        directive.completion_document = f"{claim.document_number} ({claim.document_date:%d/%m/%Y})"
+        record_change(directive, DirectiveChange.Action.COMPLETION_CONFIRMED, {"report": claim.pk})
+        directive.save()
+    return directive
+
+
+def directive_return_completion(*, directive_id: int, by: Actor, reason: str) -> Directive:
+    """Send a completion claim back to the agency, with the reason; the directive is open again."""
+    if not (reason or "").strip():
+        raise ValidationError({"reason": _("Give the reason for sending the claim back.")})
+    with transaction.atomic(), as_actor(Actor(user=by.user, label=by.label, address=by.address, reason=reason)):
+        directive = Directive.objects.select_for_update().get(pk=directive_id)
+        claim = _pending_claim(directive)
+        directive.state = Directive.State.OPEN
+        record_change(directive, DirectiveChange.Action.COMPLETION_RETURNED, {"report": claim.pk})
+        directive.save()
+    return directive
+
+
+def _pending_claim(directive):
+    if directive.state != Directive.State.AWAITING_CONFIRMATION:
+        raise WrongState(_("This directive has no completion claim awaiting confirmation."))
+    return directive.reports.filter(claims_completion=True).order_by("-created_at", "-id").first()
