@@ -83,9 +83,8 @@ def directive_role(directive: Directive, agency_ids) -> str | None:
 
 
 def directive_etag(directive: Directive) -> str:
-    """A version tag that changes with every write to the directive (its row's ``updated_at``)."""
-    stamp = directive.updated_at.isoformat() if directive.updated_at else ""
-    return '"' + hashlib.sha256(f"{directive.pk}:{stamp}".encode()).hexdigest()[:20] + '"'
+    """A tag that changes with every write to the directive (its ``version`` counter)."""
+    return f'"{directive.pk}-{directive.version}"'
 
 
 # -- writes -------------------------------------------------------------------------------------

@@ -82,6 +82,8 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "vi"
+# Vietnamese for the libraries' own messages (DRF's validation errors) that ship without it.
+LOCALE_PATHS = [BASE_DIR / "config" / "locale"]
 LANGUAGES = [("vi", _("Vietnamese")), ("en", _("English"))]
 
 TIME_ZONE = "Asia/Ho_Chi_Minh"

@@ -159,6 +159,8 @@ class Directive(models.Model):
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    # Bumped by every save: the API's ETag, so two writes in the same instant still differ.
+    version = models.PositiveIntegerField(default=0, editable=False)
     search_index = models.TextField(editable=False, blank=True)
 
     objects = DirectiveQuerySet.as_manager()
@@ -224,6 +226,10 @@ class Directive(models.Model):
         if self.given_on is None:
             self.given_on = self.default_given_on()
         self.search_index = fold_all(self.text, self.lead_group, self.coordinating_groups, self.deadline_phrase)
+        self.version = (self.version or 0) + 1
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, "version", "updated_at"}
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):

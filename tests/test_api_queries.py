@@ -1,0 +1,74 @@
+"""List and detail endpoints run a fixed number of queries whatever the page size; no COUNT."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from directives.audit import Actor
+from directives.services import directive_report_progress
+
+from .api_helpers import make_caller
+from .factories import AgencyFactory, DirectiveFactory, SessionFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def fill(caller, n):
+    session = SessionFactory()
+    for _ in range(n):
+        directive = DirectiveFactory(session=session, lead_agency=caller.agency, coordinating=[AgencyFactory()])
+        directive_report_progress(directive_id=directive.pk, by=Actor(api_key=caller.key), agency_ids=None, note="ok")
+
+
+def queries(client, path, **params):
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(path, params)
+    assert response.status_code == 200, response.content
+    return [q["sql"] for q in ctx.captured_queries]
+
+
+@pytest.mark.parametrize(
+    "path", ["/api/v1/directives/", "/api/v1/sessions/", "/api/v1/notices/", "/api/v1/agencies/", "/api/v1/stats"]
+)
+def test_lists_run_the_same_queries_for_2_and_40_rows(path):
+    caller = make_caller()
+    fill(caller, 2)
+    caller.client.get(path)  # the key's first use records last_used_at: not part of the count
+    few = queries(caller.client, path, page_size=100)
+    fill(caller, 38)
+    many = queries(caller.client, path, page_size=100)
+    assert len(many) == len(few), "\n".join(many)
+    assert len(many) <= 8
+    assert not any("COUNT(" in sql.upper() and "GROUP BY" not in sql.upper() for sql in many if path != "/api/v1/stats")
+
+
+def test_detail_and_reports_run_a_fixed_number_of_queries():
+    caller = make_caller()
+    fill(caller, 1)
+    directive = caller.agency.led_directives.get()
+    caller.client.get("/api/v1/me")
+    assert len(queries(caller.client, f"/api/v1/directives/{directive.pk}/")) <= 6
+    few = len(queries(caller.client, f"/api/v1/directives/{directive.pk}/reports/"))
+    for _ in range(10):
+        directive_report_progress(directive_id=directive.pk, by=Actor(api_key=caller.key), agency_ids=None, note="x")
+    assert len(queries(caller.client, f"/api/v1/directives/{directive.pk}/reports/")) == few
+
+
+def test_cursor_pages_cover_every_row_once_in_each_ordering():
+    caller = make_caller()
+    fill(caller, 23)
+    for ordering in ("due_date", "-due_date", "updated_at", "-updated_at", "id", "-id"):
+        seen, url = [], "/api/v1/directives/"
+        params = {"page_size": 5, "ordering": ordering}
+        while url:
+            page = caller.client.get(url, params).json()
+            seen.extend(row["id"] for row in page["results"])
+            url, params = page["next"], {}
+        assert len(seen) == len(set(seen)) == 23, ordering
+
+
+def test_an_unknown_ordering_is_400():
+    caller = make_caller()
+    response = caller.client.get("/api/v1/directives/", {"ordering": "text"})
+    assert response.status_code == 400
+    assert "ordering" in response.json()["errors"]
