@@ -1,6 +1,6 @@
 """The clerks' admin for the registry, sessions and notices."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.db import models
 from django.db.models import Count, Prefetch
 from django.utils.formats import date_format
@@ -13,6 +13,7 @@ from .admin_search import FoldedSearchMixin
 from .models import (
     Agency,
     AgencyContact,
+    ApiKey,
     ConclusionNotice,
     Figure,
     Participation,
@@ -34,6 +35,18 @@ class AgencyContactInline(admin.TabularInline):
     model = AgencyContact
     extra = 0
     fields = ["email", "name", "role", "is_active"]
+
+
+class ApiKeyInline(admin.TabularInline):
+    model = ApiKey
+    extra = 0
+    can_delete = False
+    fields = ["name", "prefix", "created_at", "last_used_at", "revoked_at"]
+    readonly_fields = fields
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None):
+        return False  # keys are issued from the API key page, which shows the secret once
 
 
 class DissolvedFilter(admin.SimpleListFilter):
@@ -59,7 +72,7 @@ class AgencyAdmin(FoldedSearchMixin, admin.ModelAdmin):
     search_fields = ["name"]
     autocomplete_fields = ["parent", "successor"]
     prepopulated_fields = {"code": ["name"]}
-    inlines = [AgencyContactInline]
+    inlines = [AgencyContactInline, ApiKeyInline]
     fieldsets = [
         (None, {"fields": ["name", "short_name", "code", "kind", "level", "parent"]}),
         (_("Dissolution"), {"fields": ["dissolved_on", "successor"]}),
@@ -78,6 +91,53 @@ class AgencyContactAdmin(admin.ModelAdmin):
     list_select_related = ["agency"]
     search_fields = ["email", "name", "agency__name"]
     autocomplete_fields = ["agency"]
+
+
+@admin.register(ApiKey)
+class ApiKeyAdmin(admin.ModelAdmin):
+    list_display = ["name", "agency", "prefix", "created_at", "last_used_at", "revoked_at", "active"]
+    list_filter = [("revoked_at", admin.EmptyFieldListFilter)]
+    list_select_related = ["agency"]
+    search_fields = ["name", "prefix", "agency__name"]
+    autocomplete_fields = ["agency"]
+    actions = ["revoke_keys"]
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return ["agency", "name"]
+        return ["agency", "name", "prefix", "created_by", "created_at", "last_used_at", "revoked_at"]
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return []
+        return ["agency", "prefix", "created_by", "created_at", "last_used_at", "revoked_at"]
+
+    @admin.display(description=_("active"), boolean=True)
+    def active(self, obj):
+        return obj.is_active
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            return super().save_model(request, obj, form, change)
+        obj.created_by = request.user
+        raw_key = obj.set_new_secret()
+        super().save_model(request, obj, form, change)
+        # The only time the secret is ever shown: it is stored hashed.
+        messages.warning(
+            request,
+            _("The key for %(agency)s is: %(key)s — copy it now; it will not be shown again.")
+            % {"agency": obj.agency, "key": raw_key},
+        )
+
+    @admin.action(description=_("Revoke the selected keys"), permissions=["change"])
+    def revoke_keys(self, request, queryset):
+        keys = list(queryset.filter(revoked_at__isnull=True))
+        for key in keys:
+            key.revoke()
+        self.message_user(request, _("%(n)d keys revoked.") % {"n": len(keys)})
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # revoke instead: reports keep pointing at the key that sent them
 
 
 @admin.register(Person)

@@ -3,6 +3,9 @@
 import datetime
 
 from django.contrib import admin
+from django.http import FileResponse
+from django.shortcuts import get_object_or_404
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
@@ -13,8 +16,9 @@ from django.utils.translation import ngettext
 from conference.admin_search import FoldedSearchMixin
 from conference.models import Agency, Session
 
+from .admin_review import decide_extension, review_completion
 from .forms import DirectiveForm
-from .models import Directive, DirectiveChange, Status
+from .models import Directive, DirectiveChange, ExtensionRequest, ProgressReport, ReportAttachment, Status
 
 STATUS_COLOURS = {
     Status.COMPLETED_ON_TIME: "#1e7e34",
@@ -128,6 +132,60 @@ class DirectiveChangeInline(admin.TabularInline):
         return describe_changes(obj)
 
 
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class ProgressReportInline(ReadOnlyInline):
+    model = ProgressReport
+    fields = ["created_at", "agency", "note", "percent_complete", "claims_completion", "document", "files"]
+    readonly_fields = fields
+    verbose_name_plural = _("progress reports")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("agency").prefetch_related("attachments")
+
+    @admin.display(description=_("document"))
+    def document(self, obj):
+        if not obj.claims_completion:
+            return "—"
+        return f"{obj.document_number} ({obj.document_date:%d/%m/%Y})"
+
+    @admin.display(description=_("attachments"))
+    def files(self, obj):
+        return attachment_links(obj.attachments.all())
+
+
+class ExtensionRequestInline(ReadOnlyInline):
+    model = ExtensionRequest
+    fields = ["created_at", "agency", "current_due_date", "proposed_due_date", "reason", "state", "decision_note"]
+    readonly_fields = fields
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("agency")
+
+
+def attachment_links(attachments):
+    return (
+        format_html_join(
+            "",
+            '<div><a href="{}">{}</a></div>',
+            (
+                (reverse("admin:directives_reportattachment_download", args=[a.pk]), a.original_name)
+                for a in attachments
+            ),
+        )
+        or "—"
+    )
+
+
 def describe_changes(change):
     """The changes of one history row as a short list a clerk can read."""
 
@@ -171,7 +229,8 @@ class DirectiveAdmin(FoldedSearchMixin, admin.ModelAdmin):
     list_per_page = 50
     # The exact total needs a second COUNT over the whole table; the filtered count is enough.
     show_full_result_count = False
-    inlines = [DirectiveChangeInline]
+    inlines = [ProgressReportInline, ExtensionRequestInline, DirectiveChangeInline]
+    readonly_fields = ["completion_claim"]
     fieldsets = [
         (_("Source"), {"fields": [("notice", "session"), ("item_number", "given_on"), "implements"]}),
         (None, {"fields": ["text", "category"]}),
@@ -180,7 +239,7 @@ class DirectiveAdmin(FoldedSearchMixin, admin.ModelAdmin):
             {"fields": [("lead_agency", "lead_group"), ("coordinating_agencies", "coordinating_groups")]},
         ),
         (_("Deadline"), {"fields": [("deadline_phrase", "due_date"), "due_rule"]}),
-        (_("Progress"), {"fields": [("state", "completed_on"), "completion_document"]}),
+        (_("Progress"), {"fields": [("state", "completed_on"), "completion_document", "completion_claim"]}),
     ]
     actions = ["cancel_directives"]
 
@@ -194,6 +253,23 @@ class DirectiveAdmin(FoldedSearchMixin, admin.ModelAdmin):
             .with_status()
             .select_related("lead_agency", "notice", "notice__issuer", "session")
             .prefetch_related("coordinating_agencies")
+        )
+
+    def get_urls(self):
+        review = self.admin_site.admin_view(lambda request, object_id: review_completion(self, request, object_id))
+        return [
+            path("<int:object_id>/review-completion/", review, name="directives_directive_review"),
+            *super().get_urls(),
+        ]
+
+    @admin.display(description=_("completion claim"))
+    def completion_claim(self, obj):
+        if obj.pk is None or obj.state != Directive.State.AWAITING_CONFIRMATION:
+            return "—"
+        return format_html(
+            '<a class="button" href="{}">{}</a>',
+            reverse("admin:directives_directive_review", args=[obj.pk]),
+            _("Review the completion claim"),
         )
 
     @admin.display(description=_("directive"), ordering="text")
@@ -294,6 +370,147 @@ class DirectiveChangeAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ProgressReport)
+class ProgressReportAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "directive", "agency", "percent_complete", "claims_completion"]
+    list_filter = ["claims_completion", ("created_at", admin.DateFieldListFilter)]
+    list_select_related = ["directive", "agency"]
+    search_fields = ["note", "document_number", "agency__name"]
+    fields = [
+        "directive",
+        "agency",
+        "api_key",
+        "user",
+        "created_at",
+        "client_address",
+        "note",
+        "percent_complete",
+        "claims_completion",
+        "document_number",
+        "document_date",
+        "files",
+    ]
+    readonly_fields = fields
+
+    @admin.display(description=_("attachments"))
+    def files(self, obj):
+        return attachment_links(obj.attachments.all())
+
+    def has_add_permission(self, request):
+        return False  # reports come from the agencies (API); they are never edited
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ReportAttachment)
+class ReportAttachmentAdmin(admin.ModelAdmin):
+    list_display = ["original_name", "report", "content_type", "size"]
+    list_select_related = ["report"]
+    search_fields = ["original_name"]
+    fields = ["report", "original_name", "content_type", "size", "sha256", "download"]
+    readonly_fields = fields
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:object_id>/download/",
+                self.admin_site.admin_view(self.download_view),
+                name="directives_reportattachment_download",
+            ),
+            *super().get_urls(),
+        ]
+
+    def download_view(self, request, object_id):
+        from django.core.exceptions import PermissionDenied
+
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        attachment = get_object_or_404(ReportAttachment, pk=object_id)
+        return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.original_name)
+
+    @admin.display(description=_("download"))
+    def download(self, obj):
+        return attachment_links([obj])
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class PendingFirst(admin.SimpleListFilter):
+    title = _("state")
+    parameter_name = "state"
+
+    def lookups(self, request, model_admin):
+        return ExtensionRequest.State.choices
+
+    def queryset(self, request, queryset):
+        return queryset.filter(state=self.value()) if self.value() in ExtensionRequest.State.values else queryset
+
+
+@admin.register(ExtensionRequest)
+class ExtensionRequestAdmin(admin.ModelAdmin):
+    list_display = [
+        "created_at",
+        "directive",
+        "agency",
+        "current_due_date",
+        "proposed_due_date",
+        "state",
+        "decide_link",
+    ]
+    list_filter = [PendingFirst]
+    list_select_related = ["directive", "agency"]
+    search_fields = ["reason", "agency__name", "directive__text"]
+    fields = [
+        "directive",
+        "agency",
+        "api_key",
+        "created_at",
+        "current_due_date",
+        "proposed_due_date",
+        "reason",
+        "state",
+        "decided_by",
+        "decided_at",
+        "decision_note",
+        "decide_link",
+    ]
+    readonly_fields = fields
+
+    def get_urls(self):
+        decide = self.admin_site.admin_view(lambda request, object_id: decide_extension(self, request, object_id))
+        return [
+            path("<int:object_id>/decide/", decide, name="directives_extensionrequest_decide"),
+            *super().get_urls(),
+        ]
+
+    @admin.display(description=_("decision"))
+    def decide_link(self, obj):
+        if obj.state != ExtensionRequest.State.PENDING:
+            return obj.get_state_display()
+        return format_html(
+            '<a class="button" href="{}">{}</a>',
+            reverse("admin:directives_extensionrequest_decide", args=[obj.pk]),
+            _("Decide"),
+        )
+
+    def has_add_permission(self, request):
+        return False  # asked for by the lead agency through the API
 
     def has_delete_permission(self, request, obj=None):
         return False

@@ -48,12 +48,17 @@ class ApiKey(TimeStamped):
     @classmethod
     def issue(cls, *, agency, name, created_by=None):
         """Create a key; returns it with the raw secret, which is never stored or shown again."""
-        prefix = secrets.token_hex(4)
-        raw_key = f"{prefix}.{secrets.token_urlsafe(32)}"
-        key = cls.objects.create(
-            agency=agency, name=name, prefix=prefix, key_hash=_digest(raw_key), created_by=created_by
-        )
+        key = cls(agency=agency, name=name, created_by=created_by)
+        raw_key = key.set_new_secret()
+        key.save()
         return key, raw_key
+
+    def set_new_secret(self) -> str:
+        """Give this (unsaved) key a fresh secret; returns the raw key for the caller to show once."""
+        self.prefix = secrets.token_hex(4)
+        raw_key = f"{self.prefix}.{secrets.token_urlsafe(32)}"
+        self.key_hash = _digest(raw_key)
+        return raw_key
 
     @classmethod
     def find_active(cls, raw_key: str):

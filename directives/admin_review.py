@@ -1,0 +1,123 @@
+"""The clerks' decisions: confirm or send back a completion claim; approve or refuse an extension."""
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from . import services
+from .audit import Actor
+from .models import Directive, ExtensionRequest
+
+
+class DecisionForm(forms.Form):
+    decision = forms.ChoiceField(widget=forms.HiddenInput, choices=[("yes", "yes"), ("no", "no")], required=False)
+    note = forms.CharField(
+        label=_("Reason or note"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 80}),
+        help_text=_("Required when sending back or refusing; the agency sees it."),
+    )
+
+
+def _actor(request):
+    return Actor(user=request.user, address=request.META.get("REMOTE_ADDR") or None)
+
+
+def _render(request, model_admin, obj, form, context):
+    return TemplateResponse(
+        request,
+        "admin/directives/decision_form.html",
+        {
+            **model_admin.admin_site.each_context(request),
+            "opts": model_admin.model._meta,
+            "original": obj,
+            "form": form,
+            **context,
+        },
+    )
+
+
+def review_completion(model_admin, request, object_id):
+    """Show the agency's completion claim; confirm it or send it back with a reason."""
+    if not model_admin.has_change_permission(request):
+        raise PermissionDenied
+    directive = get_object_or_404(Directive, pk=object_id)
+    claim = directive.reports.filter(claims_completion=True).prefetch_related("attachments").first()
+    back = reverse("admin:directives_directive_change", args=[directive.pk])
+    if directive.state != Directive.State.AWAITING_CONFIRMATION or claim is None:
+        messages.info(request, _("This directive has no completion claim awaiting confirmation."))
+        return redirect(back)
+    form = DecisionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            if request.POST.get("_confirm"):
+                services.directive_confirm_completion(directive_id=directive.pk, by=_actor(request))
+                messages.success(request, _("Completion confirmed."))
+            else:
+                services.directive_return_completion(
+                    directive_id=directive.pk, by=_actor(request), reason=form.cleaned_data["note"]
+                )
+                messages.success(request, _("The claim was sent back to the agency."))
+            return redirect(back)
+        except ValidationError as exc:
+            form.add_error("note", exc.messages)
+        except services.WrongState as exc:
+            messages.error(request, str(exc))
+            return redirect(back)
+    return _render(
+        request,
+        model_admin,
+        directive,
+        form,
+        {
+            "title": _("Confirm completion"),
+            "claim": claim,
+            "yes_label": _("Confirm completion"),
+            "yes_name": "_confirm",
+            "no_label": _("Send back to the agency"),
+            "no_name": "_return",
+        },
+    )
+
+
+def decide_extension(model_admin, request, object_id):
+    """Approve (the due date moves) or refuse (with a reason) one pending extension request."""
+    if not model_admin.has_change_permission(request):
+        raise PermissionDenied
+    extension = get_object_or_404(ExtensionRequest.objects.select_related("directive", "agency"), pk=object_id)
+    back = reverse("admin:directives_extensionrequest_changelist")
+    if extension.state != ExtensionRequest.State.PENDING:
+        messages.info(request, _("This request has already been decided."))
+        return redirect(back)
+    form = DecisionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        approve = bool(request.POST.get("_approve"))
+        try:
+            services.extension_decide(
+                request_id=extension.pk, by=_actor(request), approve=approve, note=form.cleaned_data["note"]
+            )
+            messages.success(request, _("Extension approved.") if approve else _("Extension refused."))
+            return redirect(back)
+        except ValidationError as exc:
+            form.add_error("note", exc.messages)
+        except services.WrongState as exc:
+            messages.error(request, str(exc))
+            return redirect(back)
+    return _render(
+        request,
+        model_admin,
+        extension,
+        form,
+        {
+            "title": _("Decide on an extension request"),
+            "extension": extension,
+            "yes_label": _("Approve the new due date"),
+            "yes_name": "_approve",
+            "no_label": _("Refuse"),
+            "no_name": "_refuse",
+        },
+    )
