@@ -76,6 +76,7 @@ class AgencyAdmin(FoldedSearchMixin, admin.ModelAdmin):
     fieldsets = [
         (None, {"fields": ["name", "short_name", "code", "kind", "level", "parent"]}),
         (_("Dissolution"), {"fields": ["dissolved_on", "successor"]}),
+        (_("Reminders"), {"fields": ["reminder_mode"]}),
         (None, {"fields": ["note"]}),
     ]
 

@@ -514,3 +514,6 @@ class ExtensionRequestAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+from . import admin_followup  # noqa: E402,F401  (the outbox and settings pages)

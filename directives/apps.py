@@ -9,3 +9,4 @@ class DirectivesConfig(AppConfig):
     def ready(self):
         from . import history  # noqa: F401  (connects the signal handlers)
         from .api import schema  # noqa: F401  (registers the API key scheme with drf-spectacular)
+        from .followup import signals  # noqa: F401

@@ -9,7 +9,8 @@ from django.conf import settings
 from conference.roles import ensure_clerk_group
 
 from .api_helpers import GIVEN, make_caller
-from .factories import DirectiveFactory, SessionFactory
+from .factories import DirectiveFactory, NoticeFactory, SessionFactory
+from .followup_helpers import agency
 
 
 def pytest_report_header(config):
@@ -59,3 +60,20 @@ def world(db):
     d_c = DirectiveFactory(session=session, lead_agency=c.agency, due_date=datetime.date(2024, 8, 31))
     d_open_a = DirectiveFactory(session=session, lead_agency=a.agency, due_date=datetime.date(2099, 12, 31))
     return {"a": a, "b": b, "c": c, "d_a": d_a, "d_c": d_c, "d_open_a": d_open_a, "session": session}
+
+
+@pytest.fixture
+def adn():
+    """The ADN directive: given 10/07/2024, due 27/07/2024, one lead and two coordinators."""
+    lead = agency(name="Bộ Lao động – Thương binh và Xã hội", short_name="Bộ LĐTBXH")
+    police, finance = agency(name="Bộ Công an"), agency(name="Bộ Tài chính", mode="digest")
+    notice = NoticeFactory(number="243/TB-UBND", session=SessionFactory(held_on=datetime.date(2024, 7, 10)))
+    return DirectiveFactory(
+        notice=notice,
+        session=notice.session,
+        text="Ban hành kế hoạch thu mẫu ADN",
+        lead_agency=lead,
+        deadline_phrase="vào ngày 27/7",
+        due_date=datetime.date(2024, 7, 27),
+        coordinating=[police, finance],
+    )

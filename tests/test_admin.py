@@ -32,7 +32,7 @@ def test_every_project_model_is_in_the_admin():
 
 
 # Records that only the system or the agencies create: clerks read them, never add them by hand.
-NOT_ADDED_BY_CLERKS = {"directivechange", "progressreport", "reportattachment", "extensionrequest"}
+NOT_ADDED_BY_CLERKS = {"directivechange", "progressreport", "reportattachment", "extensionrequest", "outboxmessage"}
 
 
 @pytest.mark.parametrize("page", ["changelist", "add"])
@@ -89,6 +89,7 @@ def _make_directives(n):
         "directives_progressreport",
         "directives_extensionrequest",
         "directives_reportattachment",
+        "directives_outboxmessage",
     ],
 )
 def test_list_pages_run_a_fixed_number_of_queries(clerk_client, model_name, django_assert_max_num_queries):

@@ -60,6 +60,13 @@ class Agency(TimeStamped):
         related_name="predecessors",
         help_text=_("The agency that took over this agency's work when it was dissolved."),
     )
+    reminder_mode = models.CharField(
+        _("reminders by email"),
+        max_length=16,
+        choices=[("digest", _("One daily digest")), ("each", _("One email per directive"))],
+        default="digest",
+        help_text=_("A daily digest spares the agency's inbox; it is the default."),
+    )
     note = models.TextField(_("note"), blank=True)
     search_index = models.TextField(editable=False, blank=True)
 
@@ -113,6 +120,12 @@ class Agency(TimeStamped):
     @property
     def is_dissolved(self):
         return self.dissolved_on is not None
+
+    def addresses(self, *, heads=False):
+        """The active contact addresses: general contacts, or the heads of the agency."""
+        role = AgencyContact.Role.HEAD if heads else AgencyContact.Role.GENERAL
+        contacts = [c for c in self.contacts.all() if c.is_active and c.role == role]
+        return sorted({c.email for c in contacts})
 
     def current(self):
         """The agency that answers for this one today: itself, or its last successor."""

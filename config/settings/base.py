@@ -103,7 +103,7 @@ STORAGES = {
 
 LOGIN_URL = "admin:login"
 
-EMAIL_BACKEND = env.str("DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.smtp.EmailBackend")
+EMAIL_BACKEND = env.str("DJANGO_EMAIL_BACKEND", default="directives.followup.smtp.HandoverSMTPBackend")
 EMAIL_HOST = env.str("EMAIL_HOST", default="localhost")
 EMAIL_PORT = env.int("EMAIL_PORT", default=25)
 EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
@@ -112,6 +112,12 @@ EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
 EMAIL_FILE_PATH = env.path("EMAIL_FILE_PATH", default=str(VAR_DIR / "mail"))
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Theo doi nhiem vu <no-reply@example.gov.vn>")
+
+# Links in emails point here; replies to reminders go to the clerks' mailbox.
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+FOLLOWUP_REPLY_TO = env.str("FOLLOWUP_REPLY_TO", default="")
+# How long a worker may hold a message it is sending before another may take it over.
+FOLLOWUP_LEASE_SECONDS = env.int("FOLLOWUP_LEASE_SECONDS", default=300)
 
 # Celery: Redis in production and CI; a broker kept in files under var/ for `make run`, so a
 # laptop needs no server. Tasks are enqueued on commit and scheduled by sweeping the database.
@@ -132,6 +138,16 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+# Schedule by sweeping the database, never by long ETAs (Redis redelivers those after its
+# visibility timeout). Delivery also runs on its own, so a lost nudge only delays a message.
+CELERY_BEAT_SCHEDULE = {
+    "followup-sweep": {"task": "followup.sweep", "schedule": env.int("FOLLOWUP_SWEEP_SECONDS", default=300)},
+    "followup-deliver": {"task": "followup.deliver", "schedule": env.int("FOLLOWUP_DELIVER_SECONDS", default=60)},
+}
+# Publishing must fail fast when Redis is down: the request that wrote the data has already
+# committed it, and the periodic tasks pick it up later.
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_TASK_PUBLISH_RETRY = False
 
 # A cache shared by every web process (Redis in production) so throttling counts across them.
 _cache_url = env.str("CACHE_URL", default="")

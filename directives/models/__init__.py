@@ -2,6 +2,7 @@
 
 from .changes import DirectiveChange
 from .directive import Directive, DirectiveQuerySet, Status, status_expression
+from .followup import FollowUpSettings, OutboxMessage
 from .progress import ExtensionRequest, ProgressReport, ReportAttachment
 
 __all__ = [
@@ -9,6 +10,8 @@ __all__ = [
     "DirectiveChange",
     "DirectiveQuerySet",
     "ExtensionRequest",
+    "FollowUpSettings",
+    "OutboxMessage",
     "ProgressReport",
     "ReportAttachment",
     "Status",

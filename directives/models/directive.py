@@ -2,6 +2,7 @@
 
 import datetime
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Case, F, Q, Value, When
@@ -150,6 +151,15 @@ class Directive(models.Model):
         help_text=_("The national directive that this provincial one carries out."),
     )
     state = models.CharField(_("state"), max_length=32, choices=State.choices, default=State.OPEN)
+    responsible_clerk = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("responsible clerk"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("Copied on reminders once the directive is more than two weeks overdue."),
+    )
     completed_on = models.DateField(_("completed on"), null=True, blank=True)
     completion_document = models.CharField(
         _("completion document"),

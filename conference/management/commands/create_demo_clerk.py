@@ -22,6 +22,7 @@ class Command(BaseCommand):
         user.is_superuser = False
         user.first_name = "Thư ký"
         user.last_name = "Demo"
+        user.email = user.email or f"{username}@example.org"  # receives the clerks' weekly digest
         user.set_password(password)
         user.save()
         user.groups.add(ensure_clerk_group())

@@ -1,0 +1,268 @@
+"""Delivery: claim what is due in the outbox, send it, record the outcome. Safe to run anywhere, any time.
+
+Exactly once, whatever crashes:
+- a row is sent only by the worker whose conditional update moved it from pending to sending;
+- that worker records the hand-over to the mail server just before the final "." (see smtp.py);
+- a row left in sending by a dead worker is taken back when its lease ends: as sent if it had
+  been handed over (it may have been delivered, so it must not go again), else as pending.
+Failures that can pass (connection refused, 4xx) are retried with backoff; after MAX_ATTEMPTS,
+or at once on a permanent refusal (5xx, no address), the row is marked failed for the clerks.
+"""
+
+import datetime
+import logging
+import uuid
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.core.mail import get_connection
+from django.db.models import F, Q
+from django.utils import timezone
+
+from directives.models import FollowUpSettings, OutboxMessage
+
+from . import render
+from .smtp import DeliveryUncertain, Refused
+
+log = logging.getLogger(__name__)
+
+Kind = OutboxMessage.Kind
+State = OutboxMessage.State
+ITEM_KINDS = [Kind.BEFORE_DUE, Kind.DUE_TODAY, Kind.OVERDUE, Kind.STATUS_REQUEST]
+MAX_ATTEMPTS = 8
+BACKOFF_SECONDS = [60, 300, 900, 3600, 3 * 3600, 6 * 3600, 12 * 3600]
+
+
+@dataclass
+class DeliveryResult:
+    sent: int = 0
+    retried: int = 0
+    failed: int = 0
+    withdrawn: int = 0
+    recovered: int = 0
+    errors: list = field(default_factory=list)
+
+    def add(self, other):
+        for name in ("sent", "retried", "failed", "withdrawn", "recovered"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        self.errors.extend(other.errors)
+
+
+def recover_expired_leases(now=None) -> int:
+    """Take back rows whose worker died while sending them."""
+    now = now or timezone.now()
+    expired = OutboxMessage.objects.filter(state=State.SENDING, lease_until__lt=now)
+    handed = list(expired.filter(handed_over_at__isnull=False).values_list("pk", flat=True))
+    recovered = 0
+    if handed:
+        recovered += OutboxMessage.objects.filter(pk__in=handed, state=State.SENDING).update(
+            state=State.SENT, sent_at=F("handed_over_at"), last_error="Handed to the mail server; no confirmation."
+        )
+        OutboxMessage.objects.filter(digest_id__in=handed, state=State.PENDING).exclude(claim_token="").update(
+            state=State.SENT, sent_at=now
+        )
+    recovered += expired.filter(handed_over_at__isnull=True).update(
+        state=State.PENDING, claim_token="", lease_until=None
+    )
+    return recovered
+
+
+def open_digests(now) -> None:
+    """Make sure each digest-mode agency with reminders waiting has today's digest row."""
+    today = timezone.localdate(now)
+    conf = FollowUpSettings.load()
+    send_at = datetime.datetime.combine(today, datetime.time(conf.send_hour), tzinfo=timezone.get_current_timezone())
+    if now < send_at:
+        return
+    waiting = (
+        OutboxMessage.objects.filter(state=State.PENDING, digest__isnull=True, send_after__lte=now, kind__in=ITEM_KINDS)
+        .filter(agency__reminder_mode="digest")
+        .values_list("agency_id", flat=True)
+        .distinct()
+    )
+    rows = [
+        OutboxMessage(
+            kind=Kind.DIGEST,
+            agency_id=agency_id,
+            stage_date=today,
+            dedupe_key=f"digest:a{agency_id}:{today}",
+            send_after=now,
+        )
+        for agency_id in waiting
+    ]
+    # One digest per agency and day, whoever creates it: the key is unique.
+    OutboxMessage.objects.bulk_create(rows, batch_size=1000, ignore_conflicts=True)
+
+
+def claim(now, limit, token) -> list[OutboxMessage]:
+    """Move up to ``limit`` due emails from pending to sending, for this worker only."""
+    due = (
+        OutboxMessage.objects.filter(state=State.PENDING, send_after__lte=now)
+        .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
+        .filter(Q(kind__in=[Kind.DIGEST, Kind.CLERK_DIGEST]) | Q(digest__isnull=True, agency__reminder_mode="each"))
+        .order_by("send_after", "pk")
+        .values_list("pk", flat=True)[:limit]
+    )
+    ids = list(due)
+    if not ids:
+        return []
+    lease = timezone.now() + datetime.timedelta(seconds=settings.FOLLOWUP_LEASE_SECONDS)
+    # The conditional update is the claim: a row another worker took meanwhile is no longer pending.
+    OutboxMessage.objects.filter(pk__in=ids, state=State.PENDING).update(
+        state=State.SENDING, claim_token=token, lease_until=lease, attempts=F("attempts") + 1
+    )
+    return list(
+        OutboxMessage.objects.filter(claim_token=token, state=State.SENDING)
+        .select_related("agency__successor", "recipient_user")
+        .prefetch_related("agency__contacts", "agency__successor__contacts")
+        .order_by("send_after", "pk")
+    )
+
+
+def _items(envelope, now, token):
+    """The reminders this email carries: itself, or (a digest) every waiting reminder of the agency."""
+    if envelope.kind == Kind.CLERK_DIGEST:
+        return []
+    if envelope.kind == Kind.DIGEST:
+        OutboxMessage.objects.filter(
+            Q(digest__isnull=True) | Q(digest=envelope),
+            agency_id=envelope.agency_id,
+            state=State.PENDING,
+            kind__in=ITEM_KINDS,
+            send_after__lte=now,
+        ).update(digest=envelope, claim_token=token)
+        queryset = OutboxMessage.objects.filter(digest=envelope, claim_token=token, state=State.PENDING)
+    else:
+        queryset = OutboxMessage.objects.filter(pk=envelope.pk)
+    return list(
+        queryset.select_related(
+            "directive__lead_agency", "directive__notice", "directive__session", "directive__responsible_clerk"
+        ).order_by("directive__due_date", "directive_id", "role")
+    )
+
+
+def _finish(envelope, token, **values):
+    return OutboxMessage.objects.filter(pk=envelope.pk, claim_token=token).update(**values)
+
+
+def send_envelope(envelope, now, token, connection) -> str:
+    """Send one claimed email; returns "sent", "retried", "failed" or "withdrawn"."""
+    items = _items(envelope, now, token)
+    if envelope.kind == Kind.DIGEST and not items:
+        _finish(envelope, token, state=State.WITHDRAWN, last_error="Nothing left to send.")
+        return "withdrawn"
+    try:
+        email = render.build(envelope, items, now)
+    except Exception as exc:  # a template or data error must not lose the row: record it for the clerks
+        log.exception("Could not build email for outbox row %s", envelope.pk)
+        return _failed(envelope, token, f"Could not build the email: {exc}", permanent=True)
+    if not email.to:
+        return _failed(envelope, token, "The agency has no active contact address.", permanent=True)
+
+    handed_over = []
+
+    def on_handover():
+        handed_over.append(True)
+        _finish(envelope, token, handed_over_at=timezone.now())
+
+    email.on_handover = on_handover
+    smtp = getattr(connection, "supports_handover", False)
+    try:
+        if not smtp:
+            on_handover()  # backends without SMTP's last step (files, console, memory) deliver at once
+        connection.send_messages([email])
+    except Refused as exc:
+        return _failed(envelope, token, f"Refused by the mail server: {exc}", permanent=exc.permanent)
+    except DeliveryUncertain as exc:
+        log.warning("Outbox row %s: %s", envelope.pk, exc)
+    except Exception as exc:
+        if smtp and handed_over:
+            # It reached the server; a retry could deliver it twice. Count it as sent.
+            log.warning("Outbox row %s failed after hand-over: %s", envelope.pk, exc)
+        else:
+            return _failed(envelope, token, f"{type(exc).__name__}: {exc}", permanent=False)
+    sent_at = timezone.now()
+    recipients = {"to": email.to, "cc": email.cc}
+    _finish(
+        envelope,
+        token,
+        state=State.SENT,
+        sent_at=sent_at,
+        subject=email.subject[:300],
+        recipients=recipients,
+        message_id=email.extra_headers["Message-ID"],
+        last_error="",
+    )
+    if envelope.kind == Kind.DIGEST:
+        OutboxMessage.objects.filter(digest=envelope, claim_token=token, state=State.PENDING).update(
+            state=State.SENT, sent_at=sent_at, recipients=recipients
+        )
+    return "sent"
+
+
+def _failed(envelope, token, error, *, permanent):
+    attempts = envelope.attempts
+    if permanent or attempts >= MAX_ATTEMPTS:
+        _finish(envelope, token, state=State.FAILED, last_error=error[:2000])
+        return "failed"
+    delay = BACKOFF_SECONDS[min(attempts - 1, len(BACKOFF_SECONDS) - 1)]
+    _finish(
+        envelope,
+        token,
+        state=State.PENDING,
+        claim_token="",
+        lease_until=None,
+        handed_over_at=None,
+        next_attempt_at=timezone.now() + datetime.timedelta(seconds=delay),
+        last_error=error[:2000],
+    )
+    return "retried"
+
+
+def deliver(now=None, *, limit=200) -> DeliveryResult:
+    """One delivery round: recover dead workers' rows, open digests, claim and send up to ``limit``."""
+    now = now or timezone.now()
+    result = DeliveryResult(recovered=recover_expired_leases())
+    open_digests(now)
+    token = uuid.uuid4().hex
+    envelopes = claim(now, limit, token)
+    if not envelopes:
+        return result
+    connection = get_connection()
+    try:
+        connection.open()
+    except Exception as exc:
+        # The mail server is unreachable: put everything back for a later round.
+        for envelope in envelopes:
+            _failed(envelope, token, f"{type(exc).__name__}: {exc}", permanent=False)
+        result.retried += len(envelopes)
+        result.errors.append(str(exc))
+        return result
+    try:
+        for envelope in envelopes:
+            outcome = send_envelope(envelope, now, token, connection)
+            setattr(result, outcome, getattr(result, outcome) + 1)
+    finally:
+        try:
+            connection.close()
+        except Exception:  # closing after the messages went out must not undo their success
+            log.warning("Closing the mail connection failed", exc_info=True)
+    return result
+
+
+def deliver_all(now=None, *, batch=200, max_rounds=1000) -> DeliveryResult:
+    """Deliver until nothing due is left (bounded, so a stuck row cannot loop forever)."""
+    total = DeliveryResult()
+    for _ in range(max_rounds):
+        result = deliver(now, limit=batch)
+        total.add(result)
+        if result.sent + result.failed + result.withdrawn + result.retried == 0:
+            break
+    return total
+
+
+def resend(queryset) -> int:
+    """Put failed messages back in the queue (a clerk's action after fixing an address)."""
+    return queryset.filter(state=State.FAILED).update(
+        state=State.PENDING, attempts=0, next_attempt_at=None, claim_token="", lease_until=None, last_error=""
+    )

@@ -1,0 +1,209 @@
+"""The sweep: find what reminders and requests are owed today, and write each once to the outbox.
+
+Run every few minutes by beat (and by ``manage.py followup_sweep``). It reads the directives in
+batches (a fixed number of queries per batch) and inserts only rows whose key is not there yet,
+so any number of sweeps, concurrent or repeated, owe each message once.
+"""
+
+import datetime
+from dataclasses import dataclass
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from conference.roles import CLERK_GROUP
+from directives.models import Directive, FollowUpSettings, OutboxMessage
+
+Kind = OutboxMessage.Kind
+Role = OutboxMessage.Role
+BATCH = 2000
+
+
+@dataclass(frozen=True)
+class Owed:
+    kind: str
+    role: str
+    directive_id: int | None
+    agency_id: int | None
+    user_id: int | None
+    due_date: datetime.date | None
+    stage_date: datetime.date
+    escalated: bool = False
+
+    @property
+    def key(self):
+        who = f"a{self.agency_id}" if self.agency_id else f"u{self.user_id}"
+        return f"{self.kind}:{self.directive_id or '-'}:{who}:{self.due_date or '-'}:{self.stage_date}:{self.role}"
+
+
+def _send_time(day, conf):
+    tz = timezone.get_current_timezone()
+    return datetime.datetime.combine(day, datetime.time(conf.send_hour), tzinfo=tz)
+
+
+def reminder_stage(due_date, today, conf):
+    """The reminder a directive is owed on ``today``: (kind, stage date, escalated) or None.
+
+    Only the latest stage is owed, so a sweep that missed days catches up with one message, not
+    with every reminder it skipped.
+    """
+    days_left = (due_date - today).days
+    if days_left >= 0:
+        upcoming = [o for o in conf.offsets if o >= days_left]
+        if not upcoming:
+            return None
+        offset = min(upcoming)
+        return (Kind.DUE_TODAY if offset == 0 else Kind.BEFORE_DUE), due_date - datetime.timedelta(days=offset), False
+    overdue = -days_left
+    weeks = (overdue - 1) // conf.overdue_every_days
+    stage = due_date + datetime.timedelta(days=1 + weeks * conf.overdue_every_days)
+    return Kind.OVERDUE, stage, overdue > conf.escalate_after_days
+
+
+def status_request_stage(today, conf):
+    """This month's status-request day, once it has come."""
+    if today.day < conf.status_request_day:
+        return None
+    return today.replace(day=conf.status_request_day)
+
+
+def _open_directives():
+    return Directive.objects.filter(state=Directive.State.OPEN, lead_agency__isnull=False)
+
+
+def owed_reminders(today, conf):
+    """Yield batches of reminders owed: to the lead agency, and a copy to each coordinating one."""
+    horizon = today + datetime.timedelta(days=max(conf.offsets))
+    queryset = (
+        _open_directives()
+        .filter(due_date__isnull=False, due_date__lte=horizon)
+        .exclude(category=Directive.Category.RECURRING)
+        .select_related("lead_agency__successor")
+        .prefetch_related("coordinating_agencies__successor")
+        .order_by("pk")
+    )
+    yield from _batched(queryset, lambda d: _reminders_for(d, today, conf))
+
+
+def _reminders_for(directive, today, conf):
+    stage = reminder_stage(directive.due_date, today, conf)
+    if stage is None:
+        return []
+    kind, stage_date, escalated = stage
+    lead = directive.lead_agency.current()
+    owed = [Owed(kind, Role.TO, directive.pk, lead.pk, None, directive.due_date, stage_date, escalated)]
+    for agency in directive.coordinating_agencies.all():
+        current = agency.current()
+        if current.pk != lead.pk:
+            owed.append(Owed(kind, Role.COPY, directive.pk, current.pk, None, directive.due_date, stage_date))
+    return owed
+
+
+def owed_status_requests(today, conf):
+    stage_date = status_request_stage(today, conf)
+    if stage_date is None:
+        return
+    month_ahead = today + datetime.timedelta(days=30)
+    queryset = (
+        _open_directives()
+        .filter(Q(category=Directive.Category.RECURRING) | Q(due_date__gt=month_ahead) | Q(due_date__isnull=True))
+        .select_related("lead_agency__successor")
+        .order_by("pk")
+    )
+
+    def request(directive):
+        lead = directive.lead_agency.current()
+        return [Owed(Kind.STATUS_REQUEST, Role.TO, directive.pk, lead.pk, None, directive.due_date, stage_date)]
+
+    yield from _batched(queryset, request)
+
+
+def owed_clerk_digests(today, conf):
+    week_start = today - datetime.timedelta(days=(today.weekday() - conf.clerk_digest_weekday) % 7)
+    clerks = (
+        get_user_model()
+        .objects.filter(is_active=True, is_staff=True)
+        .filter(Q(groups__name=CLERK_GROUP) | Q(is_superuser=True))
+        .exclude(email="")
+        .distinct()
+        .order_by("pk")
+    )
+    yield [Owed(Kind.CLERK_DIGEST, Role.TO, None, None, user.pk, None, week_start) for user in clerks]
+
+
+def _batched(queryset, expand):
+    last_pk = 0
+    while True:
+        # Keyset pages: each batch is a fixed set of queries whatever the table's size.
+        batch = list(queryset.filter(pk__gt=last_pk)[:BATCH])
+        if not batch:
+            return
+        last_pk = batch[-1].pk
+        yield [owed for directive in batch for owed in expand(directive)]
+
+
+def all_owed(today, conf):
+    yield from owed_reminders(today, conf)
+    yield from owed_status_requests(today, conf)
+    yield from owed_clerk_digests(today, conf)
+
+
+@dataclass
+class SweepResult:
+    created: list
+    already: int
+
+    @property
+    def count(self):
+        return len(self.created)
+
+
+def sweep(now=None, *, dry_run=False) -> SweepResult:
+    """Write to the outbox every message owed at ``now`` that is not there yet."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    conf = FollowUpSettings.load()
+    created, already = [], 0
+    for batch in all_owed(today, conf):
+        if not batch:
+            continue
+        keys = {owed.key: owed for owed in batch}
+        existing = set(OutboxMessage.objects.filter(dedupe_key__in=keys).values_list("dedupe_key", flat=True))
+        missing = [owed for key, owed in keys.items() if key not in existing]
+        already += len(keys) - len(missing)
+        if dry_run:
+            created.extend(missing)
+            continue
+        rows = [
+            OutboxMessage(
+                kind=owed.kind,
+                role=owed.role,
+                directive_id=owed.directive_id,
+                agency_id=owed.agency_id,
+                recipient_user_id=owed.user_id,
+                due_date=owed.due_date,
+                stage_date=owed.stage_date,
+                escalated=owed.escalated,
+                dedupe_key=owed.key,
+                send_after=max(now, _send_time(max(owed.stage_date, today), conf)),
+            )
+            for owed in missing
+        ]
+        # ignore_conflicts: a concurrent sweep may have inserted the same keys a moment ago.
+        OutboxMessage.objects.bulk_create(rows, batch_size=1000, ignore_conflicts=True)
+        created.extend(missing)
+    return SweepResult(created=created, already=already)
+
+
+def withdraw_pending(directive, *, kinds=None, keep_due_date=None):
+    """Withdraw the directive's messages not yet sent (completed, cancelled or re-timed)."""
+    pending = OutboxMessage.objects.filter(directive=directive, state=OutboxMessage.State.PENDING)
+    if kinds is not None:
+        pending = pending.filter(kind__in=kinds)
+    if keep_due_date is not None:
+        pending = pending.exclude(due_date=keep_due_date)
+    with transaction.atomic():
+        count = pending.update(state=OutboxMessage.State.WITHDRAWN, last_error="")
+    return count

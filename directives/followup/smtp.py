@@ -1,0 +1,75 @@
+"""Sending one email so that a crash or a timeout can never make it go out twice.
+
+Django's SMTP backend with one change: just before the final "." that hands the message to the
+server, it calls ``message.on_handover()``, which records in the outbox that the message has been
+handed over. After that point the message counts as sent even if the server's answer never comes
+(a timeout, a killed worker): resending could deliver it twice. Before that point nothing was
+delivered, so a retry is safe.
+"""
+
+import re
+import smtplib
+
+from django.core.mail.backends.smtp import EmailBackend as DjangoSMTPBackend
+from django.core.mail.message import sanitize_address
+
+_LEADING_DOT = re.compile(rb"(?m)^\.")
+
+
+class DeliveryUncertain(Exception):
+    """The message was handed over but the server did not confirm it; it must not be resent."""
+
+
+class Refused(Exception):
+    """The server answered with a refusal: nothing was delivered. 5xx is for good, 4xx for now."""
+
+    def __init__(self, code, reply):
+        super().__init__(f"{code} {reply.decode(errors='replace') if isinstance(reply, bytes) else reply}")
+        self.code = code
+        self.permanent = 500 <= code < 600
+
+
+def _line_endings(data: bytes) -> bytes:
+    return re.sub(rb"\r\n|\r|\n", b"\r\n", data)
+
+
+class HandoverSMTPBackend(DjangoSMTPBackend):
+    supports_handover = True
+
+    def _send(self, email_message):
+        if not email_message.recipients():
+            return False
+        encoding = email_message.encoding or "utf-8"
+        from_email = sanitize_address(email_message.from_email, encoding)
+        recipients = [sanitize_address(addr, encoding) for addr in email_message.recipients()]
+        payload = _LEADING_DOT.sub(b"..", _line_endings(email_message.message().as_bytes(linesep="\r\n")))
+        if not payload.endswith(b"\r\n"):
+            payload += b"\r\n"
+        conn = self.connection
+        conn.ehlo_or_helo_if_needed()
+        code, reply = conn.mail(from_email)
+        if code != 250:
+            raise Refused(code, reply)
+        refused = {}
+        for recipient in recipients:
+            code, reply = conn.rcpt(recipient)
+            if code not in (250, 251):
+                refused[recipient] = (code, reply)
+        if len(refused) == len(recipients):
+            raise Refused(min(c for c, _ in refused.values()), f"all recipients refused: {refused}")
+        code, reply = conn.docmd("data")
+        if code != 354:
+            raise Refused(code, reply)
+        conn.send(payload)
+        # The last moment at which nothing has been delivered: record the hand-over, then commit it.
+        handover = getattr(email_message, "on_handover", None)
+        if handover is not None:
+            handover()
+        try:
+            conn.send(b".\r\n")
+            code, reply = conn.getreply()
+        except (TimeoutError, OSError, smtplib.SMTPServerDisconnected) as exc:
+            raise DeliveryUncertain(f"no answer after the message was handed over: {exc}") from exc
+        if code != 250:
+            raise Refused(code, reply)  # a clear answer after the data: the server did not take it
+        return True

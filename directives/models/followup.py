@@ -1,0 +1,196 @@
+"""The follow-up engine's state: its settings, and the outbox where every email is a row first."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from conference.models import Agency
+
+from .directive import Directive
+
+
+def _parse_offsets(value: str) -> list[int]:
+    try:
+        offsets = sorted({int(part) for part in value.replace(";", ",").split(",") if part.strip()}, reverse=True)
+    except ValueError as exc:
+        raise ValidationError(_("Give whole numbers of days separated by commas, e.g. 7, 3, 1, 0.")) from exc
+    if not offsets or any(o < 0 or o > 90 for o in offsets):
+        raise ValidationError(_("Each offset must be between 0 and 90 days."))
+    return offsets
+
+
+class FollowUpSettings(models.Model):
+    """One row: when reminders and requests go out. Clerks edit it in the admin."""
+
+    reminder_offsets = models.CharField(
+        _("reminder days before the due date"),
+        max_length=100,
+        default="7, 3, 1, 0",
+        validators=[_parse_offsets],
+        help_text=_("Days before the due date on which the lead agency is reminded; 0 is the day itself."),
+    )
+    overdue_every_days = models.PositiveSmallIntegerField(
+        _("repeat overdue notices every (days)"), default=7, help_text=_("The first goes the day after the due date.")
+    )
+    escalate_after_days = models.PositiveSmallIntegerField(
+        _("copy the head of agency after (days overdue)"), default=14
+    )
+    status_request_day = models.PositiveSmallIntegerField(
+        _("day of the month for status requests"),
+        default=20,
+        help_text=_("Recurring directives, and those due more than a month ahead, are asked for news on this day."),
+    )
+    send_hour = models.PositiveSmallIntegerField(_("hour emails go out"), default=8)
+    clerk_digest_weekday = models.PositiveSmallIntegerField(
+        _("weekday of the clerks' digest"),
+        default=0,
+        choices=[
+            (0, _("Monday")),
+            (1, _("Tuesday")),
+            (2, _("Wednesday")),
+            (3, _("Thursday")),
+            (4, _("Friday")),
+            (5, _("Saturday")),
+            (6, _("Sunday")),
+        ],
+    )
+
+    class Meta:
+        verbose_name = _("follow-up settings")
+        verbose_name_plural = _("follow-up settings")
+        constraints = [
+            models.CheckConstraint(condition=Q(pk=1), name="followup_settings_single_row"),
+            models.CheckConstraint(
+                condition=Q(status_request_day__gte=1) & Q(status_request_day__lte=28),
+                name="followup_status_day_in_every_month",
+                violation_error_message=_("Choose a day from 1 to 28, so that every month has it."),
+            ),
+            models.CheckConstraint(
+                condition=Q(send_hour__lte=23),
+                name="followup_send_hour_valid",
+                violation_error_message=_("The hour is from 0 to 23."),
+            ),
+            models.CheckConstraint(
+                condition=Q(overdue_every_days__gte=1),
+                name="followup_overdue_repeat_positive",
+                violation_error_message=_("Repeat at least every day."),
+            ),
+        ]
+
+    def __str__(self):
+        return str(_("Follow-up settings"))
+
+    @classmethod
+    def load(cls):
+        settings_row, _created = cls.objects.get_or_create(pk=1)
+        return settings_row
+
+    @property
+    def offsets(self) -> list[int]:
+        return _parse_offsets(self.reminder_offsets)
+
+
+class OutboxMessage(models.Model):
+    """One email owed to someone, or one reminder carried inside a digest.
+
+    ``dedupe_key`` is unique: a second sweep, a second beat or a retried task that wants the same
+    reminder finds the row already there. A row is sent only by whoever moves it from pending to
+    sending with a conditional update (``claim_token``), so two workers never send it both.
+    """
+
+    class Kind(models.TextChoices):
+        BEFORE_DUE = "before_due", _("Reminder before the due date")
+        DUE_TODAY = "due_today", _("Due today")
+        OVERDUE = "overdue", _("Overdue notice")
+        STATUS_REQUEST = "status_request", _("Request for a status update")
+        DIGEST = "digest", _("Agency's daily digest")
+        CLERK_DIGEST = "clerk_digest", _("Clerks' weekly digest")
+
+    class Role(models.TextChoices):
+        TO = "to", _("Lead agency")
+        COPY = "copy", _("Copy to a coordinating agency")
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        SENDING = "sending", _("Sending")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    role = models.CharField(_("role"), max_length=8, choices=Role.choices, default=Role.TO)
+    directive = models.ForeignKey(
+        Directive,
+        verbose_name=_("directive"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="outbox_messages",
+    )
+    agency = models.ForeignKey(
+        Agency,
+        verbose_name=_("agency"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="outbox_messages",
+    )
+    recipient_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("clerk"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    due_date = models.DateField(_("due date concerned"), null=True, blank=True)
+    stage_date = models.DateField(_("for the day"))
+    escalated = models.BooleanField(_("head of agency and clerk copied"), default=False)
+    dedupe_key = models.CharField(_("key"), max_length=200, unique=True)
+    digest = models.ForeignKey(
+        "self",
+        verbose_name=_("sent in digest"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="items",
+    )
+    send_after = models.DateTimeField(_("send after"))
+    state = models.CharField(_("state"), max_length=12, choices=State.choices, default=State.PENDING)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
+    last_error = models.TextField(_("last error"), blank=True)
+    claim_token = models.CharField(max_length=32, blank=True, editable=False)
+    lease_until = models.DateTimeField(null=True, blank=True, editable=False)
+    handed_over_at = models.DateTimeField(_("handed to the mail server at"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    message_id = models.CharField(_("Message-ID"), max_length=200, blank=True)
+    subject = models.CharField(_("subject"), max_length=300, blank=True)
+    recipients = models.JSONField(_("recipients"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("outbox message")
+        verbose_name_plural = _("outbox")
+        ordering = ["-send_after", "-id"]
+        indexes = [
+            # The delivery loop's query: only rows still to send, so the index stays small.
+            models.Index(
+                fields=["send_after"],
+                condition=Q(state="pending"),
+                name="outbox_pending_due",
+            ),
+            models.Index(fields=["lease_until"], condition=Q(state="sending"), name="outbox_sending_lease"),
+            models.Index(fields=["directive", "state"], name="outbox_directive_state"),
+            models.Index(fields=["agency", "state"], name="outbox_agency_state"),
+        ]
+
+    def __str__(self):
+        return self.dedupe_key
+
+    @property
+    def is_envelope(self):
+        """Whether this row is an email of its own (as opposed to an item inside a digest)."""
+        return self.kind in (self.Kind.DIGEST, self.Kind.CLERK_DIGEST) or self.digest_id is None

@@ -1,0 +1,46 @@
+"""A real SMTP server on loopback (aiosmtpd) that records what it accepts, for tests and benchmarks."""
+
+import asyncio
+import email
+import socket
+import threading
+
+from aiosmtpd.controller import Controller
+
+
+class Recorder:
+    """Keeps each accepted message; can answer with an error or not answer at all."""
+
+    def __init__(self):
+        self.messages = []
+        self.lock = threading.Lock()
+        self.reply = "250 OK"
+        self.stall_seconds = 0
+
+    async def handle_DATA(self, server, session, envelope):
+        if self.stall_seconds:
+            with self.lock:
+                self.messages.append(email.message_from_bytes(envelope.content))
+            await asyncio.sleep(self.stall_seconds)  # accepted, but the client hears nothing
+        if self.reply.startswith("250") and not self.stall_seconds:
+            with self.lock:
+                self.messages.append(email.message_from_bytes(envelope.content))
+        return self.reply
+
+    def message_ids(self):
+        with self.lock:
+            return [m["Message-ID"] for m in self.messages]
+
+
+def free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def start_sink(port=None):
+    """Start a sink on loopback; returns (controller, recorder). ``controller.port`` is its port."""
+    recorder = Recorder()
+    controller = Controller(recorder, hostname="127.0.0.1", port=port or free_port())
+    controller.start()
+    return controller, recorder

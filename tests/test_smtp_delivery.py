@@ -1,0 +1,71 @@
+"""Delivery over real SMTP: what was handed over is never sent again; refusals are sorted out."""
+
+import pytest
+import time_machine
+
+from directives.followup import delivery, schedule
+from directives.models import OutboxMessage
+
+from .followup_helpers import at
+from .smtp_sink import start_sink
+
+pytestmark = pytest.mark.django_db
+State = OutboxMessage.State
+
+
+@pytest.fixture
+def sink(settings):
+    controller, recorder = start_sink()
+    settings.EMAIL_BACKEND = "directives.followup.smtp.HandoverSMTPBackend"
+    settings.EMAIL_HOST = "127.0.0.1"
+    settings.EMAIL_PORT = controller.port
+    settings.EMAIL_TIMEOUT = 2
+    yield recorder
+    controller.stop()
+
+
+def deliver():
+    with time_machine.travel(at((7, 20)), tick=True):
+        schedule.sweep(at((7, 20)))
+        return delivery.deliver_all(at((7, 20)))
+
+
+def test_messages_reach_a_real_smtp_server_once(adn, sink):
+    result = deliver()
+    assert result.sent == 3
+    ids = sink.message_ids()
+    assert len(ids) == 3 and len(set(ids)) == 3
+    assert deliver().sent == 0
+    assert len(sink.message_ids()) == 3
+    envelopes = OutboxMessage.objects.filter(state=State.SENT, digest__isnull=True)
+    assert envelopes.count() == 3
+    assert all(r.handed_over_at for r in envelopes)
+
+
+def test_a_server_that_accepts_but_never_answers_does_not_get_the_message_twice(adn, sink):
+    sink.stall_seconds = 4  # longer than EMAIL_TIMEOUT
+    result = deliver()
+    assert result.sent >= 1
+    received = len(sink.message_ids())
+    sink.stall_seconds = 0
+    OutboxMessage.objects.update(next_attempt_at=None)
+    deliver()
+    assert len(sink.message_ids()) == received + (3 - result.sent)
+    assert OutboxMessage.objects.filter(state=State.SENT, kind__in=["before_due", "digest"]).count() >= 3
+
+
+def test_a_permanent_refusal_is_marked_failed_at_once(adn, sink):
+    sink.reply = "550 mailbox unavailable"
+    result = deliver()
+    assert result.failed == 3
+    assert OutboxMessage.objects.filter(state=State.SENT).count() == 0
+    assert "550" in OutboxMessage.objects.filter(state=State.FAILED).first().last_error
+
+
+def test_a_temporary_refusal_is_retried_later(adn, sink):
+    sink.reply = "451 try again later"
+    result = deliver()
+    assert result.retried == 3
+    row = OutboxMessage.objects.filter(state=State.PENDING, next_attempt_at__isnull=False).first()
+    assert row.attempts == 1
+    assert row.next_attempt_at > at((7, 20))
