@@ -32,6 +32,9 @@ seed: migrate
 # Web app and follow-up worker (with its beat) side by side; Ctrl-C stops both.
 run: seed
 	$(BIN)/python manage.py create_demo_clerk
+	@# As at 08:00 today (office hours), so the demo shows today's reminders whatever the hour.
+	$(BIN)/python manage.py followup_sweep --now "$$(TZ=Asia/Ho_Chi_Minh date +%Y-%m-%d)T08:00"
+	@echo "Reminders written to var/mail/ (the worker's beat sweeps again every 5 minutes)."
 	@echo "Admin: http://$(HOST):$(PORT)/admin/"
 	@trap 'kill 0' EXIT INT TERM; \
 	$(BIN)/celery -A config worker --beat --loglevel INFO --concurrency 1 & \
