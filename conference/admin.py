@@ -1,5 +1,7 @@
 """The clerks' admin for the registry, sessions and notices."""
 
+from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.db import models
 from django.db.models import Count, Prefetch
@@ -12,8 +14,10 @@ from directives.models import Directive
 from .admin_search import FoldedSearchMixin
 from .models import (
     Agency,
+    AgencyChange,
     AgencyContact,
     ApiKey,
+    CalendarFeed,
     ConclusionNotice,
     Figure,
     Participation,
@@ -22,6 +26,7 @@ from .models import (
     Site,
     SourceDocument,
 )
+from .services import agency_record_change, check_agency_change
 
 admin.site.site_header = admin.site.site_title = _("Directive follow-up")
 admin.site.index_title = _("Sessions and directives")
@@ -49,6 +54,18 @@ class ApiKeyInline(admin.TabularInline):
         return False  # keys are issued from the API key page, which shows the secret once
 
 
+class CalendarFeedInline(admin.TabularInline):
+    model = CalendarFeed
+    extra = 0
+    can_delete = False
+    fields = ["label", "created_at", "last_fetched_at", "revoked_at"]
+    readonly_fields = fields
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
 class DissolvedFilter(admin.SimpleListFilter):
     title = _("dissolved")
     parameter_name = "dissolved"
@@ -72,7 +89,7 @@ class AgencyAdmin(FoldedSearchMixin, admin.ModelAdmin):
     search_fields = ["name"]
     autocomplete_fields = ["parent", "successor"]
     prepopulated_fields = {"code": ["name"]}
-    inlines = [AgencyContactInline, ApiKeyInline]
+    inlines = [AgencyContactInline, ApiKeyInline, CalendarFeedInline]
     fieldsets = [
         (None, {"fields": ["name", "short_name", "code", "kind", "level", "parent"]}),
         (_("Dissolution"), {"fields": ["dissolved_on", "successor"]}),
@@ -139,6 +156,100 @@ class ApiKeyAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False  # revoke instead: reports keep pointing at the key that sent them
+
+
+class AgencyChangeForm(forms.ModelForm):
+    class Meta:
+        model = AgencyChange
+        fields = ["kind", "predecessor", "successors", "primary_successor", "effective_on", "legal_basis", "note"]
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.errors:
+            check_agency_change(
+                cleaned["kind"], cleaned["predecessor"], cleaned["successors"], cleaned["primary_successor"]
+            )
+        return cleaned
+
+
+@admin.register(AgencyChange)
+class AgencyChangeAdmin(admin.ModelAdmin):
+    form = AgencyChangeForm
+    list_display = ["predecessor", "kind", "primary_successor", "effective_on_display", "legal_basis"]
+    list_filter = ["kind"]
+    list_select_related = ["predecessor", "primary_successor"]
+    search_fields = ["predecessor__name", "primary_successor__name", "legal_basis"]
+    autocomplete_fields = ["predecessor", "successors", "primary_successor"]
+
+    @admin.display(description=_("effective from"), ordering="effective_on")
+    def effective_on_display(self, obj):
+        return short_date(obj.effective_on)
+
+    def get_readonly_fields(self, request, obj=None):
+        # Recorded once: the agencies' dissolution and succession follow from it.
+        return [] if obj is None else ["kind", "predecessor", "successors", "primary_successor", "effective_on"]
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            return super().save_model(request, obj, form, change)
+        data = form.cleaned_data
+        form.instance = agency_record_change(
+            kind=data["kind"],
+            predecessor=data["predecessor"],
+            successors=data["successors"],
+            primary_successor=data["primary_successor"],
+            effective_on=data["effective_on"],
+            legal_basis=data["legal_basis"],
+            note=data["note"],
+            by=request.user,
+        )
+        obj.pk = form.instance.pk
+
+    def save_related(self, request, form, formsets, change):
+        if change:
+            super().save_related(request, form, formsets, change)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(CalendarFeed)
+class CalendarFeedAdmin(admin.ModelAdmin):
+    list_display = ["agency", "label", "created_at", "last_fetched_at", "revoked_at"]
+    list_filter = [("revoked_at", admin.EmptyFieldListFilter)]
+    list_select_related = ["agency"]
+    search_fields = ["agency__name", "label"]
+    autocomplete_fields = ["agency"]
+    actions = ["revoke_feeds"]
+
+    def get_fields(self, request, obj=None):
+        return ["agency", "label"] if obj is None else ["agency", "label", "address", "last_fetched_at", "revoked_at"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [] if obj is None else ["agency", "address", "last_fetched_at", "revoked_at"]
+
+    @admin.display(description=_("subscription address"))
+    def address(self, obj):
+        return "—" if obj.revoked_at else f"{settings.SITE_URL}{obj.path}"
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if not change:
+            messages.success(
+                request,
+                _("Subscription address for %(agency)s: %(url)s — give it only to that agency.")
+                % {"agency": obj.agency, "url": f"{settings.SITE_URL}{obj.path}"},
+            )
+
+    @admin.action(description=_("Revoke the selected calendar addresses"), permissions=["change"])
+    def revoke_feeds(self, request, queryset):
+        feeds = list(queryset.filter(revoked_at__isnull=True))
+        for feed in feeds:
+            feed.revoke()
+        self.message_user(request, _("%(n)d calendar addresses revoked.") % {"n": len(feeds)})
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Person)

@@ -6,6 +6,8 @@ from django.urls import include, path
 from django.views.decorators.http import require_GET
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from directives.calendar import calendar_feed
+
 
 @require_GET
 def health(request):
@@ -21,6 +23,7 @@ urlpatterns = [
     path("healthz", health, name="health"),
     path("admin/", admin.site.urls),
     path("api/v1/", include("directives.api.urls")),
+    path("calendar/<str:token>.ics", calendar_feed, name="calendar-feed"),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
 ]

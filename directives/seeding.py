@@ -16,6 +16,7 @@ from django.db import transaction
 
 from conference.models import (
     Agency,
+    AgencyChange,
     AgencyContact,
     ConclusionNotice,
     Figure,
@@ -25,6 +26,7 @@ from conference.models import (
     Site,
     SourceDocument,
 )
+from conference.services import agency_record_change
 
 from .audit import acting_as
 from .models import Directive
@@ -76,6 +78,7 @@ class SeedLoader:
         # All or nothing: a bad record leaves the database as it was.
         with transaction.atomic(), acting_as(label="load_seeds"):
             self._load_agencies(self._read("agencies.yaml").get("agencies", []))
+            self._load_agency_changes(self._read("agency_changes.yaml").get("changes", []))
             self._load_people(self._read("people.yaml").get("people", []))
             articles = sorted((self.seed_dir / "articles").glob("*.yaml"))
             if not articles:
@@ -169,8 +172,15 @@ class SeedLoader:
                 {"pk": agency.pk},
                 {
                     "parent": self._ref(self.agencies, record.get("parent"), f"agency {code}"),
-                    "dissolved_on": _date(record.get("dissolved_on")),
-                    "successor": self._ref(self.agencies, record.get("successor"), f"agency {code}"),
+                    # Successions come from agency_changes.yaml; a date given here is kept too.
+                    **(
+                        {
+                            "dissolved_on": _date(record["dissolved_on"]),
+                            "successor": self._ref(self.agencies, record.get("successor"), f"agency {code}"),
+                        }
+                        if record.get("dissolved_on")
+                        else {}
+                    ),
                 },
                 f"agency {code}",
             )
@@ -182,6 +192,29 @@ class SeedLoader:
                     else {"name": email.get("name", ""), "role": email.get("role", "general")}
                 )
                 self._upsert(AgencyContact, {"agency": agency, "email": address}, extra, f"contact {address}")
+
+    def _load_agency_changes(self, records):
+        """Recorded through the clerks' service; a change already recorded is left as it is."""
+        self.where = "agency_changes.yaml"
+        for record in records:
+            what = f"change of {record['predecessor']}"
+            predecessor = self._ref(self.agencies, record["predecessor"], what)
+            if AgencyChange.objects.filter(predecessor=predecessor).exists():
+                continue
+            try:
+                agency_record_change(
+                    kind=record["kind"],
+                    predecessor=predecessor,
+                    successors=[self._ref(self.agencies, code, what) for code in record["successors"]],
+                    primary_successor=self._ref(self.agencies, record["primary_successor"], what),
+                    effective_on=_date(record["effective_on"]),
+                    legal_basis=record.get("legal_basis") or "",
+                    note=record.get("note") or "",
+                )
+            except ValidationError as exc:
+                self._fail(what, "; ".join(exc.messages))
+            self.report.note(AgencyChange, True, False)
+            self.agencies[record["predecessor"]].refresh_from_db()
 
     def _load_people(self, records):
         self.where = "people.yaml"

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from conference.models import Agency
+from conference.succession import Succession
 
 from .audit import Actor, as_actor
 from .history import record_change
@@ -63,14 +64,9 @@ class AttachmentTypeRefused(Exception):
 # -- who sees what ------------------------------------------------------------------------------
 
 
-def agency_and_predecessors(agency: Agency) -> list[int]:
-    """``agency`` and every agency it succeeded, directly or through a chain of mergers."""
-    ids, frontier = [agency.pk], [agency.pk]
-    while frontier:
-        successors = Agency.objects.filter(successor_id__in=frontier).exclude(pk__in=ids)
-        frontier = list(successors.values_list("pk", flat=True))
-        ids.extend(frontier)
-    return ids
+def agency_and_predecessors(agency: Agency, on=None) -> list[int]:
+    """``agency`` and every agency it succeeded (from the succession's date), however many steps back."""
+    return sorted(Succession(on).answering_for(agency.pk))
 
 
 def directive_role(directive: Directive, agency_ids) -> str | None:

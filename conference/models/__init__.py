@@ -2,6 +2,7 @@
 
 from .agencies import Agency, AgencyContact, Level, Person
 from .base import TimeStamped
+from .changes import AgencyChange, CalendarFeed
 from .keys import ApiKey
 from .notices import ConclusionNotice
 from .sessions import Figure, Participation, Session, Site, SourceDocument
@@ -9,7 +10,9 @@ from .sessions import Figure, Participation, Session, Site, SourceDocument
 __all__ = [
     "Agency",
     "AgencyContact",
+    "AgencyChange",
     "ApiKey",
+    "CalendarFeed",
     "ConclusionNotice",
     "Figure",
     "Level",

@@ -3,6 +3,7 @@
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ..text import fold_all
@@ -105,17 +106,22 @@ class Agency(TimeStamped):
         self._check_chain("parent", _("This parent would make the agency part of itself: {chain}."))
 
     def _check_chain(self, field, message):
-        """Refuse a cycle (A succeeded by B succeeded by A), which the database cannot see."""
-        seen = [self]
-        node = getattr(self, field)
-        if node is not None and node.pk == self.pk:
+        """Refuse a cycle (A succeeded by B succeeded by A), which the database cannot see.
+
+        The chain is read from the database, so objects held in memory cannot hide a cycle.
+        """
+        next_id = getattr(self, f"{field}_id")
+        if next_id is None or next_id == self.pk:
             return  # pointing at itself: the check constraint says so in plainer words
-        while node is not None:
-            if node.pk == self.pk or node in seen[1:]:
-                chain = " → ".join(str(a) for a in [*seen, node])
-                raise ValidationError({field: message.format(chain=chain)})
-            seen.append(node)
-            node = getattr(node, field)
+        chain = [self.pk, next_id]
+        while next_id is not None:
+            next_id = Agency.objects.filter(pk=next_id).values_list(f"{field}_id", flat=True).first()
+            if next_id is not None and (next_id == self.pk or next_id in chain):
+                names = dict(Agency.objects.filter(pk__in=chain).values_list("pk", "name"))
+                names[self.pk] = self.name
+                shown = " → ".join(str(names.get(pk, pk)) for pk in [*chain, next_id])
+                raise ValidationError({field: message.format(chain=shown)})
+            chain.append(next_id)
 
     @property
     def is_dissolved(self):
@@ -127,11 +133,19 @@ class Agency(TimeStamped):
         contacts = [c for c in self.contacts.all() if c.is_active and c.role == role]
         return sorted({c.email for c in contacts})
 
-    def current(self):
-        """The agency that answers for this one today: itself, or its last successor."""
-        agency = self
-        seen = {agency.pk}
-        while agency.successor_id and agency.successor_id not in seen:
+    def current(self, on=None):
+        """The agency that answers for this one on ``on`` (today by default): itself, or its successor.
+
+        A succession counts from its effective date; before it the agency still answers for itself.
+        """
+        on = on or timezone.localdate()
+        agency, seen = self, {self.pk}
+        while (
+            agency.successor_id
+            and agency.dissolved_on is not None
+            and agency.dissolved_on <= on
+            and agency.successor_id not in seen
+        ):
             agency = agency.successor
             seen.add(agency.pk)
         return agency

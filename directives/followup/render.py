@@ -57,8 +57,8 @@ def _source(directive):
     return "; ".join(parts)
 
 
-def _addresses(agency, *, heads=False):
-    return agency.current().addresses(heads=heads) if agency else []
+def _addresses(agency, today, *, heads=False):
+    return agency.current(today).addresses(heads=heads) if agency else []
 
 
 def _clerk_addresses(items):
@@ -79,11 +79,11 @@ def build(envelope, items, now=None):
         if envelope.kind == Kind.CLERK_DIGEST:
             return _clerk_digest(envelope, today)
         contexts = [_item_context(item, today) for item in items]
-        agency = envelope.agency.current()
-        to = _addresses(envelope.agency)
+        agency = envelope.agency.current(today)
+        to = _addresses(envelope.agency, today)
         cc = []
         if any(item.escalated and item.role == OutboxMessage.Role.TO for item in items):
-            cc = sorted(set(_addresses(envelope.agency, heads=True) + _clerk_addresses(items)) - set(to))
+            cc = sorted(set(_addresses(envelope.agency, today, heads=True) + _clerk_addresses(items)) - set(to))
         context = {
             "agency": agency,
             "items": contexts,

@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from conference.roles import CLERK_GROUP
+from conference.succession import Succession
 from directives.models import Directive, FollowUpSettings, OutboxMessage
 
 Kind = OutboxMessage.Kind
@@ -73,35 +74,37 @@ def _open_directives():
     return Directive.objects.filter(state=Directive.State.OPEN, lead_agency__isnull=False)
 
 
-def owed_reminders(today, conf):
+def owed_reminders(today, conf, succession):
     """Yield batches of reminders owed: to the lead agency, and a copy to each coordinating one."""
     horizon = today + datetime.timedelta(days=max(conf.offsets))
     queryset = (
         _open_directives()
         .filter(due_date__isnull=False, due_date__lte=horizon)
         .exclude(category=Directive.Category.RECURRING)
-        .select_related("lead_agency__successor")
-        .prefetch_related("coordinating_agencies__successor")
+        .prefetch_related("coordinating_agencies")
         .order_by("pk")
     )
-    yield from _batched(queryset, lambda d: _reminders_for(d, today, conf))
+    yield from _batched(queryset, lambda d: _reminders_for(d, today, conf, succession))
 
 
-def _reminders_for(directive, today, conf):
+def _reminders_for(directive, today, conf, succession):
     stage = reminder_stage(directive.due_date, today, conf)
     if stage is None:
         return []
     kind, stage_date, escalated = stage
-    lead = directive.lead_agency.current()
-    owed = [Owed(kind, Role.TO, directive.pk, lead.pk, None, directive.due_date, stage_date, escalated)]
+    # Whoever answers for the assignee today: a merged ministry's reminders go to its successor.
+    lead = succession.current_id(directive.lead_agency_id)
+    owed = [Owed(kind, Role.TO, directive.pk, lead, None, directive.due_date, stage_date, escalated)]
+    copied = {lead}
     for agency in directive.coordinating_agencies.all():
-        current = agency.current()
-        if current.pk != lead.pk:
-            owed.append(Owed(kind, Role.COPY, directive.pk, current.pk, None, directive.due_date, stage_date))
+        current = succession.current_id(agency.pk)
+        if current not in copied:
+            copied.add(current)
+            owed.append(Owed(kind, Role.COPY, directive.pk, current, None, directive.due_date, stage_date))
     return owed
 
 
-def owed_status_requests(today, conf):
+def owed_status_requests(today, conf, succession):
     stage_date = status_request_stage(today, conf)
     if stage_date is None:
         return
@@ -109,13 +112,12 @@ def owed_status_requests(today, conf):
     queryset = (
         _open_directives()
         .filter(Q(category=Directive.Category.RECURRING) | Q(due_date__gt=month_ahead) | Q(due_date__isnull=True))
-        .select_related("lead_agency__successor")
         .order_by("pk")
     )
 
     def request(directive):
-        lead = directive.lead_agency.current()
-        return [Owed(Kind.STATUS_REQUEST, Role.TO, directive.pk, lead.pk, None, directive.due_date, stage_date)]
+        lead = succession.current_id(directive.lead_agency_id)
+        return [Owed(Kind.STATUS_REQUEST, Role.TO, directive.pk, lead, None, directive.due_date, stage_date)]
 
     yield from _batched(queryset, request)
 
@@ -145,8 +147,9 @@ def _batched(queryset, expand):
 
 
 def all_owed(today, conf):
-    yield from owed_reminders(today, conf)
-    yield from owed_status_requests(today, conf)
+    succession = Succession(today)
+    yield from owed_reminders(today, conf, succession)
+    yield from owed_status_requests(today, conf, succession)
     yield from owed_clerk_digests(today, conf)
 
 

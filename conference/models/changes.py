@@ -1,0 +1,93 @@
+"""Agencies change: merged into another, split among several, renamed. Recorded with their date."""
+
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .agencies import Agency
+from .base import TimeStamped
+
+
+class AgencyChange(TimeStamped):
+    """From ``effective_on``, ``primary_successor`` answers for the predecessor's open directives.
+
+    The directives keep their original lead and coordinating agencies (the record of who was
+    assigned); reminders, the API and "new structure" statistics follow the succession.
+    """
+
+    class Kind(models.TextChoices):
+        MERGE = "merge", _("Merged into another agency")
+        SPLIT = "split", _("Split among several agencies")
+        RENAME = "rename", _("Renamed (a new record under the new name)")
+
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    predecessor = models.OneToOneField(
+        Agency,
+        verbose_name=_("agency that ceased"),
+        on_delete=models.PROTECT,
+        related_name="change_out",
+        help_text=_("An agency ceases once; record a second change on its successor."),
+    )
+    successors = models.ManyToManyField(Agency, verbose_name=_("successor agencies"), related_name="changes_in")
+    primary_successor = models.ForeignKey(
+        Agency,
+        verbose_name=_("takes over follow-up"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("Receives the reminders and sees the open directives of the agency that ceased."),
+    )
+    effective_on = models.DateField(_("effective from"))
+    legal_basis = models.CharField(_("legal basis"), max_length=300, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("agency change")
+        verbose_name_plural = _("agency changes")
+        ordering = ["-effective_on", "predecessor__name"]
+
+    def __str__(self):
+        return f"{self.predecessor} → {self.primary_successor} ({self.effective_on:%d/%m/%Y})"
+
+
+class CalendarFeed(TimeStamped):
+    """A secret iCalendar address through which an agency subscribes to its deadlines."""
+
+    agency = models.ForeignKey(
+        Agency, verbose_name=_("agency"), on_delete=models.PROTECT, related_name="calendar_feeds"
+    )
+    token = models.CharField(max_length=64, unique=True, editable=False)
+    label = models.CharField(_("label"), max_length=200, blank=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True, editable=False)
+    last_fetched_at = models.DateTimeField(_("last fetched at"), null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("calendar feed")
+        verbose_name_plural = _("calendar feeds")
+
+    def __str__(self):
+        return f"{self.agency} — {self.label or self.token[:6]}"
+
+    def save(self, *args, **kwargs):
+        if not self.token:
+            self.token = secrets.token_urlsafe(32)
+        super().save(*args, **kwargs)
+
+    @property
+    def path(self):
+        return f"/calendar/{self.token}.ics"
+
+    def revoke(self):
+        if self.revoked_at is None:
+            self.revoked_at = timezone.now()
+            self.save(update_fields=["revoked_at", "updated_at"])

@@ -1,0 +1,78 @@
+"""An agency's deadlines as an iCalendar feed (RFC 5545) for Outlook, Thunderbird or Google Calendar.
+
+One all-day event per open directive on its due date. The UID never changes and SEQUENCE follows
+the directive's version, so calendars move the event when the due date changes.
+"""
+
+import datetime
+
+from django.conf import settings
+from django.db.models import Exists, OuterRef, Q
+from django.http import Http404, HttpResponse
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+from icalendar import Calendar, Event
+
+from conference.models import CalendarFeed
+
+from .models import Directive
+from .services import agency_and_predecessors
+
+
+def directives_for_feed(agency):
+    ids = agency_and_predecessors(agency)
+    coordinates = Directive.coordinating_agencies.through.objects.filter(directive_id=OuterRef("pk"), agency_id__in=ids)
+    return (
+        Directive.objects.open()
+        .filter(due_date__isnull=False)
+        .filter(Q(lead_agency_id__in=ids) | Exists(coordinates))
+        .select_related("lead_agency", "notice", "session")
+        .order_by("due_date", "pk")
+    )
+
+
+def build_calendar(feed) -> bytes:
+    domain = settings.SITE_URL.split("://", 1)[-1].split("/", 1)[0].split(":", 1)[0] or "localhost"
+    calendar = Calendar()
+    calendar.add("prodid", "-//Theo doi nhiem vu//Han xu ly//VI")
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", "PUBLISH")
+    calendar.add("x-wr-calname", f"Hạn xử lý nhiệm vụ — {feed.agency.short_name or feed.agency.name}")
+    calendar.add("x-wr-timezone", settings.TIME_ZONE)
+    stamp = timezone.now()
+    for directive in directives_for_feed(feed.agency):
+        event = Event()
+        event.add("uid", f"directive-{directive.pk}@{domain}")
+        event.add("dtstamp", stamp)
+        event.add("last-modified", directive.updated_at)
+        event.add("sequence", directive.version)
+        event.add("dtstart", directive.due_date)
+        event.add("dtend", directive.due_date + datetime.timedelta(days=1))
+        event.add("transp", "TRANSPARENT")
+        summary = directive.text if len(directive.text) <= 120 else directive.text[:119] + "…"
+        event.add("summary", f"Hạn: {summary}")
+        source = directive.notice or directive.session
+        description = [
+            directive.text,
+            f"Chủ trì: {directive.lead_display}",
+            f"Nguồn: {source}" if source else "",
+            f"Thời hạn: {directive.deadline_phrase}" if directive.deadline_phrase else "",
+            f"{settings.SITE_URL}/api/v1/directives/{directive.pk}/",
+        ]
+        event.add("description", "\n".join(line for line in description if line))
+        event.add("url", f"{settings.SITE_URL}/api/v1/directives/{directive.pk}/")
+        calendar.add_component(event)
+    return calendar.to_ical()
+
+
+@require_GET
+def calendar_feed(request, token):
+    feed = CalendarFeed.objects.select_related("agency").filter(token=token, revoked_at__isnull=True).first()
+    if feed is None:
+        raise Http404("No such calendar.")
+    CalendarFeed.objects.filter(pk=feed.pk).update(last_fetched_at=timezone.now())
+    response = HttpResponse(build_calendar(feed), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'inline; filename="han-xu-ly.ics"'
+    response["Cache-Control"] = "private, max-age=300"
+    return response
