@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-$(shell cksum requirements.txt | cut -d' ' -f1)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: setup messages migrate seed run test lint format clean
+.PHONY: setup messages browser migrate seed run test lint format clean
 
 $(STAMP): requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -15,8 +15,19 @@ $(STAMP): requirements.txt
 	rm -f $(VENV)/.installed-*
 	touch $@
 
-setup: $(STAMP) messages
+setup: $(STAMP) messages browser
 	mkdir -p var/mail var/broker/queue var/broker/processed
+
+# The browser tests drive Debian's Chromium (never a downloaded browser). Installed when missing
+# and we may (root with apt); otherwise the browser tests say why they are skipped (or fail in CI).
+browser:
+	@if ! command -v chromium >/dev/null; then \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+			echo "Installing Debian's chromium for the browser tests..."; \
+			(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
+				|| echo "Could not install chromium: the browser tests will not run."; \
+		else echo "chromium is not installed (apt-get install chromium): the browser tests will not run."; fi; \
+	fi
 
 # Compiled catalogues are committed; recompile when gettext is there so edits to .po files show.
 messages: $(STAMP)
