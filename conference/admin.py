@@ -30,6 +30,7 @@ from .services import agency_record_change, check_agency_change
 
 admin.site.site_header = admin.site.site_title = _("Directive follow-up")
 admin.site.index_title = _("Sessions and directives")
+admin.site.index_template = "admin/dashboard_index.html"  # a link to the dashboard on the home page
 
 
 def short_date(value):
@@ -422,6 +423,7 @@ class NoticeDirectiveInline(admin.StackedInline):
 
 @admin.register(ConclusionNotice)
 class ConclusionNoticeAdmin(FoldedSearchMixin, admin.ModelAdmin):
+    change_form_template = "admin/directives/reporting/notice_change_form.html"  # summary and import links
     list_display = ["__str__", "kind", "issuer", "issued_on_display", "session", "directive_count"]
     list_filter = ["kind", ("issued_on", admin.DateFieldListFilter)]
     list_select_related = ["issuer", "session"]

@@ -212,6 +212,8 @@ def describe_changes(change):
 @admin.register(Directive)
 class DirectiveAdmin(FoldedSearchMixin, admin.ModelAdmin):
     form = DirectiveForm
+    # Adds the export, import and dashboard links above the list.
+    change_list_template = "admin/directives/reporting/directive_change_list.html"
     list_display = [
         "short_text",
         "lead_display",
@@ -515,5 +517,9 @@ class ExtensionRequestAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
-
-from . import admin_followup  # noqa: E402,F401  (the outbox and settings pages)
+# The pages of the other admin modules register themselves when imported.
+from . import (  # noqa: E402
+    admin_drafting,  # noqa: F401
+    admin_followup,  # noqa: F401
+    admin_reporting,  # noqa: F401
+)

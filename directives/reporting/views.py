@@ -1,0 +1,467 @@
+"""The admin's reporting pages: dashboard, exports, import, a notice's printable summary."""
+
+import io
+import re
+from urllib.parse import urlencode
+
+from django.contrib import admin, messages
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from conference.models import ConclusionNotice
+from directives.api.views import two_by_two
+from directives.models import Directive, Status
+
+from . import charts, figures, sheets
+from .exports import changelist_for, describe_changelist, directive_table
+from .forms import DashboardForm, ImportForm
+from .imports import ImportFileError, import_directives, template_workbook
+
+FORMATS = ("xlsx", "csv")
+TABLES = ("summary", "agencies", "sessions", "months")
+AGENCY_SORTS = ["name", "total", "overdue", "rate", "open"]
+
+
+def _require(request, *perms):
+    if not all(request.user.has_perm(p) for p in perms):
+        raise PermissionDenied
+
+
+def changelist_url(params, base=None):
+    """The directive list's URL with these GET parameters ("" when the list cannot show them)."""
+    if params is None:
+        return ""
+    base = base or reverse("admin:directives_directive_changelist")
+    return f"{base}?{urlencode(params)}" if params else base
+
+
+def _linker(scope):
+    base = reverse("admin:directives_directive_changelist")  # once: hundreds of links per page
+
+    def link(**narrowing):
+        return changelist_url(scope.list_params(**narrowing), base)
+
+    return link
+
+
+# -- dashboard ------------------------------------------------------------------------------------
+
+
+def build_scope(request):
+    form = DashboardForm(request.GET or None)
+    if form.is_bound:
+        form.is_valid()
+    scope = figures.Scope(**form.scope_values())
+    ordering = (form.cleaned_data.get("o") if form.is_bound and hasattr(form, "cleaned_data") else "") or "-overdue"
+    if ordering.lstrip("-") not in AGENCY_SORTS:
+        ordering = "-overdue"
+    return form, scope, ordering
+
+
+SESSIONS_SHOWN = 25
+AGENCIES_SHOWN = 50
+
+
+def dashboard_data(scope, ordering="-overdue", sessions_shown=SESSIONS_SHOWN, tables=TABLES):
+    """The dashboard's figures in a fixed number of queries (one GROUP BY per table)."""
+    directives = scope.directives()
+    data = {"counts": None, "agencies": [], "sessions": [], "months": []}
+    if "agencies" in tables or "summary" in tables:
+        data["agencies"] = figures.agency_rows(scope, directives, ordering)
+        data["counts"] = figures.summary(agency_rows=data["agencies"])
+    if "sessions" in tables:
+        data["sessions"] = figures.session_rows(directives, limit=sessions_shown)
+    if "months" in tables:
+        data["months"] = figures.month_rows(directives, scope.today)
+    return data
+
+
+def _summary_cells(scope, counts):
+    link = _linker(scope)
+
+    def cell(label, key, **params):
+        return {"label": label, "count": counts[key], "href": link(**params), "key": key}
+
+    return {
+        "completed_on_time": cell(Status.COMPLETED_ON_TIME.label, "completed_on_time", status=Status.COMPLETED_ON_TIME),
+        "completed_late": cell(Status.COMPLETED_LATE.label, "completed_late", status=Status.COMPLETED_LATE),
+        "in_progress": cell(Status.IN_PROGRESS.label, "in_progress", status=Status.IN_PROGRESS),
+        "overdue": cell(Status.OVERDUE.label, "overdue", status=Status.OVERDUE),
+        "awaiting_confirmation": cell(
+            Status.AWAITING_CONFIRMATION.label, "awaiting_confirmation", status=Status.AWAITING_CONFIRMATION
+        ),
+        "recurring": cell(Status.RECURRING.label, "recurring", status=Status.RECURRING),
+        "cancelled": cell(Status.CANCELLED.label, "cancelled", status=Status.CANCELLED),
+        "completed": cell(_("Completed"), "completed", statuses=figures.COMPLETED),
+        "not_completed": {
+            "label": _("Not completed"),
+            "count": counts["in_progress"] + counts["overdue"],
+            "href": link(statuses=[Status.IN_PROGRESS, Status.OVERDUE]),
+        },
+        "total": cell(_("Total (not cancelled)"), "total", statuses=figures.NOT_CANCELLED),
+        "open": cell(_("Still to do"), "open", statuses=figures.OPEN),
+    }
+
+
+ROW_LINK_STATUSES = [
+    Status.COMPLETED_ON_TIME,
+    Status.COMPLETED_LATE,
+    Status.IN_PROGRESS,
+    Status.OVERDUE,
+    Status.AWAITING_CONFIRMATION,
+    Status.RECURRING,
+]
+
+
+def _row_links(link, row):
+    lead_ids = row.lead_ids
+    links = {status.value: link(lead_ids=lead_ids, status=status) for status in ROW_LINK_STATUSES}
+    links.update(
+        total=link(lead_ids=lead_ids, statuses=figures.NOT_CANCELLED),
+        open=link(lead_ids=lead_ids, statuses=figures.OPEN),
+        completed=link(lead_ids=lead_ids, statuses=figures.COMPLETED),
+    )
+    return links
+
+
+def dashboard(request):
+    _require(request, "directives.view_directive")
+    form, scope, ordering = build_scope(request)
+    data = dashboard_data(scope, ordering)
+    link = _linker(scope)
+    # The first rows in the chosen order; every row on request, and always in the exported sheet.
+    show_all = request.GET.get("agencies") == "all"
+    shown = data["agencies"] if show_all else data["agencies"][:AGENCIES_SHOWN]
+    for row in shown:
+        row.links = _row_links(link, row)
+    for row in data["sessions"]:
+        row["links"] = {
+            key: link(session=row["session_id"], **kw) if row["session_id"] else ""
+            for key, kw in [
+                ("total", {"statuses": figures.NOT_CANCELLED}),
+                ("completed", {"statuses": figures.COMPLETED}),
+                ("overdue", {"status": Status.OVERDUE}),
+                ("in_progress", {"status": Status.IN_PROGRESS}),
+            ]
+        }
+    for row in data["months"]:
+        row["links"] = {
+            "due": link(due_from=row["month"], due_to=row["last_day"], statuses=figures.NOT_CANCELLED),
+            "overdue": link(due_from=row["month"], due_to=row["last_day"], status=Status.OVERDUE),
+        }
+
+    def agency_chart_link(row, status):
+        return row.links[status.value]
+
+    def month_chart_link(row, key):
+        return row["links"][key]
+
+    query = request.GET.copy()
+    query.pop("o", None)
+    sort_links = {}
+    for key in AGENCY_SORTS:
+        # A column sorts from the largest first (names from A); a second click turns it round.
+        first = key if key == "name" else f"-{key}"
+        if ordering.lstrip("-") == key:
+            query["o"] = key if ordering.startswith("-") else f"-{key}"
+        else:
+            query["o"] = first
+        sort_links[key] = "?" + query.urlencode()
+    export_query = request.GET.urlencode()
+    context = {
+        **admin.site.each_context(request),
+        "title": _("Dashboard"),
+        "form": form,
+        "scope": scope,
+        "ordering": ordering,
+        "sort_links": sort_links,
+        "cells": _summary_cells(scope, data["counts"]),
+        "counts": data["counts"],
+        "agencies": shown,
+        "agency_count": len(data["agencies"]),
+        "all_agencies_link": "" if show_all or len(shown) == len(data["agencies"]) else _with(request, agencies="all"),
+        "sessions_shown": SESSIONS_SHOWN,
+        "sessions": data["sessions"],
+        "months": data["months"],
+        "agency_chart": charts.completion_by_agency(shown, agency_chart_link),
+        "month_chart": charts.due_by_month(data["months"], month_chart_link),
+        "export_query": export_query,
+        "filters_used": scope_filters(scope),
+        "media": form.media,
+        "linkable": scope.linkable,
+    }
+    return TemplateResponse(request, "admin/dashboard.html", context)
+
+
+def _with(request, **params):
+    query = request.GET.copy()
+    for key, value in params.items():
+        query[key] = value
+    return "?" + query.urlencode()
+
+
+def scope_filters(scope):
+    """The dashboard's filters as (label, value) pairs, for the top of an exported sheet."""
+    described = []
+    if scope.date_from or scope.date_to:
+        column = _("due date") if scope.date_field == "due" else _("day given")
+        start = f"{scope.date_from:%d/%m/%Y}" if scope.date_from else "…"
+        end = f"{scope.date_to:%d/%m/%Y}" if scope.date_to else "…"
+        described.append((_("Period (%(column)s)") % {"column": column}, f"{start} – {end}"))
+    if scope.session:
+        described.append((_("Session"), str(scope.session)))
+    if scope.notice:
+        described.append((_("Conclusion notice"), str(scope.notice)))
+    if scope.agency:
+        role = _("as lead agency") if scope.role == "lead" else _("as lead or coordinating agency")
+        described.append((_("Agency"), f"{scope.agency} ({role})"))
+    if scope.category is not None:
+        described.append((_("Category"), str(Directive.Category(scope.category_value).label)))
+    described.append(
+        (
+            _("Agencies"),
+            _("under the agencies answering today (the new structure)")
+            if scope.structure == "new"
+            else _("as assigned (the structure of the time)"),
+        )
+    )
+    described.append((_("Status as of"), f"{scope.today:%d/%m/%Y}"))
+    return described
+
+
+SUMMARY_HEADERS = ["Chỉ tiêu", "Số nhiệm vụ"]
+COUNT_HEADERS = [
+    "Tổng số (trừ đã hủy)",
+    "Hoàn thành đúng hạn",
+    "Hoàn thành quá hạn",
+    "Chưa hoàn thành, trong hạn",
+    "Chưa hoàn thành, quá hạn",
+    "Chờ xác nhận",
+    "Thường xuyên",
+    "Đã hủy",
+    "Còn phải thực hiện",
+    "Tỷ lệ hoàn thành đúng hạn",
+]
+COUNT_KEYS = [
+    "total",
+    "completed_on_time",
+    "completed_late",
+    "in_progress",
+    "overdue",
+    "awaiting_confirmation",
+    "recurring",
+    "cancelled",
+    "open",
+    "on_time_rate",
+]
+
+
+def _counts(row):
+    return [row[key] for key in COUNT_KEYS]
+
+
+def dashboard_tables(scope, data, which):
+    filters = scope_filters(scope)
+    tables = []
+    if which in ("summary", "all"):
+        c = data["counts"]
+        rows = [
+            [_("Completed %(done)d/%(total)d") % {"done": c["completed"], "total": c["total"]}, ""],
+            [str(Status.COMPLETED_ON_TIME.label), c["completed_on_time"]],
+            [str(Status.COMPLETED_LATE.label), c["completed_late"]],
+            [str(Status.IN_PROGRESS.label), c["in_progress"]],
+            [str(Status.OVERDUE.label), c["overdue"]],
+            [str(Status.AWAITING_CONFIRMATION.label), c["awaiting_confirmation"]],
+            [str(Status.RECURRING.label), c["recurring"]],
+            [str(Status.CANCELLED.label), c["cancelled"]],
+            ["Tổng số (trừ đã hủy)", c["total"]],
+            ["Tỷ lệ hoàn thành đúng hạn", c["on_time_rate"]],
+        ]
+        tables.append(
+            sheets.Table(
+                "TỔNG HỢP TÌNH HÌNH THỰC HIỆN NHIỆM VỤ",
+                SUMMARY_HEADERS,
+                rows,
+                filters,
+                [50, 14],
+                "Tổng hợp",
+                frozenset({1}),
+            )
+        )
+    if which in ("agencies", "all"):
+        new = scope.structure == "new"
+        headers = ["STT", "Cơ quan chủ trì", "Tên viết tắt", *(["Gồm cả cơ quan cũ"] if new else []), *COUNT_HEADERS]
+        rows = []
+        for n, row in enumerate(data["agencies"], start=1):
+            name = row.name or _("Groups of agencies (no single lead)")
+            rows.append(
+                [n, name, row.short_name, *(["; ".join(row.predecessors)] if new else []), *_counts(row.counts)]
+            )
+        offset = 4 if new else 3
+        tables.append(
+            sheets.Table(
+                "TÌNH HÌNH THỰC HIỆN THEO CƠ QUAN CHỦ TRÌ",
+                headers,
+                rows,
+                filters,
+                [6, 44, 14, *([40] if new else []), *[12] * len(COUNT_HEADERS)],
+                "Theo cơ quan",
+                frozenset({offset + len(COUNT_KEYS) - 1}),
+            )
+        )
+    if which in ("sessions", "all"):
+        rows = [
+            [n, row["title"] or _("No session"), row["held_on"], *_counts(row)]
+            for n, row in enumerate(data["sessions"], start=1)
+        ]
+        tables.append(
+            sheets.Table(
+                "TÌNH HÌNH THỰC HIỆN THEO HỘI NGHỊ",
+                ["STT", "Hội nghị", "Ngày họp", *COUNT_HEADERS],
+                rows,
+                filters,
+                [6, 60, 12, *[12] * len(COUNT_HEADERS)],
+                "Theo hội nghị",
+                frozenset({3 + len(COUNT_KEYS) - 1}),
+            )
+        )
+    if which in ("months", "all"):
+        rows = [[f"{row['month']:%m/%Y}", row["due"], row["completed"], row["overdue"]] for row in data["months"]]
+        tables.append(
+            sheets.Table(
+                "NHIỆM VỤ ĐẾN HẠN THEO THÁNG",
+                ["Tháng", "Số nhiệm vụ đến hạn (trừ đã hủy)", "Đã hoàn thành", "Quá hạn (tính đến nay)"],
+                rows,
+                filters,
+                [10, 18, 14, 18],
+                "Theo tháng",
+            )
+        )
+    return tables
+
+
+def dashboard_export(request, table, fmt):
+    _require(request, "directives.view_directive")
+    if fmt not in FORMATS or table not in (*TABLES, "all") or (table == "all" and fmt != "xlsx"):
+        raise Http404
+    _form, scope, ordering = build_scope(request)
+    # A sheet lists every session; only the tables asked for are computed.
+    data = dashboard_data(scope, ordering, sessions_shown=None, tables=TABLES if table == "all" else [table])
+    return sheets.response(dashboard_tables(scope, data, table), fmt, f"bao-cao-{table}")
+
+
+# -- the directive list ---------------------------------------------------------------------------
+
+
+def directive_export(request, fmt):
+    model_admin = admin.site._registry[Directive]
+    if not model_admin.has_view_or_change_permission(request):
+        raise PermissionDenied
+    try:
+        cl = changelist_for(request)
+    except IncorrectLookupParameters:
+        return HttpResponseBadRequest(_("These filters cannot be applied to the directive list."))
+    table = directive_table(cl.queryset, describe_changelist(cl))
+    return sheets.response([table], fmt, "danh-sach-nhiem-vu")
+
+
+def import_template(request):
+    model_admin = admin.site._registry[Directive]
+    if not model_admin.has_add_permission(request):
+        raise PermissionDenied
+    buffer = io.BytesIO()
+    template_workbook(buffer)
+    response = HttpResponse(buffer.getvalue(), content_type=sheets.XLSX_TYPE)
+    response["Content-Disposition"] = 'attachment; filename="mau-nhap-nhiem-vu.xlsx"'
+    return response
+
+
+def directive_import(request):
+    model_admin = admin.site._registry[Directive]
+    if not model_admin.has_add_permission(request):
+        raise PermissionDenied
+    initial = {}
+    if request.GET.get("notice", "").isdigit():
+        initial["notice"] = request.GET["notice"]
+    form = ImportForm(request.POST or None, request.FILES or None, initial=initial)
+    result = None
+    if request.method == "POST" and form.is_valid():
+        notice = form.cleaned_data["notice"]
+        try:
+            result = import_directives(
+                notice=notice, upload=form.cleaned_data["file"], dry_run=form.cleaned_data["dry_run"]
+            )
+        except ImportFileError as exc:
+            form.add_error("file", str(exc))
+        else:
+            if result.saved:
+                messages.success(
+                    request,
+                    ngettext(
+                        "%(n)d directive added to %(notice)s.",
+                        "%(n)d directives added to %(notice)s.",
+                        len(result.created),
+                    )
+                    % {"n": len(result.created), "notice": notice}
+                    + (
+                        " "
+                        + ngettext(
+                            "%(n)d item was already recorded and was left as it is.",
+                            "%(n)d items were already recorded and were left as they are.",
+                            len(result.existing),
+                        )
+                        % {"n": len(result.existing)}
+                        if result.existing
+                        else ""
+                    ),
+                )
+                return redirect(changelist_url({"notice__id__exact": notice.pk}))
+    opts = Directive._meta
+    context = {
+        **admin.site.each_context(request),
+        "title": _("Import directives from Excel"),
+        "opts": opts,
+        "form": form,
+        "result": result,
+        "media": model_admin.media + form.media,
+    }
+    return TemplateResponse(request, "admin/directives/reporting/import.html", context)
+
+
+# -- a notice's printable summary -----------------------------------------------------------------
+
+
+def _natural(item):
+    return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", item or "")]
+
+
+def notice_summary(request, notice_id):
+    _require(request, "conference.view_conclusionnotice", "directives.view_directive")
+    notice = get_object_or_404(ConclusionNotice.objects.select_related("issuer", "session", "signer"), pk=notice_id)
+    today = timezone.localdate()
+    directives = (
+        Directive.objects.filter(notice=notice)
+        .with_status(today)
+        .select_related("lead_agency")
+        .prefetch_related("coordinating_agencies")
+    )
+    rows = sorted(directives, key=lambda d: (_natural(d.item_number), d.pk))
+    counts = two_by_two(Directive.objects.filter(notice=notice).with_status(today))
+    context = {
+        "notice": notice,
+        "directives": rows,
+        "counts": counts,
+        "today": today,
+        "title": _("Summary of %(notice)s") % {"notice": notice},
+        "site_header": admin.site.site_header,
+        "back": reverse("admin:conference_conclusionnotice_change", args=[notice.pk]),
+        "status_values": {s.value: s for s in Status},
+    }
+    return TemplateResponse(request, "admin/directives/reporting/notice_summary.html", context)

@@ -1,0 +1,253 @@
+"""The dashboard: the government's two-by-two counts, per agency, per session and per month."""
+
+import datetime
+from collections import Counter
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from conference.models import Session
+from directives.models import Directive, Status
+
+from .factories import AgencyFactory, DirectiveFactory, NoticeFactory, SessionFactory
+from .test_reporting_helpers import NOW, TODAY, vary_states
+
+URL = "/admin/dashboard/"
+
+
+@pytest.fixture
+def frozen(time_machine):
+    time_machine.move_to(NOW, tick=False)
+
+
+def hand_count(directives):
+    """The clerk's count: each directive's status worked out one at a time, in Python."""
+    counts = Counter(d.status_on(TODAY).value for d in directives)
+    completed = counts[Status.COMPLETED_ON_TIME] + counts[Status.COMPLETED_LATE]
+    total = sum(counts.values()) - counts[Status.CANCELLED]
+    return {**{s.value: counts[s.value] for s in Status}, "completed": completed, "total": total}
+
+
+def test_dashboard_is_inside_the_admin_for_staff_only(clerk_client, django_user_model):
+    assert reverse("admin:dashboard") == URL
+    anonymous = Client()
+    response = anonymous.get(URL)
+    assert response.status_code == 302 and "/admin/login/" in response["Location"]
+    plain = django_user_model.objects.create_user(username="staff-without-rights", password="x", is_staff=True)
+    anonymous.force_login(plain)
+    assert anonymous.get(URL).status_code == 403
+    page = clerk_client.get(URL)
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert 'class="breadcrumbs"' in html and 'id="two-by-two"' in html
+    assert "<svg" in html and "cdn" not in html.lower()
+
+
+def test_counts_of_each_seed_session_equal_a_hand_count(seeded, clerk_client, frozen):
+    vary_states(Directive.objects.all())
+    sessions = list(Session.objects.all())
+    assert len(sessions) == 7 and Directive.objects.count() == 124
+    for session in sessions:
+        expected = hand_count(list(Directive.objects.filter(session=session)))
+        counts = clerk_client.get(URL, {"session": session.pk}).context["counts"]
+        assert {key: counts[key] for key in expected} == expected, session.title
+    # The per-session table of the unfiltered dashboard says the same.
+    rows = {row["session_id"]: row for row in clerk_client.get(URL).context["sessions"]}
+    for session in sessions:
+        if session.pk not in rows:
+            assert not Directive.objects.filter(session=session).exists()
+            continue
+        expected = hand_count(list(Directive.objects.filter(session=session)))
+        assert {key: rows[session.pk][key] for key in expected} == expected
+
+
+def test_headline_and_two_by_two_for_everything(seeded, clerk_client, frozen):
+    vary_states(Directive.objects.all())
+    expected = hand_count(list(Directive.objects.all()))
+    response = clerk_client.get(URL)
+    counts = response.context["counts"]
+    assert {key: counts[key] for key in expected} == expected
+    assert expected["total"] == Directive.objects.count() - expected["cancelled"]
+    html = response.content.decode()
+    assert f"{expected['completed']}/{expected['total']}" in html
+
+
+def test_period_notice_agency_and_category_filters_match_a_hand_count(seeded, clerk_client, frozen):
+    vary_states(Directive.objects.all())
+    # The seeds record no directive under a notice: file some of one session's under a notice.
+    session = Session.objects.filter(directives__isnull=False, held_on__isnull=False).first()
+    notice = NoticeFactory(session=session, issued_on=session.held_on)
+    for directive in Directive.objects.filter(session=session).order_by("pk")[:5]:
+        directive.notice = notice
+        directive.save()
+    every = list(Directive.objects.prefetch_related("coordinating_agencies"))
+    start, end = datetime.date(2024, 1, 1), datetime.date(2024, 9, 30)
+    in_period = [d for d in every if d.due_date and start <= d.due_date <= end]
+    counts = clerk_client.get(URL, {"date_from": "01/01/2024", "date_to": "30/09/2024"}).context["counts"]
+    assert counts["total"] + counts["cancelled"] == len(in_period) > 0
+    given = [d for d in every if d.given_on and start <= d.given_on <= end]
+    counts = clerk_client.get(URL, {"date_from": "01/01/2024", "date_to": "30/09/2024", "date_field": "given"}).context[
+        "counts"
+    ]
+    assert counts["total"] + counts["cancelled"] == len(given)
+
+    notice_id = notice.pk
+    expected = hand_count([d for d in every if d.notice_id == notice_id])
+    counts = clerk_client.get(URL, {"notice": notice_id}).context["counts"]
+    assert counts["total"] == expected["total"] and counts["completed"] == expected["completed"]
+
+    lead = Counter(d.lead_agency_id for d in every if d.lead_agency_id).most_common(1)[0][0]
+    as_lead = hand_count([d for d in every if d.lead_agency_id == lead])
+    assert clerk_client.get(URL, {"agency": lead}).context["counts"]["total"] == as_lead["total"]
+    either = hand_count(
+        [d for d in every if d.lead_agency_id == lead or lead in {a.pk for a in d.coordinating_agencies.all()}]
+    )
+    response = clerk_client.get(URL, {"agency": lead, "role": "any"})
+    assert response.context["counts"]["total"] == either["total"] >= as_lead["total"]
+
+    recurring = hand_count([d for d in every if d.category == "recurring"])
+    assert clerk_client.get(URL, {"category": "recurring"}).context["counts"]["total"] == recurring["total"]
+    unclassified = hand_count([d for d in every if d.category == ""])
+    assert clerk_client.get(URL, {"category": "none"}).context["counts"]["total"] == unclassified["total"]
+
+
+def test_agency_table_numbers_link_to_the_same_directives_in_the_list(seeded, clerk_client, frozen):
+    vary_states(Directive.objects.all())
+    response = clerk_client.get(URL, {"agencies": "all"})
+    rows = response.context["agencies"]
+    assert len(rows) == response.context["agency_count"]
+    assert sum(row.total for row in rows) == response.context["counts"]["total"]
+    for row in rows[:5]:
+        for key in ("total", "overdue", "completed_on_time", "open"):
+            listed = clerk_client.get(row.links[key])
+            assert listed.status_code == 200, row.links[key]
+            assert listed.context["cl"].result_count == getattr(row, key), (row.name, key)
+
+
+def test_agency_table_sorts_by_overdue_rate_and_open(seeded, clerk_client, frozen):
+    vary_states(Directive.objects.all())
+    overdue = [row.overdue for row in clerk_client.get(URL, {"o": "-overdue"}).context["agencies"]]
+    assert overdue == sorted(overdue, reverse=True)
+    still_open = [row.open for row in clerk_client.get(URL, {"o": "open"}).context["agencies"]]
+    assert still_open == sorted(still_open)
+    rates = [r.on_time_rate for r in clerk_client.get(URL, {"o": "-rate"}).context["agencies"] if r.on_time_rate]
+    assert rates == sorted(rates, reverse=True)
+
+
+def test_summary_links_lead_to_lists_with_the_same_counts(seeded, clerk_client, frozen):
+    vary_states(Directive.objects.all())
+    session = Session.objects.filter(directives__isnull=False).first()
+    response = clerk_client.get(URL, {"session": session.pk, "date_from": "01/01/2023"})
+    for key, cell in response.context["cells"].items():
+        listed = clerk_client.get(cell["href"])
+        assert listed.context["cl"].result_count == cell["count"], key
+
+
+@pytest.fixture
+def merged(db):
+    """The Ministry of Information and Communications merged into Science and Technology on 01/03/2025."""
+    most = AgencyFactory(name="Bộ Khoa học và Công nghệ", short_name="Bộ KH&CN")
+    mic = AgencyFactory(
+        name="Bộ Thông tin và Truyền thông",
+        short_name="Bộ TT&TT",
+        dissolved_on=datetime.date(2025, 3, 1),
+        successor=most,
+    )
+    session = SessionFactory(held_on=datetime.date(2024, 7, 10))
+    for _ in range(3):
+        DirectiveFactory(session=session, lead_agency=mic, due_date=datetime.date(2024, 7, 31))
+    for _ in range(2):
+        DirectiveFactory(session=session, lead_agency=most, due_date=datetime.date(2026, 12, 31))
+    return {"most": most, "mic": mic, "session": session}
+
+
+def test_structure_old_shows_agencies_as_assigned_and_new_folds_them_into_the_successor(clerk_client, merged):
+    most, mic = merged["most"], merged["mic"]
+    old = {row.agency_id: row for row in clerk_client.get(URL, {"structure": "old"}).context["agencies"]}
+    assert (old[mic.pk].total, old[most.pk].total) == (3, 2)
+    new = {row.agency_id: row for row in clerk_client.get(URL, {"structure": "new"}).context["agencies"]}
+    assert mic.pk not in new and new[most.pk].total == 5 and new[most.pk].overdue == 3
+    assert new[most.pk].predecessors == [mic.name]
+    listed = clerk_client.get(new[most.pk].links["overdue"])
+    assert listed.context["cl"].result_count == 3
+    # Filtering on the successor under the new structure takes in the predecessor's directives.
+    assert clerk_client.get(URL, {"agency": most.pk, "structure": "new"}).context["counts"]["total"] == 5
+    assert clerk_client.get(URL, {"agency": most.pk, "structure": "old"}).context["counts"]["total"] == 2
+
+
+def test_months_chart_counts_directives_falling_due_and_overdue(clerk_client, merged):
+    months = {row["month"]: row for row in clerk_client.get(URL).context["months"]}
+    july = months[datetime.date(2024, 7, 1)]
+    assert (july["due"], july["overdue"]) == (3, 3)
+    assert months[datetime.date(2026, 12, 1)]["due"] == 2
+
+
+def _queries(client, url, params=None):
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url, params or {})
+    assert response.status_code == 200
+    return len(ctx.captured_queries)
+
+
+def _more_data(n_agencies, n_directives):
+    agencies = [AgencyFactory() for _ in range(n_agencies)]
+    sessions = [SessionFactory(held_on=datetime.date(2023, 12, 1)) for _ in range(3)]
+    for i in range(n_directives):
+        DirectiveFactory(
+            session=sessions[i % 3],
+            lead_agency=agencies[i % n_agencies],
+            due_date=datetime.date(2024, 1 + i % 12, 10),
+            coordinating=[agencies[(i + 1) % n_agencies]],
+        )
+    return agencies
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {},
+        {"structure": "new"},
+        {"structure": "new", "agency": "AGENCY", "role": "any", "date_from": "01/01/2024", "category": "focus"},
+    ],
+)
+def test_dashboard_runs_a_fixed_number_of_queries(clerk_client, merged, params, django_assert_max_num_queries):
+    params = {k: (merged["most"].pk if v == "AGENCY" else v) for k, v in params.items()}
+    clerk_client.get(URL, params)  # the session's first read is not part of the count
+    few = _queries(clerk_client, URL, params)
+    _more_data(12, 60)
+    many = _queries(clerk_client, URL, params)
+    assert few == many
+    with django_assert_max_num_queries(14):
+        clerk_client.get(URL, params)
+
+
+def test_dashboard_tables_export_to_xlsx_and_csv(seeded, clerk_client, frozen):
+    from .test_reporting_helpers import read_xlsx
+
+    vary_states(Directive.objects.all())
+    session = Session.objects.filter(directives__isnull=False).first()
+    params = {"session": session.pk}
+    page = clerk_client.get(URL, params)
+    response = clerk_client.get(reverse("admin:dashboard_export", args=["agencies", "xlsx"]), params)
+    assert response.status_code == 200
+    preamble, header, rows, _sheet = read_xlsx(response.content)
+    assert header[:3] == ["STT", "Cơ quan chủ trì", "Tên viết tắt"] and "Chưa hoàn thành, quá hạn" in header
+    assert any(session.title in line for line in preamble)
+    assert len(rows) == len(page.context["agencies"])
+    assert sum(r[3].value for r in rows) == page.context["counts"]["total"]
+    summary = clerk_client.get(reverse("admin:dashboard_export", args=["summary", "csv"]), params)
+    text = summary.content.decode("utf-8-sig")
+    counts = page.context["counts"]
+    assert f"{counts['completed']}/{counts['total']}" in text and session.title in text
+    for table in ("sessions", "months"):
+        assert clerk_client.get(reverse("admin:dashboard_export", args=[table, "csv"]), params).status_code == 200
+    everything = clerk_client.get(reverse("admin:dashboard_export", args=["all", "xlsx"]), params)
+    import io
+
+    from openpyxl import load_workbook
+
+    assert len(load_workbook(io.BytesIO(everything.content)).worksheets) == 4
+    assert clerk_client.get(reverse("admin:dashboard_export", args=["all", "csv"])).status_code == 404
