@@ -330,7 +330,10 @@ class SessionAdmin(FoldedSearchMixin, admin.ModelAdmin):
     ]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(_directive_count=Count("directives", distinct=True))
+        # The count groups the rows, which drops the model's default ordering: restate it (the
+        # autocomplete paginates this queryset too).
+        counted = super().get_queryset(request).annotate(_directive_count=Count("directives", distinct=True))
+        return counted.order_by(*Session._meta.ordering, "pk")
 
     @admin.display(description=_("date"), ordering="held_on")
     def held_on_display(self, obj):
@@ -434,7 +437,8 @@ class ConclusionNoticeAdmin(FoldedSearchMixin, admin.ModelAdmin):
     fields = ["kind", "number", "issued_on", "issuer", "signer", "signer_title", "session", "subject", "text"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(_directive_count=Count("directives", distinct=True))
+        counted = super().get_queryset(request).annotate(_directive_count=Count("directives", distinct=True))
+        return counted.order_by(*ConclusionNotice._meta.ordering, "pk")
 
     @admin.display(description=_("issued on"), ordering="issued_on")
     def issued_on_display(self, obj):

@@ -282,3 +282,15 @@ def test_history_is_read_only_for_clerks(clerk_client):
     clerk_client.post(url, {"reason": "sửa lịch sử"})
     change.refresh_from_db()
     assert change.reason == ""
+
+
+@pytest.mark.parametrize(("field", "term"), [("session", "chuyen doi"), ("notice", "TB")])
+def test_session_and_notice_pickers_autocomplete(clerk_client, field, term):
+    notice = NoticeFactory(number="12/TB-UBND", session=SessionFactory(title="Hội nghị chuyển đổi số"))
+    response = clerk_client.get(
+        reverse("admin:autocomplete"),
+        {"term": term, "app_label": "directives", "model_name": "directive", "field_name": field},
+    )
+    assert response.status_code == 200
+    expected = notice.session.pk if field == "session" else notice.pk
+    assert [r["id"] for r in response.json()["results"]] == [str(expected)]

@@ -304,7 +304,13 @@ def month_rows(queryset, today):
         }
     if not found:
         return []
-    months = _month_range(min(found), max(found))[-MAX_MONTHS:]
+    # A continuous run of months around today (so the chart reads as a timeline), clipped so one
+    # far-off due date cannot stretch it over decades; months outside it with directives still show.
+    this_month = today.replace(day=1)
+    window_start = max(min(found), _add_months(this_month, -(MAX_MONTHS - 24)))
+    window_end = min(max(found), _add_months(this_month, 24))
+    months = _month_range(window_start, window_end) if window_start <= window_end else []
+    months = sorted(set(months) | set(found))
     rows = []
     for start in months:
         row = found.get(start, {})
@@ -326,6 +332,11 @@ def _month_start(value):
     if isinstance(value, datetime.datetime):
         value = value.date()
     return value.replace(day=1)
+
+
+def _add_months(day, count):
+    month = day.month - 1 + count
+    return day.replace(year=day.year + month // 12, month=month % 12 + 1, day=1)
 
 
 def _month_range(first, last):

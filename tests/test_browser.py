@@ -1,0 +1,109 @@
+"""A clerk's day in a real browser (Debian's Chromium through Playwright): record, count, export."""
+
+import datetime
+
+import openpyxl
+import pytest
+
+from conference.models import ConclusionNotice, Session
+from conference.roles import ensure_clerk_group
+from directives.models import Directive
+
+from .browser_helpers import ARTIFACTS, page  # noqa: F401  (fixture)
+from .factories import AgencyFactory
+
+pytestmark = pytest.mark.django_db(transaction=True)
+PASSWORD = "mat-khau-thu-ky-2024"
+
+
+@pytest.fixture
+def registry(django_user_model):
+    clerk = django_user_model.objects.create_user(username="thuky", password=PASSWORD, is_staff=True)
+    clerk.groups.add(ensure_clerk_group())
+    return {
+        "labour": AgencyFactory(name="Bộ Lao động – Thương binh và Xã hội", short_name="Bộ LĐTBXH"),
+        "police": AgencyFactory(name="Bộ Công an", short_name="BCA"),
+        "province": AgencyFactory(name="Ủy ban nhân dân tỉnh Bắc Giang", short_name="UBND tỉnh Bắc Giang"),
+    }
+
+
+def pick(tab, field_id, text):
+    """Choose ``text`` in one of the admin's autocomplete (select2) pickers."""
+    tab.click(f"#{field_id} + .select2 .select2-selection")
+    tab.fill(".select2-container--open .select2-search__field", text)
+    tab.click(f".select2-results__option:has-text('{text}')")
+
+
+def save(tab):
+    tab.click("input[name=_save]")
+    tab.wait_for_selector(".messagelist .success")
+
+
+def test_clerk_records_a_session_notice_and_directives_then_counts_and_exports(page, registry, live_server):  # noqa: F811
+    tab = page
+    tab.goto(f"{live_server.url}/admin/login/")
+    tab.fill("#id_username", "thuky")
+    tab.fill("#id_password", PASSWORD)
+    tab.click("input[type=submit]")
+    tab.wait_for_selector("#content-main")
+
+    # A session with two linked sites.
+    tab.goto(f"{live_server.url}/admin/conference/session/add/")
+    tab.fill("#id_title", "Hội nghị trực tuyến về chuyển đổi số")
+    tab.fill("#id_held_on", "10/07/2024")
+    tab.select_option("#id_format", "hybrid")
+    for index, name in enumerate(["Điểm cầu Trụ sở Chính phủ", "Điểm cầu tỉnh Bắc Giang"]):
+        tab.click("#sites-group .add-row a")
+        tab.fill(f"#id_sites-{index}-name", name)
+    tab.check("#id_sites-0-is_main")
+    save(tab)
+    session = Session.objects.get(title="Hội nghị trực tuyến về chuyển đổi số")
+    assert sorted(session.sites.values_list("name", flat=True)) == [
+        "Điểm cầu Trụ sở Chính phủ",
+        "Điểm cầu tỉnh Bắc Giang",
+    ]
+
+    # A notice with two directives, edited inline.
+    tab.goto(f"{live_server.url}/admin/conference/conclusionnotice/add/")
+    tab.fill("#id_number", "243/TB-UBND")
+    tab.fill("#id_issued_on", "12/07/2024")
+    pick(tab, "id_issuer", "Bắc Giang")
+    pick(tab, "id_session", "chuyển đổi số")
+    directives = [
+        ("1", "Ban hành kế hoạch thu mẫu ADN", "Lao động", "27/07/2024"),
+        ("2", "Làm sạch dữ liệu dân cư", "Công an", "30/09/2099"),
+    ]
+    for index, (item, text, lead, due) in enumerate(directives):
+        tab.click("#directives-group .add-row a")
+        tab.fill(f"#id_directives-{index}-item_number", item)
+        tab.fill(f"#id_directives-{index}-text", text)
+        pick(tab, f"id_directives-{index}-lead_agency", lead)
+        tab.fill(f"#id_directives-{index}-due_date", due)
+    save(tab)
+    notice = ConclusionNotice.objects.get(number="243/TB-UBND")
+    assert notice.directives.count() == 2
+    assert Directive.objects.get(item_number="1").lead_agency == registry["labour"]
+
+    # The dashboard counts them: one overdue (27/07/2024 has passed), one within its deadline.
+    tab.goto(f"{live_server.url}/admin/dashboard/?notice={notice.pk}")
+    body = tab.inner_text("#content")
+    assert "0/2" in body
+    tab.screenshot(path=str(ARTIFACTS / "dashboard.png"), full_page=True)
+
+    # The directive list, then its export: the file opens and holds the two rows.
+    tab.goto(f"{live_server.url}/admin/directives/directive/?session={session.pk}")
+    assert tab.locator("#result_list tbody tr").count() == 2
+    assert tab.locator('[data-status="overdue"]').count() == 1
+    tab.screenshot(path=str(ARTIFACTS / "directive-list.png"), full_page=True)
+    with tab.expect_download() as download:
+        tab.click("a[href*='export.xlsx']")
+    path = ARTIFACTS / "directives.xlsx"
+    download.value.save_as(path)
+    sheet = openpyxl.load_workbook(path).active
+    texts = [cell.value for row in sheet.iter_rows() for cell in row if isinstance(cell.value, str)]
+    assert "Ban hành kế hoạch thu mẫu ADN" in texts and "Làm sạch dữ liệu dân cư" in texts
+    assert "27/07/2024" in texts or any(
+        isinstance(c.value, datetime.datetime) and c.value.date() == datetime.date(2024, 7, 27)
+        for row in sheet.iter_rows()
+        for c in row
+    )
