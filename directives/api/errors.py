@@ -28,11 +28,12 @@ class PayloadTooLarge(exceptions.APIException):
     default_code = "payload_too_large"
 
 
-def _translate(exc):
+def _translate(exc, view=None):
     if isinstance(exc, DjangoValidationError):
         return exceptions.ValidationError(exc.message_dict if hasattr(exc, "error_dict") else exc.messages)
     if isinstance(exc, (Http404, ObjectDoesNotExist)):
-        return exceptions.NotFound(_("No such directive, or it is not assigned to you."))
+        # Views say what they hold ("No such directive, or it is not assigned to you.").
+        return exceptions.NotFound(getattr(view, "not_found_message", None) or _("No such object."))
     if isinstance(exc, services.NotAllowed):
         return exceptions.PermissionDenied(str(exc))
     if isinstance(exc, services.WrongState):
@@ -47,7 +48,7 @@ def _translate(exc):
 
 
 def api_exception_handler(exc, context):
-    exc = _translate(exc)
+    exc = _translate(exc, context.get("view"))
     response = drf_exception_handler(exc, context)
     if response is None:
         return None

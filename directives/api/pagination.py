@@ -1,7 +1,11 @@
 """Cursor pagination: pages cost the same at row 10 and row 900,000, and nothing counts the table."""
 
+import datetime
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.pagination import CursorPagination
 
 
@@ -14,6 +18,35 @@ class OrderedCursorPagination(CursorPagination):
     ordering_param = "ordering"
     orderings: dict[str, tuple[str, ...]] = {"id": ("id",), "-id": ("-id",)}
     default_ordering = "id"
+
+    def paginate_queryset(self, queryset, request, view=None):
+        self._queryset = queryset  # decode_cursor checks the cursor's position against its columns
+        return super().paginate_queryset(queryset, request, view)
+
+    def decode_cursor(self, request):
+        """A cursor whose position does not fit the ordering column (a forged or mangled one) is a 404,
+        like any other invalid cursor, instead of reaching the database."""
+        cursor = super().decode_cursor(request)
+        if cursor is not None and cursor.position is not None:
+            try:
+                value = self._column(self.ordering[0].lstrip("-")).to_python(cursor.position)
+            except DjangoValidationError as exc:
+                raise NotFound(self.invalid_cursor_message) from exc
+            if isinstance(value, datetime.datetime):
+                # The cursors we hand out are in UTC; PostgreSQL refuses some offsets Python takes ("+16:52").
+                try:
+                    if timezone.is_naive(value):
+                        raise ValueError("no UTC offset")
+                    cursor = cursor._replace(position=str(value.astimezone(datetime.UTC)))
+                except (ValueError, OverflowError) as exc:
+                    raise NotFound(self.invalid_cursor_message) from exc
+        return cursor
+
+    def _column(self, name):
+        annotation = self._queryset.query.annotations.get(name)
+        if annotation is not None:
+            return annotation.output_field
+        return self._queryset.model._meta.get_field(name)
 
     def get_ordering(self, request, queryset, view):
         value = request.query_params.get(self.ordering_param, self.default_ordering)

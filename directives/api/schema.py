@@ -1,6 +1,7 @@
 """OpenAPI details drf-spectacular cannot infer: the API key scheme and the errors every call may get."""
 
-from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from drf_spectacular.extensions import OpenApiAuthenticationExtension, OpenApiSerializerExtension
+from drf_spectacular.plumbing import force_instance
 
 ERROR_REF = {"$ref": "#/components/schemas/Error"}
 
@@ -35,6 +36,27 @@ class ApiKeyScheme(OpenApiAuthenticationExtension):
         }
 
 
+class StrictInputScheme(OpenApiSerializerExtension):
+    """Input serializers refuse unknown fields (``StrictInputMixin``): the schema says so."""
+
+    target_class = "directives.api.serializers.StrictInputMixin"
+    match_subclasses = True
+
+    def map_serializer(self, auto_schema, direction):
+        schema = auto_schema._map_basic_serializer(force_instance(self.target), direction)
+        schema["additionalProperties"] = False
+        return schema
+
+
+RETRY_AFTER = {
+    "Retry-After": {
+        "description": "Seconds to wait before the next request.",
+        "required": True,
+        "schema": {"type": "integer", "minimum": 0},
+    }
+}
+
+
 def add_error_responses(result, generator, request, public):
     """Document the JSON error body for every status an operation can answer with."""
     schemas = result.setdefault("components", {}).setdefault("schemas", {})
@@ -62,4 +84,5 @@ def add_error_responses(result, generator, request, public):
                 responses.setdefault(
                     code, {"description": description, "content": {"application/json": {"schema": ERROR_REF}}}
                 )
+            responses["429"].setdefault("headers", RETRY_AFTER)
     return result

@@ -2,7 +2,6 @@
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -142,9 +141,13 @@ class DirectiveSerializer(serializers.ModelSerializer):
     def get_status_display(self, obj) -> str:
         return str(Status(obj.status).label)
 
-    @extend_schema_field(OpenApiTypes.INT)
+    @extend_schema_field(
+        serializers.IntegerField(
+            allow_null=True,
+            help_text=_("Days to the due date (negative when overdue); null without a due date or once closed."),
+        )
+    )
     def get_days_left(self, obj) -> int | None:
-        """Days to the due date (negative when overdue); null without a due date or once closed."""
         if obj.status not in (Status.IN_PROGRESS, Status.OVERDUE):
             return None
         return obj.days_left(self.context.get("today") or timezone.localdate())
@@ -191,6 +194,8 @@ class ProgressReportSerializer(serializers.ModelSerializer):
 
 
 class ProgressReportInputSerializer(StrictInputMixin, serializers.Serializer):
+    """A progress report or completion claim without attachments (JSON or a plain form)."""
+
     note = serializers.CharField(max_length=10000, help_text=_("What has been done, in the reporter's words."))
     percent_complete = serializers.IntegerField(required=False, allow_null=True, min_value=0, max_value=100)
     claims_completion = serializers.BooleanField(
@@ -202,6 +207,17 @@ class ProgressReportInputSerializer(StrictInputMixin, serializers.Serializer):
     document_date = serializers.DateField(
         required=False, allow_null=True, help_text=_("Required with a completion claim.")
     )
+
+    def to_internal_value(self, data):
+        if "files" not in self.fields and hasattr(data, "keys") and "files" in data:
+            message = _("Attachments can only be sent in a multipart/form-data body.")
+            raise serializers.ValidationError({"files": [message]})
+        return super().to_internal_value(data)
+
+
+class ProgressReportUploadSerializer(ProgressReportInputSerializer):
+    """A progress report or completion claim with its attachments (multipart/form-data)."""
+
     files = serializers.ListField(
         child=serializers.FileField(allow_empty_file=False, max_length=255),
         required=False,
@@ -230,6 +246,8 @@ class ExtensionRequestSerializer(serializers.ModelSerializer):
 
 
 class ExtensionRequestInputSerializer(StrictInputMixin, serializers.Serializer):
+    """A request for a later due date."""
+
     proposed_due_date = serializers.DateField(
         help_text=_("The new due date: later than the current one, not in the past.")
     )

@@ -1,6 +1,6 @@
 """Routes of the agencies' API, version 1."""
 
-from django.urls import path
+from django.urls import path, re_path
 from rest_framework.routers import SimpleRouter
 
 from . import views
@@ -16,4 +16,6 @@ urlpatterns = [
     path("me", views.MeView.as_view(), name="me"),
     path("stats", views.StatsView.as_view(), name="stats"),
     *router.urls,
+    # Last: whatever matched nothing above is a JSON 404, not Django's HTML page.
+    re_path(r"^.*$", views.NoSuchEndpoint.as_view(), name="no-such-endpoint"),
 ]

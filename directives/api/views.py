@@ -8,13 +8,16 @@ import datetime
 
 from django.db.models import Case, CharField, Count, DateField, Exists, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
+from django.urls import Resolver404, resolve
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -41,6 +44,25 @@ IF_MATCH = OpenApiParameter(
     required=False,
     description="The ETag of the directive as you last read it; a stale one is refused with 412.",
 )
+IF_NONE_MATCH = OpenApiParameter(
+    "If-None-Match",
+    str,
+    OpenApiParameter.HEADER,
+    required=False,
+    description="The ETag you hold: when the directive has not changed since, the answer is 304 without a body.",
+)
+
+
+def etag_header(*statuses):
+    """The ETag response header (the directive's version) on the given statuses."""
+    return OpenApiParameter(
+        "ETag",
+        str,
+        OpenApiParameter.HEADER,
+        required=True,
+        response=list(statuses),
+        description="The directive's version: send it back in If-Match (writes) or If-None-Match (reads).",
+    )
 
 
 class CallerMixin:
@@ -95,11 +117,15 @@ def _latest_report(column):
     retrieve=extend_schema(
         summary="One directive, with its ETag",
         tags=["directives"],
+        parameters=[IF_NONE_MATCH, etag_header(200, 304)],
         responses={200: s.DirectiveSerializer, 304: OpenApiResponse(description="Not modified (If-None-Match).")},
     ),
 )
 class DirectiveViewSet(CallerMixin, viewsets.ReadOnlyModelViewSet):
+    """The directives the caller leads or coordinates (every directive for a clerk)."""
+
     serializer_class = s.DirectiveSerializer
+    not_found_message = gettext_lazy("No such directive, or it is not assigned to you.")
     filter_backends = [DjangoFilterBackend]
     filterset_class = DirectiveFilter
     pagination_class = DirectivePagination
@@ -131,8 +157,9 @@ class DirectiveViewSet(CallerMixin, viewsets.ReadOnlyModelViewSet):
 
     def _visible_directive_id(self):
         # The 404 for another agency's directive comes from the scoped queryset, before any write.
-        lookup = self.kwargs[self.lookup_field]
-        if not str(lookup).isdigit() or not self.directives_for_caller().filter(pk=lookup).exists():
+        lookup = str(self.kwargs[self.lookup_field])
+        # isascii: str.isdigit() also accepts "²", which int() refuses.
+        if not (lookup.isascii() and lookup.isdigit()) or not self.directives_for_caller().filter(pk=lookup).exists():
             raise Directive.DoesNotExist
         return int(lookup)
 
@@ -146,10 +173,10 @@ class DirectiveViewSet(CallerMixin, viewsets.ReadOnlyModelViewSet):
         methods=["POST"],
         summary="Report progress, or claim completion (lead agency only)",
         tags=["reports"],
-        parameters=[IF_MATCH],
+        parameters=[IF_MATCH, etag_header(201)],
         request={
             "application/json": s.ProgressReportInputSerializer,
-            "multipart/form-data": s.ProgressReportInputSerializer,
+            "multipart/form-data": s.ProgressReportUploadSerializer,
         },
         responses={201: s.ProgressReportSerializer},
     )
@@ -159,7 +186,10 @@ class DirectiveViewSet(CallerMixin, viewsets.ReadOnlyModelViewSet):
         if request.method == "GET":
             reports = ProgressReport.objects.filter(directive_id=directive_id).select_related("agency")
             return Response(s.ProgressReportSerializer(reports.prefetch_related("attachments"), many=True).data)
-        data = s.ProgressReportInputSerializer(data=request.data)
+        # Files travel only in multipart bodies; in JSON or a plain form, "files" is refused (400).
+        multipart = (request.content_type or "").lower().startswith("multipart/")
+        input_class = s.ProgressReportUploadSerializer if multipart else s.ProgressReportInputSerializer
+        data = input_class(data=request.data)
         data.is_valid(raise_exception=True)
         values = data.validated_data
         report = services.directive_report_progress(
@@ -191,7 +221,7 @@ class DirectiveViewSet(CallerMixin, viewsets.ReadOnlyModelViewSet):
         methods=["POST"],
         summary="Ask for a later due date (lead agency only, before the deadline)",
         tags=["extensions"],
-        parameters=[IF_MATCH],
+        parameters=[IF_MATCH, etag_header(201)],
         request=s.ExtensionRequestInputSerializer,
         responses={201: s.ExtensionRequestSerializer},
     )
@@ -260,6 +290,8 @@ class AgencyViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 class MeView(CallerMixin, APIView):
+    """Who the caller is: the agency behind the key (and the agencies it answers for), or a clerk."""
+
     @extend_schema(summary="Who the caller is", tags=["caller"], responses={200: s.MeSerializer})
     def get(self, request):
         user = request.user
@@ -302,6 +334,8 @@ def two_by_two(queryset):
 
 
 class StatsView(CallerMixin, APIView):
+    """Counts of the caller's directives by status, as lead and as coordinating agency."""
+
     @extend_schema(
         summary="The caller's directives in the government's two-by-two classification",
         tags=["caller"],
@@ -318,3 +352,33 @@ class StatsView(CallerMixin, APIView):
             }
         data["today"] = timezone.localdate()
         return Response(s.StatsSerializer(data).data)
+
+
+class NoSuchEndpoint(APIView):
+    """Any other path under the API: the JSON 404 a client can parse, never Django's HTML page.
+
+    A path id with a dot ("/directives/0.5/") lands here too, since the router's ids have none.
+    """
+
+    authentication_classes = []
+    permission_classes = []
+    throttle_classes = []
+    schema = None  # not an endpoint to document
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)  # content negotiation first: a bad Accept is a 406
+        raise NotFound(self.message(request))
+
+    @staticmethod
+    def message(request):
+        # The API mixes "/me" and "/directives/": point at the other spelling when it exists.
+        slash = not request.path_info.endswith("/")
+        other = request.path_info + "/" if slash else request.path_info[:-1]
+        try:
+            match = resolve(other)
+        except Resolver404:
+            match = None
+        if match is not None and match.url_name != "no-such-endpoint":
+            shown = request.path + "/" if slash else request.path[:-1]
+            return _("There is no such endpoint in this API: did you mean %(path)s?") % {"path": shown}
+        return _("There is no such endpoint in this API.")
