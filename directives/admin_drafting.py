@@ -1,0 +1,420 @@
+"""Draft directives from a notice's text in the admin: paste, review and correct, save in one step.
+
+The page lives at /admin/directives/directive/draft/ (``?notice=<id>`` or ``?session=<id>`` picks
+the source); the directive list and each conclusion notice's page link to it. Nothing is written
+until the clerk saves, and then every kept draft is saved in one transaction, checked with the
+same rules as the directive form (``DirectiveForm`` and the model's constraints): if one draft is
+wrong, none is saved and the errors are shown on its row. Each directive saved gets its history
+row, attributed to the clerk, by the history signals.
+"""
+
+import json
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.widgets import AdminDateWidget, AutocompleteSelect, AutocompleteSelectMultiple
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.http import urlencode
+from django.utils.text import capfirst
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
+
+from conference.models import Agency, ConclusionNotice, Session
+
+from .drafting import AgencyMatcher, parse_directives
+from .drafting import deadlines as deadline_flags
+from .drafting import parser as draft_flags
+from .forms import DirectiveForm
+from .models import Directive
+
+FLAG_LABELS = {
+    deadline_flags.VAGUE: _("The deadline is vague: the date is a convention, confirm it."),
+    deadline_flags.UNREADABLE: _("The deadline could not be read: enter the due date by hand."),
+    deadline_flags.YEAR_ASSUMED: _("The text gives no year: it was taken from the issue date."),
+    deadline_flags.WORKING_DAYS: _("Counted in working days (Saturdays and Sundays skipped, public holidays not)."),
+    deadline_flags.START_ASSUMED: _(
+        "The period runs from another event than the issue date: counted from the issue date."
+    ),
+    deadline_flags.NEEDS_ISSUE_DATE: _("An issue date is needed to work out this deadline."),
+    deadline_flags.BEFORE_ISSUE: _("The date worked out falls before the issue date: check it."),
+    deadline_flags.SEVERAL: _("The directive has more than one deadline: the first one was taken."),
+    draft_flags.LEAD_INFERRED: _("This sentence names no agency: the lead was taken from the text around it."),
+    draft_flags.NO_LEAD: _("No lead agency was found."),
+    draft_flags.UNMATCHED: _("An agency named here is not in the registry: pick it or create it."),
+    draft_flags.AGENCY_DISSOLVED: _("An agency named here was dissolved by the issue date: check its successor."),
+}
+
+
+def flag_labels(codes):
+    return [str(FLAG_LABELS.get(code, code)) for code in codes]
+
+
+def _field(name):
+    return Directive._meta.get_field(name)
+
+
+def _label(name):
+    return capfirst(_field(name).verbose_name)
+
+
+def _autocomplete(form_field, widget):
+    """Give a model choice field the admin's autocomplete widget (searching as you type)."""
+    widget.choices = form_field.choices
+    form_field.widget = widget
+
+
+class DraftSourceForm(forms.Form):
+    notice = forms.ModelChoiceField(
+        label=_("Notice"),
+        queryset=ConclusionNotice.objects.all(),
+        required=False,
+        help_text=_("The conclusion notice (or letter, telegram, decision) whose directives these are."),
+    )
+    session = forms.ModelChoiceField(
+        label=_("Session"),
+        queryset=Session.objects.all(),
+        required=False,
+        help_text=_("When no notice records the directives: the session where they were given."),
+    )
+    issued_on = forms.DateField(
+        label=_("Issue date"),
+        widget=AdminDateWidget,
+        help_text=_("Deadlines without a year, and periods such as “within 7 days”, count from this date."),
+    )
+    text = forms.CharField(
+        label=_("Text"),
+        widget=forms.Textarea(attrs={"rows": 14, "cols": 110}),
+        help_text=_("Paste the text of the notice: its numbered items, or the paragraphs that give directives."),
+    )
+
+    def __init__(self, *args, admin_site=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        site = admin_site or admin.site
+        _autocomplete(self.fields["notice"], AutocompleteSelect(_field("notice"), site))
+        _autocomplete(self.fields["session"], AutocompleteSelect(_field("session"), site))
+
+    def clean(self):
+        cleaned = super().clean()
+        notice, session = cleaned.get("notice"), cleaned.get("session")
+        if not notice and not session:
+            raise ValidationError(_("Say which notice or session the directives come from."))
+        if notice and session and notice.session_id not in (None, session.pk):
+            self.add_error("session", _("The notice concludes another session."))
+        return cleaned
+
+    @property
+    def context_agency(self):
+        notice, session = self.cleaned_data.get("notice"), self.cleaned_data.get("session")
+        if notice is not None:
+            return notice.issuer
+        if session is not None:
+            return session.convened_by
+        return None
+
+
+class DraftRowForm(forms.Form):
+    """One draft directive, as the clerk corrects it."""
+
+    keep = forms.BooleanField(label=_("Save"), required=False, initial=True)
+    item_number = forms.CharField(label=_label("item_number"), max_length=20, required=False)
+    text = forms.CharField(label=_label("text"), widget=forms.Textarea(attrs={"rows": 3, "cols": 90}))
+    lead_agency = forms.ModelChoiceField(label=_label("lead_agency"), queryset=Agency.objects.all(), required=False)
+    lead_group = forms.CharField(label=_label("lead_group"), max_length=300, required=False)
+    coordinating_agencies = forms.ModelMultipleChoiceField(
+        label=_label("coordinating_agencies"), queryset=Agency.objects.all(), required=False
+    )
+    coordinating_groups = forms.CharField(label=_label("coordinating_groups"), max_length=500, required=False)
+    deadline_phrase = forms.CharField(label=_label("deadline_phrase"), max_length=300, required=False)
+    due_date = forms.DateField(label=_label("due_date"), required=False, widget=AdminDateWidget)
+    due_rule = forms.CharField(
+        label=_label("due_rule"),
+        max_length=300,
+        required=False,
+        widget=forms.TextInput(attrs={"size": 70}),
+    )
+    recurring = forms.BooleanField(label=_("Recurring"), required=False)
+    # Carried through the round trip so the page can show them again.
+    flags = forms.CharField(required=False, widget=forms.HiddenInput)
+    unmatched = forms.CharField(required=False, widget=forms.HiddenInput)
+    source = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, admin_site=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        site = admin_site or admin.site
+        _autocomplete(self.fields["lead_agency"], AutocompleteSelect(_field("lead_agency"), site))
+        _autocomplete(
+            self.fields["coordinating_agencies"], AutocompleteSelectMultiple(_field("coordinating_agencies"), site)
+        )
+        self.save_errors = []
+
+    def _hidden_json(self, name):
+        raw = self[name].value() or "[]"
+        try:
+            return json.loads(raw)
+        except (TypeError, ValueError):
+            return []
+
+    @property
+    def flag_list(self):
+        return flag_labels(self._hidden_json("flags"))
+
+    @property
+    def unmatched_list(self):
+        """Names not in the registry, each with a link to create it (the clerk may also pick one)."""
+        add_url = reverse("admin:conference_agency_add")
+        out = []
+        for entry in self._hidden_json("unmatched"):
+            out.append(
+                {
+                    "name": entry.get("name", ""),
+                    "role": entry.get("role", ""),
+                    "candidates": entry.get("candidates", []),
+                    "create_url": f"{add_url}?{urlencode({'name': entry.get('name', '')})}",
+                }
+            )
+        return out
+
+
+class BaseDraftFormSet(forms.BaseFormSet):
+    def __init__(self, *args, admin_site=None, **kwargs):
+        self.admin_site = admin_site
+        super().__init__(*args, **kwargs)
+
+    def get_form_kwargs(self, index):
+        return {**super().get_form_kwargs(index), "admin_site": self.admin_site}
+
+
+DraftFormSet = forms.formset_factory(DraftRowForm, formset=BaseDraftFormSet, extra=0)
+
+
+def initial_rows(drafts):
+    """The formset's initial data for the parser's drafts."""
+    rows = []
+    for draft in drafts:
+        unmatched = []
+        if draft.lead is not None and draft.lead in draft.unmatched:
+            unmatched.append({"name": draft.lead.name, "role": "lead", "candidates": _names(draft.lead)})
+        for target in draft.coordinating:
+            if target in draft.unmatched:
+                unmatched.append({"name": target.name, "role": "coordinating", "candidates": _names(target)})
+        rows.append(
+            {
+                # A draft without a lead cannot be saved as it is; it is often no directive at all
+                # ("Đánh giá cao ..."). Left unticked: the clerk ticks it after picking a lead.
+                "keep": draft.lead is not None,
+                "item_number": draft.item[:20],
+                "text": draft.text,
+                "lead_agency": draft.lead_agency.pk if draft.lead_agency else None,
+                "lead_group": draft.lead_group[:300],
+                "coordinating_agencies": [a.pk for a in draft.coordinating_agencies],
+                "coordinating_groups": "; ".join(draft.coordinating_groups)[:500],
+                "deadline_phrase": draft.deadline.phrase[:300],
+                "due_date": draft.deadline.due_date,
+                "due_rule": draft.deadline.rule[:300],
+                "recurring": draft.deadline.recurring,
+                "flags": json.dumps(draft.all_flags),
+                "unmatched": json.dumps(unmatched, ensure_ascii=False),
+                "source": draft.source,
+            }
+        )
+    return rows
+
+
+def _names(unmatched):
+    return [a.name for a in getattr(unmatched, "candidates", ())]
+
+
+def _directive_data(row, source):
+    """What ``DirectiveForm`` gets for one kept row."""
+    notice = source["notice"]
+    session = source["session"] or (notice.session if notice else None)
+    given_on = None
+    if not (session and session.held_on) and not (notice and notice.issued_on):
+        given_on = source["issued_on"]  # the model takes the session's or notice's date when it has one
+    return {
+        "notice": notice.pk if notice else None,
+        "session": session.pk if session else None,
+        "item_number": row["item_number"],
+        "given_on": given_on,
+        "implements": None,
+        "text": row["text"],
+        "category": Directive.Category.RECURRING if row["recurring"] else Directive.Category.UNCLASSIFIED,
+        "lead_agency": row["lead_agency"].pk if row["lead_agency"] else None,
+        "lead_group": row["lead_group"],
+        "coordinating_agencies": [a.pk for a in row["coordinating_agencies"]],
+        "coordinating_groups": row["coordinating_groups"],
+        "deadline_phrase": row["deadline_phrase"],
+        "due_date": row["due_date"],
+        "due_rule": row["due_rule"],
+        "state": Directive.State.OPEN,
+        "completed_on": None,
+        "completion_document": "",
+    }
+
+
+def _row_errors(form):
+    errors = []
+    for field, messages_ in form.errors.items():
+        if field == "__all__":
+            errors.extend(messages_)
+        else:
+            label = form.fields[field].label if field in form.fields else field
+            errors.extend(f"{label}: {m}" for m in messages_)
+    return errors
+
+
+def save_drafts(source, formset):
+    """Save every kept row in one transaction, or none; returns (directives, ok)."""
+    kept = [f for f in formset.forms if f.cleaned_data.get("keep")]
+    directive_forms = []
+    ok = True
+    seen_items = {}
+    for form in kept:
+        directive_form = DirectiveForm(data=_directive_data(form.cleaned_data, source))
+        if not directive_form.is_valid():
+            form.save_errors = _row_errors(directive_form)
+            ok = False
+        item = form.cleaned_data["item_number"]
+        if item:
+            if item in seen_items:
+                form.save_errors.append(gettext("Item %(item)s is used twice in these drafts.") % {"item": item})
+                ok = False
+            seen_items[item] = form
+        directive_forms.append((form, directive_form))
+    if not ok or not kept:
+        return [], ok and bool(kept)
+    saved = []
+    try:
+        with transaction.atomic():
+            for form, directive_form in directive_forms:
+                try:
+                    saved.append(directive_form.save())
+                except ValidationError as exc:
+                    form.save_errors.extend(exc.messages)
+                    raise
+    except (ValidationError, IntegrityError) as exc:
+        if not any(f.save_errors for f, _df in directive_forms):
+            formset_error = exc.messages if isinstance(exc, ValidationError) else [str(exc)]
+            directive_forms[0][0].save_errors.extend(formset_error)
+        return [], False
+    return saved, True
+
+
+def draft_view(model_admin, request):
+    """Step 1: pick the source and paste the text. Step 2: review the drafts. Step 3: save them all."""
+    if not model_admin.has_change_permission(request):
+        raise PermissionDenied
+    site = model_admin.admin_site
+    formset = None
+    saved_error = False
+    if request.method == "POST":
+        source_form = DraftSourceForm(request.POST, admin_site=site)
+        if "_save" in request.POST:
+            if not model_admin.has_add_permission(request):
+                raise PermissionDenied
+            formset = DraftFormSet(request.POST, prefix="drafts", admin_site=site)
+            if source_form.is_valid() and formset.is_valid():
+                saved, ok = save_drafts(source_form.cleaned_data, formset)
+                if ok:
+                    messages.success(
+                        request,
+                        ngettext("%(n)d directive saved.", "%(n)d directives saved.", len(saved)) % {"n": len(saved)},
+                    )
+                    return redirect(_after_save_url(source_form.cleaned_data))
+                saved_error = True
+                if not any(f.cleaned_data.get("keep") for f in formset.forms):
+                    messages.warning(request, gettext("No draft is ticked to be saved."))
+                else:
+                    messages.error(request, gettext("Nothing was saved: correct the drafts marked below."))
+        elif source_form.is_valid():
+            data = source_form.cleaned_data
+            matcher = AgencyMatcher.from_registry(context=source_form.context_agency, on_date=data["issued_on"])
+            drafts = parse_directives(data["text"], data["issued_on"], matcher=matcher)
+            formset = DraftFormSet(initial=initial_rows(drafts), prefix="drafts", admin_site=site)
+            if not drafts:
+                messages.warning(request, gettext("No directive was found in this text."))
+    else:
+        source_form = DraftSourceForm(initial=_initial_source(request), admin_site=site)
+    media = model_admin.media + source_form.media
+    if formset is not None:
+        media += formset.media
+    context = {
+        **site.each_context(request),
+        "opts": Directive._meta,
+        "title": _("Draft directives from a text"),
+        "source_form": source_form,
+        "formset": formset,
+        "saved_error": saved_error,
+        "media": media,
+        "can_save": model_admin.has_add_permission(request),
+    }
+    return TemplateResponse(request, "admin/directives/drafting/draft_form.html", context)
+
+
+def _initial_source(request):
+    initial = {}
+    notice_id, session_id = request.GET.get("notice"), request.GET.get("session")
+    if notice_id and notice_id.isdigit():
+        notice = ConclusionNotice.objects.select_related("session").filter(pk=notice_id).first()
+        if notice is not None:
+            initial.update(notice=notice, issued_on=notice.issued_on or (notice.session and notice.session.held_on))
+            if notice.text:
+                initial["text"] = notice.text
+    if session_id and session_id.isdigit():
+        session = Session.objects.filter(pk=session_id).first()
+        if session is not None:
+            initial["session"] = session
+            initial.setdefault("issued_on", session.held_on)
+    return initial
+
+
+def _after_save_url(source):
+    if source["notice"] is not None:
+        return reverse("admin:conference_conclusionnotice_change", args=[source["notice"].pk])
+    return reverse("admin:directives_directive_changelist") + "?" + urlencode({"session": source["session"].pk})
+
+
+# -- hooking the page into the registered admins ------------------------------------------------
+# Subclass whatever admin is registered now, so what other modules added to it is kept.
+
+_DirectiveBase = type(admin.site._registry[Directive])
+_NoticeBase = type(admin.site._registry[ConclusionNotice])
+
+
+class DraftingDirectiveAdmin(_DirectiveBase):
+    change_list_template = "admin/directives/drafting/directive_change_list.html"
+
+    def get_urls(self):
+        view = self.admin_site.admin_view(lambda request: draft_view(self, request))
+        return [path("draft/", view, name="directives_directive_draft"), *super().get_urls()]
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {
+            **(extra_context or {}),
+            "drafting_base_template": _DirectiveBase.change_list_template or "admin/change_list.html",
+            "can_draft": self.has_change_permission(request),
+        }
+        return super().changelist_view(request, extra_context)
+
+
+class DraftingNoticeAdmin(_NoticeBase):
+    change_form_template = "admin/directives/drafting/notice_change_form.html"
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        directive_admin = self.admin_site._registry.get(Directive)
+        extra_context = {
+            **(extra_context or {}),
+            "drafting_base_template": _NoticeBase.change_form_template or "admin/change_form.html",
+            "can_draft": bool(directive_admin and directive_admin.has_change_permission(request)),
+        }
+        return super().changeform_view(request, object_id, form_url, extra_context)
+
+
+admin.site.unregister(Directive)
+admin.site.register(Directive, DraftingDirectiveAdmin)
+admin.site.unregister(ConclusionNotice)
+admin.site.register(ConclusionNotice, DraftingNoticeAdmin)

@@ -1,0 +1,644 @@
+"""Agency names in a directive's text, matched against the registry.
+
+``AgencyMatcher`` is built once from the registry (one query) and finds agencies by full name,
+short name and generated abbreviations ("Bộ Thông tin và Truyền thông" is also "Bộ TT&TT",
+"BTTTT"; "Ngân hàng Nhà nước Việt Nam" is also "NHNN"; "Ủy ban nhân dân tỉnh X" is also
+"UBND tỉnh X"), with or without diacritics, in composed or decomposed Unicode, longest match first.
+
+A provincial body is often named without its province ("UBND tỉnh", "Công an tỉnh", "Sở Tư
+pháp"): given a context agency (the issuer of the notice), those names resolve to the body of the
+issuer's province. A name that looks like an agency but is not in the registry is returned as
+``Unmatched`` for the clerk to pick or create; a group of assignees ("các bộ, ngành, địa
+phương", "7 địa phương") as ``Group``.
+"""
+
+import datetime
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from .textutil import Folded, capitalise, clean_spaces, fold_key, fold_text, nfc
+
+# The provinces and centrally-run cities (before and after the 2025 reorganisation).
+PROVINCES = [
+    "An Giang", "Bà Rịa - Vũng Tàu", "Bà Rịa – Vũng Tàu", "Bắc Giang", "Bắc Kạn", "Bạc Liêu", "Bắc Ninh",
+    "Bến Tre", "Bình Định", "Bình Dương", "Bình Phước", "Bình Thuận", "Cà Mau", "Cần Thơ", "Cao Bằng",
+    "Đà Nẵng", "Đắk Lắk", "Đắk Nông", "Điện Biên", "Đồng Nai", "Đồng Tháp", "Gia Lai", "Hà Giang", "Hà Nam",
+    "Hà Nội", "Hà Tĩnh", "Hải Dương", "Hải Phòng", "Hậu Giang", "Hòa Bình", "Hưng Yên", "Khánh Hòa",
+    "Kiên Giang", "Kon Tum", "Lai Châu", "Lâm Đồng", "Lạng Sơn", "Lào Cai", "Long An", "Nam Định", "Nghệ An",
+    "Ninh Bình", "Ninh Thuận", "Phú Thọ", "Phú Yên", "Quảng Bình", "Quảng Nam", "Quảng Ngãi", "Quảng Ninh",
+    "Quảng Trị", "Sóc Trăng", "Sơn La", "Tây Ninh", "Thái Bình", "Thái Nguyên", "Thanh Hóa", "Thừa Thiên Huế",
+    "Huế", "Tiền Giang", "Hồ Chí Minh", "Trà Vinh", "Tuyên Quang", "Vĩnh Long", "Vĩnh Phúc", "Yên Bái",
+]  # fmt: skip
+_PROVINCE_KEYS = sorted({fold_key(p) for p in PROVINCES}, key=len, reverse=True)
+
+# Long forms and the abbreviations clerks write for them (both directions are generated).
+_ABBREVIATION_PAIRS = [
+    ("Ủy ban nhân dân", "UBND"),
+    ("Uỷ ban nhân dân", "UBND"),
+    ("Hội đồng nhân dân", "HĐND"),
+    ("thành phố", "TP"),
+    ("Ngân hàng Nhà nước Việt Nam", "NHNN"),
+    ("Ngân hàng Nhà nước", "NHNN"),
+    ("Văn phòng Chính phủ", "VPCP"),
+    ("Trung ương", "TW"),
+    ("Trung ương", "T.Ư"),
+    ("Công an tỉnh", "CAT"),
+    ("Ban Chỉ đạo", "BCĐ"),
+    ("chuyển đổi số", "CĐS"),
+    ("Bảo hiểm xã hội", "BHXH"),
+    ("Phát thanh và Truyền hình", "PT&TH"),
+    ("Phát thanh - Truyền hình", "PT-TH"),
+]
+_ABBREVIATIONS = [(re.compile(re.escape(long), re.IGNORECASE), short) for long, short in _ABBREVIATION_PAIRS]
+# Heads of ministries and departments, whose remainder is abbreviated by initials.
+_INITIAL_HEADS = ["Bộ", "Sở", "Tổng cục", "Cục", "Ban"]
+
+# Words that start an agency's name: used to read a name the registry does not know.
+_HEAD_WORDS = [
+    "Bộ Chỉ huy", "Bộ", "Sở", "Ủy ban", "Uỷ ban", "UBND", "HĐND", "Ban", "Tổng cục", "Cục", "Chi cục", "Công an",
+    "Tập đoàn", "Tổng công ty", "Công ty", "Ngân hàng", "Văn phòng", "Đài", "Báo", "Thanh tra", "Kiểm toán",
+    "Bảo hiểm", "Viện", "Trường", "Đại học", "Học viện", "Hội", "Hiệp hội", "Liên đoàn", "Liên minh",
+    "Mặt trận", "Tòa án", "Toà án", "Thông tấn xã", "Trung tâm", "Kho bạc", "Hải quan", "Cảng vụ",
+    "Tỉnh đoàn", "Tỉnh ủy", "Tỉnh uỷ", "Thành đoàn", "Thành ủy", "Thành uỷ", "Huyện ủy", "Quỹ", "Tổ công tác",
+    "Cảnh sát", "Bộ đội", "Đoàn",
+]  # fmt: skip
+# Heads that are also ordinary words ("Báo cáo", "Ban hành", "Bộ trưởng", "Trường hợp").
+_COMMON_WORD_HEADS = {
+    "Bộ", "Sở", "Ban", "Cục", "Chi cục", "Tổng cục", "Báo", "Đài", "Hội", "Hiệp hội", "Đoàn", "Trường", "Viện",
+    "Quỹ", "Trung tâm", "Công ty", "Tập đoàn", "Tổng công ty", "Ngân hàng", "Văn phòng", "Học viện", "Đại học",
+    "Liên đoàn", "Liên minh", "Mặt trận", "Cảnh sát", "Bộ đội", "Ủy ban", "Uỷ ban", "Tổ công tác",
+}  # fmt: skip
+# Head words that are a whole name by themselves.
+_WHOLE_NAMES = {"Tỉnh đoàn", "Tỉnh ủy", "Tỉnh uỷ", "Thành đoàn", "Thành ủy", "Thành uỷ", "Huyện ủy"}
+_HEAD_RE = re.compile(
+    r"(?<![\w/-])(?:" + "|".join(re.escape(h) for h in sorted(_HEAD_WORDS, key=len, reverse=True)) + r")(?!\w)"
+)
+# Lower-case words that end a name: the verbs and particles that follow an agency.
+_NAME_STOP = {
+    "chủ", "phối", "khẩn", "tiếp", "nghiên", "hoàn", "xây", "thực", "tham", "rà", "báo", "tổng", "sớm",
+    "trình", "ban", "triển", "chỉ", "đẩy", "tập", "tăng", "theo", "đôn", "hướng", "kiểm", "có", "là",
+    "được", "để", "cần", "phải", "mỗi", "cùng", "với", "tại", "trong", "về", "của", "cho", "các", "những",
+    "đã", "sẽ", "đang", "thống", "bố", "mở", "lập", "tổ", "kiện", "cập", "quan", "khắc", "xử", "giải",
+    "đề", "yêu", "giao", "nhằm", "bảo", "đảm", "đưa", "làm", "lấy", "gửi", "nộp", "tích", "chịu", "không",
+    "này", "đó", "trên", "dưới", "từ", "đến", "sau", "trước", "khi", "nếu", "mà", "thì", "như", "vào",
+}  # fmt: skip
+# Two-syllable verbs that follow an agency's name in lower case ("phối hợp với Sở Tư pháp số hóa ...").
+_VERB_PAIRS = {
+    "số hóa", "số hoá", "nâng cấp", "kết nối", "tuyên truyền", "giám sát", "quản lý", "vận hành", "chi trả",
+    "phát triển", "ứng dụng", "cải cách", "đầu tư", "tiếp nhận", "giải quyết", "cung cấp", "thanh toán",
+    "sử dụng", "đánh giá", "nghiên cứu", "hỗ trợ", "phổ biến", "lắp đặt", "thu thập", "chia sẻ", "khai thác",
+    "làm sạch", "mở rộng", "tập huấn", "đào tạo", "bồi dưỡng", "thẩm định", "rà soát", "cập nhật", "cấp phát",
+    "thu hồi", "thu phí", "vận động", "điều tra", "khảo sát", "thống kê", "công bố", "công khai", "xác minh",
+}  # fmt: skip
+_MAX_NAME_WORDS = 12
+
+
+@dataclass(frozen=True)
+class Unmatched:
+    """A name that looks like an agency's but is not (or not unambiguously) in the registry."""
+
+    name: str
+    candidates: tuple = ()
+
+    def __str__(self):
+        return self.name
+
+
+@dataclass(frozen=True)
+class Group:
+    """A group of assignees ("các bộ, ngành, địa phương")."""
+
+    name: str
+
+    def __str__(self):
+        return self.name
+
+
+@dataclass
+class Mention:
+    start: int  # positions in the NFC text
+    end: int
+    target: object  # Agency, Unmatched or Group
+    text: str
+
+    @property
+    def is_agency(self):
+        return not isinstance(self.target, (Unmatched, Group))
+
+    @property
+    def is_group(self):
+        return isinstance(self.target, Group)
+
+
+# -- groups -------------------------------------------------------------------------------------
+
+_ROLE = r"(?:nguoi dung dau|lanh dao|bo truong|thu truong|giam doc|chu tich|bi thu|truong)"
+_DET = r"(?:cac|moi|nhung|toan bo|tat ca(?:\s+cac)?|\d{1,3})"
+_GROUP_NOUNS = [
+    "co quan ngang bo", "co quan thuoc chinh phu", "co quan chuyen mon", "co quan", "bo truong", "thu truong",
+    "truong nganh", "bi thu", "giam doc", "bo", "ban", "nganh",
+    "dia phuong", "don vi", "so", "huyen", "quan", "thi xa", "thanh pho", "tp", "tinh", "xa", "phuong",
+    "thi tran", "doanh nghiep", "tap doan", "tong cong ty", "nha mang", "to chuc", "hoi", "doan the", "cap",
+    "thanh vien", "hiep hoi", "truong", "nha cung cap dich vu", "ngan hang thuong mai", "ngan hang",
+]  # fmt: skip
+_NOUN = "(?:" + "|".join(sorted(_GROUP_NOUNS, key=len, reverse=True)) + r")\b"
+_UBND = r"(?:ubnd|uy ban nhan dan)"
+_ITEM = rf"(?:{_ROLE}\s+(?:{_UBND}\s+)?{_DET}\s+{_NOUN}|{_ROLE}\s+{_NOUN}|(?:{_UBND}\s+)?(?:{_DET}\s+)?{_NOUN})"
+_FIRST = rf"\b(?:{_ROLE}\s+)?(?:{_UBND}\s+)?{_DET}\s+{_NOUN}"
+_QUAL = (
+    r"(?:\s+(?:co lien quan|lien quan|truc thuoc trung uong|truc thuoc tinh|vien thong|cac cap|tren dia ban(?:\s+tinh)?"
+    r"|trong tinh|ngang bo|thuoc chinh phu|thanh vien|cap (?:tinh|huyen|xa)))"
+)
+_GROUP_RE = re.compile(rf"{_FIRST}(?:\s*(?:,\s*va|,|va|/)\s*{_ITEM}|{_QUAL})*")
+# Short folded nouns that are other words with other diacritics ("số" is not "sở").
+_NOUN_FORMS = {
+    "bo": {"bộ"},
+    "so": {"sở"},
+    "tinh": {"tỉnh"},
+    "xa": {"xã"},
+    "hoi": {"hội"},
+    "cap": {"cấp"},
+    "quan": {"quận", "quan"},
+    "phuong": {"phường", "phương"},
+    "ban": {"ban"},
+    "cac": {"các"},
+    "moi": {"mỗi"},
+}
+
+
+def _group_words_ok(original: str) -> bool:
+    for word in re.findall(r"\w+", original.lower()):
+        folded = fold_text(word)
+        forms = _NOUN_FORMS.get(folded)
+        if forms and word != folded and word not in forms:
+            return False
+    return True
+
+
+# -- alias generation ----------------------------------------------------------------------------
+
+
+def _initial(word: str) -> str:
+    return word[:1].upper()
+
+
+def _initials(words: list[str]) -> str:
+    return "".join(_initial(w) for w in words)
+
+
+@lru_cache(maxsize=20000)
+def _initial_forms(name: str) -> frozenset[str]:
+    """ "Bộ Thông tin và Truyền thông" -> {"Bộ TT&TT", "Bộ TTTT", "BTTTT"}; similar for Sở, Cục, ..."""
+    out = set()
+    for head in _INITIAL_HEADS:
+        if not name.startswith(head + " "):
+            continue
+        rest = name[len(head) + 1 :]
+        suffix = ""
+        province = province_of_name(rest)
+        if province:
+            # "Sở Thông tin và Truyền thông tỉnh Bắc Giang" -> "Sở TT&TT tỉnh Bắc Giang"
+            words = rest.split()
+            n = len(province.split())
+            cut = len(words) - n
+            if cut > 0 and fold_key(words[cut - 1]) in ("tinh", "tp", "pho"):
+                cut -= 1
+                if cut > 0 and fold_key(words[cut - 1]) == "thanh":
+                    cut -= 1
+            if cut <= 0:
+                return frozenset(out)
+            rest, suffix = " ".join(words[:cut]), " " + " ".join(words[cut:])
+        if re.search(r"\d", rest) or any(len(w) > 1 and w.isupper() for w in re.findall(r"\w+", rest)):
+            return frozenset(out)  # already abbreviated, or a numbered body
+        parts = [p for p in re.split(r"\s+(và)\s+|\s*[,–—-]\s*", rest) if p]
+        # parts alternates words and "và" markers; rebuild (initials, connector) pairs.
+        chunks, connectors = [], []
+        for piece in parts:
+            if piece == "và":
+                connectors.append("va")
+            else:
+                if len(chunks) > len(connectors):
+                    connectors.append("other")
+                chunks.append(_initials(piece.split()))
+        if not chunks or any(len(c) == 0 for c in chunks) or len(chunks) > 4:
+            return frozenset(out)
+        combos = [chunks[0]]
+        for conn, chunk in zip(connectors, chunks[1:], strict=False):
+            joins = ["&", ""] if conn == "va" else ["", " ", "-"]
+            combos = [c + j + chunk for c in combos for j in joins]
+        for combo in combos:
+            if len(combo.replace("&", "").replace(" ", "").replace("-", "")) < 2:
+                continue
+            out.add(f"{head} {combo}{suffix}")
+            if head == "Bộ" and " " not in combo and "-" not in combo and not suffix:
+                out.add("B" + combo.replace("&", ""))
+        break
+    return frozenset(out)
+
+
+@lru_cache(maxsize=20000)
+def _name_forms(name: str) -> frozenset[str]:
+    """The ways a name is written: abbreviations, with and without "và", commas, "Việt Nam"."""
+    forms = {clean_spaces(nfc(name))}
+    for _ in range(3):
+        new = set()
+        for form in forms:
+            for long, short in _ABBREVIATIONS:
+                if long.search(form):
+                    new.add(long.sub(short, form))
+            if " và " in form:
+                new.add(form.replace(" và ", " "))
+            if "," in form:
+                new.add(form.replace(",", ""))
+            if form.endswith(" Việt Nam") and len(form.split()) > 4:
+                new.add(form[: -len(" Việt Nam")])
+            if " Việt Nam " in form:
+                new.add(form.replace(" Việt Nam ", " "))
+            new |= _initial_forms(form)
+        if new <= forms:
+            break
+        forms |= new
+    words = [w for w in re.findall(r"\w+", name) if w.lower() != "và"]
+    if len(words) >= 3 and not any(ch.isdigit() for ch in name) and not any(len(w) > 1 and w.isupper() for w in words):
+        forms.add(_initials(words))
+    return frozenset(f for f in forms if f)
+
+
+@lru_cache(maxsize=20000)
+def province_of_name(name: str) -> str | None:
+    """The folded province key a name ends with ("Sở Tư pháp tỉnh Bắc Giang" -> "bac giang")."""
+    key = fold_key(name)
+    for province in _PROVINCE_KEYS:
+        if key == province or key.endswith(" " + province):
+            return province
+    return None
+
+
+def _strip_province(name: str, province: str) -> list[str]:
+    """Ways the name is written without its province: "Công an tỉnh Bắc Giang" -> "Công an tỉnh", "Công an"."""
+    words = name.split()
+    n = len(province.split())
+    if fold_key(" ".join(words[-n:])) != province:
+        return []
+    base = words[:-n]
+    out = []
+    if base:
+        out.append(" ".join(base))
+    if base and fold_key(base[-1]) in ("tinh", "tp", "thanh pho", "pho"):
+        trimmed = base[:-1]
+        if trimmed and fold_key(trimmed[-1]) == "thanh":
+            trimmed = trimmed[:-1]
+        if trimmed:
+            out.append(" ".join(trimmed))
+            out.append(" ".join(trimmed) + " tỉnh")
+    elif base:
+        out.append(" ".join(base) + " tỉnh")
+    more = []
+    for form in out:
+        if re.search(r"\s+[Cc]hi nhánh$", form):
+            more.append(re.sub(r"\s+[Cc]hi nhánh$", "", form))
+    # One word left ("Báo" of "Báo Bắc Giang") is an ordinary word, not a name.
+    return [f for f in out + more if len(f.split()) >= 2]
+
+
+def _tokens(folded: str):
+    """(token, start, end) in folded text: words, "&" and ","."""
+    return [(m.group(0), m.start(), m.end()) for m in re.finditer(r"[a-z0-9]+|[&,]", folded)]
+
+
+@lru_cache(maxsize=50000)
+def _form_tokens(form: str) -> tuple[str, ...]:
+    return tuple(t for t, _s, _e in _tokens(fold_text(form)))
+
+
+@lru_cache(maxsize=50000)
+def _is_acronym(form: str) -> bool:
+    letters = re.sub(r"[\s&.-]", "", form)
+    return bool(letters) and " " not in form.strip() and sum(ch.isupper() for ch in letters) >= len(letters) - 1
+
+
+@dataclass
+class _Entry:
+    agency: object
+    province: str | None  # set for names valid only in that province's context
+    acronym: bool
+    form: str
+
+
+@dataclass
+class _Node:
+    children: dict = field(default_factory=dict)
+    entries: list = field(default_factory=list)
+    keys: set = field(default_factory=set)
+
+
+class AgencyMatcher:
+    """Finds registry agencies, unmatched agency names and groups in text."""
+
+    def __init__(self, agencies, context=None, on_date: datetime.date | None = None):
+        self.agencies = list(agencies)
+        self.by_pk = {a.pk: a for a in self.agencies}
+        self.on_date = on_date
+        self.root = _Node()
+        self.province = {}
+        for agency in self.agencies:
+            self.province[agency.pk] = self._province(agency)
+        self.context = context
+        self.context_province = self.province.get(context.pk) if context is not None else None
+        if context is not None and self.context_province is None:
+            self.context_province = province_of_name(context.name)
+        for agency in self.agencies:
+            self._index(agency)
+
+    @classmethod
+    def from_registry(cls, context=None, on_date=None):
+        """All agencies in one query; ``context`` (an Agency or its code) is the issuer."""
+        from conference.models import Agency
+
+        agencies = list(
+            Agency.objects.only(
+                "pk", "code", "name", "short_name", "kind", "level", "parent_id", "dissolved_on", "successor_id"
+            )
+        )
+        if isinstance(context, str):
+            context = next((a for a in agencies if a.code == context), None)
+        elif context is not None:
+            context = next((a for a in agencies if a.pk == context.pk), context)
+        return cls(agencies, context=context, on_date=on_date)
+
+    # -- building ---------------------------------------------------------------------------
+
+    def _province(self, agency, seen=None):
+        found = province_of_name(agency.name)
+        if found:
+            return found
+        if getattr(agency, "level", "") == "central":
+            return None
+        seen = seen or set()
+        parent = self.by_pk.get(getattr(agency, "parent_id", None))
+        if parent is not None and parent.pk not in seen:
+            seen.add(agency.pk)
+            return self._province(parent, seen)
+        return None
+
+    def _add(self, form: str, agency, province):
+        tokens = _form_tokens(form)
+        if not tokens:
+            return
+        node = self.root
+        for token in tokens:
+            node = node.children.setdefault(token, _Node())
+        key = (agency.pk, province)
+        if key not in node.keys:
+            node.keys.add(key)
+            node.entries.append(_Entry(agency, province, _is_acronym(form), form))
+
+    def _index(self, agency):
+        province = self.province.get(agency.pk)
+        names = [agency.name] + ([agency.short_name] if agency.short_name else [])
+        for name in names:
+            name_province = province_of_name(name)
+            for form in _name_forms(name):
+                # A provincial body's name without its province is valid only in that province.
+                if province and not name_province and province_of_name(form) is None:
+                    self._add(form, agency, province)
+                else:
+                    self._add(form, agency, None)
+            if province and name_province == province:
+                for stripped in _strip_province(nfc(name), province):
+                    for form in _name_forms(stripped):
+                        self._add(form, agency, province)
+
+    # -- matching ---------------------------------------------------------------------------
+
+    def _resolve(self, entries):
+        """The agency these entries name here, or a tuple of candidates when it stays ambiguous."""
+        valid = [e for e in entries if e.province is None or e.province == self.context_province]
+        if not valid:
+            if self.context_province is None:
+                # "UBND tỉnh" with no province to go by: offer the provincial bodies to pick from.
+                local = [e.agency for e in entries if re.search(r"\b(tỉnh|TP|thành phố)$", e.form)]
+                if local:
+                    return tuple({a.pk: a for a in local}.values())
+            return None
+        official = [e for e in valid if fold_key(e.form) == fold_key(e.agency.name)]
+        if official:
+            valid = official  # an agency's own full name beats another's name without its province
+        local = [e for e in valid if e.province is not None]
+        if local:
+            valid = local
+        agencies = list({e.agency.pk: e.agency for e in valid}.values())
+        if len(agencies) > 1 and self.context_province:
+            same = [a for a in agencies if self.province.get(a.pk) == self.context_province]
+            if same:
+                agencies = same
+        if len(agencies) > 1 and self.on_date:
+            active = [a for a in agencies if not a.dissolved_on or a.dissolved_on > self.on_date]
+            if active:
+                agencies = active
+        if len(agencies) > 1:
+            central = [a for a in agencies if getattr(a, "level", "") == "central"]
+            if len(central) == 1 and not self.context_province:
+                agencies = central
+        return agencies[0] if len(agencies) == 1 else tuple(agencies)
+
+    def _registry_mentions(self, ft: Folded) -> list[Mention]:
+        tokens = _tokens(ft.folded)
+        found = []
+        i = 0
+        while i < len(tokens):
+            node, best = self.root, None
+            j = i
+            while j < len(tokens) and tokens[j][0] in node.children:
+                node = node.children[tokens[j][0]]
+                j += 1
+                if node.entries and tokens[j - 1][0] not in ",&":
+                    best_entries = self._acceptable(node.entries, ft, tokens[i][1], tokens[j - 1][2])
+                    if best_entries:
+                        target = self._resolve(best_entries)
+                        if target is not None:
+                            best = (j, target)
+            if best is None:
+                i += 1
+                continue
+            j, target = best
+            s, e = ft.to_original(tokens[i][1], tokens[j - 1][2])
+            text = ft.text[s:e]
+            if isinstance(target, tuple):
+                target = Unmatched(clean_spaces(text), candidates=target)
+            found.append(Mention(s, e, target, text))
+            i = j
+        return found
+
+    @staticmethod
+    def _acceptable(entries, ft, fstart, fend):
+        """Acronyms ("CP", "BCA") match only as written in capitals and not inside "06/CP"."""
+        s, e = ft.to_original(fstart, fend)
+        written = ft.text[s:e]
+        before = ft.text[s - 1] if s > 0 else " "
+        out = []
+        for entry in entries:
+            if entry.acronym:
+                letters = re.sub(r"[\W_]", "", written)
+                if before in "/-" or sum(ch.isupper() for ch in letters) < len(letters) - 1:
+                    continue
+            out.append(entry)
+        return out
+
+    def _group_mentions(self, ft: Folded) -> list[Mention]:
+        found = []
+        for m in _GROUP_RE.finditer(ft.folded):
+            end = m.end()
+            s, e = ft.to_original(m.start(), end)
+            text = ft.text[s:e]
+            if not _group_words_ok(text):
+                continue
+            found.append(Mention(s, e, Group(capitalise(clean_spaces(text))), text))
+        return found
+
+    def scan(self, text_or_folded) -> list[Mention]:
+        """Registry agencies and groups named in the text, left to right, longest first."""
+        ft = text_or_folded if isinstance(text_or_folded, Folded) else Folded(text_or_folded)
+        every = self._registry_mentions(ft) + self._group_mentions(ft)
+        every.sort(key=lambda m: (-(m.end - m.start), m.start))
+        chosen = []
+        for mention in every:
+            if all(mention.end <= c.start or mention.start >= c.end for c in chosen):
+                chosen.append(mention)
+        chosen.sort(key=lambda m: m.start)
+        return chosen
+
+    def unmatched_at(self, text: str, pos: int, loose: bool = False) -> Mention | None:
+        """An agency-like name the registry does not know, starting at ``pos`` ("Sở Tư pháp").
+
+        A name starts with a head word ("Bộ", "Sở", "Công ty", ...); with ``loose`` (in a list of
+        agencies) any run of capitalised words is one too ("Viettel Sơn La", "VNPT").
+        """
+        m = _HEAD_RE.match(text, pos)
+        if m and m.group(0) in _COMMON_WORD_HEADS:
+            # "Báo Bắc Giang" is a name, "Báo cáo" is not: these heads need a capitalised word next.
+            nxt = text[m.end() :].lstrip()
+            if not (nxt[:1].isupper() or nxt[:1].isdigit()):
+                m = None
+        if not m and loose:
+            return self._capitalised_at(text, pos)
+        if not m:
+            return None
+        words = list(re.finditer(r"[^\s,;:.()\"“”]+", text[m.end() :]))
+        end = m.end()
+        lower_run = 0
+        caps_run = 0  # capitalised words in a row: a place name ("Bắc Giang", "Việt Nam") ends the name
+        for taken, w in enumerate(words):
+            gap = text[end : m.end() + w.start()]
+            if gap.strip():  # punctuation between: the name ended
+                break
+            word = w.group(0)
+            absolute_end = m.end() + w.end()
+            if taken >= _MAX_NAME_WORDS:
+                break
+            if word[:1].isupper() or word[:1].isdigit() or "&" in word:
+                if _HEAD_RE.fullmatch(word) and taken and text[end - 4 : end].strip().lower() == "và":
+                    break
+                lower_run = 0
+                acronym = sum(ch.isupper() for ch in word) >= 2
+                caps_run = 0 if acronym else caps_run + 1
+            else:
+                low = word.lower()
+                if caps_run >= 2 and low != "và":
+                    break  # "Bảo hiểm xã hội Việt Nam | chi trả ..."
+                caps_run = 0
+                if low == "và":
+                    nxt = text[absolute_end:].lstrip()
+                    if not nxt[:1].isupper() or _HEAD_RE.match(nxt):
+                        break
+                elif low in _NAME_STOP or lower_run >= 3:
+                    break
+                else:
+                    following = re.match(r"\s*([^\s,;:.()]+)", text[absolute_end:])
+                    if following and f"{low} {following.group(1).lower()}" in _VERB_PAIRS:
+                        break  # "Sở Tư pháp | số hóa dữ liệu": a verb, not more of the name
+                lower_run += 1
+            end = absolute_end
+        name = clean_spaces(text[pos:end])
+        name = re.sub(r"\s+và$", "", name)
+        if (
+            (name in _HEAD_WORDS and name not in _WHOLE_NAMES)
+            or len(name.split()) < 2
+            and not re.search(r"[A-ZĐ]{2,}", name[3:])
+        ):
+            return None
+        return Mention(pos, pos + len(name), Unmatched(name), name)
+
+    @staticmethod
+    def _capitalised_at(text: str, pos: int) -> Mention | None:
+        words = []
+        for w in re.finditer(r"\S+", text[pos:]):
+            word = w.group(0)
+            bare = word.rstrip(",;:.)")
+            if not bare or not (bare[:1].isupper() or bare[:1].isdigit() and words) or bare.lower() in _NAME_STOP:
+                break
+            if words and text[pos + words[-1][1] : pos + w.start()].strip():
+                break
+            words.append((w.start(), w.start() + len(bare)))
+            if bare != word or len(words) >= 6:
+                break
+        if not words:
+            return None
+        name = text[pos : pos + words[-1][1]]
+        acronym = any(sum(ch.isupper() for ch in text[pos + a : pos + b]) >= 2 for a, b in words)
+        if len(words) < 2 and not acronym:
+            return None  # one capitalised word is most often the start of a sentence
+        if fold_text(name).split()[0] in ("thu", "chu", "pho", "dong"):  # "Thủ tướng", "Chủ tịch", "đồng chí"
+            return None
+        return Mention(pos, pos + len(name), Unmatched(name), name)
+
+    def match(self, name: str):
+        """The agency, group or unmatched name that ``name`` as a whole denotes."""
+        ft = Folded(clean_spaces(name))
+        for mention in self.scan(ft):
+            if mention.start == 0 and mention.end >= len(ft.text.rstrip(" .;,")):
+                return mention.target
+        unmatched = self.unmatched_at(ft.text, 0)
+        if unmatched is not None:
+            return unmatched.target
+        return Unmatched(ft.text)
+
+
+def aliases_of(agency) -> set[str]:
+    """Every written form the matcher accepts for ``agency`` outside any provincial context."""
+    out = {agency.name}
+    if agency.short_name:
+        out.add(agency.short_name)
+    for name in list(out):
+        out |= _name_forms(name)
+    return out
+
+
+def describe(target) -> dict:
+    """A JSON-ready description of a match."""
+    if isinstance(target, Group):
+        return {"group": target.name}
+    if isinstance(target, Unmatched):
+        data = {"unmatched": target.name}
+        if target.candidates:
+            data["candidates"] = [a.code for a in target.candidates]
+        return data
+    return {"code": target.code, "name": target.name}
+
+
+def group_key(name: str) -> str:
+    """A comparison key for group names: "Các bộ, ngành, địa phương" == "các bộ ngành địa phương"."""
+    return fold_key(name)
+
+
+__all__ = [
+    "AgencyMatcher",
+    "Group",
+    "Mention",
+    "Unmatched",
+    "aliases_of",
+    "describe",
+    "group_key",
+    "province_of_name",
+]

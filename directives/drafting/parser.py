@@ -1,0 +1,809 @@
+"""A directive document (conclusion notice, telegram, letter, or a news report of a session) to
+draft directives: item number, text, lead, coordinating agencies, deadline.
+
+Two shapes of text are read:
+
+- **numbered** documents (a conclusion notice): items "1.", "2.", "a)", "-", "+" make the
+  structure; the preamble before the first item and the closing lines ("... thông báo để ... biết,
+  thực hiện", "Nơi nhận:") are left out. An item with sub-items is a header: its assignee ("2. Bộ
+  Thông tin và Truyền thông:") and deadline pass to its sub-items. An item is one directive, unless
+  it names another assignee part-way ("...; Bộ Y ...") or several leads at once ("Bộ A, Bộ B ...").
+- **running text** (a report of a session): each sentence, and each part of a sentence between
+  semicolons, is a directive. A part that names nobody keeps the assignee of the part before it
+  in the same sentence; a new sentence that names nobody goes to the group last addressed ("các
+  bộ, ngành, địa phương"), flagged ``lead_inferred`` for the clerk to check.
+
+The lead is who is addressed ("giao X", "đề nghị X", "Đối với X, ...") or the subject that opens
+the clause ("X chủ trì ...", "X khẩn trương ..."); speakers ("Thủ tướng Chính phủ đề nghị ...")
+are not leads, and a title stands for its agency ("Bộ trưởng Bộ Công an" is Bộ Công an).
+Coordinating agencies follow "phối hợp (chặt chẽ) với" or "thống nhất với"; an agency that only
+"phối hợp thực hiện" in a sentence of its own coordinates the directive before it. Items of a
+letter that name no one go to whom its opening asks ("... đề nghị UBND các tỉnh thực hiện:").
+"""
+
+import datetime
+import json
+import re
+from dataclasses import dataclass, field
+
+from .agencies import AgencyMatcher, Group, Mention, Unmatched, describe
+from .deadlines import DeadlineResult, parse_deadline
+from .textutil import Folded, capitalise, clean_spaces, fold_aligned, fold_text, nfc
+
+LEAD_INFERRED = "lead_inferred"
+NO_LEAD = "no_lead"
+UNMATCHED = "unmatched_agency"
+AGENCY_DISSOLVED = "agency_dissolved"
+
+
+@dataclass
+class Draft:
+    item: str
+    text: str
+    lead: object = None  # Agency, Group, Unmatched or None
+    coordinating: list = field(default_factory=list)  # Agency, Group or Unmatched
+    deadline: DeadlineResult = field(default_factory=DeadlineResult)
+    flags: list = field(default_factory=list)
+    source: str = ""
+
+    @property
+    def lead_agency(self):
+        return self.lead if self.lead is not None and not isinstance(self.lead, (Group, Unmatched)) else None
+
+    @property
+    def lead_group(self) -> str:
+        return self.lead.name if isinstance(self.lead, Group) else ""
+
+    @property
+    def coordinating_agencies(self):
+        return [c for c in self.coordinating if not isinstance(c, (Group, Unmatched))]
+
+    @property
+    def coordinating_groups(self) -> list[str]:
+        return [c.name for c in self.coordinating if isinstance(c, Group)]
+
+    @property
+    def unmatched(self) -> list[Unmatched]:
+        """Names the registry does not know, lead first: for the clerk to pick or create."""
+        return [t for t in [self.lead, *self.coordinating] if isinstance(t, Unmatched)]
+
+    @property
+    def all_flags(self) -> list[str]:
+        return list(dict.fromkeys([*self.deadline.flags, *self.flags]))
+
+    def to_json(self) -> dict:
+        return {
+            "item": self.item,
+            "text": self.text,
+            "lead": describe(self.lead) if self.lead is not None else None,
+            "coordinating": [describe(c) for c in self.coordinating],
+            "deadline_phrase": self.deadline.phrase,
+            "due_date": self.deadline.due_date.isoformat() if self.deadline.due_date else None,
+            "rule": self.deadline.rule,
+            "flags": self.all_flags,
+            "recurring": self.deadline.recurring,
+            "source": self.source,
+        }
+
+    def to_json_line(self) -> str:
+        return json.dumps(self.to_json(), ensure_ascii=False)
+
+
+# -- the shape of the text ----------------------------------------------------------------------
+
+_MARKER = re.compile(
+    r"^\s*(?:"
+    r"(?P<roman>[IVX]{1,4})\.\s+"
+    r"|(?P<dotted>\d{1,2}(?:\.\d{1,2})+)\.?\s+"
+    r"|(?P<arabic>\d{1,2})\s*[.)/]\s+"
+    r"|\((?P<paren>\d{1,2})\)\s*"
+    r"|(?P<letter>[a-zđ])\)\s*"
+    r"|(?P<letter2>[a-zđ])\.\s+(?=\S)"
+    r"|(?P<dash>[-–—•*])\s*(?=\S)"
+    r"|(?P<plus>\+)\s*(?=\S)"
+    r")"
+)
+_RANK = {"roman": 0, "arabic": 1, "dotted": 2, "letter": 4, "dash": 5, "plus": 6}
+_CLOSING = re.compile(
+    r"^\s*(?:nơi nhận\s*:?|kt\.|tm\.|q\.\s|/\s*\.|\./\.|trân trọng\b)|(?:thông báo|thông báo ý kiến|thông báo kết luận)"
+    r"[^.]{0,160}\b(?:biết|thực hiện)\b\s*\.?/?\.?\s*$",
+    re.IGNORECASE,
+)
+_RECIPIENTS = re.compile(r"(?:\bđiện|kính gửi|nơi nhận|gửi)\s*:\s*$", re.IGNORECASE)
+_DEADLINE_LINE = re.compile(r"(?:thời hạn|hạn|thời gian (?:hoàn thành|thực hiện))\b", re.IGNORECASE)
+_TERMINAL = re.compile(r"[.;:!?…\"”)]\s*$")
+
+
+@dataclass
+class _Unit:
+    kind: str
+    label: str
+    text: str
+    children: list = field(default_factory=list)
+    parent: object = None
+    path: str = ""
+    deadline_text: str = ""  # "Thời hạn: ..." written after the sub-items, for all of them
+
+
+def _lines(text: str) -> list[str]:
+    text = nfc(text).replace("\r\n", "\n").replace("\r", "\n").replace("\t", " ")
+    return [line.rstrip() for line in text.split("\n")]
+
+
+def _marker(line: str):
+    m = _MARKER.match(line)
+    if not m:
+        return None
+    kind = next(k for k, v in m.groupdict().items() if v is not None)
+    label = m.group(kind)
+    if kind == "letter2":
+        kind = "letter"
+    if kind == "paren":
+        kind = "arabic"
+    if kind in ("dash", "plus"):
+        label = ""
+    rest = line[m.end() :].strip()
+    if not rest:
+        return None
+    if kind == "roman" and not re.match(r"[A-ZĐÀ-Ỹ]", rest):
+        return None
+    return kind, label, rest
+
+
+def _split_units(text: str):
+    """(preamble paragraphs, units, numbered) of a document."""
+    lines = _lines(text)
+    paragraphs: list[tuple] = []  # (marker or None, text)
+    skipping_recipients = False
+    for line in lines:
+        stripped = line.strip()
+        if not stripped:
+            skipping_recipients = False
+            continue
+        if _CLOSING.search(stripped) and paragraphs:
+            break
+        marker = _marker(stripped)
+        if skipping_recipients and marker and marker[0] in ("dash", "plus"):
+            continue
+        skipping_recipients = False
+        if _RECIPIENTS.search(stripped) and len(stripped) < 80:
+            skipping_recipients = True
+            paragraphs.append((None, ""))  # a break: what follows does not continue the line before
+            continue
+        if marker:
+            paragraphs.append((marker, marker[2]))
+        elif paragraphs and paragraphs[-1][1] and not _TERMINAL.search(paragraphs[-1][1]):
+            # A line wrapped by the page: it continues the paragraph above.
+            prev_marker, prev_text = paragraphs[-1]
+            paragraphs[-1] = (prev_marker, prev_text + " " + stripped)
+        else:
+            paragraphs.append((None, stripped))
+    paragraphs = [(m, t.strip().removesuffix("./.").strip()) for m, t in paragraphs if t.strip()]
+    numbered = sum(1 for m, _t in paragraphs if m and m[0] not in ("roman",)) >= 2
+    if not numbered:
+        return [t for _m, t in paragraphs], [], False
+    preamble, units, stack = [], [], []
+    for marker, body in paragraphs:
+        if marker is None:
+            if stack and _DEADLINE_LINE.match(body) and stack[-1].kind in ("dash", "plus") and stack[-1].parent:
+                stack[-1].parent.deadline_text += " " + body  # after the bullets: for the whole item
+            elif stack:
+                stack[-1].text += "\n" + body
+            else:
+                preamble.append(body)
+            continue
+        kind, label, _rest = marker
+        unit = _Unit(kind, label, body)
+        while stack and _RANK[stack[-1].kind] >= _RANK[kind]:
+            stack.pop()
+        if stack:
+            unit.parent = stack[-1]
+            stack[-1].children.append(unit)
+        else:
+            units.append(unit)
+        stack.append(unit)
+    _label_units(units, "")
+    return preamble, units, True
+
+
+def _label_units(units, prefix):
+    counters: dict = {}
+    for unit in units:
+        if unit.label:
+            own = unit.label
+        else:
+            counters[unit.kind] = counters.get(unit.kind, 0) + 1
+            own = str(counters[unit.kind])
+        unit.path = f"{prefix}.{own}" if prefix else own
+        _label_units(unit.children, unit.path)
+
+
+# -- sentences and clauses -----------------------------------------------------------------------
+
+_ABBREV_BEFORE_DOT = re.compile(r"(?:\b(?:TP|Q|P|TX|TT|ThS|TS|PGS|GS|BS|KS|Tp|Th|St|Tr|T\.Ư|Ư))$")
+
+
+def split_sentences(text: str) -> list[str]:
+    """Sentences of a paragraph; never inside quotes, never after "TP." or a number's dot."""
+    out, start, quote = [], 0, False
+    i = 0
+    while i < len(text):
+        ch = text[i]
+        if ch in "“":
+            quote = True
+        elif ch in "”":
+            quote = False
+        elif ch == '"':
+            quote = not quote
+        elif ch in ".!?…" and not quote:
+            j = i + 1
+            while j < len(text) and text[j] in ".!?…”\"'/":
+                j += 1
+            rest = text[j:]
+            if (not rest.strip()) or (
+                re.match(r"\s+[\"“(]?[A-ZĐÀ-Ỹ0-9]", rest) and not _ABBREV_BEFORE_DOT.search(text[start:i])
+            ):
+                piece = text[start:j].strip()
+                if piece:
+                    out.append(piece)
+                start = j
+                i = j
+                continue
+        i += 1
+    tail = text[start:].strip()
+    if tail:
+        out.append(tail)
+    return out
+
+
+def split_clauses(sentence: str) -> list[str]:
+    """Parts of a sentence between semicolons (not inside quotes)."""
+    out, start, quote = [], 0, False
+    for i, ch in enumerate(sentence):
+        if ch == "“":
+            quote = True
+        elif ch == "”":
+            quote = False
+        elif ch == '"':
+            quote = not quote
+        elif ch == ";" and not quote:
+            out.append(sentence[start:i])
+            start = i + 1
+    out.append(sentence[start:])
+    return [c.strip() for c in out if c.strip(" .;,")]
+
+
+# In running text a new task often starts after a comma or "và" with an urgency word or a verb.
+_PROSE_SPLIT = re.compile(
+    r"(?:,\s+|\s+và\s+)(?=(?:sớm|khẩn trương|thường xuyên|tăng cường|giao)\s)",
+    re.IGNORECASE,
+)
+
+
+def _prose_parts(clause: str) -> list[str]:
+    parts, start = [], 0
+    for m in _PROSE_SPLIT.finditer(clause):
+        before = clause[start : m.start()]
+        if len(before.split()) >= 4:
+            parts.append(before)
+            start = m.end()
+    parts.append(clause[start:])
+    return [p.strip() for p in parts if p.strip(" .;,")]
+
+
+# -- one clause ------------------------------------------------------------------------------------
+
+_CONNECTIVE = re.compile(
+    r"(?:(?:dong thoi|trong do|cung do|cung voi do|ben canh do|ngoai ra|mat khac|theo do|cu the|tiep theo|sau do"
+    r"|rieng|tuy nhien|vi vay|do do)\b\s*,?\s*)+"
+)
+_LEADING_CONTEXT = re.compile(
+    r"(?:ve|lien quan (?:den|toi)|de(?!\s+nghi\b|\s+xuat\b)|nham|tren co so|thuc hien)\s[^,;:]{1,120},\s*"
+)
+_TRIGGER = re.compile(
+    r"\b(?P<t>giao(?:\s+nhiem\s+vu)?(?:\s+cho)?|giao trach nhiem(?:\s+cho)?|de nghi|yeu cau|chi dao|nhan manh"
+    r"|rieng doi voi|doi voi)\b\s*[:,]?\s*"
+)
+_COORD = re.compile(r"\b(?:phoi hop(?:\s+chat che)?(?:\s+voi)?|thong nhat voi|voi su phoi hop cua|cung voi)\s*[:,]?\s*")
+_LIST_SEP = re.compile(r"\s*(?:,\s*va|,|và|/)\s*", re.IGNORECASE)
+_CONTINUATION = re.compile(r"(?:dong thoi\s*,?\s*)?(?:chu tri|phoi hop)\b")
+_SPEAKER_KINDS = {"government", "committee"}
+_LIST_INTRO = re.compile(r"cac (?:don vi|co quan|dia phuong|so, nganh|so, ban, nganh|so|nganh)(?: lien quan)?\s*:\s*")
+_LISTED_HEADS = re.compile(r"\b[Cc]ác (?P<head>Bộ|bộ|Sở|sở)\s*:\s*")
+_ONLY_COORDINATES = re.compile(
+    r",?\s*(?:theo chuc nang,? nhiem vu(?: duoc giao)?,?\s*)?(?:cung\s+)?(?:phoi hop|tham gia)(?:\s+chat che)?"
+    r"(?P<with>\s+voi\b)?"
+)
+_COORDINATION_TAIL = re.compile(
+    r"(?:\s+(?:thuc hien|trien khai|trong qua trinh thuc hien|trong qua trinh trien khai|de thuc hien"
+    r"|thuc hien nhiem vu nay|cac noi dung tren|noi dung nay))*\s*[.;,]?\s*"
+)
+_ROLE_BEFORE_AGENCY = re.compile(
+    r"(?:dong chi\s+)?(?:pho\s+)?(?:bo truong|thu truong|chu tich|giam doc|tong giam doc|chu nhiem|truong ban"
+    r"|nguoi dung dau|lanh dao)(?:\s+thuong truc)?\s+(?=\S)"
+)
+_LEAD_SKIP = re.compile(r"(?:luc luong|toan the|tap the)\s+")
+_BODY_JUNK = re.compile(
+    r"[\s,:;.\-–]*(?:(?:chu tri|chu tri thuc hien)\s*[,:]?\s*)?(?:(?:phai|can|moi bo|moi co quan)\s+)?"
+    r"(?:(?:khan truong|som)\s*[,:]?\s+)?"
+)
+
+
+@dataclass
+class _Clause:
+    text: str
+    leads: list = field(default_factory=list)  # targets
+    coords: list = field(default_factory=list)
+    explicit: bool = False
+    coordinates_only: bool = False  # "Bảo hiểm xã hội tỉnh phối hợp thực hiện": a coordinator, no task of its own
+    via: str = ""  # how the lead was named: a trigger word ("de nghi", "doi voi"), "subject" or "chu tri"
+    continuation: bool = False
+    body: str = ""
+    deadline: DeadlineResult = field(default_factory=DeadlineResult)
+    flags: list = field(default_factory=list)  # passed on to the parts that inherit this one's lead
+
+
+class DirectiveParser:
+    def __init__(self, matcher: AgencyMatcher, issued_on: datetime.date | None):
+        self.matcher = matcher
+        self.issued_on = issued_on
+
+    # Mentions ---------------------------------------------------------------------------------
+
+    def _mention_at(self, text, mentions, pos, loose=False):
+        for m in mentions:
+            if m.start == pos:
+                return m
+            if m.start > pos:
+                break
+        role = _ROLE_BEFORE_AGENCY.match(fold_aligned(text[pos : pos + 60]))
+        if role:  # "Bộ trưởng Bộ Công an", "Chủ tịch UBND tỉnh Sơn La": the agency answers
+            after = pos + role.end()
+            found = next((m for m in mentions if m.start == after and m.is_agency), None)
+            if found is not None:
+                return Mention(pos, found.end, found.target, text[pos : found.end])
+        return self.matcher.unmatched_at(text, pos, loose=loose)
+
+    def _list_at(self, text, mentions, pos, loose=False) -> tuple[list[Mention], int]:
+        """Mentions separated by commas or "và" starting at ``pos``; and where the list ends.
+
+        ``loose`` reads any capitalised name as an (unmatched) agency ("Viettel Sơn La"): right
+        after "phối hợp với", and after the first name of any list.
+        """
+        intro = _LIST_INTRO.match(fold_aligned(text), pos)
+        if intro:  # "Các đơn vị: Sở Y tế, Công an tỉnh, ..."
+            pos = self._skip_space(text, intro.end())
+        found, end = [], pos
+        while True:
+            mention = self._mention_at(text, mentions, pos, loose=loose or bool(found))
+            if mention is None:
+                break
+            found.append(mention)
+            end = mention.end
+            sep = _LIST_SEP.match(text, end)
+            if not sep:
+                break
+            nxt = sep.end()
+            if self._mention_at(text, mentions, nxt, loose=True) is None:
+                break
+            pos = nxt
+        return found, end
+
+    @staticmethod
+    def _skip_space(text, pos):
+        while pos < len(text) and text[pos] in " \t\"“”'(-–":
+            pos += 1
+        return pos
+
+    @staticmethod
+    def _is_government(mention: Mention) -> bool:
+        """The Government, the Prime Minister: they give directives, never receive them."""
+        return mention.is_agency and getattr(mention.target, "kind", "") == "government"
+
+    def _is_speaker(self, mention: Mention) -> bool:
+        """Whether an agency opening a clause before "đề nghị", "giao", ... is the one speaking."""
+        if not mention.is_agency:
+            return False
+        if getattr(mention.target, "kind", "") in _SPEAKER_KINDS:
+            return True
+        context = self.matcher.context
+        return context is not None and mention.target.pk == context.pk
+
+    def _only_coordinates(self, text, folded, mentions, pos) -> bool:
+        """Whether what follows the subject only says it takes part: "X phối hợp (với Y) thực hiện"."""
+        m = _ONLY_COORDINATES.match(folded, self._skip_space(text, pos))
+        if not m:
+            return False
+        end = m.end()
+        if m.group("with"):
+            listed, end = self._list_at(text, mentions, self._skip_space(text, end), loose=True)
+            if not listed:
+                return False
+        return bool(_COORDINATION_TAIL.fullmatch(folded, end))
+
+    # Analysis ---------------------------------------------------------------------------------
+
+    def _expand_listed_ministries(self, text: str) -> str:
+        """Expand a list of ministries named after one head word.
+
+        "Các Bộ: Kế hoạch và Đầu tư, Tài chính và Công Thương" becomes
+        "Bộ Kế hoạch và Đầu tư, Bộ Tài chính và Bộ Công Thương".
+        """
+        m = _LISTED_HEADS.search(text)
+        if not m:
+            return text
+        head = m.group("head").capitalize()
+        pos, names = m.end(), []
+        while pos < len(text):
+            # The longest run of words up to a comma or "và" that names a registry agency.
+            stops = [pos + s.start() for s in re.finditer(r"\s*(?:,|\bvà\b|;|\.|$)", text[pos:])]
+            best = None
+            for stop in stops:
+                segment = text[pos:stop].strip()
+                if not segment or not segment[:1].isupper():
+                    break
+                if not isinstance(self.matcher.match(f"{head} {segment}"), (Group, Unmatched)):
+                    best = stop
+            if best is None:
+                stop = stops[0] if stops else len(text)
+                segment = text[pos:stop].strip()
+                words = segment.split()
+                if not words or not words[0][:1].isupper():
+                    break
+                # An unknown ministry: its capitalised words.
+                keep = []
+                for word in words:
+                    if keep and not (word[:1].isupper() or word.lower() in ("và",)) and len(keep) >= 2:
+                        break
+                    keep.append(word)
+                best = pos + len(text[pos:stop]) - len(text[pos:stop].lstrip()) + len(" ".join(keep))
+            names.append(f"{head} {text[pos:best].strip()}")
+            sep = re.match(r"\s*(,\s*và|,|và)\s*", text[best:])
+            if not sep or not text[best + sep.end() :][:1].isupper():
+                pos = best
+                break
+            names.append(sep.group(1).strip())
+            pos = best + sep.end()
+        if not names:
+            return text
+        listed = " ".join(n if n in (",", "và", ", và") else n for n in names).replace(" ,", ",")
+        return text[: m.start()] + listed + text[pos:]
+
+    def analyse(self, text: str) -> _Clause:
+        text = self._expand_listed_ministries(clean_spaces(text))
+        ft = Folded(text)
+        folded = fold_aligned(text)  # positions in ``folded`` are positions in ``text``
+        mentions = self.matcher.scan(ft)
+        clause = _Clause(text=text, deadline=parse_deadline(text, self.issued_on))
+
+        # Where the clause proper starts: past connectives, "Về ..., ", a leading deadline.
+        pos = self._skip_space(text, 0)
+        for _ in range(3):
+            moved = False
+            for regex in (_CONNECTIVE, _LEADING_CONTEXT):
+                m = regex.match(folded, pos)
+                if m and m.end() > pos:
+                    pos, moved = self._skip_space(text, m.end()), True
+            span = clause.deadline.span
+            if span and span[0] == pos:
+                after = re.match(r"\s*,?\s*", text[span[1] :])
+                pos, moved = self._skip_space(text, span[1] + after.end()), True
+            if not moved:
+                break
+        start = pos
+        clause.continuation = bool(_CONTINUATION.match(folded, start))
+
+        leads: list[Mention] = []
+        body_start = start
+        # 1. Someone is addressed: "giao X", "đề nghị X", "Đối với X, ...".
+        for m in _TRIGGER.finditer(folded, start):
+            before = folded[start : m.start()].strip(" ,")
+            if m.group("t") == "chi dao" and not before:
+                continue  # "Chỉ đạo UBND cấp xã ..." at the start: the predicate of the inherited lead
+            if before:
+                subject = self._mention_at(text, mentions, self._skip_space(text, start))
+                if subject is not None and not self._is_speaker(subject):
+                    break  # "Ủy ban ... chỉ đạo các tập đoàn": the subject leads
+            addressed, end = self._list_at(text, mentions, self._skip_space(text, m.end()))
+            addressed = [a for a in addressed if not self._is_government(a)]
+            if addressed:
+                leads, body_start = addressed, end
+                clause.via = m.group("t")
+                break
+            if not before or re.search(
+                r"\b(thu tuong|chu tich|dong chi|bo truong|lanh dao|chinh phu|ubnd|uy ban|truong ban|to truong"
+                r"|giam doc|hoi nghi|phien hop)\b",
+                before,
+            ):
+                body_start = max(body_start, m.end())
+        # 2. The subject opens the clause: "Bộ X chủ trì ...", "7 địa phương khẩn trương ...".
+        if not leads:
+            subject_pos = start
+            skip = _LEAD_SKIP.match(folded, start)
+            if skip:
+                subject_pos = skip.end()
+            subject, end = self._list_at(text, mentions, subject_pos)
+            following = folded[end:].lstrip(" ,")
+            speaking = re.match(r"(?:de nghi|yeu cau|giao|nhan manh|ket luan|chi ro|bieu duong)\b", following)
+            if subject and not (self._is_government(subject[0]) or speaking):
+                leads, body_start = [s for s in subject if not self._is_government(s)], end
+                clause.via = "subject"
+                clause.coordinates_only = self._only_coordinates(text, folded, mentions, end)
+        # 3. "... X chủ trì ..." further on.
+        if not leads:
+            for mention in mentions:
+                if re.match(r"\s*,?\s*chu tri\b", folded[mention.end :]) and not self._is_government(mention):
+                    leads, body_start = [mention], mention.end
+                    clause.via = "chu tri"
+                    break
+
+        # A group "liên quan" named beside the lead coordinates rather than leads.
+        if len(leads) > 1:
+            kept, extra = [], []
+            for mention in leads:
+                if mention.is_group and "lien quan" in fold_text(mention.text) and kept:
+                    extra.append(mention)
+                else:
+                    kept.append(mention)
+            leads = kept
+            clause.coords.extend(e.target for e in extra)
+
+        coord_from = body_start if leads else start
+        for m in _COORD.finditer(folded, coord_from):
+            listed, end = self._list_at(text, mentions, self._skip_space(text, m.end()), loose=True)
+            if listed:
+                clause.coords.extend(x.target for x in listed)
+                if leads and m.start() <= body_start + 25:
+                    body_start = max(body_start, end)  # "X chủ trì, phối hợp với Y <task>": the task follows
+                break
+        clause.leads = [m.target for m in leads]
+        clause.explicit = bool(leads)
+        clause.body = self._body(text, folded, body_start, clause.deadline)
+        return clause
+
+    @staticmethod
+    def _body(text, folded, start, deadline: DeadlineResult) -> str:
+        body_text, body_folded = text, folded
+        if deadline.span and deadline.span[0] >= start:
+            s, e = deadline.span
+            body_text = text[:s] + text[e:]
+            body_folded = folded[:s] + folded[e:]
+        junk = _BODY_JUNK.match(body_folded, start)
+        if junk:
+            start = junk.end()
+        body = body_text[start:]
+        body = re.sub(r"\(\s*\)", "", body)
+        body = clean_spaces(body).strip(" ,;:.-–")
+        body = re.sub(r"[,;:]\s*$", "", body).strip()
+        body = re.sub(
+            r"[;,.]?\s*\(?\s*(?:thời hạn|hạn|thời gian)(?:\s+(?:hoàn thành|thực hiện|trình))?\s*:?\s*\)?$",
+            "",
+            body,
+            flags=re.IGNORECASE,
+        ).strip(" ,;:")
+        body = re.sub(r"\s+,", ",", body)
+        return capitalise(body)
+
+
+# -- the document -------------------------------------------------------------------------------------
+
+
+def _flags_for(lead, coordinating, issued_on) -> list[str]:
+    flags = []
+    targets = [lead, *coordinating]
+    if any(isinstance(t, Unmatched) for t in targets):
+        flags.append(UNMATCHED)
+    if issued_on and any(
+        t is not None
+        and not isinstance(t, (Group, Unmatched))
+        and getattr(t, "dissolved_on", None)
+        and t.dissolved_on <= issued_on
+        for t in targets
+    ):
+        flags.append(AGENCY_DISSOLVED)
+    return flags
+
+
+def _unique_coords(lead, coords):
+    out, seen = [], set()
+    lead_key = _target_key(lead) if lead is not None else None
+    for target in coords:
+        key = _target_key(target)
+        if key in seen or key == lead_key:
+            continue
+        seen.add(key)
+        out.append(target)
+    return out
+
+
+def _target_key(target):
+    if isinstance(target, (Group, Unmatched)):
+        return (type(target).__name__, fold_text(target.name))
+    return ("agency", target.pk)
+
+
+def _make_drafts(label, lead_targets, coords, text, deadline, source, issued_on, extra_flags=()):
+    drafts = []
+    leads = lead_targets or [None]
+    for index, lead in enumerate(leads, start=1):
+        item = label if len(leads) == 1 else f"{label}.{index}"
+        coordinating = _unique_coords(lead, coords)
+        flags = [*extra_flags, *_flags_for(lead, coordinating, issued_on)]
+        if lead is None:
+            flags.append(NO_LEAD)
+        drafts.append(
+            Draft(
+                item=item,
+                text=text,
+                lead=lead,
+                coordinating=coordinating,
+                deadline=deadline,
+                flags=list(dict.fromkeys(flags)),
+                source=source,
+            )
+        )
+    return drafts
+
+
+def _continuing(clause_text: str, body: str) -> str:
+    """A clause's body to append after a semicolon: lower-case when the text had it so."""
+    if body and clause_text.strip()[:1].islower():
+        return body[:1].lower() + body[1:]
+    return body
+
+
+def _parse_numbered(parser: DirectiveParser, units, preamble=()) -> list[Draft]:
+    drafts: list[Draft] = []
+
+    def walk(unit, inherited):
+        if unit.children:
+            header = parser.analyse(unit.text.split("\n")[0])
+            leads = header.leads or inherited["leads"]
+            coords = header.coords if header.explicit or header.coords else inherited["coords"]
+            deadline = header.deadline if header.deadline.phrase else inherited["deadline"]
+            if unit.deadline_text:
+                deadline = parse_deadline(unit.deadline_text, parser.issued_on)
+            for child in unit.children:
+                walk(child, {"leads": leads, "coords": coords, "deadline": deadline})
+            return
+        pieces = []  # (clause, texts)
+        for paragraph in unit.text.split("\n"):
+            for sentence in split_sentences(paragraph):
+                for clause_text in split_clauses(sentence):
+                    clause = parser.analyse(clause_text)
+                    if clause.coordinates_only and pieces:
+                        pieces[-1][0].coords = [*pieces[-1][0].coords, *clause.leads]
+                        pieces[-1][2].append(clause_text)
+                        continue
+                    new_lead = clause.explicit and (
+                        not pieces
+                        or [_target_key(t) for t in clause.leads] != [_target_key(t) for t in pieces[-1][0].leads]
+                    )
+                    if pieces and new_lead and not pieces[-1][0].leads and not inherited["leads"]:
+                        # "Đồng ý đề xuất ...; giao Bộ X ...": the first part names no one, the item is X's.
+                        _old, bodies, sources = pieces[-1]
+                        body = _continuing(clause_text, clause.body)
+                        pieces[-1] = (clause, bodies + ([body] if body else []), sources + [clause_text])
+                    elif not pieces or new_lead:
+                        pieces.append((clause, [clause.body] if clause.body else [], [clause_text]))
+                    else:
+                        body = _continuing(clause_text, clause.body)
+                        if body:
+                            pieces[-1][1].append(body)
+                        pieces[-1][2].append(clause_text)
+                        if not pieces[-1][0].coords and clause.coords:
+                            pieces[-1][0].coords = clause.coords
+        for index, (clause, bodies, sources) in enumerate(pieces, start=1):
+            label = unit.path if len(pieces) == 1 else f"{unit.path}.{index}"
+            source = "; ".join(s.strip(" ;") for s in sources)
+            full_text = "; ".join(b.strip(" ;.") for b in bodies) or capitalise(source.strip(" ;."))
+            deadline = parse_deadline(source, parser.issued_on)
+            if not deadline.phrase:
+                deadline = inherited["deadline"]
+            leads = clause.leads or inherited["leads"]
+            coords = clause.coords if (clause.explicit or clause.coords) else inherited["coords"]
+            if clause.coords and not clause.explicit and inherited["coords"]:
+                coords = clause.coords
+            flags = []
+            drafts.extend(_make_drafts(label, leads, coords, full_text, deadline, source, parser.issued_on, flags))
+
+    base = {"leads": [], "coords": [], "deadline": DeadlineResult()}
+    # "Bộ ... đề nghị UBND các tỉnh, thành phố thực hiện các nội dung sau:": the items are theirs.
+    if preamble and preamble[-1].rstrip().endswith(":"):
+        last = split_sentences(preamble[-1])[-1]
+        intro = parser.analyse(last)
+        if intro.explicit and intro.via not in ("subject", "chu tri"):
+            base = {"leads": intro.leads, "coords": intro.coords, "deadline": DeadlineResult()}
+    for unit in units:
+        walk(unit, base)
+    return drafts
+
+
+def _parse_prose(parser: DirectiveParser, paragraphs) -> list[Draft]:
+    drafts: list[Draft] = []
+    pending: list[Draft] = []  # drafts waiting for the document's addressee
+    counter = 0
+    doc_group = None  # the group the text last addressed as a whole
+    last_agency_leads: list = []
+    for paragraph in paragraphs:
+        for sentence_index, sentence in enumerate(split_sentences(paragraph)):
+            prev = None  # the part before, in this sentence
+            opener = None  # the part that opened a parenthesis: "... như: A (B; C; D)"
+            depth = 0
+            for clause_text in split_clauses(sentence):
+                inside = depth > 0
+                depth += clause_text.count("(") - clause_text.count(")")
+                for part in _prose_parts(clause_text):
+                    clause = parser.analyse(part)
+                    source = opener if inside and opener is not None else prev
+                    flags = []
+                    if clause.explicit:
+                        leads, coords = clause.leads, clause.coords
+                        groups = [t for t in leads if isinstance(t, Group)]
+                        addressed = clause.via not in ("subject", "chu tri", "doi voi", "rieng doi voi")
+                        opening = sentence_index == 0 and prev is None
+                        if groups and len(groups) == len(leads) and (addressed or opening):
+                            doc_group = groups[0]
+                        agencies = [t for t in leads if not isinstance(t, Group)]
+                        if agencies:
+                            last_agency_leads = agencies
+                    elif source is not None and source.leads:
+                        leads = source.leads
+                        coords = clause.coords or source.coords
+                        flags = list(source.flags)
+                    elif clause.continuation and last_agency_leads:
+                        leads, coords = last_agency_leads, clause.coords
+                    elif doc_group is not None:
+                        leads, coords = [doc_group], clause.coords
+                        flags.append(LEAD_INFERRED)
+                    else:
+                        leads, coords = [], clause.coords
+                    new = []
+                    for lead in leads or [None]:
+                        counter += 1
+                        new.extend(
+                            _make_drafts(
+                                str(counter),
+                                [lead] if lead is not None else [],
+                                coords,
+                                clause.body or capitalise(part.strip(" ;.")),
+                                clause.deadline,
+                                part.strip(),
+                                parser.issued_on,
+                                flags,
+                            )
+                        )
+                    if not leads:
+                        pending.extend(new)
+                    drafts.extend(new)
+                    remembered = _Clause(text=part, leads=leads, coords=coords, flags=flags)
+                    if not inside:
+                        opener = remembered
+                    prev = remembered
+    # Directives before the first named addressee go to the first group addressed later.
+    first_group = next((d.lead for d in drafts if isinstance(d.lead, Group)), None)
+    if first_group is not None:
+        for draft in pending:
+            draft.lead = first_group
+            draft.flags = [f for f in draft.flags if f != NO_LEAD] + [LEAD_INFERRED]
+    return drafts
+
+
+def parse_directives(
+    text: str,
+    issued_on: datetime.date | None,
+    matcher: AgencyMatcher | None = None,
+    context=None,
+) -> list[Draft]:
+    """Draft directives from the text of a notice (or any document that assigns directives).
+
+    ``issued_on`` is the issue date that deadlines count from; ``context`` (an Agency or its code)
+    is the issuer, whose province resolves "UBND tỉnh", "Công an tỉnh", "Sở ...".
+    """
+    if matcher is None:
+        matcher = AgencyMatcher.from_registry(context=context, on_date=issued_on)
+    parser = DirectiveParser(matcher, issued_on)
+    preamble, units, numbered = _split_units(text)
+    if numbered:
+        return _parse_numbered(parser, units, preamble)
+    return _parse_prose(parser, preamble)

@@ -1,0 +1,101 @@
+"""Folded text with a map back to the original, so a match found without diacritics can be cut
+out of the text as the clerk wrote it.
+
+``conference.text.fold`` folds a whole string; here each character is folded on its own so every
+folded position knows the original position it came from. The input is made NFC first, so
+decomposed text (a letter followed by combining marks) folds the same as composed text.
+"""
+
+import re
+import unicodedata
+from functools import lru_cache
+
+# Dashes and quotes come in many shapes in pasted documents; one shape each is enough to match.
+_CHAR_MAP = {
+    "\u2013": "-",
+    "\u2014": "-",
+    "\u2012": "-",
+    "\u2212": "-",
+    "\u201c": '"',
+    "\u201d": '"',
+    "\u201e": '"',
+    "\u00ab": '"',
+    "\u00bb": '"',
+    "\u2018": "'",
+    "\u2019": "'",
+    "\u2026": ".",
+    "\u00a0": " ",
+}
+
+
+def nfc(text: str) -> str:
+    return unicodedata.normalize("NFC", text or "")
+
+
+@lru_cache(maxsize=4096)
+def fold_char(ch: str) -> str:
+    """One character, lower-cased and without its diacritics ("Đ" -> "d", "ệ" -> "e")."""
+    if ch.isspace():
+        return " "
+    ch = _CHAR_MAP.get(ch, ch)
+    if ch in "đĐ":
+        return "d"
+    decomposed = unicodedata.normalize("NFKD", ch)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
+
+
+def fold_text(text: str) -> str:
+    """Fold a whole string the way ``Folded`` does (spaces kept, not collapsed)."""
+    return "".join(fold_char(ch) for ch in nfc(text))
+
+
+def fold_aligned(text: str) -> str:
+    """Fold ``text`` one character for one character, so positions in both strings agree."""
+    out = []
+    for ch in text:
+        folded = fold_char(ch)
+        out.append(folded[0] if folded else " ")
+    return "".join(out)
+
+
+def fold_key(text: str) -> str:
+    """A comparison key: folded, punctuation dropped, spaces collapsed ("Các bộ, ngành" -> "cac bo nganh")."""
+    folded = fold_text(text).replace("&", " & ")
+    return " ".join(re.findall(r"[a-z0-9]+|&", folded))
+
+
+class Folded:
+    """``text`` (NFC) and its folded form ``folded``, with ``origin[i]`` the index in ``text`` of folded[i]."""
+
+    __slots__ = ("text", "folded", "origin")
+
+    def __init__(self, text: str):
+        self.text = nfc(text)
+        chars: list[str] = []
+        origin: list[int] = []
+        for i, ch in enumerate(self.text):
+            for c in fold_char(ch):
+                chars.append(c)
+                origin.append(i)
+        self.folded = "".join(chars)
+        self.origin = origin
+
+    def to_original(self, start: int, end: int) -> tuple[int, int]:
+        """The span of ``text`` that produced ``folded[start:end]``."""
+        if start >= end:
+            pos = self.origin[start] if start < len(self.origin) else len(self.text)
+            return pos, pos
+        return self.origin[start], self.origin[end - 1] + 1
+
+    def original(self, start: int, end: int) -> str:
+        s, e = self.to_original(start, end)
+        return self.text[s:e]
+
+
+def clean_spaces(text: str) -> str:
+    return re.sub(r"\s+", " ", text or "").strip()
+
+
+def capitalise(text: str) -> str:
+    text = text.strip()
+    return text[:1].upper() + text[1:] if text else text

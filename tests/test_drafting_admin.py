@@ -1,0 +1,220 @@
+"""The drafting page: paste a notice, review the drafts, save them all at once or not at all."""
+
+import datetime
+
+import pytest
+from django.contrib.auth.models import Permission
+from django.urls import reverse
+
+from directives.models import Directive, DirectiveChange
+
+from .factories import AgencyFactory, DirectiveFactory, NoticeFactory, SessionFactory
+
+pytestmark = pytest.mark.django_db
+
+URL = "admin:directives_directive_draft"
+
+TEXT = """THÔNG BÁO
+Kết luận của Thủ tướng Chính phủ tại hội nghị
+
+Sau khi nghe báo cáo, Thủ tướng Chính phủ kết luận như sau:
+1. Bộ Lao động – Thương binh và Xã hội chủ trì, thống nhất với Bộ Công an, Bộ Tài chính ban hành kế hoạch thu mẫu ADN cho thân nhân liệt sĩ vào ngày 27/7.
+2. Bộ Công an khẩn trương hoàn thiện ứng dụng VNeID, hoàn thành trong quý IV/2024.
+3. Bộ Tài chính chủ trì, phối hợp với Bộ Hàng hải Vũ trụ nghiên cứu cơ chế tài chính, báo cáo Thủ tướng Chính phủ trước Tết Nguyên đán.
+
+Văn phòng Chính phủ thông báo để các cơ quan biết, thực hiện./.
+"""  # noqa: E501
+
+
+@pytest.fixture(autouse=True)
+def english(client):
+    """The page's own words are English msgids until the translations come; read the model's in English too."""
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+
+
+@pytest.fixture
+def agencies():
+    return {
+        "ldtbxh": AgencyFactory(code="bo-ldtbxh", name="Bộ Lao động – Thương binh và Xã hội", short_name=""),
+        "bca": AgencyFactory(code="bo-cong-an", name="Bộ Công an", short_name="BCA"),
+        "btc": AgencyFactory(code="bo-tai-chinh", name="Bộ Tài chính", short_name="BTC"),
+    }
+
+
+@pytest.fixture
+def notice():
+    return NoticeFactory(
+        number="99/TB-VPCP",
+        issued_on=datetime.date(2024, 7, 12),
+        session=SessionFactory(held_on=datetime.date(2024, 7, 10)),
+    )
+
+
+def _draft(client, notice, text=TEXT, issued="12/07/2024"):
+    return client.post(
+        reverse(URL), {"notice": notice.pk, "issued_on": issued, "text": text, "_draft": "1"}, follow=False
+    )
+
+
+def _post_data(response, notice, issued="12/07/2024"):
+    """What the browser sends back when the clerk saves the drafts as shown."""
+    formset = response.context["formset"]
+    data = {
+        "notice": notice.pk if notice else "",
+        "issued_on": issued,
+        "text": TEXT,
+        "_save": "1",
+        "drafts-TOTAL_FORMS": str(formset.total_form_count()),
+        "drafts-INITIAL_FORMS": "0",
+        "drafts-MIN_NUM_FORMS": "0",
+        "drafts-MAX_NUM_FORMS": "1000",
+    }
+    for i, form in enumerate(formset.forms):
+        for name in form.fields:
+            value = form.initial.get(name)
+            key = f"drafts-{i}-{name}"
+            if isinstance(value, bool):
+                if value:
+                    data[key] = "on"
+            elif isinstance(value, list):
+                data[key] = [str(v) for v in value]
+            elif isinstance(value, datetime.date):
+                data[key] = value.strftime("%d/%m/%Y")
+            elif value is not None:
+                data[key] = str(value)
+    return data
+
+
+def test_the_page_opens_with_the_notices_issue_date(clerk_client, notice):
+    response = clerk_client.get(reverse(URL), {"notice": notice.pk})
+    assert response.status_code == 200
+    form = response.context["source_form"]
+    assert form.initial["notice"] == notice
+    assert form.initial["issued_on"] == datetime.date(2024, 7, 12)
+    assert response.context["formset"] is None
+
+
+def test_pasting_shows_drafts_and_saves_nothing(clerk_client, notice, agencies):
+    response = _draft(clerk_client, notice)
+    assert response.status_code == 200
+    rows = [form.initial for form in response.context["formset"].forms]
+    assert [row["item_number"] for row in rows] == ["1", "2", "3"]
+    first = rows[0]
+    assert first["lead_agency"] == agencies["ldtbxh"].pk
+    assert set(first["coordinating_agencies"]) == {agencies["bca"].pk, agencies["btc"].pk}
+    assert first["due_date"] == datetime.date(2024, 7, 27)
+    assert first["deadline_phrase"] == "vào ngày 27/7"
+    assert rows[1]["due_date"] == datetime.date(2024, 12, 31)
+    assert rows[2]["due_date"] is None
+    content = response.content.decode()
+    assert "The deadline could not be read" in content  # flagged, with the warning style
+    assert "draft-flags" in content
+    assert "Bộ Hàng hải Vũ trụ" in content and "Not in the registry" in content  # never dropped
+    assert reverse("admin:conference_agency_add") + "?name=" in content
+    assert Directive.objects.count() == 0
+
+
+def test_saving_creates_every_directive_with_its_history(clerk_client, clerk, notice, agencies):
+    data = _post_data(_draft(clerk_client, notice), notice)
+    data["drafts-2-due_date"] = "31/01/2025"  # the clerk enters the date the parser could not read
+    response = clerk_client.post(reverse(URL), data)
+    assert response.status_code == 302
+    assert response["Location"] == reverse("admin:conference_conclusionnotice_change", args=[notice.pk])
+    saved = {d.item_number: d for d in Directive.objects.filter(notice=notice)}
+    assert set(saved) == {"1", "2", "3"}
+    adn = saved["1"]
+    assert adn.lead_agency == agencies["ldtbxh"]
+    assert set(adn.coordinating_agencies.all()) == {agencies["bca"], agencies["btc"]}
+    assert (adn.deadline_phrase, adn.due_date) == ("vào ngày 27/7", datetime.date(2024, 7, 27))
+    assert adn.due_rule.startswith("Ngày cụ thể")
+    assert adn.session == notice.session and adn.given_on == datetime.date(2024, 7, 10)
+    assert saved["3"].due_date == datetime.date(2025, 1, 31)
+    created = DirectiveChange.objects.filter(action=DirectiveChange.Action.CREATED)
+    assert created.count() == 3
+    assert set(created.values_list("actor", flat=True)) == {clerk.pk}
+
+
+def test_drafts_without_a_lead_start_unticked(clerk_client, notice, agencies):
+    text = "1. Đánh giá cao các bộ, ngành đã tích cực triển khai.\n2. Bộ Công an hoàn thiện ứng dụng VNeID.\n"
+    response = _draft(clerk_client, notice, text=text)
+    assert [form.initial["keep"] for form in response.context["formset"].forms] == [False, True]
+
+
+def test_unticked_drafts_are_not_saved(clerk_client, notice, agencies):
+    data = _post_data(_draft(clerk_client, notice), notice)
+    del data["drafts-0-keep"]
+    assert clerk_client.post(reverse(URL), data).status_code == 302
+    assert sorted(Directive.objects.values_list("item_number", flat=True)) == ["2", "3"]
+
+
+def test_one_invalid_draft_saves_nothing_and_says_which(clerk_client, notice, agencies):
+    data = _post_data(_draft(clerk_client, notice), notice)
+    data["drafts-1-coordinating_agencies"] = [str(agencies["bca"].pk)]  # the lead cannot also coordinate
+    response = clerk_client.post(reverse(URL), data)
+    assert response.status_code == 200
+    assert Directive.objects.count() == 0
+    assert DirectiveChange.objects.count() == 0
+    forms = response.context["formset"].forms
+    assert forms[0].save_errors == [] and forms[2].save_errors == []
+    assert "cannot also be a coordinating agency" in " ".join(forms[1].save_errors)
+    assert "Nothing was saved" in response.content.decode()
+
+
+def test_a_draft_without_lead_is_refused(clerk_client, notice, agencies):
+    data = _post_data(_draft(clerk_client, notice), notice)
+    data.pop("drafts-0-lead_agency", None)
+    data["drafts-0-lead_group"] = ""
+    response = clerk_client.post(reverse(URL), data)
+    assert response.status_code == 200
+    assert Directive.objects.count() == 0
+    assert "Give either one lead agency or a lead group" in " ".join(response.context["formset"].forms[0].save_errors)
+
+
+def test_item_numbers_must_be_new_for_the_notice(clerk_client, notice, agencies):
+    DirectiveFactory(notice=notice, session=notice.session, item_number="2", due_date=None)
+    data = _post_data(_draft(clerk_client, notice), notice)
+    data["drafts-2-item_number"] = "1"
+    response = clerk_client.post(reverse(URL), data)
+    assert response.status_code == 200
+    assert Directive.objects.count() == 1
+    forms = response.context["formset"].forms
+    assert forms[1].save_errors, "item 2 is already used in this notice"
+    assert any("used twice" in e for e in forms[2].save_errors)
+
+
+def test_a_session_without_a_notice(clerk_client, agencies):
+    session = SessionFactory(held_on=datetime.date(2024, 7, 10))
+    response = clerk_client.get(reverse(URL), {"session": session.pk})
+    assert response.context["source_form"].initial["issued_on"] == datetime.date(2024, 7, 10)
+    response = clerk_client.post(
+        reverse(URL), {"session": session.pk, "issued_on": "10/07/2024", "text": TEXT, "_draft": "1"}
+    )
+    data = _post_data(response, notice=None)
+    data.pop("notice")
+    data["session"] = session.pk
+    response = clerk_client.post(reverse(URL), data)
+    assert response.status_code == 302
+    assert Directive.objects.filter(session=session, notice=None).count() == 3
+
+
+def test_source_is_required(clerk_client):
+    response = clerk_client.post(reverse(URL), {"issued_on": "12/07/2024", "text": TEXT, "_draft": "1"})
+    assert response.status_code == 200
+    assert "Say which notice or session" in response.content.decode()
+    assert response.context["formset"] is None
+
+
+def test_only_staff_who_may_change_directives(client, django_user_model, notice):
+    user = django_user_model.objects.create_user(username="reader", password="x", is_staff=True)
+    user.user_permissions.add(Permission.objects.get(codename="view_directive"))
+    client.force_login(user)
+    assert client.get(reverse(URL)).status_code == 403
+    client.logout()
+    assert client.get(reverse(URL)).status_code == 302  # to the login page
+
+
+def test_linked_from_the_directive_list_and_the_notice(clerk_client, notice):
+    draft_url = reverse(URL)
+    assert draft_url in clerk_client.get(reverse("admin:directives_directive_changelist")).content.decode()
+    page = clerk_client.get(reverse("admin:conference_conclusionnotice_change", args=[notice.pk])).content.decode()
+    assert f"{draft_url}?notice={notice.pk}" in page
