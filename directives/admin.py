@@ -40,7 +40,7 @@ class StatusFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         if self.value() in Status.values:
-            return queryset.filter(status=self.value())
+            return queryset.with_status_in([self.value()])
         return queryset
 
 
@@ -59,7 +59,7 @@ class DueFilter(admin.SimpleListFilter):
     def queryset(self, request, queryset):
         today = timezone.localdate()
         if self.value() == "overdue":
-            return queryset.filter(status=Status.OVERDUE)
+            return queryset.with_status_in([Status.OVERDUE])
         if self.value() == "this_week":
             monday = today - datetime.timedelta(days=today.weekday())
             return queryset.filter(due_date__range=(monday, monday + datetime.timedelta(days=6)))
@@ -516,6 +516,7 @@ class ExtensionRequestAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
 
 # The pages of the other admin modules register themselves when imported.
 from . import (  # noqa: E402

@@ -7,7 +7,6 @@ the directive's version, so calendars move the event when the due date changes.
 import datetime
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef, Q
 from django.http import Http404, HttpResponse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
@@ -20,12 +19,10 @@ from .services import agency_and_predecessors
 
 
 def directives_for_feed(agency):
-    ids = agency_and_predecessors(agency)
-    coordinates = Directive.coordinating_agencies.through.objects.filter(directive_id=OuterRef("pk"), agency_id__in=ids)
     return (
         Directive.objects.open()
         .filter(due_date__isnull=False)
-        .filter(Q(lead_agency_id__in=ids) | Exists(coordinates))
+        .assigned_to(agency_and_predecessors(agency))
         .select_related("lead_agency", "notice", "session")
         .order_by("due_date", "pk")
     )

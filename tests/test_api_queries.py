@@ -72,3 +72,23 @@ def test_an_unknown_ordering_is_400():
     response = caller.client.get("/api/v1/directives/", {"ordering": "text"})
     assert response.status_code == 400
     assert "ordering" in response.json()["errors"]
+
+
+def test_the_fast_directive_rendering_equals_drfs_generic_one(world):
+    from types import SimpleNamespace
+
+    from directives.api.authentication import AgencyPrincipal
+    from directives.api.serializers import DirectiveSerializer
+    from directives.api.views import DirectiveViewSet
+
+    directive_report_progress(
+        directive_id=world["d_a"].pk, by=Actor(api_key=world["a"].key), agency_ids=None, note="50%", percent_complete=50
+    )
+    for caller in ("a", "b"):
+        view = DirectiveViewSet()
+        view.request = SimpleNamespace(user=AgencyPrincipal(world[caller].key))
+        rows = list(view.get_queryset())
+        assert rows
+        for directive in rows:
+            serializer = DirectiveSerializer(context={})
+            assert serializer.to_representation(directive) == serializer.generic_representation(directive)

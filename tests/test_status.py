@@ -57,6 +57,10 @@ def test_every_combination_agrees_between_python_and_sql():
     assert len(by_pk) == len(made)
     for directive in made:
         assert by_pk[directive.pk] == directive.status_on(today), (directive.state, directive.category)
+    # The plain conditions used for filtering pick exactly the rows the expression labels.
+    for status in Status:
+        picked = set(Directive.objects.with_status_in([status], today).values_list("pk", flat=True))
+        assert picked == {pk for pk, label in by_pk.items() if label == status}, status
 
 
 def test_overdue_follows_today_without_any_stored_flag():

@@ -68,6 +68,10 @@ TEMPLATES = [
 # SQLite under var/ unless DATABASE_URL names another database (PostgreSQL in CI and production).
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}")}
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=0)
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # The list queries' cost estimates pass PostgreSQL's JIT threshold, and compiling them costs
+    # more than running them (measured in bench/api.py): serve without JIT.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Clerks, the worker and the loader write at once: wait for the lock instead of failing.
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20

@@ -5,11 +5,13 @@ import datetime
 import django_filters
 from django import forms
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_filters.fields import IsoDateTimeField
 from drf_spectacular.utils import extend_schema_field
 
 from directives.models import Directive, Status
+from directives.models.directive import status_condition
 
 MAX_ID = 2**63 - 1  # ids are 64-bit: a larger number would overflow the database's integer
 
@@ -73,12 +75,13 @@ class DirectiveFilter(django_filters.FilterSet):
         fields = []
 
     def filter_status(self, queryset, name, value):
-        return queryset.filter(status__in=value) if value else queryset
+        return queryset.with_status_in(value) if value else queryset
 
     def filter_overdue(self, queryset, name, value):
         if value is None:
             return queryset
-        return queryset.filter(status=Status.OVERDUE) if value else queryset.exclude(status=Status.OVERDUE)
+        overdue = status_condition(Status.OVERDUE, timezone.localdate())
+        return queryset.filter(overdue) if value else queryset.exclude(overdue)
 
     def filter_role(self, queryset, name, value):
         agency_ids = getattr(self.request, "caller_agency_ids", None)

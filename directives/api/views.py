@@ -6,7 +6,7 @@ from that queryset, so another agency's directive is a 404 exactly as if it did 
 
 import datetime
 
-from django.db.models import Case, CharField, Count, DateField, Exists, OuterRef, Q, Subquery, Value, When
+from django.db.models import Case, CharField, Count, DateField, OuterRef, Prefetch, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
 from django.urls import Resolver404, resolve
 from django.utils import timezone
@@ -94,10 +94,7 @@ class CallerMixin:
         queryset = Directive.objects.all()
         ids = self.caller_agency_ids
         if ids is not None:
-            coordinates = Directive.coordinating_agencies.through.objects.filter(
-                directive_id=OuterRef("pk"), agency_id__in=ids
-            )
-            queryset = queryset.filter(Q(lead_agency_id__in=ids) | Exists(coordinates)).annotate(
+            queryset = queryset.assigned_to(ids).annotate(
                 your_role=Case(
                     When(lead_agency_id__in=ids, then=Value("lead")),
                     default=Value("coordinating"),
@@ -135,7 +132,11 @@ class DirectiveViewSet(CallerMixin, viewsets.ReadOnlyModelViewSet):
         return (
             self.directives_for_caller()
             .select_related("lead_agency", "notice__issuer", "session")
-            .prefetch_related("coordinating_agencies")
+            # Long texts of the related notice and session are not shown: leave them in the database.
+            .defer("search_index", "notice__text", "notice__search_index", "session__summary", "session__search_index")
+            .prefetch_related(
+                Prefetch("coordinating_agencies", Agency.objects.only("id", "code", "name", "short_name"))
+            )
             .annotate(
                 due_sort=Coalesce("due_date", Value(FAR_FUTURE), output_field=DateField()),
                 latest_report_at=_latest_report("created_at"),

@@ -1,7 +1,7 @@
 """Directives, their history, progress reports and extension requests."""
 
 from .changes import DirectiveChange
-from .directive import Directive, DirectiveQuerySet, Status, status_expression
+from .directive import Directive, DirectiveQuerySet, Status, status_condition, status_expression
 from .followup import FollowUpSettings, OutboxMessage
 from .progress import ExtensionRequest, ProgressReport, ReportAttachment
 
@@ -15,5 +15,6 @@ __all__ = [
     "ProgressReport",
     "ReportAttachment",
     "Status",
+    "status_condition",
     "status_expression",
 ]
