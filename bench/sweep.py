@@ -1,0 +1,171 @@
+"""Benchmark of the follow-up engine: one sweep over 100,000 open directives, then SMTP delivery.
+
+    .venv/bin/python bench/sweep.py [--directives 100000] [--agencies 500] [--messages 10000]
+                                    [--database-url postgres://postgres@127.0.0.1:5432/bench_sweep]
+
+1. Fills a dedicated PostgreSQL database (created if missing, migrated; never ``test``) by COPY
+   with agencies (each with two contact addresses, one email per directive) and open directives
+   due from 60 days ago to 60 days ahead, a third of them with a coordinating agency.
+2. Empties the outbox, then times one sweep at 08:00 on a fixed day (what is owed is written to
+   the outbox) and counts its SQL queries and the directives it read.
+3. Delivers ``--messages`` of the owed emails over SMTP to an SMTP sink on loopback (aiosmtpd,
+   in this process), through the project's own delivery loop and backend, and prints messages
+   per second; then checks the sink got each Message-ID once.
+"""
+
+import argparse
+import datetime
+import random
+import sys
+import time
+from pathlib import Path
+from types import SimpleNamespace
+
+from _common import copy_rows, ensure_database, setup_django  # run as a script: bench/ is on sys.path
+
+DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/bench_sweep"
+TODAY = datetime.date(2024, 7, 20)
+TZ = datetime.timezone(datetime.timedelta(hours=7))
+
+
+def parse_args():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--directives", type=int, default=100_000)
+    parser.add_argument("--agencies", type=int, default=500)
+    parser.add_argument("--messages", type=int, default=10_000)
+    parser.add_argument("--database-url", default=DEFAULT_DATABASE_URL)
+    parser.add_argument("--seed", type=int, default=6)
+    return parser.parse_args()
+
+
+def load(args):
+    from django.core.management import call_command
+    from django.db import connection
+
+    from conference.models import Agency, AgencyContact, Session
+    from directives.models import Directive
+
+    call_command("migrate", verbosity=0)
+    if Directive.objects.count() == args.directives and Agency.objects.count() == args.agencies:
+        print(f"data: already loaded ({args.agencies} agencies, {args.directives} open directives)")
+        return
+    started = time.perf_counter()
+    rng = random.Random(args.seed)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "TRUNCATE directives_outboxmessage, directives_directive_coordinating_agencies, directives_directivechange,"
+            " directives_directive, conference_session, conference_agencycontact, conference_agency CASCADE"
+        )
+        agencies = [
+            SimpleNamespace(
+                id=i,
+                code=f"bench-sweep-{i}",
+                name=f"Cơ quan thử nghiệm {i:04d}",
+                short_name=f"CQ{i}",
+                kind="ministry",
+                level="central",
+                reminder_mode="each",
+                search_index=f"co quan thu nghiem {i:04d}",
+            )
+            for i in range(1, args.agencies + 1)
+        ]
+        copy_rows(cursor, Agency, agencies)
+        contacts = [
+            SimpleNamespace(id=n, agency_id=a.id, email=f"{role}.{a.code}@example.org", role=role, is_active=True)
+            for n, (a, role) in enumerate(((a, r) for a in agencies for r in ("vanthu", "head")), start=1)
+        ]
+        for contact in contacts:
+            contact.role = "general" if contact.email.startswith("vanthu") else "head"
+        copy_rows(cursor, AgencyContact, contacts)
+        copy_rows(
+            cursor,
+            Session,
+            [SimpleNamespace(id=1, code="bench", title="Hội nghị", held_on=TODAY - datetime.timedelta(days=90))],
+        )
+        directives, links = [], []
+        for i in range(1, args.directives + 1):
+            lead = rng.randint(1, args.agencies)
+            directives.append(
+                SimpleNamespace(
+                    id=i,
+                    session_id=1,
+                    item_number=str(i),
+                    text=f"Nhiệm vụ thử nghiệm số {i}",
+                    lead_agency_id=lead,
+                    given_on=TODAY - datetime.timedelta(days=90),
+                    due_date=TODAY + datetime.timedelta(days=rng.randint(-60, 60)),
+                    state="open",
+                    version=1,
+                    search_index=f"nhiem vu thu nghiem so {i}",
+                )
+            )
+            if i % 3 == 0:
+                links.append(SimpleNamespace(id=len(links) + 1, directive_id=i, agency_id=lead % args.agencies + 1))
+        copy_rows(cursor, Directive, directives)
+        copy_rows(cursor, Directive.coordinating_agencies.through, links)
+        for table in ("conference_agency", "conference_agencycontact", "directives_directive"):
+            cursor.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT MAX(id) FROM {table}))")
+        cursor.execute("ANALYZE")
+    print(
+        f"data: loaded {args.agencies} agencies and {args.directives} open directives in {time.perf_counter() - started:.1f} s"
+    )
+
+
+def main():
+    args = parse_args()
+    ensure_database(args.database_url)
+    setup_django(args.database_url)
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+    from django.conf import settings
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from smtp_sink import start_sink
+
+    from directives.followup import delivery, schedule
+    from directives.models import OutboxMessage
+
+    load(args)
+    OutboxMessage.objects.all().delete()
+    now = datetime.datetime.combine(TODAY, datetime.time(8), tzinfo=TZ)
+
+    started = time.perf_counter()
+    with CaptureQueriesContext(connection) as queries:
+        result = schedule.sweep(now)
+    sweep_seconds = time.perf_counter() - started
+    batches = -(-args.directives // schedule.BATCH)
+    print(
+        f"sweep: {result.count} messages owed, written in {sweep_seconds:.2f} s"
+        f" ({len(queries.captured_queries)} SQL queries; batches of {schedule.BATCH} directives)"
+    )
+    again = time.perf_counter()
+    second = schedule.sweep(now)
+    print(f"sweep again: {second.count} new, {second.already} already there, in {time.perf_counter() - again:.2f} s")
+
+    controller, recorder = start_sink()
+    settings.EMAIL_BACKEND = "directives.followup.smtp.HandoverSMTPBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", controller.port
+    try:
+        keep = list(
+            OutboxMessage.objects.filter(state="pending").order_by("pk").values_list("pk", flat=True)[: args.messages]
+        )
+        OutboxMessage.objects.filter(state="pending").exclude(pk__in=keep).update(state="withdrawn")
+        started = time.perf_counter()
+        sent = delivery.deliver_all(now, batch=500)
+        seconds = time.perf_counter() - started
+    finally:
+        controller.stop()
+    ids = recorder.message_ids()
+    print(
+        f"delivery: {sent.sent} messages sent over SMTP in {seconds:.1f} s = {sent.sent / seconds:.0f} messages/s"
+        f" ({sent.retried} retried, {sent.failed} failed)"
+    )
+    print(
+        f"sink: {len(ids)} received, {len(set(ids))} distinct Message-IDs (each exactly once: {len(ids) == len(set(ids))})"
+    )
+    print(
+        f"(about {batches} directive batches; queries per batch ≈ {len(queries.captured_queries) / max(batches, 1):.1f})"
+    )
+
+
+if __name__ == "__main__":
+    main()
