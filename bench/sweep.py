@@ -106,9 +106,8 @@ def load(args):
         for table in ("conference_agency", "conference_agencycontact", "directives_directive"):
             cursor.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT MAX(id) FROM {table}))")
         cursor.execute("ANALYZE")
-    print(
-        f"data: loaded {args.agencies} agencies and {args.directives} open directives in {time.perf_counter() - started:.1f} s"
-    )
+    elapsed = time.perf_counter() - started
+    print(f"data: loaded {args.agencies} agencies and {args.directives} open directives in {elapsed:.1f} s")
 
 
 def main():
@@ -159,12 +158,10 @@ def main():
         f"delivery: {sent.sent} messages sent over SMTP in {seconds:.1f} s = {sent.sent / seconds:.0f} messages/s"
         f" ({sent.retried} retried, {sent.failed} failed)"
     )
-    print(
-        f"sink: {len(ids)} received, {len(set(ids))} distinct Message-IDs (each exactly once: {len(ids) == len(set(ids))})"
-    )
-    print(
-        f"(about {batches} directive batches; queries per batch ≈ {len(queries.captured_queries) / max(batches, 1):.1f})"
-    )
+    once = len(ids) == len(set(ids))
+    print(f"sink: {len(ids)} received, {len(set(ids))} distinct Message-IDs (each exactly once: {once})")
+    per_batch = len(queries.captured_queries) / max(batches, 1)
+    print(f"(about {batches} directive batches; queries per batch ≈ {per_batch:.1f})")
 
 
 if __name__ == "__main__":
