@@ -73,8 +73,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # more than running them (measured in bench/api.py): serve without JIT.
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # Clerks, the worker and the loader write at once: wait for the lock instead of failing.
-    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    # Clerks, the worker and the loader write at once: wait for the lock instead of failing. A
+    # transaction takes the write lock when it begins, so two sweeps queue instead of one failing
+    # when its read lock cannot be upgraded.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(timeout=20, transaction_mode="IMMEDIATE")
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -1,11 +1,15 @@
 """The test suite: SQLite by default, PostgreSQL when DATABASE_URL says so (CI)."""
 
+import os
+
 from .base import *  # noqa: F403
 
 DEBUG = False
 SECRET_KEY = "test-only-key"
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# pytest-django always uses locmem in the test process; the variable is for the Celery workers that
+# tests/test_followup_worker.py starts with these settings, which send to a real SMTP sink.
+EMAIL_BACKEND = env.str("DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.locmem.EmailBackend")  # noqa: F405
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
@@ -13,3 +17,9 @@ STORAGES = {
 CELERY_TASK_ALWAYS_EAGER = False
 # Tests never serve collected static files; WhiteNoise would only warn that there are none.
 MIDDLEWARE = [m for m in MIDDLEWARE if "whitenoise" not in m]  # noqa: F405
+
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    # A file, not memory: the real-worker tests start Celery workers in other processes, which must
+    # open the test database too. One file per pytest process, so parallel runs never share one.
+    (VAR_DIR / "test").mkdir(parents=True, exist_ok=True)  # noqa: F405
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test" / f"db-{os.getpid()}.sqlite3")}  # noqa: F405

@@ -40,10 +40,11 @@ class DeliveryResult:
     failed: int = 0
     withdrawn: int = 0
     recovered: int = 0
+    skipped: int = 0
     errors: list = field(default_factory=list)
 
     def add(self, other):
-        for name in ("sent", "retried", "failed", "withdrawn", "recovered"):
+        for name in ("sent", "retried", "failed", "withdrawn", "recovered", "skipped"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
         self.errors.extend(other.errors)
 
@@ -145,8 +146,24 @@ def _finish(envelope, token, **values):
     return OutboxMessage.objects.filter(pk=envelope.pk, claim_token=token).update(**values)
 
 
+class LostClaim(Exception):
+    """Another worker took the row back (our lease ran out): this worker must not send it."""
+
+
+def _renew_lease(envelope, token) -> bool:
+    """Extend our hold on the row just before working on it; False if it is no longer ours."""
+    lease = timezone.now() + datetime.timedelta(seconds=settings.FOLLOWUP_LEASE_SECONDS)
+    return bool(
+        OutboxMessage.objects.filter(pk=envelope.pk, claim_token=token, state=State.SENDING).update(lease_until=lease)
+    )
+
+
 def send_envelope(envelope, now, token, connection) -> str:
-    """Send one claimed email; returns "sent", "retried", "failed" or "withdrawn"."""
+    """Send one claimed email; returns "sent", "retried", "failed", "withdrawn" or "skipped"."""
+    # A long batch can outlive the lease taken at claim time; renewing per row, and checking the
+    # claim again at hand-over, keeps a slow worker and the one that took over from both sending.
+    if not _renew_lease(envelope, token):
+        return "skipped"
     items = _items(envelope, now, token)
     if envelope.kind == Kind.DIGEST and not items:
         _finish(envelope, token, state=State.WITHDRAWN, last_error="Nothing left to send.")
@@ -162,8 +179,11 @@ def send_envelope(envelope, now, token, connection) -> str:
     handed_over = []
 
     def on_handover():
+        if not OutboxMessage.objects.filter(pk=envelope.pk, claim_token=token, state=State.SENDING).update(
+            handed_over_at=timezone.now()
+        ):
+            raise LostClaim(f"outbox row {envelope.pk} was taken over by another worker")
         handed_over.append(True)
-        _finish(envelope, token, handed_over_at=timezone.now())
 
     email.on_handover = on_handover
     smtp = getattr(connection, "supports_handover", False)
@@ -171,6 +191,11 @@ def send_envelope(envelope, now, token, connection) -> str:
         if not smtp:
             on_handover()  # backends without SMTP's last step (files, console, memory) deliver at once
         connection.send_messages([email])
+    except LostClaim:
+        # Raised before the final ".": nothing was delivered. The half-sent message dies with
+        # the connection, which the next send reopens.
+        _close_quietly(connection)
+        return "skipped"
     except Refused as exc:
         return _failed(envelope, token, f"Refused by the mail server: {exc}", permanent=exc.permanent)
     except DeliveryUncertain as exc:
@@ -198,6 +223,13 @@ def send_envelope(envelope, now, token, connection) -> str:
             state=State.SENT, sent_at=sent_at, recipients=recipients
         )
     return "sent"
+
+
+def _close_quietly(connection):
+    try:
+        connection.close()
+    except Exception:
+        log.warning("Closing the mail connection failed", exc_info=True)
 
 
 def _failed(envelope, token, error, *, permanent):
