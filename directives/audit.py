@@ -6,7 +6,6 @@ A context variable (not a thread-local) keeps it right under threads and async v
 
 import contextlib
 import contextvars
-import dataclasses
 from dataclasses import dataclass
 
 
@@ -49,11 +48,6 @@ def as_actor(actor: Actor):
         yield actor
     finally:
         _current.reset(token)
-
-
-def with_reason(reason: str) -> Actor:
-    """The current actor, giving ``reason`` for the changes it is about to make."""
-    return dataclasses.replace(current_actor(), reason=reason)
 
 
 def client_address(request):

@@ -49,7 +49,7 @@ def build_calendar(feed) -> bytes:
         event.add("transp", "TRANSPARENT")
         summary = directive.text if len(directive.text) <= 120 else directive.text[:119] + "…"
         event.add("summary", f"Hạn: {summary}")
-        source = directive.notice or directive.session
+        source = directive.source
         description = [
             directive.text,
             f"Chủ trì: {directive.lead_display}",

@@ -123,10 +123,6 @@ class Agency(TimeStamped):
                 raise ValidationError({field: message.format(chain=shown)})
             chain.append(next_id)
 
-    @property
-    def is_dissolved(self):
-        return self.dissolved_on is not None
-
     def addresses(self, *, heads=False):
         """The active contact addresses: general contacts, or the heads of the agency."""
         role = AgencyContact.Role.HEAD if heads else AgencyContact.Role.GENERAL

@@ -104,6 +104,12 @@ class CallerMixin:
         return queryset.with_status(timezone.localdate())
 
 
+def _created(data, directive_id):
+    """A 201 carrying the directive's new ETag, so the caller can chain its next write."""
+    etag = services.directive_etag(Directive.objects.get(pk=directive_id))
+    return Response(data, status=status.HTTP_201_CREATED, headers={"ETag": etag})
+
+
 def _latest_report(column):
     latest = ProgressReport.objects.filter(directive_id=OuterRef("pk")).order_by("-created_at", "-id")
     return Subquery(latest.values(column)[:1])
@@ -205,12 +211,7 @@ class DirectiveViewSet(CallerMixin, viewsets.ReadOnlyModelViewSet):
             files=values.get("files", []),
             expected_etag=request.headers.get("If-Match"),
         )
-        directive = Directive.objects.get(pk=directive_id)
-        return Response(
-            s.ProgressReportSerializer(report).data,
-            status=status.HTTP_201_CREATED,
-            headers={"ETag": services.directive_etag(directive)},
-        )
+        return _created(s.ProgressReportSerializer(report).data, directive_id)
 
     @extend_schema(
         methods=["GET"],
@@ -248,12 +249,7 @@ class DirectiveViewSet(CallerMixin, viewsets.ReadOnlyModelViewSet):
             reason=data.validated_data["reason"],
             expected_etag=request.headers.get("If-Match"),
         )
-        directive = Directive.objects.get(pk=directive_id)
-        return Response(
-            s.ExtensionRequestSerializer(extension).data,
-            status=status.HTTP_201_CREATED,
-            headers={"ETag": services.directive_etag(directive)},
-        )
+        return _created(s.ExtensionRequestSerializer(extension).data, directive_id)
 
 
 class IdPagination(OrderedCursorPagination):

@@ -190,8 +190,3 @@ class OutboxMessage(models.Model):
 
     def __str__(self):
         return self.dedupe_key
-
-    @property
-    def is_envelope(self):
-        """Whether this row is an email of its own (as opposed to an item inside a digest)."""
-        return self.kind in (self.Kind.DIGEST, self.Kind.CLERK_DIGEST) or self.digest_id is None
