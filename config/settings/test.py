@@ -23,3 +23,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     # open the test database too. One file per pytest process, so parallel runs never share one.
     (VAR_DIR / "test").mkdir(parents=True, exist_ok=True)  # noqa: F405
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test" / f"db-{os.getpid()}.sqlite3")}  # noqa: F405
+elif env.str("TEST_DB_SUFFIX", default=""):  # noqa: F405
+    # Several checkouts testing on one PostgreSQL server at once each need a test database of their own.
+    DATABASES["default"]["TEST"] = {"NAME": f"test_{DATABASES['default']['NAME']}_{env.str('TEST_DB_SUFFIX')}"}  # noqa: F405
