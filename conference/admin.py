@@ -8,9 +8,10 @@ from django.db.models import Count, Prefetch
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-from directives.forms import DirectiveForm
+from directives.forms import DirectiveForm, for_admin_site
 from directives.models import Directive
 
+from .admin_locking import StaleCheckAdminMixin
 from .admin_search import FoldedSearchMixin
 from .models import (
     Agency,
@@ -37,7 +38,7 @@ def short_date(value):
     return date_format(value, "SHORT_DATE_FORMAT") if value else "—"
 
 
-class AgencyContactInline(admin.TabularInline):
+class AgencyContactInline(StaleCheckAdminMixin, admin.TabularInline):
     model = AgencyContact
     extra = 0
     fields = ["email", "name", "role", "is_active"]
@@ -83,12 +84,12 @@ class DissolvedFilter(admin.SimpleListFilter):
 
 
 @admin.register(Agency)
-class AgencyAdmin(FoldedSearchMixin, admin.ModelAdmin):
+class AgencyAdmin(StaleCheckAdminMixin, FoldedSearchMixin, admin.ModelAdmin):
     list_display = ["name", "short_name", "kind", "level", "parent", "dissolved_on_display", "successor"]
     list_filter = ["kind", "level", DissolvedFilter]
     list_select_related = ["parent", "successor"]
     search_fields = ["name"]
-    autocomplete_fields = ["parent", "successor"]
+    autocomplete_fields = ["parent"]
     prepopulated_fields = {"code": ["name"]}
     inlines = [AgencyContactInline, ApiKeyInline, CalendarFeedInline]
     fieldsets = [
@@ -98,13 +99,16 @@ class AgencyAdmin(FoldedSearchMixin, admin.ModelAdmin):
         (None, {"fields": ["note"]}),
     ]
 
+    # Set by recording an agency change (mergers, splits, renamings), the one place for succession.
+    readonly_fields = ["dissolved_on", "successor"]
+
     @admin.display(description=_("dissolved on"), ordering="dissolved_on")
     def dissolved_on_display(self, obj):
         return short_date(obj.dissolved_on)
 
 
 @admin.register(AgencyContact)
-class AgencyContactAdmin(admin.ModelAdmin):
+class AgencyContactAdmin(StaleCheckAdminMixin, admin.ModelAdmin):
     list_display = ["email", "name", "agency", "role", "is_active"]
     list_filter = ["role", "is_active"]
     list_select_related = ["agency"]
@@ -174,7 +178,7 @@ class AgencyChangeForm(forms.ModelForm):
 
 
 @admin.register(AgencyChange)
-class AgencyChangeAdmin(admin.ModelAdmin):
+class AgencyChangeAdmin(StaleCheckAdminMixin, admin.ModelAdmin):
     form = AgencyChangeForm
     list_display = ["predecessor", "kind", "primary_successor", "effective_on_display", "legal_basis"]
     list_filter = ["kind"]
@@ -254,12 +258,12 @@ class CalendarFeedAdmin(admin.ModelAdmin):
 
 
 @admin.register(Person)
-class PersonAdmin(FoldedSearchMixin, admin.ModelAdmin):
+class PersonAdmin(StaleCheckAdminMixin, FoldedSearchMixin, admin.ModelAdmin):
     list_display = ["full_name", "current_title"]
     search_fields = ["full_name"]
 
 
-class SiteInline(admin.TabularInline):
+class SiteInline(StaleCheckAdminMixin, admin.TabularInline):
     model = Site
     extra = 0
     fields = ["name", "host", "place", "is_main", "order"]
@@ -271,7 +275,7 @@ def _object_id(request):
     return match.kwargs.get("object_id") if match else None
 
 
-class ParticipationInline(admin.TabularInline):
+class ParticipationInline(StaleCheckAdminMixin, admin.TabularInline):
     model = Participation
     extra = 0
     fields = ["person", "body", "title_as_stated", "agency", "role", "site", "order"]
@@ -287,7 +291,7 @@ class ParticipationInline(admin.TabularInline):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
-class FigureInline(admin.TabularInline):
+class FigureInline(StaleCheckAdminMixin, admin.TabularInline):
     model = Figure
     extra = 0
     fields = ["indicator", "as_stated", "value", "unit", "numerator", "denominator", "period", "agency", "order"]
@@ -298,7 +302,7 @@ class FigureInline(admin.TabularInline):
 URL_OVERRIDES = {models.URLField: {"assume_scheme": "https"}}
 
 
-class SourceInline(admin.TabularInline):
+class SourceInline(StaleCheckAdminMixin, admin.TabularInline):
     model = SourceDocument
     formfield_overrides = URL_OVERRIDES
     extra = 0
@@ -306,7 +310,7 @@ class SourceInline(admin.TabularInline):
 
 
 @admin.register(Session)
-class SessionAdmin(FoldedSearchMixin, admin.ModelAdmin):
+class SessionAdmin(StaleCheckAdminMixin, FoldedSearchMixin, admin.ModelAdmin):
     list_display = ["title", "held_on_display", "part_of_day", "kind", "format", "convened_by", "directive_count"]
     list_filter = ["kind", "format", "convened_by__level", ("held_on", admin.DateFieldListFilter)]
     list_select_related = ["convened_by"]
@@ -344,7 +348,7 @@ class SessionAdmin(FoldedSearchMixin, admin.ModelAdmin):
         return obj._directive_count
 
 
-class SiteParticipationInline(admin.TabularInline):
+class SiteParticipationInline(StaleCheckAdminMixin, admin.TabularInline):
     """A site's own chairs and attendees, edited from the site's page."""
 
     model = Participation
@@ -358,7 +362,7 @@ class SiteParticipationInline(admin.TabularInline):
 
 
 @admin.register(Site)
-class SiteAdmin(FoldedSearchMixin, admin.ModelAdmin):
+class SiteAdmin(StaleCheckAdminMixin, FoldedSearchMixin, admin.ModelAdmin):
     list_display = ["name", "session", "host", "is_main", "chairs"]
     list_filter = ["is_main"]
     list_select_related = ["session", "host"]
@@ -379,7 +383,7 @@ class SiteAdmin(FoldedSearchMixin, admin.ModelAdmin):
 
 
 @admin.register(Participation)
-class ParticipationAdmin(FoldedSearchMixin, admin.ModelAdmin):
+class ParticipationAdmin(StaleCheckAdminMixin, FoldedSearchMixin, admin.ModelAdmin):
     list_display = ["__str__", "title_as_stated", "session", "site", "role"]
     list_filter = ["role"]
     list_select_related = ["person", "session", "site"]
@@ -389,7 +393,7 @@ class ParticipationAdmin(FoldedSearchMixin, admin.ModelAdmin):
 
 
 @admin.register(Figure)
-class FigureAdmin(admin.ModelAdmin):
+class FigureAdmin(StaleCheckAdminMixin, admin.ModelAdmin):
     list_display = ["indicator", "as_stated", "period", "session", "agency"]
     list_select_related = ["session", "agency"]
     search_fields = ["indicator", "as_stated"]
@@ -397,7 +401,7 @@ class FigureAdmin(admin.ModelAdmin):
 
 
 @admin.register(SourceDocument)
-class SourceDocumentAdmin(admin.ModelAdmin):
+class SourceDocumentAdmin(StaleCheckAdminMixin, admin.ModelAdmin):
     formfield_overrides = URL_OVERRIDES
     list_display = ["title", "publisher", "published_on", "session"]
     list_select_related = ["session"]
@@ -405,7 +409,7 @@ class SourceDocumentAdmin(admin.ModelAdmin):
     autocomplete_fields = ["session"]
 
 
-class NoticeDirectiveInline(admin.StackedInline):
+class NoticeDirectiveInline(StaleCheckAdminMixin, admin.StackedInline):
     model = Directive
     form = DirectiveForm
     extra = 0
@@ -414,18 +418,22 @@ class NoticeDirectiveInline(admin.StackedInline):
         ("item_number", "category"),
         "text",
         ("lead_agency", "lead_group"),
-        ("coordinating_agencies", "coordinating_groups"),
+        ("coordinating", "coordinating_groups"),
         ("deadline_phrase", "due_date", "given_on"),
     ]
-    autocomplete_fields = ["lead_agency", "coordinating_agencies"]
+    autocomplete_fields = ["lead_agency"]
     show_change_link = True
+
+    def get_formset(self, request, obj=None, **kwargs):
+        kwargs["form"] = for_admin_site(kwargs.get("form", self.form), self.admin_site)
+        return super().get_formset(request, obj, **kwargs)
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("lead_agency").prefetch_related("coordinating_agencies")
 
 
 @admin.register(ConclusionNotice)
-class ConclusionNoticeAdmin(FoldedSearchMixin, admin.ModelAdmin):
+class ConclusionNoticeAdmin(StaleCheckAdminMixin, FoldedSearchMixin, admin.ModelAdmin):
     change_form_template = "admin/directives/reporting/notice_change_form.html"  # summary and import links
     list_display = ["__str__", "kind", "issuer", "issued_on_display", "session", "directive_count"]
     list_filter = ["kind", ("issued_on", admin.DateFieldListFilter)]

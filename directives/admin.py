@@ -13,11 +13,14 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from conference.admin_locking import StaleCheckAdminMixin
 from conference.admin_search import FoldedSearchMixin
 from conference.models import Agency, Session
 
+from . import services
 from .admin_review import decide_extension, review_completion
-from .forms import DirectiveForm
+from .audit import request_actor
+from .forms import DirectiveForm, for_admin_site
 from .models import Directive, DirectiveChange, ExtensionRequest, ProgressReport, ReportAttachment, Status
 
 STATUS_COLOURS = {
@@ -209,9 +212,20 @@ def describe_changes(change):
     return format_html_join("", "<div><b>{}</b>: {} → {}</div>", rows)
 
 
+def directive_history_since(directive, since):
+    """What happened to a directive after ``since``, as lines for the stale-form message."""
+    changes = directive.changes.filter(at__gt=since).order_by("at", "id")[:10]
+    return [
+        f"{date_format(timezone.localtime(c.at), 'SHORT_DATETIME_FORMAT')} — {c.get_action_display()}"
+        + (f" — {c.actor_label}" if c.actor_label else "")
+        for c in changes
+    ]
+
+
 @admin.register(Directive)
-class DirectiveAdmin(FoldedSearchMixin, admin.ModelAdmin):
+class DirectiveAdmin(StaleCheckAdminMixin, FoldedSearchMixin, admin.ModelAdmin):
     form = DirectiveForm
+    stale_history = staticmethod(directive_history_since)
     # Adds the export, import and dashboard links above the list.
     change_list_template = "admin/directives/reporting/directive_change_list.html"
     list_display = [
@@ -227,18 +241,19 @@ class DirectiveAdmin(FoldedSearchMixin, admin.ModelAdmin):
     list_filter = [StatusFilter, DueFilter, LeadAgencyFilter, CoordinatingAgencyFilter, SessionFilter, "category"]
     search_fields = ["text"]
     folded_search_fields = ("search_index", "lead_agency__search_index", "notice__search_index")
-    autocomplete_fields = ["notice", "session", "lead_agency", "coordinating_agencies", "implements"]
+    autocomplete_fields = ["notice", "session", "lead_agency", "implements"]
     list_per_page = 50
     # The exact total needs a second COUNT over the whole table; the filtered count is enough.
     show_full_result_count = False
     inlines = [ProgressReportInline, ExtensionRequestInline, DirectiveChangeInline]
-    readonly_fields = ["completion_claim"]
+    # The state and the completion change only through the services (confirm, send back, cancel).
+    readonly_fields = ["state", "completed_on", "completion_document", "completion_claim"]
     fieldsets = [
         (_("Source"), {"fields": [("notice", "session"), ("item_number", "given_on"), "implements"]}),
         (None, {"fields": ["text", "category"]}),
         (
             _("Assigned to"),
-            {"fields": [("lead_agency", "lead_group"), ("coordinating_agencies", "coordinating_groups")]},
+            {"fields": [("lead_agency", "lead_group"), ("coordinating", "coordinating_groups")]},
         ),
         (_("Deadline"), {"fields": [("deadline_phrase", "due_date"), "due_rule"]}),
         (_("Progress"), {"fields": [("state", "completed_on"), "completion_document", "completion_claim"]}),
@@ -256,6 +271,17 @@ class DirectiveAdmin(FoldedSearchMixin, admin.ModelAdmin):
             .select_related("lead_agency", "notice", "notice__issuer", "session")
             .prefetch_related("coordinating_agencies")
         )
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        kwargs["form"] = for_admin_site(kwargs.get("form", self.form), self.admin_site)
+        return super().get_form(request, obj, change=change, **kwargs)
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if obj is not None and obj.extension_requests.filter(state=ExtensionRequest.State.APPROVED).exists():
+            # An approved extension set this date; only another decision may move it.
+            fields += ["due_date", "due_rule"]
+        return fields
 
     def get_urls(self):
         review = self.admin_site.admin_view(lambda request, object_id: review_completion(self, request, object_id))
@@ -328,16 +354,27 @@ class DirectiveAdmin(FoldedSearchMixin, admin.ModelAdmin):
 
     @admin.action(description=_("Cancel the selected directives"), permissions=["change"])
     def cancel_directives(self, request, queryset):
-        count = 0
-        # One save per directive so each cancellation lands in its history.
-        for directive in queryset.exclude(state=Directive.State.CANCELLED):
-            directive.state = Directive.State.CANCELLED
-            directive.completed_on = None
-            directive.save()
-            count += 1
+        count, refused = 0, []
+        for directive_id in queryset.exclude(state=Directive.State.CANCELLED).values_list("pk", flat=True):
+            try:
+                services.directive_cancel(directive_id=directive_id, by=request_actor(request))
+                count += 1
+            except services.WrongState as exc:
+                refused.append(str(exc))
         self.message_user(
             request, ngettext("%(n)d directive cancelled.", "%(n)d directives cancelled.", count) % {"n": count}
         )
+        if refused:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(n)d directive was not cancelled: %(why)s",
+                    "%(n)d directives were not cancelled: %(why)s",
+                    len(refused),
+                )
+                % {"n": len(refused), "why": refused[0]},
+                level="warning",
+            )
 
     def has_delete_permission(self, request, obj=None):
         # A directive that was handed out is cancelled, not deleted, so its history survives.

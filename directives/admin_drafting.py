@@ -245,14 +245,11 @@ def _directive_data(row, source):
         "category": Directive.Category.RECURRING if row["recurring"] else Directive.Category.UNCLASSIFIED,
         "lead_agency": row["lead_agency"].pk if row["lead_agency"] else None,
         "lead_group": row["lead_group"],
-        "coordinating_agencies": [a.pk for a in row["coordinating_agencies"]],
+        "coordinating": [a.pk for a in row["coordinating_agencies"]],
         "coordinating_groups": row["coordinating_groups"],
         "deadline_phrase": row["deadline_phrase"],
         "due_date": row["due_date"],
         "due_rule": row["due_rule"],
-        "state": Directive.State.OPEN,
-        "completed_on": None,
-        "completion_document": "",
     }
 
 

@@ -5,6 +5,8 @@ from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from conference.admin_locking import StaleCheckAdminMixin
+
 from .followup.delivery import resend
 from .models import FollowUpSettings, OutboxMessage, ProgressReport
 
@@ -55,7 +57,7 @@ class OutboxMessageAdmin(admin.ModelAdmin):
 
 
 @admin.register(FollowUpSettings)
-class FollowUpSettingsAdmin(admin.ModelAdmin):
+class FollowUpSettingsAdmin(StaleCheckAdminMixin, admin.ModelAdmin):
     list_display = ["__str__", "reminder_offsets", "overdue_every_days", "escalate_after_days", "status_request_day"]
 
     def has_add_permission(self, request):

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from . import services
-from .audit import Actor
+from .audit import request_actor
 from .models import Directive, ExtensionRequest
 
 
@@ -21,10 +21,6 @@ class DecisionForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3, "cols": 80}),
         help_text=_("Required when sending back or refusing; the agency sees it."),
     )
-
-
-def _actor(request):
-    return Actor(user=request.user, address=request.META.get("REMOTE_ADDR") or None)
 
 
 def _render(request, model_admin, obj, form, context):
@@ -55,11 +51,11 @@ def review_completion(model_admin, request, object_id):
     if request.method == "POST" and form.is_valid():
         try:
             if request.POST.get("_confirm"):
-                services.directive_confirm_completion(directive_id=directive.pk, by=_actor(request))
+                services.directive_confirm_completion(directive_id=directive.pk, by=request_actor(request))
                 messages.success(request, _("Completion confirmed."))
             else:
                 services.directive_return_completion(
-                    directive_id=directive.pk, by=_actor(request), reason=form.cleaned_data["note"]
+                    directive_id=directive.pk, by=request_actor(request), reason=form.cleaned_data["note"]
                 )
                 messages.success(request, _("The claim was sent back to the agency."))
             return redirect(back)
@@ -98,7 +94,7 @@ def decide_extension(model_admin, request, object_id):
         approve = bool(request.POST.get("_approve"))
         try:
             services.extension_decide(
-                request_id=extension.pk, by=_actor(request), approve=approve, note=form.cleaned_data["note"]
+                request_id=extension.pk, by=request_actor(request), approve=approve, note=form.cleaned_data["note"]
             )
             messages.success(request, _("Extension approved.") if approve else _("Extension refused."))
             return redirect(back)

@@ -55,6 +55,11 @@ def client_address(request):
     return request.META.get("REMOTE_ADDR") or None
 
 
+def request_actor(request) -> Actor:
+    """The clerk behind an admin request, for the services' history rows."""
+    return Actor(user=request.user, address=client_address(request))
+
+
 class AuditMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response

@@ -1,13 +1,34 @@
 """Forms shared by the admin pages that edit directives."""
 
 from django import forms
-from django.utils.translation import gettext_lazy as _
+from django.contrib.admin.widgets import AutocompleteSelectMultiple
+from django.core.exceptions import ValidationError
+from django.utils.text import capfirst
+
+from conference.models import Agency
 
 from .models import Directive
 
+_COORDINATING = Directive._meta.get_field("coordinating_agencies")
+
 
 class DirectiveForm(forms.ModelForm):
-    """Checks the rules that span the directive and its coordinating agencies."""
+    """A directive's record as a clerk edits it.
+
+    Its state, completion and (once an extension was approved) due date are not here: they change
+    only through the services (confirm, send back, decide an extension, cancel), which lock the
+    directive and write its history.
+
+    The coordinating agencies are a field of the form's own (``coordinating``): the link table is a
+    model of its own (``Coordination``, so an agency that coordinates cannot be deleted), which the
+    admin will not edit through the model field.
+    """
+
+    coordinating = forms.ModelMultipleChoiceField(
+        label=capfirst(_COORDINATING.verbose_name), queryset=Agency.objects.all(), required=False
+    )
+    # Set by ``for_admin_site`` so the agencies are picked by searching as you type.
+    admin_site = None
 
     class Meta:
         model = Directive
@@ -21,24 +42,47 @@ class DirectiveForm(forms.ModelForm):
             "category",
             "lead_agency",
             "lead_group",
-            "coordinating_agencies",
             "coordinating_groups",
             "deadline_phrase",
             "due_date",
             "due_rule",
-            "state",
-            "completed_on",
-            "completion_document",
         ]
         widgets = {"text": forms.Textarea(attrs={"rows": 3, "cols": 100})}
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields.get("coordinating")
+        if field is None:
+            return
+        if self.admin_site is not None:
+            widget = AutocompleteSelectMultiple(_COORDINATING, self.admin_site)
+            widget.choices = field.choices
+            field.widget = widget
+        if self.instance.pk is not None and "coordinating" not in self.initial:
+            self.initial["coordinating"] = [a.pk for a in self.instance.coordinating_agencies.all()]
+
     def clean(self):
         cleaned = super().clean()
-        lead = cleaned.get("lead_agency")
-        coordinating = cleaned.get("coordinating_agencies")
-        if lead is not None and coordinating is not None and lead in coordinating:
-            self.add_error(
-                "coordinating_agencies",
-                _("%(agency)s is the lead agency and cannot also be a coordinating agency.") % {"agency": lead},
-            )
+        try:
+            Directive.check_assignment(cleaned.get("lead_agency"), cleaned.get("coordinating"))
+        except ValidationError as exc:
+            self.add_error("coordinating", exc)
         return cleaned
+
+    def save(self, commit=True):
+        directive = self.instance
+        if directive.pk is not None and "lead_agency" in self.changed_data and directive.lead_agency_id:
+            # The new lead may be a coordinator that this same form takes off the list (clean() made
+            # sure it is not kept): take it off first, so the database's rule holds at every step.
+            directive.coordinating_agencies.remove(directive.lead_agency_id)
+        return super().save(commit)
+
+    def _save_m2m(self):
+        super()._save_m2m()
+        if "coordinating" in self.cleaned_data:
+            self.instance.coordinating_agencies.set(self.cleaned_data["coordinating"])
+
+
+def for_admin_site(form_class, admin_site):
+    """``form_class`` whose agency pickers use ``admin_site``'s autocomplete."""
+    return type(form_class.__name__, (form_class,), {"admin_site": admin_site, "__module__": form_class.__module__})

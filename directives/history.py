@@ -5,10 +5,8 @@ save through ``Model.save`` and ``ManyToManyField`` managers, so none of them ca
 Queryset ``update()`` bypasses signals; code that changes directives must not use it.
 """
 
-from django.core.exceptions import ValidationError
 from django.db.models.signals import m2m_changed, post_init, post_save, pre_save
 from django.dispatch import receiver
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from conference.models import Agency
@@ -106,18 +104,10 @@ def record_directive_saved(sender, instance, created, raw=False, **kwargs):
 
 
 @receiver(m2m_changed, sender=Directive.coordinating_agencies.through)
-def guard_and_record_coordinators(sender, instance, action, reverse, pk_set, **kwargs):
+def record_coordinators_changed(sender, instance, action, reverse, pk_set, **kwargs):
+    # A lead that also coordinates is refused by the database itself (migration 0005's triggers).
     if reverse:
-        # Changed from the agency's side (agency.coordinated_directives.add(...)): check each directive.
-        if action == "pre_add":
-            for directive in Directive.objects.filter(pk__in=pk_set, lead_agency=instance):
-                raise ValidationError(
-                    _("%(agency)s leads directive %(directive)s and cannot also coordinate it.")
-                    % {"agency": instance, "directive": directive}
-                )
         return
-    if action == "pre_add" and instance.lead_agency_id in (pk_set or ()):
-        raise ValidationError({"coordinating_agencies": _("The lead agency cannot also be a coordinating agency.")})
     if action == "pre_clear":
         instance._coordinators_before_clear = set(instance.coordinating_agencies.values_list("pk", flat=True))
     elif action in ("post_add", "post_remove", "post_clear"):

@@ -314,3 +314,21 @@ def _pending_claim(directive):
     if directive.state != Directive.State.AWAITING_CONFIRMATION:
         raise WrongState(_("This directive has no completion claim awaiting confirmation."))
     return directive.reports.filter(claims_completion=True).order_by("-created_at", "-id").first()
+
+
+def directive_cancel(*, directive_id: int, by: Actor, reason: str = "") -> Directive:
+    """Cancel a directive that was handed out: it stays on record, with its history, and is chased no more.
+
+    Locks the row like every other change of state, so a report or a confirmation arriving at the
+    same moment is either before the cancellation (and kept) or refused after it.
+    """
+    with transaction.atomic(), as_actor(Actor(user=by.user, label=by.label, address=by.address, reason=reason)):
+        directive = Directive.objects.select_for_update().get(pk=directive_id)
+        if directive.state == Directive.State.CANCELLED:
+            raise WrongState(_("This directive is already cancelled."))
+        if directive.state == Directive.State.COMPLETED:
+            raise WrongState(_("A completed directive cannot be cancelled."))
+        directive.state = Directive.State.CANCELLED
+        directive.completed_on = None
+        directive.save()
+    return directive

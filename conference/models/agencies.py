@@ -6,6 +6,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ..dates import validate_record_date
 from ..text import fold_all
 from .base import TimeStamped
 
@@ -51,7 +52,7 @@ class Agency(TimeStamped):
         blank=True,
         related_name="children",
     )
-    dissolved_on = models.DateField(_("dissolved on"), null=True, blank=True)
+    dissolved_on = models.DateField(_("dissolved on"), null=True, blank=True, validators=[validate_record_date])
     successor = models.ForeignKey(
         "self",
         verbose_name=_("successor"),
@@ -97,11 +98,18 @@ class Agency(TimeStamped):
         return self.name
 
     def save(self, *args, **kwargs):
+        # Every save, not only the admin's clean(): a cycle stored by any path would send reminders
+        # and the API's scoping round in circles. SQLite's triggers cannot walk a chain, so the rule
+        # lives here, once, for both databases.
+        self.check_chains()
         self.search_index = fold_all(self.name, self.short_name, self.code)
         super().save(*args, **kwargs)
 
     def clean(self):
         super().clean()
+        self.check_chains()
+
+    def check_chains(self):
         self._check_chain("successor", _("This succession would go round in a circle: {chain}."))
         self._check_chain("parent", _("This parent would make the agency part of itself: {chain}."))
 

@@ -7,6 +7,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ..dates import validate_record_date
 from .agencies import Agency
 from .base import TimeStamped
 
@@ -39,7 +40,7 @@ class AgencyChange(TimeStamped):
         related_name="+",
         help_text=_("Receives the reminders and sees the open directives of the agency that ceased."),
     )
-    effective_on = models.DateField(_("effective from"))
+    effective_on = models.DateField(_("effective from"), validators=[validate_record_date])
     legal_basis = models.CharField(_("legal basis"), max_length=300, blank=True)
     note = models.TextField(_("note"), blank=True)
     recorded_by = models.ForeignKey(

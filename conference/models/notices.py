@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from ..dates import validate_record_date
 from ..text import fold_all
 from .agencies import Agency, Person
 from .base import TimeStamped
@@ -27,7 +28,7 @@ class ConclusionNotice(TimeStamped):
     number = models.CharField(
         _("number"), max_length=100, blank=True, help_text=_('e.g. "243/TB-UBND"; leave empty if not known.')
     )
-    issued_on = models.DateField(_("issued on"), null=True, blank=True)
+    issued_on = models.DateField(_("issued on"), null=True, blank=True, validators=[validate_record_date])
     issuer = models.ForeignKey(
         Agency, verbose_name=_("issued by"), on_delete=models.PROTECT, related_name="issued_notices"
     )

@@ -8,6 +8,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from ..dates import validate_record_date
 from ..text import fold, fold_all
 from .agencies import Agency, Level, Person
 from .base import TimeStamped
@@ -54,7 +55,11 @@ class Session(TimeStamped):
         related_name="convened_sessions",
     )
     held_on = models.DateField(
-        _("date"), null=True, blank=True, help_text=_("Leave empty when the source does not give the date.")
+        _("date"),
+        null=True,
+        blank=True,
+        validators=[validate_record_date],
+        help_text=_("Leave empty when the source does not give the date."),
     )
     date_note = models.CharField(
         _("note on the date"),
@@ -293,7 +298,7 @@ class SourceDocument(models.Model):
     title = models.CharField(_("title"), max_length=500, blank=True)
     publisher = models.CharField(_("publisher"), max_length=300, blank=True)
     author = models.CharField(_("author"), max_length=300, blank=True)
-    published_on = models.DateField(_("published on"), null=True, blank=True)
+    published_on = models.DateField(_("published on"), null=True, blank=True, validators=[validate_record_date])
     url = models.URLField(_("link"), max_length=1000, blank=True)
     reference = models.CharField(_("file or reference"), max_length=300, blank=True)
 

@@ -6,10 +6,13 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Case, F, Q, Value, When
+from django.db.models.functions import Length, Trim
+from django.db.models.lookups import GreaterThan
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from conference.dates import MAX_DATE, MIN_DATE, validate_record_date
 from conference.models import Agency, ConclusionNotice, Session
 from conference.text import fold_all
 
@@ -95,20 +98,27 @@ def status_expression(today: datetime.date):
     )
 
 
+class DirectiveState(models.TextChoices):
+    """What the clerks recorded; the status in the government's terms is derived from it (``Status``)."""
+
+    OPEN = "open", _("Open")
+    AWAITING_CONFIRMATION = "awaiting_confirmation", _("Awaiting confirmation")
+    COMPLETED = "completed", _("Completed")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class DirectiveCategory(models.TextChoices):
+    UNCLASSIFIED = "", _("Not classified")
+    FOCUS = "focus", _("Focus")
+    ROADMAP = "roadmap", _("On a roadmap")
+    RECURRING = "recurring", _("Recurring")
+
+
 class Directive(models.Model):
     """A task assigned to one lead agency (or a named group), with coordinating agencies."""
 
-    class State(models.TextChoices):
-        OPEN = "open", _("Open")
-        AWAITING_CONFIRMATION = "awaiting_confirmation", _("Awaiting confirmation")
-        COMPLETED = "completed", _("Completed")
-        CANCELLED = "cancelled", _("Cancelled")
-
-    class Category(models.TextChoices):
-        UNCLASSIFIED = "", _("Not classified")
-        FOCUS = "focus", _("Focus")
-        ROADMAP = "roadmap", _("On a roadmap")
-        RECURRING = "recurring", _("Recurring")
+    State = DirectiveState
+    Category = DirectiveCategory
 
     notice = models.ForeignKey(
         ConclusionNotice,
@@ -147,6 +157,7 @@ class Directive(models.Model):
         Agency,
         verbose_name=_("coordinating agencies"),
         blank=True,
+        through="Coordination",
         related_name="coordinated_directives",
     )
     coordinating_groups = models.CharField(
@@ -159,12 +170,13 @@ class Directive(models.Model):
         _("given on"),
         null=True,
         blank=True,
+        validators=[validate_record_date],
         help_text=_("The day the directive was given; taken from the session or notice when left empty."),
     )
     deadline_phrase = models.CharField(
         _("deadline as written"), max_length=300, blank=True, help_text=_('e.g. "vào ngày 27/7".')
     )
-    due_date = models.DateField(_("due date"), null=True, blank=True)
+    due_date = models.DateField(_("due date"), null=True, blank=True, validators=[validate_record_date])
     due_rule = models.CharField(_("how the due date was worked out"), max_length=300, blank=True)
     category = models.CharField(
         _("category"), max_length=16, choices=Category.choices, default=Category.UNCLASSIFIED, blank=True
@@ -188,7 +200,7 @@ class Directive(models.Model):
         related_name="+",
         help_text=_("Copied on reminders once the directive is more than two weeks overdue."),
     )
-    completed_on = models.DateField(_("completed on"), null=True, blank=True)
+    completed_on = models.DateField(_("completed on"), null=True, blank=True, validators=[validate_record_date])
     completion_document = models.CharField(
         _("completion document"),
         max_length=300,
@@ -229,6 +241,39 @@ class Directive(models.Model):
                 name="directive_completed_has_date",
                 violation_error_message=_("Give the completion date of a completed directive."),
             ),
+            models.CheckConstraint(
+                condition=Q(state=DirectiveState.COMPLETED) | Q(completed_on__isnull=True),
+                name="directive_completion_date_only_when_completed",
+                violation_error_message=_("Only a completed directive has a completion date."),
+            ),
+            models.CheckConstraint(
+                condition=Q(completed_on__isnull=True) | Q(given_on__isnull=True) | Q(completed_on__gte=F("given_on")),
+                name="directive_completed_not_before_given",
+                violation_error_message=_("A directive cannot be completed before the day it was given."),
+            ),
+            models.CheckConstraint(
+                condition=Q(state__in=DirectiveState.values),
+                name="directive_state_valid",
+                violation_error_message=_("Unknown state."),
+            ),
+            models.CheckConstraint(
+                condition=Q(category__in=DirectiveCategory.values),
+                name="directive_category_valid",
+                violation_error_message=_("Unknown category."),
+            ),
+            models.CheckConstraint(
+                condition=GreaterThan(Length(Trim("text")), 0),
+                name="directive_text_not_empty",
+                violation_error_message=_("Write the directive's text."),
+            ),
+            *[
+                models.CheckConstraint(
+                    condition=Q(**{f"{name}__isnull": True}) | Q(**{f"{name}__range": (MIN_DATE, MAX_DATE)}),
+                    name=f"directive_{name}_in_range",
+                    violation_error_message=_("The date must be between 01/01/1945 and 31/12/2100."),
+                )
+                for name in ("given_on", "due_date", "completed_on")
+            ],
             models.CheckConstraint(
                 condition=Q(implements__isnull=True) | ~Q(implements=F("id")),
                 name="directive_not_implements_itself",
@@ -326,3 +371,40 @@ class Directive(models.Model):
     @property
     def source(self):
         return self.notice or self.session
+
+    @staticmethod
+    def check_assignment(lead, coordinating):
+        """The clerk's message when the lead agency is also among the coordinating agencies.
+
+        The database refuses such a row whatever writes it (triggers on the link table and on the
+        lead, migration 0005); this says why in words, for every form and import that checks first.
+        """
+        if lead is not None and lead in set(coordinating or ()):
+            raise ValidationError(
+                _("%(agency)s is the lead agency and cannot also be a coordinating agency.") % {"agency": lead},
+                code="lead_coordinates",
+            )
+
+
+class Coordination(models.Model):
+    """A coordinating agency of a directive (the link table of ``Directive.coordinating_agencies``).
+
+    An agency that coordinates a directive cannot be deleted: the directive would silently lose it.
+    """
+
+    directive = models.ForeignKey(
+        Directive, verbose_name=_("directive"), on_delete=models.CASCADE, related_name="coordinations"
+    )
+    agency = models.ForeignKey(
+        Agency, verbose_name=_("coordinating agency"), on_delete=models.PROTECT, related_name="coordinations"
+    )
+
+    class Meta:
+        # The table Django made for the plain many-to-many field: kept, with its rows and its unique pair.
+        db_table = "directives_directive_coordinating_agencies"
+        unique_together = [("directive", "agency")]
+        verbose_name = _("coordinating agency")
+        verbose_name_plural = _("coordinating agencies")
+
+    def __str__(self):
+        return f"{self.directive_id} ← {self.agency_id}"

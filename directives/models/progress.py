@@ -3,8 +3,11 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Length, Trim
+from django.db.models.lookups import GreaterThan
 from django.utils.translation import gettext_lazy as _
 
+from conference.dates import MAX_DATE, MIN_DATE, validate_record_date
 from conference.models import Agency, ApiKey
 
 from .directive import Directive
@@ -40,7 +43,7 @@ class ProgressReport(models.Model):
     percent_complete = models.PositiveSmallIntegerField(_("percent complete"), null=True, blank=True)
     claims_completion = models.BooleanField(_("claims completion"), default=False)
     document_number = models.CharField(_("document number"), max_length=100, blank=True)
-    document_date = models.DateField(_("document date"), null=True, blank=True)
+    document_date = models.DateField(_("document date"), null=True, blank=True, validators=[validate_record_date])
     client_address = models.GenericIPAddressField(_("client address"), null=True, blank=True)
     created_at = models.DateTimeField(_("reported at"), auto_now_add=True, db_index=True)
 
@@ -58,6 +61,11 @@ class ProgressReport(models.Model):
                 condition=Q(claims_completion=False) | (~Q(document_number="") & Q(document_date__isnull=False)),
                 name="report_claim_has_document",
                 violation_error_message=_("A completion claim needs the number and date of its document."),
+            ),
+            models.CheckConstraint(
+                condition=GreaterThan(Length(Trim("note")), 0),
+                name="report_note_not_empty",
+                violation_error_message=_("Write what has been done."),
             ),
         ]
         indexes = [models.Index(fields=["directive", "-created_at"], name="report_directive_latest")]
@@ -106,7 +114,7 @@ class ExtensionRequest(models.Model):
         ApiKey, verbose_name=_("API key"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     current_due_date = models.DateField(_("due date when asked"))
-    proposed_due_date = models.DateField(_("proposed due date"))
+    proposed_due_date = models.DateField(_("proposed due date"), validators=[validate_record_date])
     reason = models.TextField(_("reason"))
     state = models.CharField(_("state"), max_length=16, choices=State.choices, default=State.PENDING)
     decided_by = models.ForeignKey(
@@ -136,6 +144,16 @@ class ExtensionRequest(models.Model):
                 condition=Q(proposed_due_date__gt=models.F("current_due_date")),
                 name="extension_later_than_current",
                 violation_error_message=_("The proposed due date must be later than the current one."),
+            ),
+            models.CheckConstraint(
+                condition=Q(proposed_due_date__range=(MIN_DATE, MAX_DATE)),
+                name="extension_proposed_in_range",
+                violation_error_message=_("The date must be between 01/01/1945 and 31/12/2100."),
+            ),
+            models.CheckConstraint(
+                condition=GreaterThan(Length(Trim("reason")), 0),
+                name="extension_reason_not_empty",
+                violation_error_message=_("Give the reason for the extension."),
             ),
         ]
 
