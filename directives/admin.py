@@ -216,7 +216,7 @@ def directive_history_since(directive, since):
     """What happened to a directive after ``since``, as lines for the stale-form message."""
     changes = directive.changes.filter(at__gt=since).order_by("at", "id")[:10]
     return [
-        f"{date_format(timezone.localtime(c.at), 'SHORT_DATETIME_FORMAT')} — {c.get_action_display()}"
+        f"{timezone.localtime(c.at):%d/%m/%Y %H:%M} — {c.get_action_display()}"
         + (f" — {c.actor_label}" if c.actor_label else "")
         for c in changes
     ]
