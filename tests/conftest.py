@@ -5,6 +5,7 @@ import os
 
 import pytest
 from django.conf import settings
+from django.db import transaction
 
 from conference.roles import ensure_clerk_group
 
@@ -41,12 +42,35 @@ def clerk_client(client, clerk):
     return client
 
 
-@pytest.fixture
-def seeded(db):
-    """The seed records of the five articles, loaded once per test."""
+def pytest_collection_modifyitems(session, config, items):
+    # The seed records are loaded once for the whole run (``_seed_records``) and stay until its end,
+    # so the tests that use them run last, after every test that expects an empty database.
+    items.sort(key=lambda item: "seeded" in getattr(item, "fixturenames", ()))
+
+
+@pytest.fixture(scope="session")
+def _seed_records(django_db_setup, django_db_blocker):
+    """Load the five articles' records once, inside a transaction that the end of the run rolls back.
+
+    Each test that uses them runs inside it in a savepoint of its own (pytest-django's ``db``), as
+    Django's ``TestCase.setUpTestData`` does, so what one test changes the next never sees.
+    """
     from directives.seeding import load_seeds
 
-    return load_seeds(settings.BASE_DIR / "seeds")
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            yield load_seeds(settings.BASE_DIR / "seeds")
+        finally:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+
+
+@pytest.fixture
+def seeded(_seed_records, db):
+    """The seed records of the five articles (loaded once per run; each test's changes rolled back)."""
+    return _seed_records
 
 
 @pytest.fixture
