@@ -16,7 +16,7 @@ $(STAMP): requirements.txt
 	touch $@
 
 setup: $(STAMP) messages browser
-	mkdir -p var/mail var/broker/queue var/broker/processed
+	mkdir -p var/mail var/broker/queue var/broker/processed var/broker/control
 
 # The browser tests drive Debian's Chromium (never a downloaded browser). Installed when missing
 # and we may (root with apt); otherwise the browser tests say why they are skipped (or fail in CI).

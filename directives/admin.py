@@ -21,17 +21,15 @@ from . import services
 from .admin_review import decide_extension, review_completion
 from .audit import request_actor
 from .forms import DirectiveForm, for_admin_site
-from .models import Directive, DirectiveChange, ExtensionRequest, ProgressReport, ReportAttachment, Status
-
-STATUS_COLOURS = {
-    Status.COMPLETED_ON_TIME: "#1e7e34",
-    Status.COMPLETED_LATE: "#b8860b",
-    Status.IN_PROGRESS: "#1f5fa8",
-    Status.OVERDUE: "#c0392b",
-    Status.AWAITING_CONFIRMATION: "#7d3c98",
-    Status.RECURRING: "#5d6d7e",
-    Status.CANCELLED: "#7f8c8d",
-}
+from .models import (
+    STATUS_COLOURS,
+    Directive,
+    DirectiveChange,
+    ExtensionRequest,
+    ProgressReport,
+    ReportAttachment,
+    Status,
+)
 
 
 class StatusFilter(admin.SimpleListFilter):

@@ -37,6 +37,24 @@ def _render(request, model_admin, obj, form, context):
     )
 
 
+def _decision(request, decide, back):
+    """Run ``decide(form)`` (a service call returning the success message) on a valid POST.
+
+    Returns the form and, once decided (or refused for the directive's state), the redirect to show.
+    """
+    form = DecisionForm(request.POST or None)
+    if request.method != "POST" or not form.is_valid():
+        return form, None
+    try:
+        messages.success(request, decide(form))
+    except ValidationError as exc:
+        form.add_error("note", exc.messages)
+        return form, None
+    except services.WrongState as exc:
+        messages.error(request, str(exc))
+    return form, redirect(back)
+
+
 def review_completion(model_admin, request, object_id):
     """Show the agency's completion claim; confirm it or send it back with a reason."""
     if not model_admin.has_change_permission(request):
@@ -47,23 +65,19 @@ def review_completion(model_admin, request, object_id):
     if directive.state != Directive.State.AWAITING_CONFIRMATION or claim is None:
         messages.info(request, _("This directive has no completion claim awaiting confirmation."))
         return redirect(back)
-    form = DecisionForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            if request.POST.get("_confirm"):
-                services.directive_confirm_completion(directive_id=directive.pk, by=request_actor(request))
-                messages.success(request, _("Completion confirmed."))
-            else:
-                services.directive_return_completion(
-                    directive_id=directive.pk, by=request_actor(request), reason=form.cleaned_data["note"]
-                )
-                messages.success(request, _("The claim was sent back to the agency."))
-            return redirect(back)
-        except ValidationError as exc:
-            form.add_error("note", exc.messages)
-        except services.WrongState as exc:
-            messages.error(request, str(exc))
-            return redirect(back)
+
+    def decide(form):
+        if request.POST.get("_confirm"):
+            services.directive_confirm_completion(directive_id=directive.pk, by=request_actor(request))
+            return _("Completion confirmed.")
+        services.directive_return_completion(
+            directive_id=directive.pk, by=request_actor(request), reason=form.cleaned_data["note"]
+        )
+        return _("The claim was sent back to the agency.")
+
+    form, done = _decision(request, decide, back)
+    if done is not None:
+        return done
     return _render(
         request,
         model_admin,
@@ -89,20 +103,17 @@ def decide_extension(model_admin, request, object_id):
     if extension.state != ExtensionRequest.State.PENDING:
         messages.info(request, _("This request has already been decided."))
         return redirect(back)
-    form = DecisionForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+
+    def decide(form):
         approve = bool(request.POST.get("_approve"))
-        try:
-            services.extension_decide(
-                request_id=extension.pk, by=request_actor(request), approve=approve, note=form.cleaned_data["note"]
-            )
-            messages.success(request, _("Extension approved.") if approve else _("Extension refused."))
-            return redirect(back)
-        except ValidationError as exc:
-            form.add_error("note", exc.messages)
-        except services.WrongState as exc:
-            messages.error(request, str(exc))
-            return redirect(back)
+        services.extension_decide(
+            request_id=extension.pk, by=request_actor(request), approve=approve, note=form.cleaned_data["note"]
+        )
+        return _("Extension approved.") if approve else _("Extension refused.")
+
+    form, done = _decision(request, decide, back)
+    if done is not None:
+        return done
     return _render(
         request,
         model_admin,

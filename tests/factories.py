@@ -3,9 +3,10 @@
 import datetime
 
 import factory
+from django.utils import timezone
 
 from conference.models import Agency, ConclusionNotice, Participation, Person, Session, Site
-from directives.models import Directive
+from directives.models import Directive, ExtensionRequest, OutboxMessage, ProgressReport
 
 
 class AgencyFactory(factory.django.DjangoModelFactory):
@@ -77,3 +78,37 @@ class DirectiveFactory(factory.django.DjangoModelFactory):
     def coordinating(self, create, extracted, **kwargs):
         if create and extracted:
             self.coordinating_agencies.add(*extracted)
+
+
+class ProgressReportFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ProgressReport
+
+    directive = factory.SubFactory(DirectiveFactory)
+    agency = factory.SelfAttribute("directive.lead_agency")
+    note = factory.Sequence(lambda n: f"Đã triển khai bước {n} của kế hoạch")
+    percent_complete = 50
+
+
+class ExtensionRequestFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ExtensionRequest
+
+    directive = factory.SubFactory(DirectiveFactory, due_date=datetime.date(2024, 7, 27))
+    agency = factory.SelfAttribute("directive.lead_agency")
+    current_due_date = factory.SelfAttribute("directive.due_date")
+    proposed_due_date = factory.LazyAttribute(lambda o: o.current_due_date + datetime.timedelta(days=35))
+    reason = "Chờ ý kiến thẩm định của Bộ Tư pháp"
+
+
+class OutboxMessageFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = OutboxMessage
+
+    kind = OutboxMessage.Kind.BEFORE_DUE
+    directive = factory.SubFactory(DirectiveFactory)
+    agency = factory.SelfAttribute("directive.lead_agency")
+    due_date = factory.SelfAttribute("directive.due_date")
+    stage_date = factory.LazyAttribute(lambda o: o.due_date - datetime.timedelta(days=7))
+    dedupe_key = factory.Sequence(lambda n: f"test:{n}")
+    send_after = factory.LazyFunction(timezone.now)

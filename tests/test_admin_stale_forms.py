@@ -16,11 +16,11 @@ from django.urls import reverse
 from conference.models import Agency
 from directives import services
 from directives.audit import Actor
-from directives.models import Directive, DirectiveChange, ExtensionRequest
+from directives.models import Directive, DirectiveChange
 
 from .admin_forms import page_form
 from .api_helpers import make_caller
-from .factories import AgencyFactory, DirectiveFactory, NoticeFactory, SessionFactory
+from .factories import AgencyFactory, DirectiveFactory, ExtensionRequestFactory, NoticeFactory, SessionFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -81,14 +81,8 @@ def test_stale_directive_page_cannot_reopen_a_claimed_completion(clerk_client, c
 
 
 def test_stale_directive_page_cannot_put_back_the_due_date_of_an_approved_extension(clerk_client, second_clerk):
-    directive = DirectiveFactory(due_date=datetime.date(2024, 7, 27))
-    request = ExtensionRequest.objects.create(
-        directive=directive,
-        agency=directive.lead_agency,
-        current_due_date=datetime.date(2024, 7, 27),
-        proposed_due_date=datetime.date(2024, 8, 31),
-        reason="Chờ ý kiến thẩm định của Bộ Tư pháp",
-    )
+    request = ExtensionRequestFactory(proposed_due_date=datetime.date(2024, 8, 31))
+    directive = request.directive
     url = directive_url(directive)
     form = page_form(clerk_client, url)
 
@@ -131,14 +125,8 @@ def test_state_and_completion_are_not_editable_on_the_directive_page(clerk_clien
 
 
 def test_after_an_approved_extension_the_due_date_is_not_a_plain_field(clerk_client):
-    directive = DirectiveFactory(due_date=datetime.date(2024, 7, 27))
-    request = ExtensionRequest.objects.create(
-        directive=directive,
-        agency=directive.lead_agency,
-        current_due_date=directive.due_date,
-        proposed_due_date=datetime.date(2024, 8, 31),
-        reason="Chờ ý kiến các bộ",
-    )
+    request = ExtensionRequestFactory(proposed_due_date=datetime.date(2024, 8, 31))
+    directive = request.directive
     services.extension_decide(request_id=request.pk, by=Actor(label="thu ky"), approve=True)
     url = directive_url(directive)
     form = page_form(clerk_client, url)

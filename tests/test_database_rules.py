@@ -12,9 +12,9 @@ from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError
 
 from conference.models import Agency
-from directives.models import Coordination, Directive, ExtensionRequest, ProgressReport
+from directives.models import Coordination, Directive, ProgressReport
 
-from .factories import AgencyFactory, DirectiveFactory
+from .factories import AgencyFactory, DirectiveFactory, ExtensionRequestFactory, ProgressReportFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -100,24 +100,9 @@ def test_an_empty_report_note_or_extension_reason_is_refused():
     directive = DirectiveFactory()
     assert refused(lambda: ProgressReport.objects.create(directive=directive, note=""))
     assert refused(lambda: ProgressReport.objects.create(directive=directive, note="  "))
-    assert refused(
-        lambda: ExtensionRequest.objects.create(
-            directive=directive,
-            agency=directive.lead_agency,
-            current_due_date=datetime.date(2024, 12, 31),
-            proposed_due_date=datetime.date(2025, 1, 31),
-            reason=" ",
-        )
-    )
-    assert refused(
-        lambda: ExtensionRequest.objects.create(
-            directive=directive,
-            agency=directive.lead_agency,
-            current_due_date=datetime.date(2024, 12, 31),
-            proposed_due_date=datetime.date(9999, 12, 31),
-            reason="Chờ ý kiến các bộ",
-        )
-    )
+    assert refused(lambda: ExtensionRequestFactory(directive=directive, reason=" "))
+    assert refused(lambda: ExtensionRequestFactory(directive=directive, proposed_due_date=datetime.date(9999, 12, 31)))
+    assert not refused(lambda: ProgressReportFactory(directive=directive))
 
 
 def test_a_succession_cycle_is_refused_on_every_save():

@@ -164,7 +164,9 @@ def test_notice_number_is_unique_per_issuer_only():
 
 def test_notices_without_number_may_repeat():
     first = NoticeFactory(number="")
-    NoticeFactory(number="", issuer=first.issuer)
+    second = NoticeFactory(number="", issuer=first.issuer)
+    second.full_clean()
+    assert first.issuer.issued_notices.filter(number="").count() == 2
 
 
 def test_directive_from_a_notice_takes_the_notices_session():

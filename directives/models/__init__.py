@@ -1,11 +1,26 @@
 """Directives, their history, progress reports and extension requests."""
 
 from .changes import DirectiveChange
-from .directive import Coordination, Directive, DirectiveQuerySet, Status, status_condition, status_expression
+from .directive import (
+    COMPLETED_STATUSES,
+    NOT_CANCELLED_STATUSES,
+    OPEN_STATUSES,
+    STATUS_COLOURS,
+    Coordination,
+    Directive,
+    DirectiveQuerySet,
+    Status,
+    status_condition,
+    status_expression,
+)
 from .followup import FollowUpSettings, OutboxMessage
 from .progress import ExtensionRequest, ProgressReport, ReportAttachment
 
 __all__ = [
+    "COMPLETED_STATUSES",
+    "NOT_CANCELLED_STATUSES",
+    "OPEN_STATUSES",
+    "STATUS_COLOURS",
     "Coordination",
     "Directive",
     "DirectiveChange",

@@ -33,6 +33,22 @@ class Status(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled")
 
 
+# The badges of the directive list and the bars of the dashboard's charts.
+STATUS_COLOURS = {
+    Status.COMPLETED_ON_TIME: "#1e7e34",
+    Status.COMPLETED_LATE: "#b8860b",
+    Status.IN_PROGRESS: "#1f5fa8",
+    Status.OVERDUE: "#c0392b",
+    Status.AWAITING_CONFIRMATION: "#7d3c98",
+    Status.RECURRING: "#5d6d7e",
+    Status.CANCELLED: "#7f8c8d",
+}
+COMPLETED_STATUSES = (Status.COMPLETED_ON_TIME, Status.COMPLETED_LATE)
+# "Open" has one meaning everywhere: still to be done (a claim awaiting confirmation included).
+OPEN_STATUSES = (Status.IN_PROGRESS, Status.OVERDUE, Status.RECURRING, Status.AWAITING_CONFIRMATION)
+NOT_CANCELLED_STATUSES = tuple(s for s in Status if s != Status.CANCELLED)
+
+
 class DirectiveQuerySet(models.QuerySet):
     def with_status(self, today=None):
         """Annotate ``status`` (a ``Status`` value) computed in the database for ``today``."""
@@ -62,8 +78,15 @@ class DirectiveQuerySet(models.QuerySet):
         return self.filter(pk__in=led.union(coordinated, all=True))
 
     def open(self):
-        """Directives still to be done (in progress, overdue or recurring)."""
+        """Directives still to be done: the rows of ``OPEN_STATUSES``, by their stored state alone."""
         return self.filter(state__in=[Directive.State.OPEN, Directive.State.AWAITING_CONFIRMATION])
+
+    def chased(self):
+        """Open directives the follow-up engine writes to: not awaiting a clerk, with one lead agency.
+
+        A claim awaiting confirmation is the clerks' move, so the agency is not reminded meanwhile.
+        """
+        return self.filter(state=Directive.State.OPEN, lead_agency__isnull=False)
 
 
 def status_condition(status: Status, today: datetime.date) -> Q:

@@ -6,18 +6,9 @@ from django.utils.formats import date_format
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
-from directives.models import Status
+from directives.models import STATUS_COLOURS, Status
 
-# The same colours as the status badges of the directive list (directives.admin.STATUS_COLOURS).
-COLOURS = {
-    Status.COMPLETED_ON_TIME: "#1e7e34",
-    Status.COMPLETED_LATE: "#b8860b",
-    Status.IN_PROGRESS: "#1f5fa8",
-    Status.OVERDUE: "#c0392b",
-    Status.AWAITING_CONFIRMATION: "#7d3c98",
-    Status.RECURRING: "#5d6d7e",
-    Status.CANCELLED: "#7f8c8d",
-}
+COLOURS = STATUS_COLOURS
 AGENCY_SEGMENTS = [
     Status.COMPLETED_ON_TIME,
     Status.COMPLETED_LATE,

@@ -12,11 +12,11 @@ from django.utils.translation import gettext as _
 from conference.models import Agency, ConclusionNotice, Session
 from conference.succession import Succession
 from directives.api.views import two_by_two
-from directives.models import Directive, Status
+from directives.models import COMPLETED_STATUSES, NOT_CANCELLED_STATUSES, OPEN_STATUSES, Directive, Status
 
-COMPLETED = [Status.COMPLETED_ON_TIME, Status.COMPLETED_LATE]
-OPEN = [Status.IN_PROGRESS, Status.OVERDUE, Status.RECURRING, Status.AWAITING_CONFIRMATION]
-NOT_CANCELLED = [s for s in Status if s != Status.CANCELLED]
+COMPLETED = list(COMPLETED_STATUSES)
+OPEN = list(OPEN_STATUSES)
+NOT_CANCELLED = list(NOT_CANCELLED_STATUSES)
 STATUS_KEYS = [s.value for s in Status]
 # At most this many months in the "due by month" table and chart (the latest ones).
 MAX_MONTHS = 60
