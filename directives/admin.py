@@ -274,6 +274,10 @@ class DirectiveAdmin(StaleCheckAdminMixin, FoldedSearchMixin, admin.ModelAdmin):
         kwargs["form"] = for_admin_site(kwargs.get("form", self.form), self.admin_site)
         return super().get_form(request, obj, change=change, **kwargs)
 
+    def save_model(self, request, obj, form, change):
+        # Through the service: the row is locked, the history written, the follow-up told.
+        services.directive_save(directive=obj, coordinating=form.cleaned_data.get("coordinating"))
+
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
         if obj is not None and obj.extension_requests.filter(state=ExtensionRequest.State.APPROVED).exists():

@@ -14,7 +14,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.widgets import AdminDateWidget, AutocompleteSelect, AutocompleteSelectMultiple
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy as _
 
 from conference.models import Agency, ConclusionNotice, Session
 
+from . import services
 from .drafting import AgencyMatcher, parse_directives
 from .drafting import deadlines as deadline_flags
 from .drafting import parser as draft_flags
@@ -284,19 +285,17 @@ def save_drafts(source, formset):
         directive_forms.append((form, directive_form))
     if not ok or not kept:
         return [], ok and bool(kept)
-    saved = []
     try:
-        with transaction.atomic():
-            for form, directive_form in directive_forms:
-                try:
-                    saved.append(directive_form.save())
-                except ValidationError as exc:
-                    form.save_errors.extend(exc.messages)
-                    raise
+        saved = services.directives_create(
+            rows=[(df.save(commit=False), df.cleaned_data.get("coordinating")) for _f, df in directive_forms]
+        )
     except (ValidationError, IntegrityError) as exc:
-        if not any(f.save_errors for f, _df in directive_forms):
-            formset_error = exc.messages if isinstance(exc, ValidationError) else [str(exc)]
-            directive_forms[0][0].save_errors.extend(formset_error)
+        if isinstance(exc, ValidationError) and hasattr(exc, "error_dict"):
+            for index, row_messages in exc.message_dict.items():
+                directive_forms[int(index)][0].save_errors.extend(row_messages)
+        else:
+            messages_ = exc.messages if isinstance(exc, ValidationError) else [str(exc)]
+            directive_forms[0][0].save_errors.extend(messages_)
         return [], False
     return saved, True
 

@@ -7,6 +7,5 @@ class DirectivesConfig(AppConfig):
     verbose_name = _("Directives")
 
     def ready(self):
-        from . import history  # noqa: F401  (connects the signal handlers)
         from .api import schema  # noqa: F401  (registers the API key scheme with drf-spectacular)
-        from .followup import signals  # noqa: F401
+        from .followup import signals  # noqa: F401  (follow-up listens to the services' directive_changed)

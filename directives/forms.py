@@ -7,6 +7,7 @@ from django.utils.text import capfirst
 
 from conference.models import Agency
 
+from . import services
 from .models import Directive
 
 _COORDINATING = Directive._meta.get_field("coordinating_agencies")
@@ -70,17 +71,12 @@ class DirectiveForm(forms.ModelForm):
         return cleaned
 
     def save(self, commit=True):
-        directive = self.instance
-        if directive.pk is not None and "lead_agency" in self.changed_data and directive.lead_agency_id:
-            # The new lead may be a coordinator that this same form takes off the list (clean() made
-            # sure it is not kept): take it off first, so the database's rule holds at every step.
-            directive.coordinating_agencies.remove(directive.lead_agency_id)
-        return super().save(commit)
-
-    def _save_m2m(self):
-        super()._save_m2m()
-        if "coordinating" in self.cleaned_data:
-            self.instance.coordinating_agencies.set(self.cleaned_data["coordinating"])
+        """With ``commit``, save through the service (history, follow-up); the admin's own page
+        saves in ``DirectiveAdmin.save_model``, and the notice page's inline forms come here."""
+        directive = super().save(commit=False)
+        if commit:
+            services.directive_save(directive=directive, coordinating=self.cleaned_data.get("coordinating"))
+        return directive
 
 
 def for_admin_site(form_class, admin_site):

@@ -1,12 +1,11 @@
-"""Writes a ``DirectiveChange`` for every change to a directive, whichever code path saved it.
+"""A directive's history rows: what the services write, explicitly, for every change they make.
 
-Signals rather than calls in each view: the admin's inlines, the loader, the API and the shell all
-save through ``Model.save`` and ``ManyToManyField`` managers, so none of them can forget.
-Queryset ``update()`` bypasses signals; code that changes directives must not use it.
+Every write to a directive goes through ``directives.services``; each service takes a snapshot of
+the stored row before it changes it and writes the history row itself (``record_change`` for an
+action such as a report, ``record_fields`` for the fields it changed, ``record_coordinators`` for
+the coordinating agencies). No signal reads another module's state: one mechanism, in one place.
 """
 
-from django.db.models.signals import m2m_changed, post_init, post_save, pre_save
-from django.dispatch import receiver
 from django.utils.translation import gettext_noop
 
 from conference.models import Agency
@@ -34,7 +33,10 @@ TRACKED_FIELDS = [
 ]
 
 
-def _snapshot(directive):
+def snapshot(directive) -> dict:
+    """The tracked fields' stored values (ids for foreign keys); {} for a directive not saved yet."""
+    if directive is None or directive.pk is None:
+        return {}
     return {name: getattr(directive, directive._meta.get_field(name).attname) for name in TRACKED_FIELDS}
 
 
@@ -53,7 +55,7 @@ def _labelled(name, value):
     return {"id": value, "label": str(related) if related else None}
 
 
-def _diff(before, after):
+def diff(before, after):
     return {
         name: {"from": _labelled(name, before.get(name)), "to": _labelled(name, after[name])}
         for name in TRACKED_FIELDS
@@ -76,50 +78,26 @@ def record_change(directive, action, changes):
     )
 
 
-@receiver(post_init, sender=Directive)
-def remember_loaded_values(sender, instance, **kwargs):
-    instance._history_snapshot = _snapshot(instance) if instance.pk else None
+def record_fields(directive, before) -> bool:
+    """The row for a save: every field for a new directive (``before`` is {}), else those that changed."""
+    after = snapshot(directive)
+    if not before:
+        record_change(directive, DirectiveChange.Action.CREATED, diff({}, after))
+        return True
+    changes = diff(before, after)
+    if changes:
+        record_change(directive, DirectiveChange.Action.CHANGED, changes)
+    return bool(changes)
 
 
-@receiver(pre_save, sender=Directive)
-def note_values_before_save(sender, instance, raw=False, **kwargs):
-    # A directive saved twice after one load must compare against what the database held.
-    if instance.pk and getattr(instance, "_history_snapshot", None) is None:
-        stored = Directive.objects.filter(pk=instance.pk).first()
-        instance._history_snapshot = _snapshot(stored) if stored else None
-
-
-@receiver(post_save, sender=Directive)
-def record_directive_saved(sender, instance, created, raw=False, **kwargs):
-    if raw:
-        return
-    after = _snapshot(instance)
-    if created or instance._history_snapshot is None:
-        record_change(instance, DirectiveChange.Action.CREATED, _diff({}, after))
-    else:
-        changes = _diff(instance._history_snapshot, after)
-        if changes:
-            record_change(instance, DirectiveChange.Action.CHANGED, changes)
-    instance._history_snapshot = after
-
-
-@receiver(m2m_changed, sender=Directive.coordinating_agencies.through)
-def record_coordinators_changed(sender, instance, action, reverse, pk_set, **kwargs):
-    # A lead that also coordinates is refused by the database itself (migration 0005's triggers).
-    if reverse:
-        return
-    if action == "pre_clear":
-        instance._coordinators_before_clear = set(instance.coordinating_agencies.values_list("pk", flat=True))
-    elif action in ("post_add", "post_remove", "post_clear"):
-        if action == "post_clear":
-            pk_set = instance.__dict__.pop("_coordinators_before_clear", set())
-        if not pk_set:
-            return
-        # Stored in English; the admin translates them when it shows the history.
-        key = gettext_noop("removed") if action in ("post_remove", "post_clear") else gettext_noop("added")
-        agencies = Agency.objects.filter(pk__in=pk_set).order_by("name")
-        record_change(
-            instance,
-            DirectiveChange.Action.COORDINATORS_CHANGED,
-            {key: [{"id": a.pk, "label": str(a)} for a in agencies]},
-        )
+def record_coordinators(directive, *, added=(), removed=()):
+    """One row per kind of change: the agencies added, the agencies removed."""
+    # Stored in English; the admin translates them when it shows the history.
+    for key, ids in ((gettext_noop("removed"), removed), (gettext_noop("added"), added)):
+        if ids:
+            agencies = Agency.objects.filter(pk__in=ids).order_by("name")
+            record_change(
+                directive,
+                DirectiveChange.Action.COORDINATORS_CHANGED,
+                {key: [{"id": a.pk, "label": str(a)} for a in agencies]},
+            )

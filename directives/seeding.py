@@ -28,6 +28,7 @@ from conference.models import (
 )
 from conference.services import agency_record_change
 
+from . import services
 from .audit import acting_as
 from .models import Directive
 
@@ -141,7 +142,10 @@ class SeedLoader:
                 obj.full_clean()
             except ValidationError as exc:
                 self._fail(what, "; ".join(f"{k}: {' '.join(v)}" for k, v in exc.message_dict.items()))
-            obj.save()
+            if model is Directive:
+                services.directive_save(directive=obj)  # with its history row, like every directive write
+            else:
+                obj.save()
         self.report.note(model, created, changed)
         return obj
 
@@ -373,7 +377,7 @@ class SeedLoader:
         if directive.lead_agency_id in wanted:
             self._fail(what, "the lead agency is also listed as coordinating")
         if set(directive.coordinating_agencies.values_list("pk", flat=True)) != wanted:
-            directive.coordinating_agencies.set(wanted)
+            services.directive_set_coordinating(directive=directive, coordinating=wanted)
         self.directives[key] = directive
 
     def _link_implements(self, record):

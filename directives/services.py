@@ -6,12 +6,14 @@ function locks the directive row, so two reports at once are both kept and neith
 other's state change.
 """
 
+import contextlib
 import hashlib
 import mimetypes
 import os
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -19,8 +21,8 @@ from conference.models import Agency
 from conference.succession import Succession
 
 from .audit import Actor, as_actor
-from .history import record_change
-from .models import Directive, DirectiveChange, ExtensionRequest, ProgressReport, ReportAttachment
+from .history import record_change, record_coordinators, record_fields, snapshot
+from .models import Coordination, Directive, DirectiveChange, ExtensionRequest, ProgressReport, ReportAttachment
 
 MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
 ALLOWED_ATTACHMENT_TYPES = {
@@ -39,6 +41,12 @@ ALLOWED_ATTACHMENT_TYPES = {
     "image/webp": ".webp",
     "image/tiff": ".tif",
 }
+
+
+# Sent after a service saved a change to a directive that existed: ``directive`` as saved and
+# ``before``, the tracked fields as they were stored (``history.snapshot``). The follow-up engine
+# listens (it withdraws reminders that went out of date); the records layer knows nothing of it.
+directive_changed = Signal()
 
 
 class NotAllowed(Exception):
@@ -84,6 +92,104 @@ def directive_etag(directive: Directive) -> str:
 
 
 # -- writes -------------------------------------------------------------------------------------
+
+
+def _save(directive):
+    """Save a directive the caller has locked (or is creating), with its history row and the event.
+
+    The stored row is read again under the caller's lock, so ``before`` is what the database held.
+    """
+    stored = Directive.objects.filter(pk=directive.pk).first() if directive.pk else None
+    before = snapshot(stored)
+    directive.save()
+    record_fields(directive, before)
+    if stored is not None:
+        directive_changed.send(sender=Directive, directive=directive, before=before)
+    return directive
+
+
+def _set_coordinating(directive, wanted, *, phase):
+    """Bring the coordinating agencies to ``wanted`` (ids), recording what changed.
+
+    In two phases so the database's rule (a lead never coordinates) holds at every step when the
+    lead changes too: "remove" before the directive's own fields are saved, "add" after.
+    """
+    current = set(Coordination.objects.filter(directive=directive).values_list("agency_id", flat=True))
+    if phase == "remove":
+        removed = current - wanted
+        if removed:
+            Coordination.objects.filter(directive=directive, agency_id__in=removed).delete()
+            record_coordinators(directive, removed=removed)
+    else:
+        added = wanted - current
+        if added:
+            Coordination.objects.bulk_create([Coordination(directive=directive, agency_id=pk) for pk in sorted(added)])
+            record_coordinators(directive, added=added)
+
+
+def _ids(agencies):
+    return {a if isinstance(a, int) else a.pk for a in agencies}
+
+
+def directive_save(*, directive: Directive, coordinating=None, by: Actor | None = None) -> Directive:
+    """Create or update one directive as a clerk (a form) or the loader set it, with its history.
+
+    ``directive`` carries the new values (unsaved); ``coordinating`` (agencies or ids), when given,
+    replaces the coordinating agencies. The row is locked first, so a report or a decision arriving
+    at the same moment is either before this change or after it, never lost in it.
+    """
+    actor = as_actor(by) if by is not None else _keep_actor()
+    with transaction.atomic(), actor:
+        if directive.pk is not None:
+            Directive.objects.select_for_update().filter(pk=directive.pk).first()
+        wanted = _ids(coordinating) if coordinating is not None else None
+        if wanted is not None:
+            Directive.check_assignment(directive.lead_agency_id, wanted)
+            if directive.pk is not None:
+                _set_coordinating(directive, wanted, phase="remove")
+        _save(directive)
+        if wanted is not None:
+            _set_coordinating(directive, wanted, phase="add")
+    return directive
+
+
+def directive_set_coordinating(*, directive: Directive, coordinating, by: Actor | None = None) -> Directive:
+    """Replace a directive's coordinating agencies (agencies or ids), recording who was added and removed."""
+    actor = as_actor(by) if by is not None else _keep_actor()
+    with transaction.atomic(), actor:
+        locked = Directive.objects.select_for_update().get(pk=directive.pk)
+        wanted = _ids(coordinating)
+        Directive.check_assignment(locked.lead_agency_id, wanted)
+        _set_coordinating(locked, wanted, phase="remove")
+        _set_coordinating(locked, wanted, phase="add")
+    return directive
+
+
+def directives_create(*, rows, by: Actor | None = None) -> list[Directive]:
+    """Create several directives, all or none: the one path of drafting, the Excel import and the seeds.
+
+    ``rows`` are ``(directive, coordinating)`` pairs of unsaved directives and their coordinating
+    agencies. Every row is checked by the model's own rules first (``full_clean``, including the
+    database's constraints, and ``Directive.check_assignment``); a ``ValidationError`` maps each
+    failing row's index to its messages, and nothing is saved.
+    """
+    rows = list(rows)
+    errors = {}
+    for index, (directive, coordinating) in enumerate(rows):
+        try:
+            directive.full_clean()
+            Directive.check_assignment(directive.lead_agency_id, _ids(coordinating))
+        except ValidationError as exc:
+            errors[index] = exc.messages
+    if errors:
+        raise ValidationError({str(index): messages for index, messages in errors.items()})
+    with transaction.atomic():
+        return [directive_save(directive=d, coordinating=c, by=by) for d, c in rows]
+
+
+@contextlib.contextmanager
+def _keep_actor():
+    yield
 
 
 def _locked(directive_id, expected_etag):
@@ -169,7 +275,7 @@ def directive_report_progress(
         if claims_completion:
             directive.state = Directive.State.AWAITING_CONFIRMATION
         # Saving bumps updated_at, so the directive's ETag changes with every report.
-        directive.save()
+        _save(directive)
     return report
 
 
@@ -253,7 +359,7 @@ def directive_request_extension(
                 "due_date": {"from": directive.due_date.isoformat(), "to": proposed_due_date.isoformat()},
             },
         )
-        directive.save()
+        _save(directive)
     return request
 
 
@@ -280,7 +386,7 @@ def extension_decide(*, request_id: int, by: Actor, approve: bool, note: str = "
                 directive.due_rule = _("Extended from %(old)s at the lead agency's request") % {
                     "old": request.current_due_date.strftime("%d/%m/%Y")
                 }
-            directive.save()
+            _save(directive)
     return request
 
 
@@ -293,7 +399,7 @@ def directive_confirm_completion(*, directive_id: int, by: Actor) -> Directive:
         directive.completed_on = claim.document_date
         directive.completion_document = f"{claim.document_number} ({claim.document_date:%d/%m/%Y})"
         record_change(directive, DirectiveChange.Action.COMPLETION_CONFIRMED, {"report": claim.pk})
-        directive.save()
+        _save(directive)
     return directive
 
 
@@ -306,7 +412,7 @@ def directive_return_completion(*, directive_id: int, by: Actor, reason: str) ->
         claim = _pending_claim(directive)
         directive.state = Directive.State.OPEN
         record_change(directive, DirectiveChange.Action.COMPLETION_RETURNED, {"report": claim.pk})
-        directive.save()
+        _save(directive)
     return directive
 
 
@@ -330,5 +436,5 @@ def directive_cancel(*, directive_id: int, by: Actor, reason: str = "") -> Direc
             raise WrongState(_("A completed directive cannot be cancelled."))
         directive.state = Directive.State.CANCELLED
         directive.completed_on = None
-        directive.save()
+        _save(directive)
     return directive

@@ -7,6 +7,7 @@ import time_machine
 from django.core import mail
 from django.core.management import call_command
 
+from directives import services
 from directives.followup import delivery, schedule
 from directives.models import Directive, FollowUpSettings, OutboxMessage
 
@@ -81,7 +82,7 @@ def test_an_extension_re_times_pending_reminders(adn):
     pending = OutboxMessage.objects.filter(directive=adn, state=State.PENDING)
     assert pending.count() == 3
     adn.due_date = datetime.date(2024, 8, 31)
-    adn.save()
+    services.directive_save(directive=adn)
     assert set(OutboxMessage.objects.filter(directive=adn).values_list("state", flat=True)) == {State.WITHDRAWN}
     created, sent = run(at((7, 20)))
     # 42 days left: no deadline reminder is owed for the new date yet (the 20th's status request is).
@@ -96,7 +97,7 @@ def test_a_completed_directive_gets_nothing_more(adn):
         schedule.sweep(at((7, 20), 7))
     adn.state = Directive.State.COMPLETED
     adn.completed_on = datetime.date(2024, 7, 19)
-    adn.save()
+    services.directive_save(directive=adn)
     assert not OutboxMessage.objects.filter(directive=adn, state=State.PENDING).exists()
     for day in [(7, 20), (7, 27), (7, 28), (8, 20)]:
         created, sent = run(at(day))

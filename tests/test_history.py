@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 
+from directives import services
 from directives.audit import acting_as
 from directives.models import DirectiveChange
 
@@ -31,7 +32,7 @@ def test_a_change_records_each_field_before_and_after():
     directive.due_date = datetime.date(2025, 3, 31)
     directive.lead_agency = new_lead
     with acting_as(label="api-key:demo"):
-        directive.save()
+        services.directive_save(directive=directive)
     change = directive.changes.filter(action=DirectiveChange.Action.CHANGED).get()
     assert change.actor_label == "api-key:demo"
     assert change.changes["due_date"] == {"from": "2024-12-31", "to": "2025-03-31"}
@@ -42,16 +43,16 @@ def test_a_change_records_each_field_before_and_after():
 
 def test_saving_without_changes_records_nothing():
     directive = DirectiveFactory()
-    directive.save()
-    directive.save()
+    services.directive_save(directive=directive)
+    services.directive_save(directive=directive)
     assert directive.changes.count() == 1
 
 
 def test_coordinating_agencies_added_and_removed_are_recorded():
     directive = DirectiveFactory()
     police = AgencyFactory(name="Bộ Công an")
-    directive.coordinating_agencies.add(police)
-    directive.coordinating_agencies.clear()
+    services.directive_set_coordinating(directive=directive, coordinating=[police])
+    services.directive_set_coordinating(directive=directive, coordinating=[])
     rows = list(directive.changes.filter(action=DirectiveChange.Action.COORDINATORS_CHANGED).order_by("id"))
     assert [r.changes for r in rows] == [
         {"added": [{"id": police.pk, "label": "Bộ Công an"}]},

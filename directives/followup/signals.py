@@ -1,31 +1,26 @@
-"""Keep the outbox in step with the directives: nothing pending may go out once it is out of date."""
+"""Keep the outbox in step with the directives: nothing pending may go out once it is out of date.
 
-from django.db.models.signals import post_save, pre_save
+The services send ``directive_changed`` with the stored values from before the change; nothing here
+reads another module's state.
+"""
+
 from django.dispatch import receiver
 
 from directives.models import Directive, OutboxMessage
+from directives.services import directive_changed
 
 from .schedule import withdraw_pending
 
 DEADLINE_KINDS = [OutboxMessage.Kind.BEFORE_DUE, OutboxMessage.Kind.DUE_TODAY, OutboxMessage.Kind.OVERDUE]
 
 
-@receiver(pre_save, sender=Directive)
-def remember_followup_fields(sender, instance, raw=False, **kwargs):
-    snapshot = getattr(instance, "_history_snapshot", None) or {}
-    instance._followup_before = {k: snapshot.get(k) for k in ("state", "due_date", "lead_agency")}
-
-
-@receiver(post_save, sender=Directive)
-def withdraw_out_of_date_messages(sender, instance, created, raw=False, **kwargs):
-    before = getattr(instance, "_followup_before", None)
-    if raw or created or not before:
-        return
-    if before["state"] != instance.state and instance.state != Directive.State.OPEN:
+@receiver(directive_changed, sender=Directive)
+def withdraw_out_of_date_messages(sender, directive, before, **kwargs):
+    if before.get("state") != directive.state and directive.state != Directive.State.OPEN:
         # Completed, cancelled or claimed: no more reminders or requests about it.
-        withdraw_pending(instance)
-    elif before["lead_agency"] != instance.lead_agency_id:
-        withdraw_pending(instance)  # the next sweep writes them for the new lead
-    elif before["due_date"] != instance.due_date:
+        withdraw_pending(directive)
+    elif before.get("lead_agency") != directive.lead_agency_id:
+        withdraw_pending(directive)  # the next sweep writes them for the new lead
+    elif before.get("due_date") != directive.due_date:
         # Re-timed (an extension): reminders for the old date go; the sweep owes new ones.
-        withdraw_pending(instance, kinds=DEADLINE_KINDS, keep_due_date=instance.due_date)
+        withdraw_pending(directive, kinds=DEADLINE_KINDS, keep_due_date=directive.due_date)

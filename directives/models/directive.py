@@ -399,14 +399,18 @@ class Directive(models.Model):
     def check_assignment(lead, coordinating):
         """The clerk's message when the lead agency is also among the coordinating agencies.
 
-        The database refuses such a row whatever writes it (triggers on the link table and on the
-        lead, migration 0005); this says why in words, for every form and import that checks first.
+        ``lead`` and ``coordinating`` are agencies or their ids. The database refuses such a row
+        whatever writes it (triggers on the link table and on the lead, migration 0005); this says
+        why in words, for every form, import and service that checks first.
         """
-        if lead is not None and lead in set(coordinating or ()):
-            raise ValidationError(
-                _("%(agency)s is the lead agency and cannot also be a coordinating agency.") % {"agency": lead},
-                code="lead_coordinates",
-            )
+        lead_id = getattr(lead, "pk", lead)
+        if lead_id is None or lead_id not in {getattr(a, "pk", a) for a in coordinating or ()}:
+            return
+        name = lead if isinstance(lead, Agency) else Agency.objects.filter(pk=lead_id).first()
+        raise ValidationError(
+            _("%(agency)s is the lead agency and cannot also be a coordinating agency.") % {"agency": name},
+            code="lead_coordinates",
+        )
 
 
 class Coordination(models.Model):

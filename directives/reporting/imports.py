@@ -9,11 +9,12 @@ import re
 from dataclasses import dataclass, field
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError
 from django.utils.translation import gettext as _
 
 from conference.models import Agency
 from conference.text import fold
+from directives import services
 from directives.models import Directive
 
 MAX_ROWS = 5000
@@ -298,11 +299,7 @@ def import_directives(*, notice, upload, dry_run=False) -> ImportResult:
         result.saved = True  # every row already recorded: nothing to do, and nothing changed
         return result
     try:
-        with transaction.atomic():
-            for row in parsed:
-                row.directive.save()
-                if row.coordinating_ids:
-                    row.directive.coordinating_agencies.add(*row.coordinating_ids)
+        services.directives_create(rows=[(row.directive, row.coordinating_ids) for row in parsed])
     except (IntegrityError, ValidationError) as exc:
         # Another clerk imported the same items at the same moment: nothing of this file was kept.
         result.created = []
