@@ -171,13 +171,18 @@ class DirectiveViewSet(CallerMixin, viewsets.ReadOnlyModelViewSet):
         return int(lookup)
 
     @extend_schema(
-        methods=["GET"],
         summary="The progress reports on a directive, newest first",
         tags=["reports"],
         responses={200: s.ProgressReportSerializer(many=True)},
     )
+    @action(detail=True, methods=["get"], url_path="reports", pagination_class=None, filterset_class=None)
+    def reports(self, request, pk=None):
+        # GET and HEAD only: the write is its own handler, so a safe method can never reach it.
+        directive_id = self._visible_directive_id()
+        reports = ProgressReport.objects.filter(directive_id=directive_id).select_related("agency")
+        return Response(s.ProgressReportSerializer(reports.prefetch_related("attachments"), many=True).data)
+
     @extend_schema(
-        methods=["POST"],
         summary="Report progress, or claim completion (lead agency only)",
         tags=["reports"],
         parameters=[IF_MATCH, etag_header(201)],
@@ -187,12 +192,9 @@ class DirectiveViewSet(CallerMixin, viewsets.ReadOnlyModelViewSet):
         },
         responses={201: s.ProgressReportSerializer},
     )
-    @action(detail=True, methods=["get", "post"], url_path="reports", pagination_class=None, filterset_class=None)
-    def reports(self, request, pk=None):
+    @reports.mapping.post
+    def report_progress(self, request, pk=None):
         directive_id = self._visible_directive_id()
-        if request.method == "GET":
-            reports = ProgressReport.objects.filter(directive_id=directive_id).select_related("agency")
-            return Response(s.ProgressReportSerializer(reports.prefetch_related("attachments"), many=True).data)
         # Files travel only in multipart bodies; in JSON or a plain form, "files" is refused (400).
         multipart = (request.content_type or "").lower().startswith("multipart/")
         input_class = s.ProgressReportUploadSerializer if multipart else s.ProgressReportInputSerializer
@@ -214,27 +216,26 @@ class DirectiveViewSet(CallerMixin, viewsets.ReadOnlyModelViewSet):
         return _created(s.ProgressReportSerializer(report).data, directive_id)
 
     @extend_schema(
-        methods=["GET"],
         summary="The extension requests on a directive",
         tags=["extensions"],
         responses={200: s.ExtensionRequestSerializer(many=True)},
     )
+    @action(detail=True, methods=["get"], url_path="extension-requests", pagination_class=None, filterset_class=None)
+    def extension_requests(self, request, pk=None):
+        directive_id = self._visible_directive_id()
+        requests = ExtensionRequest.objects.filter(directive_id=directive_id).select_related("agency")
+        return Response(s.ExtensionRequestSerializer(requests, many=True).data)
+
     @extend_schema(
-        methods=["POST"],
         summary="Ask for a later due date (lead agency only, before the deadline)",
         tags=["extensions"],
         parameters=[IF_MATCH, etag_header(201)],
         request=s.ExtensionRequestInputSerializer,
         responses={201: s.ExtensionRequestSerializer},
     )
-    @action(
-        detail=True, methods=["get", "post"], url_path="extension-requests", pagination_class=None, filterset_class=None
-    )
-    def extension_requests(self, request, pk=None):
+    @extension_requests.mapping.post
+    def request_extension(self, request, pk=None):
         directive_id = self._visible_directive_id()
-        if request.method == "GET":
-            requests = ExtensionRequest.objects.filter(directive_id=directive_id).select_related("agency")
-            return Response(s.ExtensionRequestSerializer(requests, many=True).data)
         if self.caller_agency_ids is None:
             raise services.NotAllowed(
                 _("Extensions are asked for by the lead agency; clerks decide them in the admin.")
