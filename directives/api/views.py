@@ -18,7 +18,7 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_sche
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -32,6 +32,7 @@ from .authentication import AgencyPrincipal
 from .errors import PayloadTooLarge
 from .filters import DirectiveFilter
 from .pagination import DirectivePagination, OrderedCursorPagination
+from .parsers import FormParser, JSONParser
 
 # Ten attachments of 20 MB and the form around them; anything larger is refused before parsing.
 MAX_REQUEST_BYTES = 10 * services.MAX_ATTACHMENT_BYTES + 1024 * 1024
