@@ -81,7 +81,8 @@ def test_a_file_whose_bytes_are_not_allowed_or_disagree_with_its_name_is_415(wor
 
 
 def test_an_empty_file_is_refused_and_nothing_is_saved(world):
-    response = upload(world["a"].client, world["d_a"], SimpleUploadedFile("rong.pdf", b"", content_type="application/pdf"))
+    empty = SimpleUploadedFile("rong.pdf", b"", content_type="application/pdf")
+    response = upload(world["a"].client, world["d_a"], empty)
     assert response.status_code == 400
     assert "files" in response.json()["errors"]
     assert ProgressReport.objects.count() == ReportAttachment.objects.count() == 0
