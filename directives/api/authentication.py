@@ -42,6 +42,9 @@ class ApiKeyAuthentication(authentication.BaseAuthentication):
         key = ApiKey.find_active(raw_key)
         if key is None:
             raise exceptions.AuthenticationFailed(_("The API key is not valid or has been revoked."))
+        dissolved = ApiKey.dissolution_message(key.agency)
+        if dissolved is not None:
+            raise exceptions.AuthenticationFailed(dissolved, code="agency_dissolved")
         key.touch()
         return AgencyPrincipal(key), key
 
