@@ -179,6 +179,8 @@ REST_FRAMEWORK = {
     "COERCE_DECIMAL_TO_STRING": False,
 }
 API_THROTTLE_RATE = env.str("API_THROTTLE_RATE", default="600/minute")
+# Wrong API keys allowed per client address; past it the address gets 429 until the window ends.
+API_AUTH_FAILURE_RATE = env.str("API_AUTH_FAILURE_RATE", default="20/minute")
 # A JSON body larger than this is refused (413) before it is read whole; uploads are multipart.
 API_MAX_JSON_BYTES = env.int("API_MAX_JSON_BYTES", default=1024 * 1024)
 
