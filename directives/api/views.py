@@ -91,11 +91,16 @@ class CallerMixin:
             return Actor(label=label, address=address, api_key=user.api_key)
         return Actor(user=user, address=address)
 
+    def visible_directives(self):
+        """The directives the caller may see, plain (no annotations): the one visibility rule of the API."""
+        ids = self.caller_agency_ids
+        return Directive.objects.all() if ids is None else Directive.objects.assigned_to(ids)
+
     def directives_for_caller(self):
-        queryset = Directive.objects.all()
+        queryset = self.visible_directives()
         ids = self.caller_agency_ids
         if ids is not None:
-            queryset = queryset.assigned_to(ids).annotate(
+            queryset = queryset.annotate(
                 your_role=Case(
                     When(lead_agency_id__in=ids, then=Value("lead")),
                     default=Value("coordinating"),
@@ -258,29 +263,67 @@ class IdPagination(OrderedCursorPagination):
     orderings = {"id": ("id",), "-id": ("-id",)}
 
 
-@extend_schema_view(
-    list=extend_schema(summary="Sessions (read-only)", tags=["records"]),
-    retrieve=extend_schema(summary="One session with its linked sites", tags=["records"]),
+RECORDS_SCOPE = (
+    "An agency's key sees only the {what} that hold at least one directive it leads or coordinates "
+    "(itself or an agency it succeeded); any other is a 404. A clerk sees every one."
 )
-class SessionViewSet(viewsets.ReadOnlyModelViewSet):
+
+
+class RecordsViewSet(CallerMixin, viewsets.ReadOnlyModelViewSet):
+    """Records reached through the caller's directives: one IN subquery on the visible directives."""
+
+    pagination_class = IdPagination
+    directive_link = None  # the Directive column that points at this record
+
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        if self.caller_agency_ids is None:
+            return queryset
+        linked = self.visible_directives().order_by().values(self.directive_link)
+        return queryset.filter(pk__in=linked)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Sessions (read-only)", description=RECORDS_SCOPE.format(what="sessions"), tags=["records"]
+    ),
+    retrieve=extend_schema(
+        summary="One session with its linked sites",
+        description=RECORDS_SCOPE.format(what="sessions"),
+        tags=["records"],
+    ),
+)
+class SessionViewSet(RecordsViewSet):
     serializer_class = s.SessionSerializer
-    pagination_class = IdPagination
+    not_found_message = gettext_lazy("No such session, or none of its directives is assigned to you.")
     queryset = Session.objects.select_related("convened_by").prefetch_related("sites__host")
+    directive_link = "session_id"
 
 
 @extend_schema_view(
-    list=extend_schema(summary="Conclusion notices and other documents (read-only)", tags=["records"]),
-    retrieve=extend_schema(summary="One notice", tags=["records"]),
+    list=extend_schema(
+        summary="Conclusion notices and other documents (read-only)",
+        description=RECORDS_SCOPE.format(what="notices (with their full text)"),
+        tags=["records"],
+    ),
+    retrieve=extend_schema(summary="One notice", description=RECORDS_SCOPE.format(what="notices"), tags=["records"]),
 )
-class NoticeViewSet(viewsets.ReadOnlyModelViewSet):
+class NoticeViewSet(RecordsViewSet):
     serializer_class = s.NoticeSerializer
-    pagination_class = IdPagination
+    not_found_message = gettext_lazy("No such notice, or none of its directives is assigned to you.")
     queryset = ConclusionNotice.objects.select_related("issuer", "session")
+    directive_link = "notice_id"
+
+
+AGENCIES_PUBLIC = (
+    "Public to every key and clerk: the registry of agencies (names, codes, kind, level, parent, "
+    "dissolution and successor), which the government publishes. Contacts and notes are never shown."
+)
 
 
 @extend_schema_view(
-    list=extend_schema(summary="Agencies (read-only)", tags=["records"]),
-    retrieve=extend_schema(summary="One agency", tags=["records"]),
+    list=extend_schema(summary="Agencies (read-only)", description=AGENCIES_PUBLIC, tags=["records"]),
+    retrieve=extend_schema(summary="One agency", description=AGENCIES_PUBLIC, tags=["records"]),
 )
 class AgencyViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = s.AgencySerializer
