@@ -14,6 +14,7 @@ from directives.models import ExtensionRequest, ProgressReport
 pytestmark = pytest.mark.django_db
 
 JSON = "application/json"
+MANY_PARTS = "".join(f'--x\r\nContent-Disposition: form-data; name="f{n}"\r\n\r\nv\r\n' for n in range(2000)) + "--x--"
 HOSTILE = [
     ("[" * 1000, JSON, 400),
     ("[" * 100_000, JSON, 400),
@@ -29,6 +30,10 @@ HOSTILE = [
     ('{"note": "' + "a" * (2 * 1024 * 1024) + '"}', JSON, 413),
     ("note=" + "a" * (2 * 1024 * 1024), "application/x-www-form-urlencoded", 413),
     ("note=%ZZ&note=%", "application/x-www-form-urlencoded; charset=latin-1", 201),  # odd but legal: a report
+    ("note=a" + "&b=c" * 2000, "application/x-www-form-urlencoded", 400),  # more fields than Django takes
+    (MANY_PARTS, "multipart/form-data; boundary=x", 400),
+    ("garbage", "multipart/form-data", 400),  # no boundary
+    ("--x\r\n", "multipart/form-data; boundary=" + "x" * 2000, 400),
 ]
 
 
