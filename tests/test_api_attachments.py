@@ -1,5 +1,7 @@
 """An attachment's type is what its bytes are, and must agree with its name; stored files are served as downloads."""
 
+import random
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -118,3 +120,26 @@ def test_a_row_stored_before_sniffing_with_a_dangerous_type_is_served_as_opaque_
     response = admin_client.get(reverse("admin:directives_reportattachment_download", args=[attachment.pk]))
     assert response["Content-Type"] == "application/octet-stream"
     assert response["Content-Disposition"].startswith("attachment;")
+
+
+@pytest.mark.parametrize(
+    ("name", "data"),
+    [
+        ("lon.pdf", files.PDF + b"%" + b"0" * (3 * 1024 * 1024)),
+        (
+            "lon.docx",
+            files.zipped(
+                {
+                    **dict.fromkeys(["[Content_Types].xml", "word/document.xml"], "<x/>"),
+                    "word/media/a.bin": random.Random(9).randbytes(3 * 1024 * 1024),
+                }
+            ),
+        ),
+    ],
+)
+def test_files_larger_than_the_memory_threshold_are_sniffed_from_their_temporary_file(world, name, data):
+    # Above FILE_UPLOAD_MAX_MEMORY_SIZE (2.5 MB) Django keeps the upload on disk.
+    assert len(data) > 2.5 * 1024 * 1024
+    response = upload(world["a"].client, world["d_a"], SimpleUploadedFile(name, data, content_type="text/html"))
+    assert response.status_code == 201, response.content
+    assert ReportAttachment.objects.get().size == len(data)
