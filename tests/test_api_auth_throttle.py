@@ -7,6 +7,8 @@ import logging
 import pytest
 import time_machine
 from django.core.cache import cache, caches
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from redis.exceptions import ConnectionError as RedisConnectionError
 from rest_framework.test import APIClient
 
@@ -46,6 +48,14 @@ def test_300_wrong_keys_get_20_refusals_then_429_with_retry_after(db):
     assert blocked.json()["code"] == "throttled"
     assert blocked.json()["status"] == 429
     assert 1 <= int(blocked["Retry-After"]) <= 60
+
+
+def test_a_blocked_address_is_refused_before_any_key_is_looked_up(db):
+    for _ in range(20):
+        guesser().get(ME)
+    with CaptureQueriesContext(connection) as ctx:
+        assert guesser().get(ME).status_code == 429
+    assert not [q for q in ctx.captured_queries if "conference_apikey" in q["sql"]]
 
 
 def test_a_blocked_address_cannot_get_through_with_a_real_key_but_other_addresses_can(db):
