@@ -5,6 +5,7 @@ from django.conf import settings
 from django.contrib import admin, messages
 from django.db import models
 from django.db.models import Count, Prefetch
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
@@ -106,6 +107,13 @@ class AgencyAdmin(StaleCheckAdminMixin, FoldedSearchMixin, admin.ModelAdmin):
     def dissolved_on_display(self, obj):
         return short_date(obj.dissolved_on)
 
+    def get_search_results(self, request, queryset, search_term):
+        queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        # The API key page's agency picker offers only agencies that may still hold keys.
+        if request.GET.get("model_name") == "apikey" and request.GET.get("field_name") == "agency":
+            queryset = queryset.exclude(dissolved_on__lte=timezone.localdate())
+        return queryset, may_have_duplicates
+
 
 @admin.register(AgencyContact)
 class AgencyContactAdmin(StaleCheckAdminMixin, admin.ModelAdmin):
@@ -142,9 +150,12 @@ class ApiKeyAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         if change:
             return super().save_model(request, obj, form, change)
-        obj.created_by = request.user
-        raw_key = obj.set_new_secret()
-        super().save_model(request, obj, form, change)
+        # Through ApiKey.issue, as the command does, so the rules of issuing are the same; the form
+        # has already shown its refusal (a dissolved agency) as a form error via ApiKey.clean.
+        key, raw_key = ApiKey.issue(agency=obj.agency, name=obj.name, created_by=request.user)
+        for field in ApiKey._meta.concrete_fields:
+            setattr(obj, field.attname, getattr(key, field.attname))
+        obj._state.adding, obj._state.db = False, key._state.db
         # The only time the secret is ever shown: it is stored hashed.
         messages.warning(
             request,

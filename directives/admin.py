@@ -30,6 +30,7 @@ from .models import (
     ReportAttachment,
     Status,
 )
+from .services import ALLOWED_ATTACHMENT_TYPES
 
 
 class StatusFilter(admin.SimpleListFilter):
@@ -476,7 +477,18 @@ class ReportAttachmentAdmin(admin.ModelAdmin):
         if not self.has_view_permission(request):
             raise PermissionDenied
         attachment = get_object_or_404(ReportAttachment, pk=object_id)
-        return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.original_name)
+        # The type stored is the one sniffed from the bytes at upload; a row from before sniffing
+        # that holds anything else is served as opaque bytes. Always a download, never rendered.
+        stored = attachment.content_type
+        content_type = stored if stored in ALLOWED_ATTACHMENT_TYPES else "application/octet-stream"
+        response = FileResponse(
+            attachment.file.open("rb"),
+            as_attachment=True,
+            filename=attachment.original_name,
+            content_type=content_type,
+        )
+        response["X-Content-Type-Options"] = "nosniff"
+        return response
 
     @admin.display(description=_("download"))
     def download(self, obj):

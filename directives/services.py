@@ -8,9 +8,10 @@ other's state change.
 
 import contextlib
 import hashlib
-import mimetypes
 import os
+import zipfile
 
+import filetype
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.dispatch import Signal
@@ -25,21 +26,34 @@ from .history import record_change, record_coordinators, record_fields, snapshot
 from .models import Coordination, Directive, DirectiveChange, ExtensionRequest, ProgressReport, ReportAttachment
 
 MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
+# What a stored file may be, as its bytes say, and the file names each type may carry.
 ALLOWED_ATTACHMENT_TYPES = {
-    "application/pdf": ".pdf",
-    "application/msword": ".doc",
-    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": ".docx",
-    "application/vnd.ms-excel": ".xls",
-    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": ".xlsx",
-    "application/vnd.ms-powerpoint": ".ppt",
-    "application/vnd.openxmlformats-officedocument.presentationml.presentation": ".pptx",
-    "application/vnd.oasis.opendocument.text": ".odt",
-    "application/vnd.oasis.opendocument.spreadsheet": ".ods",
-    "image/jpeg": ".jpg",
-    "image/png": ".png",
-    "image/gif": ".gif",
-    "image/webp": ".webp",
-    "image/tiff": ".tif",
+    "application/pdf": (".pdf",),
+    "application/msword": (".doc",),
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": (".docx",),
+    "application/vnd.ms-excel": (".xls",),
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": (".xlsx",),
+    "application/vnd.ms-powerpoint": (".ppt",),
+    "application/vnd.openxmlformats-officedocument.presentationml.presentation": (".pptx",),
+    "application/vnd.oasis.opendocument.text": (".odt",),
+    "application/vnd.oasis.opendocument.spreadsheet": (".ods",),
+    "image/jpeg": (".jpg", ".jpeg"),
+    "image/png": (".png",),
+    "image/gif": (".gif",),
+    "image/webp": (".webp",),
+    "image/tiff": (".tif", ".tiff"),
+}
+# The sniffer reads this much of the head of a file.
+SNIFF_BYTES = 8192
+# OOXML and ODF files are ZIP archives; the sniffer judges them from the first entries it sees,
+# so their type is settled from the archive's own table of contents.
+ZIP_FAMILY = {"application/zip"} | {
+    mime for mime in ALLOWED_ATTACHMENT_TYPES if "openxmlformats" in mime or "oasis" in mime
+}
+OOXML_PARTS = {
+    "word/": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "xl/": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "ppt/": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
 }
 
 
@@ -199,15 +213,55 @@ def _locked(directive_id, expected_etag):
     return directive
 
 
+def _zip_document_type(upload) -> str | None:
+    """The OOXML or ODF type of a ZIP archive, from its members; None for any other archive."""
+    try:
+        with zipfile.ZipFile(upload) as archive:
+            names = archive.namelist()
+            if "mimetype" in names:  # ODF names its own type in its first member
+                with archive.open("mimetype") as member:
+                    declared = member.read(100).decode("ascii", "replace").strip()
+                return declared if declared.startswith("application/vnd.oasis.opendocument.") else None
+            if "[Content_Types].xml" in names:
+                parts = {prefix for prefix in OOXML_PARTS for name in names if name.startswith(prefix)}
+                if len(parts) == 1:
+                    return OOXML_PARTS[parts.pop()]
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, NotImplementedError, ValueError):
+        return None
+    finally:
+        upload.seek(0)
+    return None
+
+
+def attachment_sniff_type(upload) -> str | None:
+    """What the file's bytes say it is (a MIME type), whatever the client or the file name claim."""
+    upload.seek(0)
+    head = upload.read(SNIFF_BYTES)
+    upload.seek(0)
+    kind = filetype.guess(head)
+    mime = kind.mime if kind is not None else None
+    if mime in ZIP_FAMILY:
+        mime = _zip_document_type(upload)
+    return mime
+
+
 def _check_attachment(upload):
     if upload.size > MAX_ATTACHMENT_BYTES:
         raise AttachmentTooLarge(_("%(name)s is larger than 20 MB.") % {"name": upload.name})
-    content_type = (upload.content_type or "").split(";")[0].strip().lower()
-    if content_type in ("", "application/octet-stream"):
-        content_type = mimetypes.guess_type(upload.name)[0] or ""
-    if content_type not in ALLOWED_ATTACHMENT_TYPES:
-        raise AttachmentTypeRefused(_("%(name)s is not a PDF, Office document or image.") % {"name": upload.name})
-    return content_type
+    # The client's Content-Type is not asked: it is whatever the sender says. The bytes decide,
+    # and the file name must agree with them, so that what a clerk opens is what its name says.
+    sniffed = attachment_sniff_type(upload)
+    extension = os.path.splitext(upload.name or "")[1].lower()
+    if sniffed not in ALLOWED_ATTACHMENT_TYPES:
+        raise AttachmentTypeRefused(
+            _("%(name)s is not a PDF, Office document or image (judged from its content).") % {"name": upload.name}
+        )
+    if extension not in ALLOWED_ATTACHMENT_TYPES[sniffed]:
+        raise AttachmentTypeRefused(
+            _("%(name)s is named as %(extension)s but its content is %(kind)s: rename it or send the right file.")
+            % {"name": upload.name, "extension": extension or "—", "kind": ALLOWED_ATTACHMENT_TYPES[sniffed][0]}
+        )
+    return sniffed
 
 
 def directive_report_progress(

@@ -5,8 +5,10 @@ import hmac
 import secrets
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from .agencies import Agency
@@ -45,9 +47,44 @@ class ApiKey(TimeStamped):
     def __str__(self):
         return f"{self.name} ({self.prefix}…)"
 
+    def clean(self):
+        super().clean()
+        if self._state.adding and self.agency_id is not None:
+            self.check_agency_may_hold_keys(self.agency)
+
+    @staticmethod
+    def dissolution_message(agency, on=None) -> str | None:
+        """Why ``agency``'s keys no longer work on ``on`` (today by default), or None while it exists.
+
+        From the dissolution date the agency's work is its successor's, and so is reporting on it:
+        a key of the old agency would keep writing reports in the name of a body that is gone.
+        """
+        on = on or timezone.localdate()
+        if agency.dissolved_on is None or agency.dissolved_on > on:
+            return None
+        dissolved = date_format(agency.dissolved_on, "d/m/Y")
+        current = agency.current(on)
+        if current.pk == agency.pk:
+            return _("%(agency)s was dissolved on %(date)s: its API keys no longer work.") % {
+                "agency": agency.name,
+                "date": dissolved,
+            }
+        return _(
+            "%(agency)s was dissolved or merged on %(date)s; its work passed to %(successor)s: "
+            "ask for an API key of that agency."
+        ) % {"agency": agency.name, "date": dissolved, "successor": current.name}
+
+    @classmethod
+    def check_agency_may_hold_keys(cls, agency, on=None):
+        """The one rule for issuing: no key for an agency from its dissolution date on."""
+        message = cls.dissolution_message(agency, on)
+        if message is not None:
+            raise ValidationError({"agency": message}, code="agency_dissolved")
+
     @classmethod
     def issue(cls, *, agency, name, created_by=None):
         """Create a key; returns it with the raw secret, which is never stored or shown again."""
+        cls.check_agency_may_hold_keys(agency)
         key = cls(agency=agency, name=name, created_by=created_by)
         raw_key = key.set_new_secret()
         key.save()
@@ -66,7 +103,7 @@ class ApiKey(TimeStamped):
         prefix, _, secret = raw_key.partition(".")
         if not prefix or not secret:
             return None
-        key = cls.objects.select_related("agency").filter(prefix=prefix, revoked_at__isnull=True).first()
+        key = cls.objects.select_related("agency__successor").filter(prefix=prefix, revoked_at__isnull=True).first()
         if key is None or not hmac.compare_digest(key.key_hash, _digest(raw_key)):
             return None
         return key

@@ -172,7 +172,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["directives.api.authentication.IsAgencyOrClerk"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["directives.api.parsers.JSONParser"],
     "DEFAULT_THROTTLE_CLASSES": ["directives.api.throttling.PerKeyRateThrottle"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "directives.api.errors.api_exception_handler",
@@ -181,6 +181,10 @@ REST_FRAMEWORK = {
     "COERCE_DECIMAL_TO_STRING": False,
 }
 API_THROTTLE_RATE = env.str("API_THROTTLE_RATE", default="600/minute")
+# Wrong API keys allowed per client address; past it the address gets 429 until the window ends.
+API_AUTH_FAILURE_RATE = env.str("API_AUTH_FAILURE_RATE", default="20/minute")
+# A JSON body larger than this is refused (413) before it is read whole; uploads are multipart.
+API_MAX_JSON_BYTES = env.int("API_MAX_JSON_BYTES", default=1024 * 1024)
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "Directive follow-up API",

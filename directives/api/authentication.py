@@ -1,9 +1,12 @@
 """Who is calling: an agency with its API key (``Authorization: Api-Key <key>``) or a clerk's session."""
 
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from rest_framework import authentication, exceptions, permissions
 
 from conference.models import ApiKey
+
+from .throttling import FailedAuthentications
 
 
 class AgencyPrincipal:
@@ -33,6 +36,19 @@ class ApiKeyAuthentication(authentication.BaseAuthentication):
         header = authentication.get_authorization_header(request).split()
         if not header or header[0].lower() != self.keyword.encode():
             return None
+        # An address that sent too many wrong keys waits, before its key is even looked up.
+        wait = FailedAuthentications.retry_after(request)
+        if wait is not None:
+            detail = gettext("Too many wrong API keys were sent from your address: wait before trying again.")
+            raise exceptions.Throttled(wait, detail=detail)
+        try:
+            return self._authenticate_key(header)
+        except exceptions.AuthenticationFailed as exc:
+            if exc.get_codes() != "agency_dissolved":  # a real key, not a guess: it is told why
+                FailedAuthentications.record(request)
+            raise
+
+    def _authenticate_key(self, header):
         if len(header) != 2:
             raise exceptions.AuthenticationFailed(_('Send the key as "Authorization: Api-Key <key>".'))
         try:
@@ -42,6 +58,9 @@ class ApiKeyAuthentication(authentication.BaseAuthentication):
         key = ApiKey.find_active(raw_key)
         if key is None:
             raise exceptions.AuthenticationFailed(_("The API key is not valid or has been revoked."))
+        dissolved = ApiKey.dissolution_message(key.agency)
+        if dissolved is not None:
+            raise exceptions.AuthenticationFailed(dissolved, code="agency_dissolved")
         key.touch()
         return AgencyPrincipal(key), key
 

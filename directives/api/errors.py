@@ -1,6 +1,6 @@
 """Every API error is JSON of one shape: status, code, a message to act on, and field errors."""
 
-from django.core.exceptions import ObjectDoesNotExist, RequestDataTooBig
+from django.core.exceptions import ObjectDoesNotExist, RequestDataTooBig, SuspiciousOperation
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
@@ -42,6 +42,10 @@ def _translate(exc, view=None):
         return PreconditionFailed(str(exc))
     if isinstance(exc, (services.AttachmentTooLarge, RequestDataTooBig)):
         return PayloadTooLarge(str(exc) or None)
+    if isinstance(exc, SuspiciousOperation):
+        # Django's own refusals of a body (too many fields or files, a malformed multipart part):
+        # the client's fault, so a 400 in the envelope rather than Django's HTML page.
+        return exceptions.ParseError(_("The request body cannot be read: it has too many fields or is malformed."))
     if isinstance(exc, services.AttachmentTypeRefused):
         return exceptions.UnsupportedMediaType(media_type="", detail=str(exc))
     return exc

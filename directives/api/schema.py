@@ -6,20 +6,35 @@ from drf_spectacular.plumbing import force_instance
 ERROR_REF = {"$ref": "#/components/schemas/Error"}
 
 _COMMON = {
-    "401": "No credentials, or an API key that is not valid or was revoked.",
+    "401": (
+        "No credentials, or an API key that is not valid or was revoked, or the key of an agency dissolved "
+        "on or before today (code agency_dissolved; the detail names the agency that took over its work)."
+    ),
     "403": "The caller may not do this (e.g. a coordinating agency claiming completion).",
     "404": "No such object, or a directive not assigned to the caller.",
     "406": "The Accept header asks for a format the API cannot give (it speaks JSON).",
-    "429": "Too many requests for this key: wait and retry (see Retry-After).",
+    "429": (
+        "Too many requests for this key, or too many wrong keys from the caller's address: "
+        "wait and retry (see Retry-After)."
+    ),
 }
 _WITH_INPUT = {
-    "400": "Bad input: unknown fields, impossible values; the fields are listed in errors.",
+    "400": (
+        "Bad input: unknown fields, impossible values (the fields are listed in errors), or a body that "
+        "cannot be parsed (invalid or too deeply nested JSON, invalid UTF-8)."
+    ),
 }
 _WRITES = {
     "409": "The directive is not in a state that allows this (closed, already claimed, deadline passed).",
     "412": "If-Match named a stale ETag: fetch the directive again and retry.",
-    "413": "The request, or one attachment, is too large (20 MB per file).",
-    "415": "The body's content type, or an attachment's file type, is not accepted.",
+    "413": (
+        "The request, or one attachment, is too large (20 MB per file; JSON and form bodies "
+        "API_MAX_JSON_BYTES, 1 MB by default)."
+    ),
+    "415": (
+        "The body's content type is not accepted, or an attachment's content (judged from its bytes, "
+        "not its declared type) is not a PDF, Office document or image, or does not match its file name."
+    ),
 }
 
 

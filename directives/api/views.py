@@ -18,7 +18,7 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_sche
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -32,6 +32,7 @@ from .authentication import AgencyPrincipal
 from .errors import PayloadTooLarge
 from .filters import DirectiveFilter
 from .pagination import DirectivePagination, OrderedCursorPagination
+from .parsers import FormParser, JSONParser
 
 # Ten attachments of 20 MB and the form around them; anything larger is refused before parsing.
 MAX_REQUEST_BYTES = 10 * services.MAX_ATTACHMENT_BYTES + 1024 * 1024
@@ -90,11 +91,16 @@ class CallerMixin:
             return Actor(label=label, address=address, api_key=user.api_key)
         return Actor(user=user, address=address)
 
+    def visible_directives(self):
+        """The directives the caller may see, plain (no annotations): the one visibility rule of the API."""
+        ids = self.caller_agency_ids
+        return Directive.objects.all() if ids is None else Directive.objects.assigned_to(ids)
+
     def directives_for_caller(self):
-        queryset = Directive.objects.all()
+        queryset = self.visible_directives()
         ids = self.caller_agency_ids
         if ids is not None:
-            queryset = queryset.assigned_to(ids).annotate(
+            queryset = queryset.annotate(
                 your_role=Case(
                     When(lead_agency_id__in=ids, then=Value("lead")),
                     default=Value("coordinating"),
@@ -171,13 +177,18 @@ class DirectiveViewSet(CallerMixin, viewsets.ReadOnlyModelViewSet):
         return int(lookup)
 
     @extend_schema(
-        methods=["GET"],
         summary="The progress reports on a directive, newest first",
         tags=["reports"],
         responses={200: s.ProgressReportSerializer(many=True)},
     )
+    @action(detail=True, methods=["get"], url_path="reports", pagination_class=None, filterset_class=None)
+    def reports(self, request, pk=None):
+        # GET and HEAD only: the write is its own handler, so a safe method can never reach it.
+        directive_id = self._visible_directive_id()
+        reports = ProgressReport.objects.filter(directive_id=directive_id).select_related("agency")
+        return Response(s.ProgressReportSerializer(reports.prefetch_related("attachments"), many=True).data)
+
     @extend_schema(
-        methods=["POST"],
         summary="Report progress, or claim completion (lead agency only)",
         tags=["reports"],
         parameters=[IF_MATCH, etag_header(201)],
@@ -187,12 +198,9 @@ class DirectiveViewSet(CallerMixin, viewsets.ReadOnlyModelViewSet):
         },
         responses={201: s.ProgressReportSerializer},
     )
-    @action(detail=True, methods=["get", "post"], url_path="reports", pagination_class=None, filterset_class=None)
-    def reports(self, request, pk=None):
+    @reports.mapping.post
+    def report_progress(self, request, pk=None):
         directive_id = self._visible_directive_id()
-        if request.method == "GET":
-            reports = ProgressReport.objects.filter(directive_id=directive_id).select_related("agency")
-            return Response(s.ProgressReportSerializer(reports.prefetch_related("attachments"), many=True).data)
         # Files travel only in multipart bodies; in JSON or a plain form, "files" is refused (400).
         multipart = (request.content_type or "").lower().startswith("multipart/")
         input_class = s.ProgressReportUploadSerializer if multipart else s.ProgressReportInputSerializer
@@ -214,27 +222,26 @@ class DirectiveViewSet(CallerMixin, viewsets.ReadOnlyModelViewSet):
         return _created(s.ProgressReportSerializer(report).data, directive_id)
 
     @extend_schema(
-        methods=["GET"],
         summary="The extension requests on a directive",
         tags=["extensions"],
         responses={200: s.ExtensionRequestSerializer(many=True)},
     )
+    @action(detail=True, methods=["get"], url_path="extension-requests", pagination_class=None, filterset_class=None)
+    def extension_requests(self, request, pk=None):
+        directive_id = self._visible_directive_id()
+        requests = ExtensionRequest.objects.filter(directive_id=directive_id).select_related("agency")
+        return Response(s.ExtensionRequestSerializer(requests, many=True).data)
+
     @extend_schema(
-        methods=["POST"],
         summary="Ask for a later due date (lead agency only, before the deadline)",
         tags=["extensions"],
         parameters=[IF_MATCH, etag_header(201)],
         request=s.ExtensionRequestInputSerializer,
         responses={201: s.ExtensionRequestSerializer},
     )
-    @action(
-        detail=True, methods=["get", "post"], url_path="extension-requests", pagination_class=None, filterset_class=None
-    )
-    def extension_requests(self, request, pk=None):
+    @extension_requests.mapping.post
+    def request_extension(self, request, pk=None):
         directive_id = self._visible_directive_id()
-        if request.method == "GET":
-            requests = ExtensionRequest.objects.filter(directive_id=directive_id).select_related("agency")
-            return Response(s.ExtensionRequestSerializer(requests, many=True).data)
         if self.caller_agency_ids is None:
             raise services.NotAllowed(
                 _("Extensions are asked for by the lead agency; clerks decide them in the admin.")
@@ -256,29 +263,67 @@ class IdPagination(OrderedCursorPagination):
     orderings = {"id": ("id",), "-id": ("-id",)}
 
 
-@extend_schema_view(
-    list=extend_schema(summary="Sessions (read-only)", tags=["records"]),
-    retrieve=extend_schema(summary="One session with its linked sites", tags=["records"]),
+RECORDS_SCOPE = (
+    "An agency's key sees only the {what} that hold at least one directive it leads or coordinates "
+    "(itself or an agency it succeeded); any other is a 404. A clerk sees every one."
 )
-class SessionViewSet(viewsets.ReadOnlyModelViewSet):
+
+
+class RecordsViewSet(CallerMixin, viewsets.ReadOnlyModelViewSet):
+    """Records reached through the caller's directives: one IN subquery on the visible directives."""
+
+    pagination_class = IdPagination
+    directive_link = None  # the Directive column that points at this record
+
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        if self.caller_agency_ids is None:
+            return queryset
+        linked = self.visible_directives().order_by().values(self.directive_link)
+        return queryset.filter(pk__in=linked)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Sessions (read-only)", description=RECORDS_SCOPE.format(what="sessions"), tags=["records"]
+    ),
+    retrieve=extend_schema(
+        summary="One session with its linked sites",
+        description=RECORDS_SCOPE.format(what="sessions"),
+        tags=["records"],
+    ),
+)
+class SessionViewSet(RecordsViewSet):
     serializer_class = s.SessionSerializer
-    pagination_class = IdPagination
+    not_found_message = gettext_lazy("No such session, or none of its directives is assigned to you.")
     queryset = Session.objects.select_related("convened_by").prefetch_related("sites__host")
+    directive_link = "session_id"
 
 
 @extend_schema_view(
-    list=extend_schema(summary="Conclusion notices and other documents (read-only)", tags=["records"]),
-    retrieve=extend_schema(summary="One notice", tags=["records"]),
+    list=extend_schema(
+        summary="Conclusion notices and other documents (read-only)",
+        description=RECORDS_SCOPE.format(what="notices (with their full text)"),
+        tags=["records"],
+    ),
+    retrieve=extend_schema(summary="One notice", description=RECORDS_SCOPE.format(what="notices"), tags=["records"]),
 )
-class NoticeViewSet(viewsets.ReadOnlyModelViewSet):
+class NoticeViewSet(RecordsViewSet):
     serializer_class = s.NoticeSerializer
-    pagination_class = IdPagination
+    not_found_message = gettext_lazy("No such notice, or none of its directives is assigned to you.")
     queryset = ConclusionNotice.objects.select_related("issuer", "session")
+    directive_link = "notice_id"
+
+
+AGENCIES_PUBLIC = (
+    "Public to every key and clerk: the registry of agencies (names, codes, kind, level, parent, "
+    "dissolution and successor), which the government publishes. Contacts and notes are never shown."
+)
 
 
 @extend_schema_view(
-    list=extend_schema(summary="Agencies (read-only)", tags=["records"]),
-    retrieve=extend_schema(summary="One agency", tags=["records"]),
+    list=extend_schema(summary="Agencies (read-only)", description=AGENCIES_PUBLIC, tags=["records"]),
+    retrieve=extend_schema(summary="One agency", description=AGENCIES_PUBLIC, tags=["records"]),
 )
 class AgencyViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = s.AgencySerializer

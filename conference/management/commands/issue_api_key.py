@@ -1,5 +1,6 @@
 """python manage.py issue_api_key <agency> --name "<label>": print a new key for an agency, once."""
 
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db.models import Q
 
@@ -42,10 +43,9 @@ class Command(BaseCommand):
         if not name.strip():
             raise CommandError("Give the key a label with --name.")
         target = find_agency(agency)
-        if target.dissolved_on:
-            raise CommandError(
-                f"{target.name} was dissolved on {target.dissolved_on:%d/%m/%Y}; issue the key to its successor."
-            )
-        key, raw_key = ApiKey.issue(agency=target, name=name.strip())
+        try:
+            key, raw_key = ApiKey.issue(agency=target, name=name.strip())
+        except ValidationError as exc:
+            raise CommandError(" ".join(exc.messages)) from exc
         self.stderr.write(f"Key {key.prefix} issued to {target.name} ({name}). Store it now: it is not shown again.")
         self.stdout.write(raw_key)

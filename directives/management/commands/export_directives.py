@@ -6,11 +6,10 @@ import io
 from django.conf import settings
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.core.management.base import BaseCommand, CommandError
-from django.db.models import Q
 from django.utils import translation
 
-from conference.models import Agency, ConclusionNotice
-from conference.text import fold
+from conference.models import ConclusionNotice
+from conference.selectors import AgencyNotFound, agency_find
 from directives.models import Directive, Status
 from directives.reporting.exports import changelist_for_params, describe_changelist, directive_table
 from directives.reporting.sheets import write_csv, write_xlsx
@@ -86,22 +85,11 @@ class Command(BaseCommand):
         return params
 
     def agency(self, value):
-        if value.isdigit():
-            if not Agency.objects.filter(pk=int(value)).exists():
-                raise CommandError(f"No agency has the id {value}.")
-            return int(value)
-        folded = fold(value)
-        matches = [
-            pk
-            for pk, name, short in Agency.objects.filter(Q(search_index__contains=folded)).values_list(
-                "pk", "name", "short_name"
-            )
-            if folded in (fold(name), fold(short))
-        ]
-        if len(matches) != 1:
-            found = "no agency" if not matches else f"{len(matches)} agencies"
-            raise CommandError(f"{found} named {value!r} (by short name or name); give the id instead.")
-        return matches[0]
+        try:
+            return agency_find(value).pk
+        except AgencyNotFound as exc:
+            found = "no agency" if not exc.candidates else f"{len(exc.candidates)} agencies"
+            raise CommandError(f"{found} named {value!r} (by short name or name); give the id instead.") from exc
 
     def notice(self, value):
         if value.isdigit() and ConclusionNotice.objects.filter(pk=int(value)).exists():
