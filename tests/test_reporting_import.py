@@ -136,7 +136,9 @@ def test_an_exported_list_can_be_imported_back(clerk_client, registry):
     assert Directive.objects.filter(notice=other).count() == 3
 
 
-@pytest.mark.parametrize("due", ["31/12/9999", datetime.datetime(9999, 12, 31), "01/01/0024", "31/12/1944", "01/01/2101"])
+@pytest.mark.parametrize(
+    "due", ["31/12/9999", datetime.datetime(9999, 12, 31), "01/01/0024", "31/12/1944", "01/01/2101"]
+)
 def test_a_due_date_outside_the_accepted_range_saves_nothing_and_names_the_row(clerk_client, registry, due):
     rows = [GOOD_ROWS[0], ["2", "Rà soát dữ liệu dân cư", "BCA", "", "", due, ""]]
     response = post(clerk_client, registry["notice"], xlsx_file(rows))
