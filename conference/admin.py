@@ -219,7 +219,7 @@ class AgencyChangeAdmin(admin.ModelAdmin):
 
 @admin.register(CalendarFeed)
 class CalendarFeedAdmin(admin.ModelAdmin):
-    list_display = ["agency", "label", "prefix_display", "created_at", "last_fetched_at", "revoked_at"]
+    list_display = ["agency", "label", "prefix_display", "active", "created_at", "last_fetched_at", "revoked_at"]
     list_filter = [("revoked_at", admin.EmptyFieldListFilter)]
     list_select_related = ["agency"]
     search_fields = ["agency__name", "label", "prefix"]
@@ -228,6 +228,20 @@ class CalendarFeedAdmin(admin.ModelAdmin):
 
     def get_fields(self, request, obj=None):
         return ["agency", "label"] if obj is None else ["agency", "label", "address", "last_fetched_at", "revoked_at"]
+
+    def get_form(self, request, obj=None, **kwargs):
+        if obj is None:
+            kwargs["help_texts"] = {
+                "label": _(
+                    "After saving, the full address is shown once at the top of the page: copy it then and "
+                    "send it only to that agency."
+                )
+            }
+        return super().get_form(request, obj, **kwargs)
+
+    @admin.display(description=_("active"), boolean=True)
+    def active(self, obj):
+        return obj.revoked_at is None
 
     def get_readonly_fields(self, request, obj=None):
         return [] if obj is None else ["agency", "address", "last_fetched_at", "revoked_at"]
@@ -242,7 +256,7 @@ class CalendarFeedAdmin(admin.ModelAdmin):
         if obj.revoked_at:
             return _("Revoked: this address no longer works.")
         return format_html(
-            '<code>{}</code><div class="help">{}</div>',
+            '<code>{}</code><div class="quiet">{}</div>',
             f"{settings.SITE_URL}{CalendarFeed.path_for(obj.prefix)[:-4]}…",
             _(
                 "The full address was shown once, when it was issued, and cannot be shown again. "
