@@ -257,7 +257,7 @@ class CalendarFeedAdmin(admin.ModelAdmin):
             return _("Revoked: this address no longer works.")
         return format_html(
             '<code>{}</code><div class="quiet">{}</div>',
-            f"{settings.SITE_URL}{CalendarFeed.path_for(obj.prefix)[:-4]}…",
+            f"{settings.SITE_URL}{CalendarFeed.path_for(obj.prefix).removesuffix('.ics')}…",
             _(
                 "The full address was shown once, when it was issued, and cannot be shown again. "
                 "If the agency has lost it, issue a new address: this one stops working."
