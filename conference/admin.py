@@ -5,8 +5,11 @@ from django.conf import settings
 from django.contrib import admin, messages
 from django.db import models
 from django.db.models import Count, Prefetch
+from django.http import HttpResponseRedirect
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from directives.forms import DirectiveForm, for_admin_site
@@ -28,7 +31,7 @@ from .models import (
     Site,
     SourceDocument,
 )
-from .services import agency_record_change, check_agency_change
+from .services import agency_record_change, calendar_feed_reissue, check_agency_change
 
 admin.site.site_header = admin.site.site_title = _("Directive follow-up")
 admin.site.index_title = _("Sessions and directives")
@@ -61,7 +64,7 @@ class CalendarFeedInline(admin.TabularInline):
     model = CalendarFeed
     extra = 0
     can_delete = False
-    fields = ["label", "created_at", "last_fetched_at", "revoked_at"]
+    fields = ["label", "prefix", "created_at", "last_fetched_at", "revoked_at"]
     readonly_fields = fields
     show_change_link = True
 
@@ -231,31 +234,73 @@ class AgencyChangeAdmin(StaleCheckAdminMixin, admin.ModelAdmin):
 
 @admin.register(CalendarFeed)
 class CalendarFeedAdmin(admin.ModelAdmin):
-    list_display = ["agency", "label", "created_at", "last_fetched_at", "revoked_at"]
+    list_display = ["agency", "label", "prefix_display", "active", "created_at", "last_fetched_at", "revoked_at"]
     list_filter = [("revoked_at", admin.EmptyFieldListFilter)]
     list_select_related = ["agency"]
-    search_fields = ["agency__name", "label"]
+    search_fields = ["agency__name", "label", "prefix"]
     autocomplete_fields = ["agency"]
     actions = ["revoke_feeds"]
 
     def get_fields(self, request, obj=None):
         return ["agency", "label"] if obj is None else ["agency", "label", "address", "last_fetched_at", "revoked_at"]
 
+    def get_form(self, request, obj=None, **kwargs):
+        if obj is None:
+            kwargs["help_texts"] = {
+                "label": _(
+                    "After saving, the full address is shown once at the top of the page: copy it then and "
+                    "send it only to that agency."
+                )
+            }
+        return super().get_form(request, obj, **kwargs)
+
+    @admin.display(description=_("active"), boolean=True)
+    def active(self, obj):
+        return obj.revoked_at is None
+
     def get_readonly_fields(self, request, obj=None):
         return [] if obj is None else ["agency", "address", "last_fetched_at", "revoked_at"]
 
+    @admin.display(description=_("address begins with"), ordering="prefix")
+    def prefix_display(self, obj):
+        return f"{obj.prefix}…"
+
     @admin.display(description=_("subscription address"))
     def address(self, obj):
-        return "—" if obj.revoked_at else f"{settings.SITE_URL}{obj.path}"
+        # Only the digest is stored: the address was shown once, when it was issued.
+        if obj.revoked_at:
+            return _("Revoked: this address no longer works.")
+        return format_html(
+            '<code>{}</code><div class="quiet">{}</div>',
+            f"{settings.SITE_URL}{CalendarFeed.path_for(obj.prefix).removesuffix('.ics')}…",
+            _(
+                "The full address was shown once, when it was issued, and cannot be shown again. "
+                "If the agency has lost it, issue a new address: this one stops working."
+            ),
+        )
+
+    def _show_address_once(self, request, feed):
+        messages.warning(
+            request,
+            _("Subscription address for %(agency)s: %(url)s — copy it now; it will not be shown again.")
+            % {"agency": feed.agency, "url": f"{settings.SITE_URL}{feed.path}"},
+        )
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         if not change:
-            messages.success(
-                request,
-                _("Subscription address for %(agency)s: %(url)s — give it only to that agency.")
-                % {"agency": obj.agency, "url": f"{settings.SITE_URL}{obj.path}"},
-            )
+            self._show_address_once(request, obj)
+
+    def response_change(self, request, obj):
+        if "_reissue" in request.POST and obj.revoked_at is None:
+            new = calendar_feed_reissue(feed=obj)
+            self._show_address_once(request, new)
+            return HttpResponseRedirect(reverse("admin:conference_calendarfeed_change", args=[new.pk]))
+        return super().response_change(request, obj)
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        context["can_reissue"] = bool(obj and obj.revoked_at is None and self.has_change_permission(request, obj))
+        return super().render_change_form(request, context, add, change, form_url, obj)
 
     @admin.action(description=_("Revoke the selected calendar addresses"), permissions=["change"])
     def revoke_feeds(self, request, queryset):

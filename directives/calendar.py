@@ -1,10 +1,13 @@
 """An agency's deadlines as an iCalendar feed (RFC 5545) for Outlook, Thunderbird or Google Calendar.
 
 One all-day event per open directive on its due date. The UID never changes and SEQUENCE follows
-the directive's version, so calendars move the event when the due date changes.
+the directive's version, so calendars move the event when the due date changes. A due date outside
+conference.dates' range (a typo stored before the range was enforced) is left out, with a log line,
+rather than shown on a made-up day or breaking the whole feed.
 """
 
 import datetime
+import logging
 
 from django.conf import settings
 from django.http import Http404, HttpResponse
@@ -12,10 +15,13 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 from icalendar import Calendar, Event
 
+from conference.dates import MAX_DATE, MIN_DATE
 from conference.models import CalendarFeed
 
 from .models import Directive
 from .services import agency_and_predecessors
+
+logger = logging.getLogger(__name__)
 
 
 def directives_for_feed(agency):
@@ -39,6 +45,14 @@ def build_calendar(feed) -> bytes:
     calendar.add("x-wr-timezone", settings.TIME_ZONE)
     stamp = timezone.now()
     for directive in directives_for_feed(feed.agency):
+        if not MIN_DATE <= directive.due_date <= MAX_DATE:
+            logger.warning(
+                "Calendar feed %s: directive %s left out, its due date %s is out of range",
+                feed.pk,
+                directive.pk,
+                directive.due_date.isoformat(),
+            )
+            continue
         event = Event()
         event.add("uid", f"directive-{directive.pk}@{domain}")
         event.add("dtstamp", stamp)
@@ -65,7 +79,7 @@ def build_calendar(feed) -> bytes:
 
 @require_GET
 def calendar_feed(request, token):
-    feed = CalendarFeed.objects.select_related("agency").filter(token=token, revoked_at__isnull=True).first()
+    feed = CalendarFeed.find_active(token)
     if feed is None:
         raise Http404("No such calendar.")
     CalendarFeed.objects.filter(pk=feed.pk).update(last_fetched_at=timezone.now())

@@ -134,3 +134,21 @@ def test_an_exported_list_can_be_imported_back(clerk_client, registry):
     response = post(clerk_client, other, SimpleUploadedFile("export.xlsx", exported.content))
     assert response.status_code == 302
     assert Directive.objects.filter(notice=other).count() == 3
+
+
+@pytest.mark.parametrize(
+    "due", ["31/12/9999", datetime.datetime(9999, 12, 31), "01/01/0024", "31/12/1944", "01/01/2101"]
+)
+def test_a_due_date_outside_the_accepted_range_saves_nothing_and_names_the_row(clerk_client, registry, due):
+    rows = [GOOD_ROWS[0], ["2", "Rà soát dữ liệu dân cư", "BCA", "", "", due, ""]]
+    response = post(clerk_client, registry["notice"], xlsx_file(rows))
+    assert response.status_code == 200
+    assert Directive.objects.count() == 0
+    (error,) = [str(e) for e in response.context["result"].errors]
+    assert "5" in error and "Hạn xử lý" in error and "01/01/1945" in error and "31/12/2100" in error
+
+
+def test_the_edges_of_the_accepted_range_are_imported(clerk_client, registry):
+    rows = [["1", "Nhiệm vụ dài hạn", "BCA", "", "", "31/12/2100", ""]]
+    assert post(clerk_client, registry["notice"], xlsx_file(rows)).status_code == 302
+    assert Directive.objects.get().due_date == datetime.date(2100, 12, 31)

@@ -1,6 +1,5 @@
 """API keys: how an agency's own systems prove who they are to the REST API."""
 
-import hashlib
 import hmac
 import secrets
 
@@ -11,14 +10,9 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
+from ..digests import secret_digest
 from .agencies import Agency
 from .base import TimeStamped
-
-
-def _digest(raw_key: str) -> str:
-    # The secret half has 256 bits of entropy, so a fast hash is enough: no one can guess it, and a
-    # slow hash would cost every API request. Only the digest is stored.
-    return hashlib.sha256(raw_key.encode()).hexdigest()
 
 
 class ApiKey(TimeStamped):
@@ -94,7 +88,7 @@ class ApiKey(TimeStamped):
         """Give this (unsaved) key a fresh secret; returns the raw key for the caller to show once."""
         self.prefix = secrets.token_hex(4)
         raw_key = f"{self.prefix}.{secrets.token_urlsafe(32)}"
-        self.key_hash = _digest(raw_key)
+        self.key_hash = secret_digest(raw_key)
         return raw_key
 
     @classmethod
@@ -104,7 +98,7 @@ class ApiKey(TimeStamped):
         if not prefix or not secret:
             return None
         key = cls.objects.select_related("agency__successor").filter(prefix=prefix, revoked_at__isnull=True).first()
-        if key is None or not hmac.compare_digest(key.key_hash, _digest(raw_key)):
+        if key is None or not hmac.compare_digest(key.key_hash, secret_digest(raw_key)):
             return None
         return key
 

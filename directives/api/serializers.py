@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from conference.dates import validate_record_date
 from conference.models import Agency, ConclusionNotice, Session, Site
 from directives.models import Directive, ExtensionRequest, ProgressReport, ReportAttachment, Status
 from directives.services import MAX_ATTACHMENT_BYTES
@@ -265,7 +266,10 @@ class ProgressReportInputSerializer(StrictInputMixin, serializers.Serializer):
         required=False, allow_blank=True, max_length=100, help_text=_("Required with a completion claim.")
     )
     document_date = serializers.DateField(
-        required=False, allow_null=True, help_text=_("Required with a completion claim.")
+        required=False,
+        allow_null=True,
+        validators=[validate_record_date],
+        help_text=_("Required with a completion claim."),
     )
 
     def to_internal_value(self, data):
@@ -309,7 +313,8 @@ class ExtensionRequestInputSerializer(StrictInputMixin, serializers.Serializer):
     """A request for a later due date."""
 
     proposed_due_date = serializers.DateField(
-        help_text=_("The new due date: later than the current one, not in the past.")
+        validators=[validate_record_date],
+        help_text=_("The new due date: later than the current one, not in the past."),
     )
     reason = serializers.CharField(max_length=5000)
 

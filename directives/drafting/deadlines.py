@@ -10,7 +10,8 @@ the due date from it, saying in one Vietnamese line which rule it used. It never
 - a missing year is the issue date's year, or the next one when the date would fall before the
   issue date (flag ``year_assumed``); without an issue date such a phrase has no due date
   (flag ``needs_issue_date``);
-- "trước ngày D" is due by the end of the day before D, and the rule says so.
+- "trước ngày D" is due by the end of the day before D, and the rule says so;
+- a date outside conference.dates' range ("trước ngày 31/12/9999") is a typo: flagged ``unreadable``.
 
 Pure functions: no database, no clock.
 """
@@ -19,6 +20,8 @@ import calendar
 import datetime
 import re
 from dataclasses import dataclass, field
+
+from conference.dates import MAX_DATE, MIN_DATE
 
 from .textutil import Folded, clean_spaces
 
@@ -549,7 +552,9 @@ def _candidates(ft: Folded, issued_on) -> list[_Candidate]:
                 continue
             try:
                 built = getattr(builder, name)(m)
-            except _Unreadable:
+                if built is not None and built[0] is not None and not MIN_DATE <= built[0] <= MAX_DATE:
+                    raise _Unreadable  # "31/12/9999": a typo, not a deadline
+            except (_Unreadable, OverflowError):  # OverflowError: "trước ngày 01/01/0001" has no day before
                 found.append(_Candidate(m.start(), m.end(), kind="unreadable", flags=(UNREADABLE,), strong=True))
                 continue
             if built is None:

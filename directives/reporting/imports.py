@@ -2,6 +2,12 @@
 
 Idempotent by (notice, item number): a row whose item the notice already has is left as it is, so
 importing the same file twice creates nothing the second time and changes nothing.
+
+Nothing in the file is evaluated: a formula cell is imported as its literal text ("=A5+1", not its
+result), and a text such as "=1+1" stays that text (the exports then write it as text, never as a
+formula). The one change made: the quote our CSV export puts before such a text ("'=1+1") is dropped,
+so a CSV export saved as .xlsx imports back as written. Dates outside conference.dates' range are
+refused row by row.
 """
 
 import datetime
@@ -11,11 +17,15 @@ from dataclasses import dataclass, field
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError
 from django.utils.translation import gettext as _
+from openpyxl.worksheet.formula import ArrayFormula, DataTableFormula
 
+from conference.dates import MAX_DATE, MIN_DATE, validate_record_date
 from conference.models import Agency
 from conference.text import fold
 from directives import services
 from directives.models import Directive
+
+from .sheets import looks_like_formula, xlsx_cell
 
 MAX_ROWS = 5000
 HEADER_SEARCH_ROWS = 30
@@ -121,7 +131,8 @@ def read_rows(upload):
     from openpyxl import load_workbook
 
     try:
-        workbook = load_workbook(upload, read_only=True, data_only=True)
+        # data_only=False: a formula comes back as its own text, never as a result cached by whoever saved it.
+        workbook = load_workbook(upload, read_only=True, data_only=False)
     except Exception as exc:  # openpyxl raises many kinds for a file that is not .xlsx
         raise ImportFileError(_("The file could not be read as an Excel workbook (.xlsx).")) from exc
     try:
@@ -165,9 +176,14 @@ def read_rows(upload):
 def _text(value):
     if value is None:
         return ""
+    if isinstance(value, ArrayFormula | DataTableFormula):  # an array formula's own text, as for any formula
+        value = getattr(value, "text", "") or ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return re.sub(r"\s+", " ", str(value)).strip()
+    text = re.sub(r"\s+", " ", str(value)).strip()
+    if text.startswith("'") and looks_like_formula(text[1:]):
+        text = text[1:]  # the escape our CSV export adds, kept by a spreadsheet that reopened it
+    return text
 
 
 def _date(value):
@@ -175,16 +191,28 @@ def _date(value):
     if value in (None, ""):
         return None, None
     if isinstance(value, datetime.datetime):
-        return value.date(), None
-    if isinstance(value, datetime.date):
-        return value, None
-    text = _text(value)
-    for pattern in DATE_FORMATS:
-        try:
-            return datetime.datetime.strptime(text, pattern).date(), None
-        except ValueError:
-            continue
-    return None, _("“%(value)s” is not a date: write it as dd/mm/yyyy") % {"value": text}
+        day = value.date()
+    elif isinstance(value, datetime.date):
+        day = value
+    else:
+        text = _text(value)
+        for pattern in DATE_FORMATS:
+            try:
+                day = datetime.datetime.strptime(text, pattern).date()
+                break
+            except ValueError:
+                continue
+        else:
+            return None, _("“%(value)s” is not a date: write it as dd/mm/yyyy") % {"value": text}
+    try:
+        validate_record_date(day)
+    except ValidationError:
+        return None, _("%(date)s is outside the accepted range of dates (%(start)s to %(end)s): check the year") % {
+            "date": f"{day:%d/%m/%Y}",
+            "start": f"{MIN_DATE:%d/%m/%Y}",
+            "end": f"{MAX_DATE:%d/%m/%Y}",
+        }
+    return day, None
 
 
 def _split_agencies(text):
@@ -321,7 +349,7 @@ def template_workbook(stream):
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "Nhiệm vụ"
-    sheet.append(TEMPLATE_HEADERS)
+    sheet.append([xlsx_cell(sheet, header) for header in TEMPLATE_HEADERS])
     for i, width in enumerate([7, 70, 34, 44, 24, 12, 16], start=1):
         sheet.column_dimensions[get_column_letter(i)].width = width
         sheet.cell(row=1, column=i).font = Font(bold=True)
@@ -337,7 +365,9 @@ def template_workbook(stream):
         "Hạn xử lý: ngày dd/mm/yyyy, để trống nếu văn bản không nêu ngày.",
         "Nhóm: trọng tâm, có lộ trình, thường xuyên, hoặc để trống.",
         "Tệp chỉ được lưu khi mọi dòng đều hợp lệ; nếu có lỗi, không dòng nào được lưu.",
+        "Hệ thống không tính công thức: ô có công thức được nhập nguyên văn công thức (ví dụ '=A5+1'); "
+        "hãy dán giá trị (Paste Special → Values) trước khi nhập.",
     ]:
-        help_sheet.append([line])
+        help_sheet.append([xlsx_cell(help_sheet, line)])
     help_sheet.column_dimensions["A"].width = 110
     workbook.save(stream)

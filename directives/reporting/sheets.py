@@ -1,17 +1,24 @@
 """Tables written as .xlsx (openpyxl) or .csv: a title, the filters used, then the header and the rows.
 
 Dates are real dates in Excel, shown dd/mm/yyyy; in CSV they are written dd/mm/yyyy.
+
+Every cell of every sheet goes through ``xlsx_cell`` or ``csv_cell``: a text that a spreadsheet would
+read as a formula ("=HYPERLINK(...)", "+1", "-", "@SUM", a leading tab or CR) is typed in as text.
+In .xlsx it is an explicit string cell (never ``<f>``), shown exactly as written; in .csv it gets a
+leading single quote, as OWASP's CSV-injection guidance says. Numbers and dates stay numbers and dates.
 """
 
 import csv
 import datetime
+import decimal
 import io
+import re
 from dataclasses import dataclass, field
 
 from django.http import HttpResponse
 from django.utils import timezone
-from django.utils.functional import Promise
 from django.utils.text import slugify
+from openpyxl.cell import WriteOnlyCell
 
 from conference.text import fold
 
@@ -21,6 +28,11 @@ PERCENT_FORMAT = "0.0%"
 EXPORTED_ON = "Ngày xuất"
 FILTERS = "Điều kiện lọc"
 NO_FILTER = "không có (tất cả)"
+# The first characters that make Excel, LibreOffice or Google Sheets evaluate a cell (OWASP; ASVS 1.2.10).
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\0")
+# Control characters an .xlsx cell cannot hold (openpyxl refuses them): dropped, they are invisible anyway.
+XLSX_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+NUMBERS = (int, float, decimal.Decimal, datetime.date, datetime.time)  # bool and datetime are among them
 
 
 @dataclass
@@ -39,7 +51,8 @@ class Table:
         lines = [[self.title], [f"{EXPORTED_ON}: {timezone.localdate():%d/%m/%Y}"]]
         if self.filters:
             lines.append([f"{FILTERS}:"])
-            lines += [[f"- {label}: {value}"] for label, value in self.filters]
+            # A bullet, not "- ": a line of our own should not need escaping as a formula.
+            lines += [[f"• {label}: {value}"] for label, value in self.filters]
         else:
             lines.append([f"{FILTERS}: {NO_FILTER}"])
         return [*lines, []]
@@ -57,21 +70,51 @@ def _cell_text(value):
     return str(value)
 
 
+def looks_like_formula(text: str) -> bool:
+    return text.startswith(FORMULA_TRIGGERS)
+
+
+def csv_cell(value) -> str:
+    """One CSV cell: a number or a date as written, a text a spreadsheet would evaluate behind a quote."""
+    text = _cell_text(value)
+    if not isinstance(value, NUMBERS) and looks_like_formula(text):
+        return "'" + text
+    return text
+
+
+def xlsx_cell(sheet, value):
+    """One .xlsx cell: numbers and dates typed as such, any other value an explicit string, never a formula."""
+    if isinstance(value, datetime.datetime) and timezone.is_aware(value):
+        value = timezone.localtime(value).replace(tzinfo=None)
+    if value is None or isinstance(value, NUMBERS):
+        cell = WriteOnlyCell(sheet, value=value)
+        if isinstance(value, datetime.date):
+            cell.number_format = DATE_FORMAT
+        return cell
+    text = XLSX_ILLEGAL.sub("", str(value))  # str() also resolves a lazy translation
+    cell = WriteOnlyCell(sheet, value=text)
+    # openpyxl reads "=..." as a formula and "#REF!" as an error: force the string type, and mark a
+    # formula-like text with Excel's quote prefix so that editing the cell does not turn it into one.
+    cell.data_type = "s"
+    if looks_like_formula(text):
+        cell.quotePrefix = True
+    return cell
+
+
 def write_csv(table, stream):
     """CSV in UTF-8 with a byte-order mark, so Excel shows the Vietnamese letters."""
     stream.write("\ufeff")
     writer = csv.writer(stream)
     for line in table.preamble():
-        writer.writerow(line)
-    writer.writerow(table.headers)
+        writer.writerow([csv_cell(v) for v in line])
+    writer.writerow([csv_cell(v) for v in table.headers])
     for row in table.rows:
-        writer.writerow([_cell_text(v) for v in row])
+        writer.writerow([csv_cell(v) for v in row])
 
 
 def write_xlsx(tables, stream):
     """One sheet per table, written in openpyxl's write-only mode (constant memory for long lists)."""
     from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
 
@@ -88,30 +131,24 @@ def write_xlsx(tables, stream):
         for n, line in enumerate(table.preamble()):
             cells = []
             for value in line:
-                cell = WriteOnlyCell(sheet, value=str(value))
+                cell = xlsx_cell(sheet, value)
                 if n == 0:
                     cell.font = Font(bold=True, size=13)
                 cells.append(cell)
             sheet.append(cells)
         header = []
         for value in table.headers:
-            cell = WriteOnlyCell(sheet, value=str(value))
+            cell = xlsx_cell(sheet, value)
             cell.font, cell.fill, cell.alignment = bold, header_fill, wrap
             header.append(cell)
         sheet.append(header)
         for row in table.rows:
             cells = []
             for i, value in enumerate(row):
-                if isinstance(value, Promise):  # a lazy translation (status and category labels)
-                    value = str(value)
-                if isinstance(value, datetime.datetime):
-                    value = timezone.localtime(value).replace(tzinfo=None) if timezone.is_aware(value) else value
-                cell = WriteOnlyCell(sheet, value=value)
-                if isinstance(value, datetime.date):
-                    cell.number_format = DATE_FORMAT
-                elif i in table.percent_columns and isinstance(value, float):
+                cell = xlsx_cell(sheet, value)
+                if i in table.percent_columns and isinstance(value, float):
                     cell.number_format = PERCENT_FORMAT
-                elif isinstance(value, str) and len(value) > 60:
+                elif cell.data_type == "s" and len(cell.value) > 60:
                     cell.alignment = wrap
                 cells.append(cell)
             sheet.append(cells)
