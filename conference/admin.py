@@ -33,10 +33,6 @@ from .models import (
 )
 from .services import agency_record_change, calendar_feed_reissue, check_agency_change
 
-admin.site.site_header = admin.site.site_title = _("Directive follow-up")
-admin.site.index_title = _("Sessions and directives")
-admin.site.index_template = "admin/dashboard_index.html"  # a link to the dashboard on the home page
-
 
 def short_date(value):
     return date_format(value, "SHORT_DATE_FORMAT") if value else "—"

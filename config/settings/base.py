@@ -1,5 +1,6 @@
 """Settings shared by every environment, read from the environment (see .env.example)."""
 
+import datetime
 from pathlib import Path
 
 import environ
@@ -22,7 +23,7 @@ CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 INSTALLED_APPS = [
     "conference",
     "directives",
-    "django.contrib.admin",
+    "config.apps.ProjectAdminConfig",  # django.contrib.admin with the project's site (config/admin_site.py)
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -32,6 +33,9 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
 ]
 
 MIDDLEWARE = [
@@ -42,9 +46,11 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",  # request.user.is_verified(): signed in with the second factor
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "directives.audit.AuditMiddleware",
+    "axes.middleware.AxesMiddleware",  # last, as django-axes asks: answers a locked-out login with its page
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -108,6 +114,33 @@ STORAGES = {
 }
 
 LOGIN_URL = "admin:login"
+
+# Password guessing: after AXES_FAILURE_LIMIT wrong passwords for one username from one address, that
+# pair is locked for AXES_COOLOFF_MINUTES (each further try starts the wait again) or until an
+# administrator unlocks it (Admin > Axes > Access attempts). Kept in the database, so a lockout holds
+# across restarts and every web process. AxesStandaloneBackend must come first.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=30))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False  # no banner on every manage.py command
+AXES_LOCKOUT_CALLABLE = "conference.logins.lockout_response"
+# The client's address is REMOTE_ADDR. Behind a reverse proxy that appends to X-Forwarded-For, set
+# TRUSTED_PROXY_COUNT to the number of proxies, or every client would share the proxy's address.
+AXES_CLIENT_IP_CALLABLE = "conference.logins.client_ip"
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+
+# Two-factor login (django-otp, TOTP apps): asked of everyone who enrolled a device, and required
+# before any admin page of the members of the group conference.logins.REQUIRE_2FA_GROUP, or of all
+# staff when ADMIN_REQUIRE_2FA is true.
+ADMIN_REQUIRE_2FA = env.bool("ADMIN_REQUIRE_2FA", default=False)
+OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="Theo doi nhiem vu")
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 EMAIL_BACKEND = env.str("DJANGO_EMAIL_BACKEND", default="directives.followup.smtp.HandoverSMTPBackend")
 EMAIL_HOST = env.str("EMAIL_HOST", default="localhost")

@@ -5,7 +5,8 @@ import os
 from .base import *  # noqa: F403
 
 DEBUG = False
-SECRET_KEY = "test-only-key"
+# bandit B105 flags any literal key; this one only ever signs test sessions.
+SECRET_KEY = "test-only-key"  # nosec B105
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # pytest-django always uses locmem in the test process; the variable is for the Celery workers that
 # tests/test_followup_worker.py starts with these settings, which send to a real SMTP sink.

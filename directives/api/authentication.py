@@ -4,6 +4,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from rest_framework import authentication, exceptions, permissions
 
+from conference.logins import two_factor_step
 from conference.models import ApiKey
 
 from .throttling import FailedAuthentications
@@ -70,10 +71,17 @@ class ApiKeyAuthentication(authentication.BaseAuthentication):
 
 
 class IsAgencyOrClerk(permissions.BasePermission):
-    """An agency with a live key, or a staff user (a clerk) logged in to the admin."""
+    """An agency with a live key, or a staff user (a clerk) logged in to the admin, second factor included."""
 
     message = _("Only agencies with an API key and clerks may use this API.")
 
     def has_permission(self, request, view):
         user = request.user
-        return isinstance(user, AgencyPrincipal) or bool(user and user.is_authenticated and user.is_staff)
+        if isinstance(user, AgencyPrincipal):
+            return True
+        if not (user and user.is_authenticated and user.is_staff):
+            return False
+        if two_factor_step(user) is not None:
+            # The same rule as the admin's: a session signed in with the password alone is not enough.
+            raise exceptions.PermissionDenied(_("Finish the two-factor login in the admin first."))
+        return True

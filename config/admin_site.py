@@ -1,0 +1,63 @@
+"""The clerks' admin site: its titles, and the second factor of the login (conference/logins.py)."""
+
+from functools import update_wrapper
+from urllib.parse import urlencode
+
+from django.contrib import admin
+from django.contrib.auth import REDIRECT_FIELD_NAME
+from django.contrib.auth.views import redirect_to_login
+from django.shortcuts import redirect
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_protect
+
+from conference.logins import two_factor_step
+
+
+class ProjectAdminSite(admin.AdminSite):
+    site_header = site_title = _("Directive follow-up")
+    index_title = _("Sessions and directives")
+    index_template = "admin/dashboard_index.html"  # a link to the dashboard on the home page
+
+    def has_permission(self, request):
+        # A password alone is not enough for whoever enrolled a device or must enrol one.
+        return super().has_permission(request) and two_factor_step(request.user) is None
+
+    def get_urls(self):
+        from conference import admin_logins
+
+        return [
+            path("two-factor/", self.signed_in_view(admin_logins.two_factor_setup), name="two_factor_setup"),
+            path("two-factor/verify/", self.signed_in_view(admin_logins.two_factor_verify), name="two_factor_verify"),
+            path("two-factor/logout/", self.signed_in_view(admin_logins.two_factor_logout), name="two_factor_logout"),
+            *super().get_urls(),
+        ]
+
+    def signed_in_view(self, view):
+        """Like ``admin_view`` for a staff user who may still owe the second factor (``has_permission`` is false)."""
+
+        def inner(request, *args, **kwargs):
+            if not (request.user.is_active and request.user.is_staff):
+                return redirect_to_login(request.get_full_path(), reverse("admin:login", current_app=self.name))
+            return view(request, self, *args, **kwargs)
+
+        return update_wrapper(never_cache(csrf_protect(inner)), view)
+
+    def login(self, request, extra_context=None):
+        if request.method == "GET" and (step := self.second_step(request, request.GET.get(REDIRECT_FIELD_NAME))):
+            return step
+        response = super().login(request, extra_context)
+        if request.method == "POST" and response.status_code == 302:
+            # The password was right: on to the code (or enrolment), then where the clerk was going.
+            return self.second_step(request, response["Location"]) or response
+        return response
+
+    def second_step(self, request, next_url=None):
+        """A redirect to the code prompt or to enrolment when a signed-in staff user owes one, else None."""
+        user = request.user
+        step = user.is_active and user.is_staff and two_factor_step(user)
+        if not step:
+            return None
+        url = reverse(f"admin:two_factor_{step}", current_app=self.name)
+        return redirect(f"{url}?{urlencode({REDIRECT_FIELD_NAME: next_url})}" if next_url else url)

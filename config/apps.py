@@ -1,0 +1,15 @@
+"""The admin app with the project's own site as ``admin.site`` (Django's "overriding the default admin site")."""
+
+from django.contrib.admin.apps import AdminConfig
+
+
+class ProjectAdminConfig(AdminConfig):
+    default_site = "config.admin_site.ProjectAdminSite"
+
+    def ready(self):
+        super().ready()  # autodiscovers every app's admin module, django-axes' among them
+        from django.contrib import admin
+
+        from conference.admin_logins import install
+
+        install(admin.site)
