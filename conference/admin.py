@@ -1,5 +1,6 @@
 """The clerks' admin for the registry, sessions and notices."""
 
+from axes.models import AccessAttempt
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
@@ -16,6 +17,7 @@ from directives.forms import DirectiveForm, for_admin_site
 from directives.models import Directive
 
 from .admin_locking import StaleCheckAdminMixin
+from .admin_logins import UnlockingAccessAttemptAdmin
 from .admin_search import FoldedSearchMixin
 from .models import (
     Agency,
@@ -32,6 +34,9 @@ from .models import (
     SourceDocument,
 )
 from .services import agency_record_change, calendar_feed_reissue, check_agency_change
+
+# The locked-out logins, with their unlock action (django-axes' own list is switched off: AXES_ENABLE_ADMIN).
+admin.site.register(AccessAttempt, UnlockingAccessAttemptAdmin)
 
 
 def short_date(value):

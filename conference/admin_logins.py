@@ -4,10 +4,9 @@ from base64 import b32encode
 
 import segno
 from axes.admin import AccessAttemptAdmin
-from axes.models import AccessAttempt
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.auth import REDIRECT_FIELD_NAME, get_user_model, logout
+from django.contrib.auth import REDIRECT_FIELD_NAME, logout
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -161,19 +160,3 @@ def reset_two_factor(modeladmin, request, queryset):
     modeladmin.message_user(
         request, ngettext("%(count)d device removed.", "%(count)d devices removed.", count) % {"count": count}
     )
-
-
-def install(site):
-    """Put the unlocking list in place of django-axes' own and add the two-factor actions to the user list.
-
-    Called once every app's admin module is loaded, so both are replaced rather than registered twice.
-    """
-    if site.is_registered(AccessAttempt):
-        site.unregister(AccessAttempt)
-    site.register(AccessAttempt, UnlockingAccessAttemptAdmin)
-    User = get_user_model()
-    if site.is_registered(User):
-        base = type(site.get_model_admin(User))
-        site.unregister(User)
-        actions = [*(base.actions or []), require_two_factor, reset_two_factor]
-        site.register(User, type(base.__name__, (base,), {"actions": actions, "__module__": __name__}))

@@ -4,7 +4,7 @@ from functools import update_wrapper
 from urllib.parse import urlencode
 
 from django.contrib import admin
-from django.contrib.auth import REDIRECT_FIELD_NAME
+from django.contrib.auth import REDIRECT_FIELD_NAME, get_user_model
 from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import redirect
 from django.urls import path, reverse
@@ -19,6 +19,17 @@ class ProjectAdminSite(admin.AdminSite):
     site_header = site_title = _("Directive follow-up")
     index_title = _("Sessions and directives")
     index_template = "admin/dashboard_index.html"  # a link to the dashboard on the home page
+
+    def register(self, model_or_iterable, admin_class=None, **options):
+        # django.contrib.auth registers its user list on this site; it takes the two-factor actions
+        # as it is registered, so nothing has to be replaced afterwards.
+        models = model_or_iterable if isinstance(model_or_iterable, (list, tuple)) else [model_or_iterable]
+        if get_user_model() in models and admin_class is not None:
+            from conference.admin_logins import require_two_factor, reset_two_factor
+
+            actions = [*(admin_class.actions or []), require_two_factor, reset_two_factor]
+            admin_class = type(admin_class.__name__, (admin_class,), {"actions": actions, "__module__": __name__})
+        return super().register(model_or_iterable, admin_class, **options)
 
     def has_permission(self, request):
         # A password alone is not enough for whoever enrolled a device or must enrol one.

@@ -5,11 +5,3 @@ from django.contrib.admin.apps import AdminConfig
 
 class ProjectAdminConfig(AdminConfig):
     default_site = "config.admin_site.ProjectAdminSite"
-
-    def ready(self):
-        super().ready()  # autodiscovers every app's admin module, django-axes' among them
-        from django.contrib import admin
-
-        from conference.admin_logins import install
-
-        install(admin.site)

@@ -129,6 +129,8 @@ AXES_COOLOFF_TIME = datetime.timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", d
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False  # no banner on every manage.py command
+# conference/admin_logins.py registers the list of attempts, with its unlock action, in place of axes' own.
+AXES_ENABLE_ADMIN = False
 AXES_LOCKOUT_CALLABLE = "conference.logins.lockout_response"
 # The client's address is REMOTE_ADDR. Behind a reverse proxy that appends to X-Forwarded-For, set
 # TRUSTED_PROXY_COUNT to the number of proxies, or every client would share the proxy's address.
