@@ -13,9 +13,6 @@ from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from directives.forms import DirectiveForm, for_admin_site
-from directives.models import Directive
-
 from .admin_locking import StaleCheckAdminMixin
 from .admin_logins import UnlockingAccessAttemptAdmin
 from .admin_search import FoldedSearchMixin
@@ -25,7 +22,6 @@ from .models import (
     AgencyContact,
     ApiKey,
     CalendarFeed,
-    ConclusionNotice,
     Figure,
     Participation,
     Person,
@@ -464,51 +460,3 @@ class SourceDocumentAdmin(StaleCheckAdminMixin, admin.ModelAdmin):
     list_select_related = ["session"]
     search_fields = ["title", "publisher"]
     autocomplete_fields = ["session"]
-
-
-class NoticeDirectiveInline(StaleCheckAdminMixin, admin.StackedInline):
-    model = Directive
-    form = DirectiveForm
-    extra = 0
-    fk_name = "notice"
-    fields = [
-        ("item_number", "category"),
-        "text",
-        ("lead_agency", "lead_group"),
-        ("coordinating", "coordinating_groups"),
-        ("deadline_phrase", "due_date", "given_on"),
-    ]
-    autocomplete_fields = ["lead_agency"]
-    show_change_link = True
-
-    def get_formset(self, request, obj=None, **kwargs):
-        kwargs["form"] = for_admin_site(kwargs.get("form", self.form), self.admin_site)
-        return super().get_formset(request, obj, **kwargs)
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("lead_agency").prefetch_related("coordinating_agencies")
-
-
-@admin.register(ConclusionNotice)
-class ConclusionNoticeAdmin(StaleCheckAdminMixin, FoldedSearchMixin, admin.ModelAdmin):
-    change_form_template = "admin/directives/reporting/notice_change_form.html"  # summary and import links
-    list_display = ["__str__", "kind", "issuer", "issued_on_display", "session", "directive_count"]
-    list_filter = ["kind", ("issued_on", admin.DateFieldListFilter)]
-    list_select_related = ["issuer", "session"]
-    search_fields = ["number"]
-    folded_search_fields = ("search_index", "issuer__search_index")
-    autocomplete_fields = ["issuer", "signer", "session"]
-    inlines = [NoticeDirectiveInline]
-    fields = ["kind", "number", "issued_on", "issuer", "signer", "signer_title", "session", "subject", "text"]
-
-    def get_queryset(self, request):
-        counted = super().get_queryset(request).annotate(_directive_count=Count("directives", distinct=True))
-        return counted.order_by(*ConclusionNotice._meta.ordering, "pk")
-
-    @admin.display(description=_("issued on"), ordering="issued_on")
-    def issued_on_display(self, obj):
-        return short_date(obj.issued_on)
-
-    @admin.display(description=_("directives"), ordering="_directive_count")
-    def directive_count(self, obj):
-        return obj._directive_count

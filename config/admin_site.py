@@ -37,8 +37,10 @@ class ProjectAdminSite(admin.AdminSite):
 
     def get_urls(self):
         from conference import admin_logins
+        from directives.admin_reporting import reporting_urls
 
         return [
+            *reporting_urls(self),
             path("two-factor/", self.signed_in_view(admin_logins.two_factor_setup), name="two_factor_setup"),
             path("two-factor/verify/", self.signed_in_view(admin_logins.two_factor_verify), name="two_factor_verify"),
             path("two-factor/logout/", self.signed_in_view(admin_logins.two_factor_logout), name="two_factor_logout"),

@@ -18,6 +18,11 @@ from conference.admin_search import FoldedSearchMixin
 from conference.models import Agency, Session
 
 from . import services
+
+# The follow-up engine's and the notices' pages, registered on the site by their @admin.register.
+from .admin_drafting import draft_view
+from .admin_followup import FollowUpSettingsAdmin, OutboxMessageAdmin  # noqa: F401
+from .admin_notices import ConclusionNoticeAdmin  # noqa: F401
 from .admin_review import decide_extension, review_completion
 from .audit import request_actor
 from .forms import DirectiveForm, for_admin_site
@@ -225,8 +230,6 @@ def directive_history_since(directive, since):
 class DirectiveAdmin(StaleCheckAdminMixin, FoldedSearchMixin, admin.ModelAdmin):
     form = DirectiveForm
     stale_history = staticmethod(directive_history_since)
-    # Adds the export, import and dashboard links above the list.
-    change_list_template = "admin/directives/reporting/directive_change_list.html"
     list_display = [
         "short_text",
         "lead_display",
@@ -288,10 +291,17 @@ class DirectiveAdmin(StaleCheckAdminMixin, FoldedSearchMixin, admin.ModelAdmin):
 
     def get_urls(self):
         review = self.admin_site.admin_view(lambda request, object_id: review_completion(self, request, object_id))
+        draft = self.admin_site.admin_view(lambda request: draft_view(self, request))
         return [
             path("<int:object_id>/review-completion/", review, name="directives_directive_review"),
+            path("draft/", draft, name="directives_directive_draft"),
             *super().get_urls(),
         ]
+
+    def changelist_view(self, request, extra_context=None):
+        # The list's template (admin/directives/directive/change_list.html) links to drafting for those who may.
+        extra_context = {**(extra_context or {}), "can_draft": self.has_change_permission(request)}
+        return super().changelist_view(request, extra_context)
 
     @admin.display(description=_("completion claim"))
     def completion_claim(self, obj):
@@ -567,11 +577,3 @@ class ExtensionRequestAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
-
-
-# The pages of the other admin modules register themselves when imported.
-from . import (  # noqa: E402
-    admin_drafting,  # noqa: F401
-    admin_followup,  # noqa: F401
-    admin_reporting,  # noqa: F401
-)

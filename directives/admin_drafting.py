@@ -1,7 +1,8 @@
 """Draft directives from a notice's text in the admin: paste, review and correct, save in one step.
 
 The page lives at /admin/directives/directive/draft/ (``?notice=<id>`` or ``?session=<id>`` picks
-the source); the directive list and each conclusion notice's page link to it. Nothing is written
+the source), a URL of ``DirectiveAdmin``; the directive list and each conclusion notice's page link
+to it. Nothing is written
 until the clerk saves, and then every kept draft is saved in one transaction, checked with the
 same rules as the directive form (``DirectiveForm`` and the model's constraints): if one draft is
 wrong, none is saved and the errors are shown on its row. Each directive saved gets its history
@@ -17,7 +18,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.text import capfirst
 from django.utils.translation import gettext, ngettext
@@ -372,45 +373,3 @@ def _after_save_url(source):
     if source["notice"] is not None:
         return reverse("admin:conference_conclusionnotice_change", args=[source["notice"].pk])
     return reverse("admin:directives_directive_changelist") + "?" + urlencode({"session": source["session"].pk})
-
-
-# -- hooking the page into the registered admins ------------------------------------------------
-# Subclass whatever admin is registered now, so what other modules added to it is kept.
-
-_DirectiveBase = type(admin.site._registry[Directive])
-_NoticeBase = type(admin.site._registry[ConclusionNotice])
-
-
-class DraftingDirectiveAdmin(_DirectiveBase):
-    change_list_template = "admin/directives/drafting/directive_change_list.html"
-
-    def get_urls(self):
-        view = self.admin_site.admin_view(lambda request: draft_view(self, request))
-        return [path("draft/", view, name="directives_directive_draft"), *super().get_urls()]
-
-    def changelist_view(self, request, extra_context=None):
-        extra_context = {
-            **(extra_context or {}),
-            "drafting_base_template": _DirectiveBase.change_list_template or "admin/change_list.html",
-            "can_draft": self.has_change_permission(request),
-        }
-        return super().changelist_view(request, extra_context)
-
-
-class DraftingNoticeAdmin(_NoticeBase):
-    change_form_template = "admin/directives/drafting/notice_change_form.html"
-
-    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        directive_admin = self.admin_site._registry.get(Directive)
-        extra_context = {
-            **(extra_context or {}),
-            "drafting_base_template": _NoticeBase.change_form_template or "admin/change_form.html",
-            "can_draft": bool(directive_admin and directive_admin.has_change_permission(request)),
-        }
-        return super().changeform_view(request, object_id, form_url, extra_context)
-
-
-admin.site.unregister(Directive)
-admin.site.register(Directive, DraftingDirectiveAdmin)
-admin.site.unregister(ConclusionNotice)
-admin.site.register(ConclusionNotice, DraftingNoticeAdmin)

@@ -1,11 +1,10 @@
 """The reporting pages in the admin: the dashboard, Excel/CSV exports and import, notice summaries.
 
-Their URLs are put in front of the admin site's own (``AdminSite.get_urls`` is wrapped once, here),
-so config/urls.py stays as it is and every page goes through ``admin_view``: staff only, with the
-admin's login, CSRF protection and no caching.
+The project's admin site (config/admin_site.py) puts these URLs before its own in ``get_urls``, so
+every page goes through ``admin_view``: staff only, with the admin's login, CSRF protection and no
+caching.
 """
 
-from django.contrib import admin
 from django.urls import path
 
 from .reporting import views
@@ -40,19 +39,3 @@ def reporting_urls(site):
             name="conference_conclusionnotice_summary",
         ),
     ]
-
-
-def install(site=admin.site):
-    """Prepend the reporting URLs to ``site``'s (before its catch-all and the model admins' patterns)."""
-    if getattr(site, "_reporting_installed", False):
-        return
-    original = site.get_urls
-
-    def get_urls():
-        return [*reporting_urls(site), *original()]
-
-    site.get_urls = get_urls
-    site._reporting_installed = True
-
-
-install()

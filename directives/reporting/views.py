@@ -361,7 +361,7 @@ def dashboard_export(request, table, fmt):
 
 
 def directive_export(request, fmt):
-    model_admin = admin.site._registry[Directive]
+    model_admin = admin.site.get_model_admin(Directive)
     if not model_admin.has_view_or_change_permission(request):
         raise PermissionDenied
     try:
@@ -373,7 +373,7 @@ def directive_export(request, fmt):
 
 
 def import_template(request):
-    model_admin = admin.site._registry[Directive]
+    model_admin = admin.site.get_model_admin(Directive)
     if not model_admin.has_add_permission(request):
         raise PermissionDenied
     buffer = io.BytesIO()
@@ -384,7 +384,7 @@ def import_template(request):
 
 
 def directive_import(request):
-    model_admin = admin.site._registry[Directive]
+    model_admin = admin.site.get_model_admin(Directive)
     if not model_admin.has_add_permission(request):
         raise PermissionDenied
     initial = {}
