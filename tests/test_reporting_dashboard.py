@@ -13,7 +13,7 @@ from conference.models import Session
 from directives.models import Directive, Status
 
 from .factories import AgencyFactory, DirectiveFactory, NoticeFactory, SessionFactory
-from .test_reporting_helpers import NOW, TODAY, vary_states
+from .reporting_helpers import NOW, TODAY, vary_states
 
 URL = "/admin/dashboard/"
 
@@ -225,7 +225,7 @@ def test_dashboard_runs_a_fixed_number_of_queries(clerk_client, merged, params, 
 
 
 def test_dashboard_tables_export_to_xlsx_and_csv(seeded, clerk_client, frozen):
-    from .test_reporting_helpers import read_xlsx
+    from .reporting_helpers import read_xlsx
 
     vary_states(Directive.objects.all())
     session = Session.objects.filter(directives__isnull=False).first()

@@ -16,7 +16,7 @@ from directives.models import Directive, Status
 from directives.reporting.exports import HEADERS
 
 from .factories import AgencyFactory, DirectiveFactory, SessionFactory
-from .test_reporting_helpers import NOW, read_xlsx, vary_states
+from .reporting_helpers import NOW, read_xlsx, vary_states
 
 XLSX = "/admin/directives/directive/export.xlsx"
 CSV = "/admin/directives/directive/export.csv"

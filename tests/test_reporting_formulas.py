@@ -16,7 +16,7 @@ from directives.reporting.exports import HEADERS
 from directives.reporting.imports import import_directives
 
 from .factories import AgencyFactory, DirectiveFactory, NoticeFactory, SessionFactory
-from .test_reporting_helpers import NOW, read_xlsx, xlsx_file
+from .reporting_helpers import NOW, read_xlsx, xlsx_file
 
 XLSX = "/admin/directives/directive/export.xlsx"
 CSV = "/admin/directives/directive/export.csv"

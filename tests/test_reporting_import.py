@@ -11,7 +11,7 @@ from directives.models import Directive, DirectiveChange
 from directives.reporting.imports import TEMPLATE_HEADERS
 
 from .factories import AgencyFactory, NoticeFactory, SessionFactory
-from .test_reporting_helpers import xlsx_file
+from .reporting_helpers import xlsx_file
 
 URL = "/admin/directives/directive/import/"
 

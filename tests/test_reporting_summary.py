@@ -8,7 +8,7 @@ from django.test import Client
 from directives.models import Directive
 
 from .factories import AgencyFactory, DirectiveFactory, NoticeFactory, SessionFactory
-from .test_reporting_helpers import NOW
+from .reporting_helpers import NOW
 
 
 @pytest.fixture

@@ -345,10 +345,3 @@ class StatsSerializer(serializers.Serializer):
     as_lead = TwoByTwoSerializer()
     as_coordinating = TwoByTwoSerializer(allow_null=True)
     today = serializers.DateField()
-
-
-class ErrorSerializer(serializers.Serializer):
-    status = serializers.IntegerField()
-    code = serializers.CharField()
-    detail = serializers.CharField()
-    errors = serializers.DictField(child=serializers.ListField(child=serializers.CharField()), required=False)

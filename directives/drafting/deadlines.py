@@ -45,10 +45,6 @@ class DeadlineResult:
     # Where the phrase sits in the (NFC) text that was parsed, so callers can cut it out.
     span: tuple[int, int] | None = field(default=None, compare=False)
 
-    @property
-    def has_date(self):
-        return self.due_date is not None
-
 
 # -- dates ------------------------------------------------------------------------------------
 

@@ -1,4 +1,4 @@
-"""Helpers for the reporting tests (no tests here): a frozen day, mixed states on the seeds, sheets read back."""
+"""Helpers for the reporting tests: a frozen day, mixed states on the seeds, sheets read back."""
 
 import datetime
 import io
