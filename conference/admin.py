@@ -125,7 +125,7 @@ class AgencyContactAdmin(StaleCheckAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(ApiKey)
-class ApiKeyAdmin(admin.ModelAdmin):
+class ApiKeyAdmin(StaleCheckAdminMixin, admin.ModelAdmin):
     list_display = ["name", "agency", "prefix", "created_at", "last_used_at", "revoked_at", "active"]
     list_filter = [("revoked_at", admin.EmptyFieldListFilter)]
     list_select_related = ["agency"]
@@ -230,7 +230,7 @@ class AgencyChangeAdmin(StaleCheckAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(CalendarFeed)
-class CalendarFeedAdmin(admin.ModelAdmin):
+class CalendarFeedAdmin(StaleCheckAdminMixin, admin.ModelAdmin):
     list_display = ["agency", "label", "prefix_display", "active", "created_at", "last_fetched_at", "revoked_at"]
     list_filter = [("revoked_at", admin.EmptyFieldListFilter)]
     list_select_related = ["agency"]

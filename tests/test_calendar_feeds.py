@@ -14,6 +14,7 @@ from conference.models import CalendarFeed
 from directives.calendar import build_calendar
 from directives.models import Directive
 
+from .admin_forms import page_form
 from .factories import AgencyFactory, DirectiveFactory, SessionFactory
 
 BEFORE, AFTER = ("conference", "0005_dates_in_range"), ("conference", "0006_calendarfeed_token_digest")
@@ -125,11 +126,9 @@ def test_issuing_a_new_address_revokes_the_old_one_and_shows_the_new_one_once(cl
     agency = AgencyFactory()
     old = CalendarFeed.objects.create(agency=agency, label="Lịch Văn phòng")
     old_raw = old.token
-    response = clerk_client.post(
-        reverse("admin:conference_calendarfeed_change", args=[old.pk]),
-        {"label": "Lịch Văn phòng", "_reissue": "1"},
-        follow=True,
-    )
+    url = reverse("admin:conference_calendarfeed_change", args=[old.pk])
+    form = page_form(clerk_client, url)
+    response = clerk_client.post(url, {**form, "_reissue": "1"}, follow=True)
     assert response.status_code == 200
     old.refresh_from_db()
     assert old.revoked_at is not None
