@@ -3,10 +3,13 @@
 import datetime
 
 from django.contrib import admin
+from django.core.exceptions import FieldDoesNotExist
+from django.db.models import DateField
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.dateparse import parse_date
 from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
@@ -196,23 +199,30 @@ def attachment_links(attachments):
 def describe_changes(change):
     """The changes of one history row as a short list a clerk can read."""
 
-    def label(value):
+    def label(value, field=None):
         if isinstance(value, dict):
             return value.get("label") or value.get("id")
         if isinstance(value, list):
             return ", ".join(str(label(v)) for v in value)
-        return "—" if value in (None, "") else value
+        if value in (None, ""):
+            return "—"
+        if field is not None and field.flatchoices:
+            return dict(field.flatchoices).get(value, value)  # "Đang thực hiện", not "open"
+        if isinstance(field, DateField) and (day := parse_date(str(value))):
+            return date_format(day, "SHORT_DATE_FORMAT")
+        return value
 
     rows = []
-    for field, values in change.changes.items():
+    for name, values in change.changes.items():
         if isinstance(values, dict) and "to" in values:
             try:
-                name = Directive._meta.get_field(field).verbose_name
-            except Exception:  # a field since removed: show its stored name
-                name = field
-            rows.append((name, label(values["from"]), label(values["to"])))
+                field = Directive._meta.get_field(name)
+            except FieldDoesNotExist:  # a field since removed: show its stored name
+                field = None
+            shown = field.verbose_name if field is not None else name
+            rows.append((shown, label(values["from"], field), label(values["to"], field)))
         else:
-            rows.append((_(field), "", label(values)))
+            rows.append((_(name), "", label(values)))
     return format_html_join("", "<div><b>{}</b>: {} → {}</div>", rows)
 
 

@@ -49,4 +49,4 @@ class DirectiveChange(models.Model):
         ordering = ["-at", "-id"]
 
     def __str__(self):
-        return f"{self.get_action_display()} — {self.at:%d/%m/%Y %H:%M}"
+        return f"{self.get_action_display()} — {timezone.localtime(self.at):%d/%m/%Y %H:%M}"
