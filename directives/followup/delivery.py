@@ -231,12 +231,13 @@ def send_envelope(envelope, now, token, connection) -> str:
     except LostClaim:
         # Raised before the final ".": nothing was delivered. The half-sent message dies with
         # the connection, which the next send reopens.
-        _close_quietly(connection)
+        _drop(connection)
         return "skipped"
     except Refused as exc:
         return _failed(envelope, token, f"Refused by the mail server: {exc}", permanent=exc.permanent)
     except DeliveryUncertain as exc:
         log.warning("Outbox row %s: %s", envelope.pk, exc)
+        _drop(connection)  # its late answer must not be read as the next message's
         return _uncertain(envelope, token, f"{exc}. {NO_CONFIRMATION}")
     except Exception as exc:
         if accepted:
@@ -245,7 +246,7 @@ def send_envelope(envelope, now, token, connection) -> str:
             # It may have been delivered (the "." went, or the backend returned) but no 250 is
             # recorded: a retry could deliver it twice, so the clerks decide.
             log.warning("Outbox row %s failed after hand-over: %s", envelope.pk, exc)
-            _close_quietly(connection)
+            _drop(connection)
             return _uncertain(envelope, token, f"{type(exc).__name__}: {exc}. {NO_CONFIRMATION}")
         else:
             return _failed(envelope, token, f"{type(exc).__name__}: {exc}", permanent=False)
@@ -281,6 +282,18 @@ def _uncertain(envelope, token, error):
             state=State.UNCERTAIN, last_error=error[:2000]
         )
     return "uncertain"
+
+
+def _drop(connection):
+    """Cut an SMTP connection mid-dialogue, without QUIT (in DATA, QUIT would be read as text)."""
+    smtp = getattr(connection, "connection", None)
+    if smtp is None or not getattr(connection, "supports_handover", False):
+        return _close_quietly(connection)
+    try:
+        smtp.close()
+    except Exception:
+        log.warning("Closing the mail connection failed", exc_info=True)
+    connection.connection = None
 
 
 def _close_quietly(connection):
