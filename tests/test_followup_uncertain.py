@@ -63,6 +63,7 @@ def test_a_worker_killed_between_the_hand_over_and_the_final_dot_leaves_the_emai
     result = deliver(later)
     handed.refresh_from_db()
     assert result.recovered >= 1
+    assert handed.state != "sent", "marked sent though nothing was delivered"
     assert handed.state == State.UNCERTAIN and handed.sent_at is None and "250" in handed.last_error
     assert render.message_id(handed) not in sink.message_ids()  # nor silently resent
     assert OutboxMessage.objects.filter(state=State.SENT, digest__isnull=True).count() == 2
