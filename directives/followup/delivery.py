@@ -294,6 +294,10 @@ def _drop(connection):
     except Exception:
         log.warning("Closing the mail connection failed", exc_info=True)
     connection.connection = None
+    try:
+        connection.open()  # for the rest of the batch (else each send would open and close its own)
+    except Exception:
+        log.warning("Reopening the mail connection failed; the next send tries again", exc_info=True)
 
 
 def _close_quietly(connection):
