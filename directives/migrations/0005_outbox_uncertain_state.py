@@ -5,6 +5,21 @@ from django.conf import settings
 from django.db import migrations, models
 
 
+OLD_RECOVERED = "Handed to the mail server; no confirmation."
+
+
+def recovered_as_sent_are_uncertain(apps, schema_editor):
+    """Rows the old lease recovery marked sent without a 250 may never have arrived: show them."""
+    OutboxMessage = apps.get_model("directives", "OutboxMessage")
+    error = (
+        "Handed to the mail server, but its confirmation (250) was never recorded: it may or may not "
+        "have been delivered. Check with the recipient, then send it again if needed."
+    )
+    ids = list(OutboxMessage.objects.filter(state="sent", last_error=OLD_RECOVERED).values_list("pk", flat=True))
+    OutboxMessage.objects.filter(pk__in=ids).update(state="uncertain", sent_at=None, last_error=error)
+    OutboxMessage.objects.filter(digest_id__in=ids, state="sent").update(state="uncertain", sent_at=None, last_error=error)
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -33,4 +48,5 @@ class Migration(migrations.Migration):
             model_name='outboxmessage',
             index=models.Index(condition=models.Q(('state__in', ['uncertain', 'failed'])), fields=['state'], name='outbox_needs_clerk'),
         ),
+        migrations.RunPython(recovered_as_sent_are_uncertain, migrations.RunPython.noop),
     ]
