@@ -262,3 +262,24 @@ def test_a_late_250_from_a_slow_worker_still_records_the_email_as_sent(adn):
     row.refresh_from_db()
     assert row.state == State.SENT and row.last_error == ""
     assert datetime.date(2024, 7, 27) == row.due_date
+
+
+def test_an_email_a_file_or_memory_backend_took_but_whose_recording_failed_is_uncertain_not_resent(adn, monkeypatch):
+    from django.db import OperationalError
+
+    real_accepted = delivery._accepted
+    calls = []
+
+    def accepted(envelope, token, email):
+        calls.append(envelope.pk)
+        if len(calls) == 1:
+            raise OperationalError("database went away just after the send")
+        return real_accepted(envelope, token, email)
+
+    monkeypatch.setattr(delivery, "_accepted", accepted)
+    run(at((7, 20)))
+    first = OutboxMessage.objects.get(pk=calls[0])
+    assert first.state == State.UNCERTAIN and "OperationalError" in first.last_error
+    run(at((7, 20), 12))
+    ids = [m.extra_headers["Message-ID"] for m in mail.outbox]
+    assert len(ids) == len(set(ids)) == 3  # delivered once, never again by itself
