@@ -1,13 +1,17 @@
 """The clerks' view of the follow-up engine: the outbox, unanswered requests, and its settings."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.db.models import Exists, OuterRef
+from django.http import HttpResponseNotAllowed, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.urls import path, reverse
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from conference.admin_locking import StaleCheckAdminMixin
 
-from .followup.delivery import resend
+from .followup.delivery import outbox_resend_uncertain, resend
 from .models import FollowUpSettings, OutboxMessage, ProgressReport
 
 
@@ -32,14 +36,35 @@ class AnsweredFilter(admin.SimpleListFilter):
 
 @admin.register(OutboxMessage)
 class OutboxMessageAdmin(admin.ModelAdmin):
-    list_display = ["send_after", "kind", "role", "agency", "directive", "state", "attempts", "sent_at", "last_error"]
+    # The state first and the long texts cut short: at 1366 pixels a clerk sees what needs them.
+    list_display = [
+        "send_after",
+        "state",
+        "kind",
+        "role",
+        "agency",
+        "directive_short",
+        "attempts",
+        "handed_over_at",
+        "sent_at",
+        "error_short",
+    ]
     list_filter = ["state", "kind", AnsweredFilter, "role", ("agency", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["agency", "directive"]
     search_fields = ["dedupe_key", "subject", "agency__name", "last_error"]
     date_hierarchy = "send_after"
     show_full_result_count = False
-    actions = ["resend_failed"]
+    actions = ["resend_failed", "resend_uncertain"]
     readonly_fields = [f.name for f in OutboxMessage._meta.fields]
+    change_form_template = "admin/directives/outboxmessage/change_form.html"
+
+    @admin.display(description=_("directive"), ordering="directive")
+    def directive_short(self, obj):
+        return Truncator(str(obj.directive)).chars(60) if obj.directive_id else "—"
+
+    @admin.display(description=_("last error"))
+    def error_short(self, obj):
+        return Truncator(obj.last_error).chars(90)
 
     @admin.action(description=_("Send the selected failed messages again"), permissions=["change"])
     def resend_failed(self, request, queryset):
@@ -48,6 +73,49 @@ class OutboxMessageAdmin(admin.ModelAdmin):
             request,
             ngettext("%(n)d message will be sent again.", "%(n)d messages will be sent again.", count) % {"n": count},
         )
+
+    @admin.action(
+        description=_("Send the selected messages of unknown delivery again (checked: they did not arrive)"),
+        permissions=["change"],
+    )
+    def resend_uncertain(self, request, queryset):
+        count = outbox_resend_uncertain(messages=queryset, by=request.user)
+        self._report_resent(request, count)
+
+    def _report_resent(self, request, count):
+        if count:
+            self.message_user(
+                request,
+                ngettext("%(n)d message will be sent again.", "%(n)d messages will be sent again.", count)
+                % {"n": count},
+            )
+        else:
+            self.message_user(
+                request, _("Only messages whose delivery is not known can be sent again this way."), messages.WARNING
+            )
+
+    def get_urls(self):
+        resend_url = path(
+            "<path:object_id>/resend-uncertain/",
+            self.admin_site.admin_view(self.resend_uncertain_view),
+            name="directives_outboxmessage_resend_uncertain",
+        )
+        return [resend_url, *super().get_urls()]
+
+    def resend_uncertain_view(self, request, object_id):
+        """The change page's one button: a clerk's decision to send an uncertain message again."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        message = get_object_or_404(OutboxMessage, pk=object_id)
+        if not self.has_change_permission(request, message):
+            return HttpResponseRedirect(reverse("admin:index"))
+        count = outbox_resend_uncertain(messages=OutboxMessage.objects.filter(pk=message.pk), by=request.user)
+        self._report_resent(request, count)
+        return HttpResponseRedirect(reverse("admin:directives_outboxmessage_change", args=[message.pk]))
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra_context = {**(extra_context or {}), "uncertain": OutboxMessage.State.UNCERTAIN.value}
+        return super().change_view(request, object_id, form_url, extra_context)
 
     def has_add_permission(self, request):
         return False  # the sweep writes the outbox

@@ -25,11 +25,12 @@ def followup_sweep():
 def followup_deliver():
     result = delivery.deliver_all()
     log.info(
-        "Delivery: %d sent, %d retried, %d failed, %d withdrawn, %d recovered",
+        "Delivery: %d sent, %d retried, %d failed, %d withdrawn, %d uncertain, %d recovered",
         result.sent,
         result.retried,
         result.failed,
         result.withdrawn,
+        result.uncertain,
         result.recovered,
     )
     return result.sent

@@ -8,7 +8,7 @@ from django.core import mail
 from django.core.management import call_command
 
 from directives import services
-from directives.followup import delivery, schedule
+from directives.followup import delivery, render, schedule
 from directives.models import Directive, FollowUpSettings, OutboxMessage
 
 from .factories import AgencyFactory, DirectiveFactory, SessionFactory
@@ -194,7 +194,7 @@ def test_an_agency_without_addresses_is_shown_as_failed_not_dropped():
     assert "no active contact address" in row.last_error
 
 
-def test_a_worker_that_died_mid_send_is_recovered_without_resending_what_was_handed_over(adn):
+def test_a_worker_that_died_mid_send_leaves_what_it_handed_over_uncertain_and_the_rest_pending(adn):
     with time_machine.travel(at((7, 20)), tick=False):
         schedule.sweep(at((7, 20)))
     rows = list(OutboxMessage.objects.filter(state=State.PENDING).order_by("pk"))
@@ -207,8 +207,14 @@ def test_a_worker_that_died_mid_send_is_recovered_without_resending_what_was_han
     assert delivery.recover_expired_leases() == 2
     handed.refresh_from_db()
     unsent.refresh_from_db()
-    assert handed.state == State.SENT
+    # Handed over without a 250: it may or may not have arrived. Never "sent", never resent by itself.
+    assert handed.state == State.UNCERTAIN and handed.sent_at is None
+    assert "250" in handed.last_error
     assert unsent.state == State.PENDING
+    run(at((7, 20), 9))
+    handed.refresh_from_db()
+    assert handed.state == State.UNCERTAIN
+    assert render.message_id(handed) not in [m.extra_headers["Message-ID"] for m in mail.outbox]
 
 
 def test_dry_run_lists_and_writes_nothing(adn, capsys):

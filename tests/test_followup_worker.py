@@ -3,9 +3,10 @@
 tests/test_followup.py checks what is owed and sent, in process, with the locmem backend. Here the
 sweep writes the outbox in this process (at a given time), and a `celery -A config worker` started
 for each test delivers it over SMTP to a sink on loopback, on the test's own database. Each email
-must reach the sink exactly once: after repeated and concurrent sweeps and nudges, after a worker
-was SIGKILLed in the middle of a batch, and never for a deadline that changed or a directive that
-was completed before delivery.
+must reach the sink exactly once: after repeated and concurrent sweeps and nudges, and never for a
+deadline that changed or a directive that was completed before delivery. After a worker was
+SIGKILLed in the middle of a batch, at most once: the one email it had handed over without reading
+the server's 250 is "uncertain" for the clerks, never "sent" and never resent by itself.
 
 Redis must be reachable (database 5 of CELERY_BROKER_URL's server, or of 127.0.0.1:6379, or
 FOLLOWUP_WORKER_REDIS_URL; each test has a queue of its own there): without it these tests skip, or
@@ -14,6 +15,8 @@ fail when CI is set.
 
 import datetime
 import email.header
+import json
+import os
 import random
 import threading
 import time
@@ -21,9 +24,9 @@ from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from django.conf import settings
-from django.db import OperationalError, connection, transaction
+from django.db import connection, transaction
 
+from directives import services
 from directives.followup import render, schedule
 from directives.models import Directive, FollowUpSettings, OutboxMessage
 
@@ -200,24 +203,6 @@ def test_repeated_and_concurrent_sweeps_and_nudges_send_nothing_more(adn, broker
     assert states() == {State.SENT: 34}
 
 
-def _sqlite_without_immediate_transactions():
-    conf = settings.DATABASES["default"]
-    return (
-        conf["ENGINE"] == "django.db.backends.sqlite3"
-        and conf.get("OPTIONS", {}).get("transaction_mode") != "IMMEDIATE"
-    )
-
-
-@pytest.mark.xfail(
-    _sqlite_without_immediate_transactions(),
-    raises=OperationalError,
-    strict=False,
-    reason=(
-        "engine bug on SQLite: a sweep's transaction starts deferred (reads, then writes), so of two "
-        "sweeps at once one fails at once with 'database is locked' instead of waiting; "
-        "config/settings/base.py needs OPTIONS['transaction_mode'] = 'IMMEDIATE' for SQLite"
-    ),
-)
 def test_two_sweeps_racing_on_fresh_data_owe_each_message_once(adn, broker, sink, workers):
     _directives(20, due=datetime.date(2024, 7, 23))
     [worker] = workers()
@@ -242,12 +227,17 @@ def _directives(count, *, due, agencies=3):
 
 LEASE_SECONDS = 3
 KILL_AFTER = 80  # emails at the sink when the first worker is killed, out of 300
+# The sink takes each email at its final "." and answers 250 this much later: the window in which
+# the email's fate is unknown to the worker, which the kill lands in about half the time.
+ANSWER_DELAY = 0.01
+KILL_RUNS = int(os.environ.get("FOLLOWUP_KILL_RUNS", "1"))  # bench/kill_runs.py runs it many times
 
 
-def test_a_worker_killed_mid_batch_loses_and_duplicates_nothing(broker, sink, workers):
+@pytest.mark.parametrize("run", range(KILL_RUNS))
+def test_a_worker_killed_mid_batch_loses_and_duplicates_nothing(broker, sink, workers, run):
     _directives(300, due=datetime.date(2024, 7, 27), agencies=5)
     assert schedule.sweep(NOW).count == 300
-    sink.recorder.delay = 0.005  # a slowish server, so that the kill lands while the batch is being sent
+    sink.recorder.delay = ANSWER_DELAY
 
     [first] = workers(lease_seconds=LEASE_SECONDS)
     broker.deliver()
@@ -271,20 +261,42 @@ def test_a_worker_killed_mid_batch_loses_and_duplicates_nothing(broker, sink, wo
     time.sleep(max(0.0, (lease_end - datetime.datetime.now(datetime.UTC)).total_seconds()) + 0.2)
     deliver(broker, second)
 
-    ids = [m["Message-ID"] for m in sink.recorder.snapshot()]
+    received = Counter(m["Message-ID"] for m in sink.recorder.snapshot())
     rows = {render.message_id(row): row for row in OutboxMessage.objects.all()}
-    duplicated = {i: n for i, n in Counter(ids).items() if n > 1}
-    lost = [rows[i] for i in sorted(set(rows) - set(ids))]
+    duplicated = {i: n for i, n in received.items() if n > 1}
+    # Lost silently: marked sent, never received. Left behind: neither sent nor shown as uncertain.
+    lost = [r for i, r in rows.items() if r.state == State.SENT and received[i] == 0]
+    left = [r for r in rows.values() if r.state not in (State.SENT, State.UNCERTAIN)]
+    uncertain = [r for r in rows.values() if r.state == State.UNCERTAIN]
+    figures = {
+        "run": run,
+        "duplicates": len(duplicated),
+        "silent_losses": len(lost),
+        "left_behind": len(left),
+        "uncertain": len(uncertain),
+        "uncertain_received": sum(received[render.message_id(r)] for r in uncertain),
+        "handed_over_at_kill": handed_over,
+        "database": connection.vendor,
+    }
     detail = (
         f"killed {jitter * 1000:.0f} ms after the {KILL_AFTER}th email, with {at_kill} at the sink and "
-        f"{dict(after_kill)} ({handed_over} of the held rows handed over); at the end: received {len(ids)}, "
-        f"distinct {len(set(ids))}, rows {len(rows)}, {outbox()}; duplicated {duplicated}; lost "
-        + str([(r.pk, r.state, r.handed_over_at, r.last_error) for r in lost])
+        f"{dict(after_kill)} ({handed_over} of the held rows handed over); at the end: received "
+        f"{sum(received.values())}, distinct {len(received)}, rows {len(rows)}, {outbox()}; duplicated "
+        f"{duplicated}; lost {[(r.pk, r.handed_over_at, r.last_error) for r in lost]}; left behind "
+        f"{[(r.pk, r.state) for r in left]}; {figures}"
     )
     print(detail)  # shown with -s, and with the failure
-    assert not duplicated and not lost, detail
-    assert len(ids) == len(set(ids)) == len(rows) == 300, detail
-    assert states() == {State.SENT: 300}, detail
+    if os.environ.get("FOLLOWUP_KILL_REPORT"):
+        with open(os.environ["FOLLOWUP_KILL_REPORT"], "a") as report:
+            report.write(json.dumps(figures) + "\n")
+    assert not duplicated and not lost and not left, detail
+    assert len(rows) == 300 and set(received) <= set(rows), detail
+    # Sent means received once; one received never is at most uncertain, never "sent".
+    for message_id, row in rows.items():
+        assert received[message_id] == 1 if row.state == State.SENT else received[message_id] <= 1, detail
+    # One worker, one connection: only the email in flight at the kill can be left unknown.
+    assert len(uncertain) <= 1 and len(uncertain) <= handed_over, detail
+    assert all("250" in r.last_error for r in uncertain), detail
 
 
 class SentTwice(AssertionError):
@@ -318,7 +330,7 @@ def test_an_extension_re_times_and_a_completion_silences_pending_reminders(adn, 
     [worker] = workers()
     assert schedule.sweep(NOW).count == 3  # reminders for 27/07, not delivered yet
     adn.due_date = datetime.date(2024, 8, 31)  # extended before the worker got to them
-    adn.save()
+    services.directive_save(directive=adn)
     assert set(OutboxMessage.objects.values_list("state", flat=True)) == {State.WITHDRAWN}
     # 42 days left: no deadline reminder for the new date yet, but the 20th's status request is owed.
     assert [o.kind for o in schedule.sweep(NOW).created] == [Kind.STATUS_REQUEST]
@@ -340,7 +352,7 @@ def test_an_extension_re_times_and_a_completion_silences_pending_reminders(adn, 
     assert schedule.sweep(at((8, 28))).count == 3
     adn.state = Directive.State.COMPLETED
     adn.completed_on = datetime.date(2024, 8, 27)
-    adn.save()
+    services.directive_save(directive=adn)
     assert not OutboxMessage.objects.filter(state=State.PENDING).exists()
     for day in [(8, 30), (8, 31), (9, 1), (9, 8), (9, 20)]:
         assert schedule.sweep(at(day)).count == 0

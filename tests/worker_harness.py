@@ -105,8 +105,8 @@ def wait_until(predicate, timeout, what, interval=0.05):
 class SlowRecorder(Recorder):
     """Takes each message when the final "." arrives (as a real MTA queues it), then answers late.
 
-    A client killed while waiting for the answer has therefore delivered its message: that is the
-    case the engine's hand-over record is for.
+    A client killed while waiting for the answer has therefore delivered its message without
+    knowing it: that row must end "uncertain", neither "sent" nor sent again.
     """
 
     def __init__(self, delay=0.0):

@@ -1,12 +1,15 @@
 """Delivery: claim what is due in the outbox, send it, record the outcome. Safe to run anywhere, any time.
 
-Exactly once, whatever crashes:
+What the design promises (exactly once is impossible, see below):
 - a row is sent only by the worker whose conditional update moved it from pending to sending;
-- that worker records the hand-over to the mail server just before the final "." (see smtp.py);
-- a row left in sending by a dead worker is taken back when its lease ends: as sent if it had
-  been handed over (it may have been delivered, so it must not go again), else as pending.
-Failures that can pass (connection refused, 4xx) are retried with backoff; after MAX_ATTEMPTS,
-or at once on a permanent refusal (5xx, no address), the row is marked failed for the clerks.
+- it is marked sent only once the server's 250 after the final "." has been read (recorded at once);
+- a row that may have reached the server but has no 250 recorded (a timeout, a dropped connection,
+  a worker killed while waiting) becomes uncertain: never marked sent, never sent again by itself;
+  the clerks see it, and only a clerk's explicit decision (outbox_resend_uncertain) sends it again;
+- a row left in sending by a dead worker before its hand-over goes back to pending (nothing left).
+So no email is sent twice without a clerk deciding it, and none is lost without being shown.
+Failures that can pass (connection refused, 4xx) are retried with backoff on the real clock; after
+MAX_ATTEMPTS, or at once on a permanent refusal (5xx, no address), the row is marked failed.
 """
 
 import datetime
@@ -16,6 +19,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.mail import get_connection
+from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -32,6 +36,10 @@ State = OutboxMessage.State
 ITEM_KINDS = [Kind.BEFORE_DUE, Kind.DUE_TODAY, Kind.OVERDUE, Kind.STATUS_REQUEST]
 MAX_ATTEMPTS = 8
 BACKOFF_SECONDS = [60, 300, 900, 3600, 3 * 3600, 6 * 3600, 12 * 3600]
+NO_CONFIRMATION = (
+    "Handed to the mail server, but its confirmation (250) was never recorded: it may or may not "
+    "have been delivered. Check with the recipient, then send it again if needed."
+)
 
 
 @dataclass
@@ -40,28 +48,31 @@ class DeliveryResult:
     retried: int = 0
     failed: int = 0
     withdrawn: int = 0
+    uncertain: int = 0
     recovered: int = 0
     skipped: int = 0
     errors: list = field(default_factory=list)
 
     def add(self, other):
-        for name in ("sent", "retried", "failed", "withdrawn", "recovered", "skipped"):
+        for name in ("sent", "retried", "failed", "withdrawn", "uncertain", "recovered", "skipped"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
         self.errors.extend(other.errors)
 
 
 def recover_expired_leases(now=None) -> int:
-    """Take back rows whose worker died while sending them."""
+    """Take back rows whose worker died while sending them: uncertain if handed over, else pending."""
     now = now or timezone.now()
     expired = OutboxMessage.objects.filter(state=State.SENDING, lease_until__lt=now)
     handed = list(expired.filter(handed_over_at__isnull=False).values_list("pk", flat=True))
     recovered = 0
     if handed:
+        # The claim token stays: should the worker be alive after all and read its late 250, it
+        # may still record the row as sent (see _accepted).
         recovered += OutboxMessage.objects.filter(pk__in=handed, state=State.SENDING).update(
-            state=State.SENT, sent_at=F("handed_over_at"), last_error="Handed to the mail server; no confirmation."
+            state=State.UNCERTAIN, lease_until=None, last_error=NO_CONFIRMATION
         )
         OutboxMessage.objects.filter(digest_id__in=handed, state=State.PENDING).exclude(claim_token="").update(  # nosec B106
-            state=State.SENT, sent_at=now
+            state=State.UNCERTAIN, last_error=NO_CONFIRMATION
         )
     recovered += expired.filter(handed_over_at__isnull=True).update(
         state=State.PENDING, claim_token="", lease_until=None
@@ -97,10 +108,15 @@ def open_digests(now) -> None:
 
 
 def claim(now, limit, token) -> list[OutboxMessage]:
-    """Move up to ``limit`` due emails from pending to sending, for this worker only."""
+    """Move up to ``limit`` due emails from pending to sending, for this worker only.
+
+    ``now`` (the day being acted on, ``--now``) says which messages are owed; a retry's backoff
+    is real time and is compared with the real clock, or a run "in the future" would spend every
+    attempt at once.
+    """
     due = (
         OutboxMessage.objects.filter(state=State.PENDING, send_after__lte=now)
-        .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
+        .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=timezone.now()))
         .filter(Q(kind__in=[Kind.DIGEST, Kind.CLERK_DIGEST]) | Q(digest__isnull=True, agency__reminder_mode="each"))
         .order_by("send_after", "pk")
         .values_list("pk", flat=True)[:limit]
@@ -160,7 +176,16 @@ def _renew_lease(envelope, token) -> bool:
 
 
 def send_envelope(envelope, now, token, connection) -> str:
-    """Send one claimed email; returns "sent", "retried", "failed", "withdrawn" or "skipped"."""
+    """Send one claimed email; returns "sent", "retried", "failed", "withdrawn", "uncertain" or "skipped".
+
+    Why exactly once cannot be had: between the final "." reaching the server and its 250 reaching
+    us, the server may have queued the message or not, and nothing on our side can know which if
+    the answer never comes (a timeout, a dropped connection, this worker killed). Resending then
+    risks a duplicate, not resending risks a loss. So that window is kept as short as SMTP allows
+    (the hand-over is committed just before ".\r\n", the 250 just after it is read: one round
+    trip), and a row caught in it becomes UNCERTAIN for a clerk to decide; the stable Message-ID
+    lets a receiving system spot the copy if the clerk does resend.
+    """
     # A long batch can outlive the lease taken at claim time; renewing per row, and checking the
     # claim again at hand-over, keeps a slow worker and the one that took over from both sending.
     if not _renew_lease(envelope, token):
@@ -171,13 +196,14 @@ def send_envelope(envelope, now, token, connection) -> str:
         return "withdrawn"
     try:
         email = render.build(envelope, items, now)
+        email.message()  # the headers are checked here, once, not at every retry of a send
     except Exception as exc:  # a template or data error must not lose the row: record it for the clerks
         log.exception("Could not build email for outbox row %s", envelope.pk)
         return _failed(envelope, token, f"Could not build the email: {exc}", permanent=True)
     if not email.to:
         return _failed(envelope, token, "The agency has no active contact address.", permanent=True)
 
-    handed_over = []
+    handed_over, returned, accepted = [], [], []
 
     def on_handover():
         if not OutboxMessage.objects.filter(pk=envelope.pk, claim_token=token, state=State.SENDING).update(
@@ -186,44 +212,93 @@ def send_envelope(envelope, now, token, connection) -> str:
             raise LostClaim(f"outbox row {envelope.pk} was taken over by another worker")
         handed_over.append(True)
 
+    def on_accepted():
+        _accepted(envelope, token, email)
+        accepted.append(True)
+
     email.on_handover = on_handover
+    email.on_accepted = on_accepted
     smtp = getattr(connection, "supports_handover", False)
     try:
-        if not smtp:
-            on_handover()  # backends without SMTP's last step (files, console, memory) deliver at once
-        connection.send_messages([email])
+        if smtp:
+            connection.send_messages([email])  # calls on_handover before ".", on_accepted after the 250
+        else:
+            # Files, console, memory deliver in the call: it returning is their 250, it raising
+            # means nothing was written.
+            on_handover()
+            connection.send_messages([email])
+            returned.append(True)
+            on_accepted()
     except LostClaim:
         # Raised before the final ".": nothing was delivered. The half-sent message dies with
         # the connection, which the next send reopens.
-        _close_quietly(connection)
+        _drop(connection)
         return "skipped"
     except Refused as exc:
         return _failed(envelope, token, f"Refused by the mail server: {exc}", permanent=exc.permanent)
     except DeliveryUncertain as exc:
         log.warning("Outbox row %s: %s", envelope.pk, exc)
+        _drop(connection)  # its late answer must not be read as the next message's
+        return _uncertain(envelope, token, f"{exc}. {NO_CONFIRMATION}")
     except Exception as exc:
-        if smtp and handed_over:
-            # It reached the server; a retry could deliver it twice. Count it as sent.
+        if accepted:
+            log.warning("Outbox row %s: error after its 250 was recorded: %s", envelope.pk, exc)
+        elif handed_over and (smtp or returned):
+            # It may have been delivered (the "." went, or the backend returned) but no 250 is
+            # recorded: a retry could deliver it twice, so the clerks decide.
             log.warning("Outbox row %s failed after hand-over: %s", envelope.pk, exc)
+            _drop(connection)
+            return _uncertain(envelope, token, f"{type(exc).__name__}: {exc}. {NO_CONFIRMATION}")
         else:
             return _failed(envelope, token, f"{type(exc).__name__}: {exc}", permanent=False)
+    return "sent"
+
+
+def _accepted(envelope, token, email):
+    """Record the server's 250: the row, and the reminders a digest carries, are sent."""
     sent_at = timezone.now()
     recipients = {"to": email.to, "cc": email.cc}
-    _finish(
-        envelope,
-        token,
+    # UNCERTAIN too: a worker slower than its lease may hear its 250 after the row was recovered.
+    mine = Q(claim_token=token, state__in=[State.SENDING, State.UNCERTAIN])
+    OutboxMessage.objects.filter(mine, pk=envelope.pk).update(
         state=State.SENT,
         sent_at=sent_at,
         subject=email.subject[:300],
         recipients=recipients,
         message_id=email.extra_headers["Message-ID"],
         last_error="",
+        lease_until=None,
     )
     if envelope.kind == Kind.DIGEST:
+        OutboxMessage.objects.filter(
+            Q(claim_token=token, state__in=[State.PENDING, State.UNCERTAIN]), digest=envelope
+        ).update(state=State.SENT, sent_at=sent_at, recipients=recipients, last_error="")
+
+
+def _uncertain(envelope, token, error):
+    """Handed over, no 250: neither sent nor to be sent again without a clerk's decision."""
+    _finish(envelope, token, state=State.UNCERTAIN, lease_until=None, last_error=error[:2000])
+    if envelope.kind == Kind.DIGEST:
         OutboxMessage.objects.filter(digest=envelope, claim_token=token, state=State.PENDING).update(
-            state=State.SENT, sent_at=sent_at, recipients=recipients
+            state=State.UNCERTAIN, last_error=error[:2000]
         )
-    return "sent"
+    return "uncertain"
+
+
+def _drop(connection):
+    """Cut an SMTP connection mid-dialogue, without QUIT (in DATA, QUIT would be read as text)."""
+    smtp = getattr(connection, "connection", None)
+    if smtp is None or not getattr(connection, "supports_handover", False):
+        return _close_quietly(connection)
+    try:
+        smtp.close()
+    except Exception:
+        log.warning("Closing the mail connection failed", exc_info=True)
+    connection.connection = None
+    try:
+        connection.open()  # for the rest of the batch (else each send would open and close its own)
+    except Exception:
+        log.warning("Reopening the mail connection failed; the next send tries again", exc_info=True)
 
 
 def _close_quietly(connection):
@@ -289,7 +364,7 @@ def deliver_all(now=None, *, batch=200, max_rounds=1000) -> DeliveryResult:
     for _ in range(max_rounds):
         result = deliver(now, limit=batch)
         total.add(result)
-        if result.sent + result.failed + result.withdrawn + result.retried == 0:
+        if result.sent + result.failed + result.withdrawn + result.retried + result.uncertain == 0:
             break
     return total
 
@@ -298,4 +373,34 @@ def resend(queryset) -> int:
     """Put failed messages back in the queue (a clerk's action after fixing an address)."""
     return queryset.filter(state=State.FAILED).update(
         state=State.PENDING, attempts=0, next_attempt_at=None, claim_token="", lease_until=None, last_error=""
-    )  # nosec B106
+    )
+
+
+def outbox_resend_uncertain(*, messages, by) -> int:
+    """A clerk's decision: send again the uncertain emails among ``messages``; returns how many.
+
+    A reminder carried in a digest goes again inside its digest (the digest is the email), with the
+    digest's other uncertain reminders. Who decided, and when, stays on the rows.
+    """
+    picked = messages.filter(state=State.UNCERTAIN)
+    envelope_ids = set(picked.filter(digest__isnull=True).values_list("pk", flat=True))
+    envelope_ids |= set(picked.filter(digest__isnull=False).values_list("digest_id", flat=True))
+    envelopes = OutboxMessage.objects.filter(pk__in=envelope_ids, state=State.UNCERTAIN)
+    decided = {"resent_by": by, "resent_at": timezone.now()}
+    with transaction.atomic():
+        ids = list(envelopes.select_for_update().values_list("pk", flat=True))
+        count = OutboxMessage.objects.filter(pk__in=ids, state=State.UNCERTAIN).update(
+            state=State.PENDING,
+            attempts=0,
+            next_attempt_at=None,
+            claim_token="",
+            lease_until=None,
+            handed_over_at=None,
+            last_error="",
+            **decided,
+        )
+        # The digest's reminders wait for it again (still linked to it, so _items takes them).
+        OutboxMessage.objects.filter(digest_id__in=ids, state=State.UNCERTAIN).update(
+            state=State.PENDING, claim_token="", last_error="", **decided
+        )
+    return count

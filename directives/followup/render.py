@@ -1,6 +1,8 @@
 """The emails themselves, in Vietnamese, as text and HTML, built from the outbox rows at send time."""
 
 import datetime
+import re
+import unicodedata
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -18,6 +20,23 @@ SUBJECTS = {
     Kind.OVERDUE: "[Quá hạn] Nhiệm vụ quá hạn {overdue} ngày: {short}",
     Kind.STATUS_REQUEST: "[Đề nghị báo cáo] Tình hình thực hiện nhiệm vụ: {short}",
 }
+
+
+SUBJECT_LENGTH = 200
+_SPACES = re.compile(r"\s+")  # in str patterns \s takes \r, \n, \t, \v, \f, \x1c-\x1f, \x85, \u2028, \u2029...
+
+
+def header_text(value, limit=SUBJECT_LENGTH):
+    """``value`` fit for a mail header: one line, no control characters, at most ``limit`` characters.
+
+    Every header built from what people typed (a directive's text, an agency's name) goes through
+    here: a line break in it would make the email unbuildable (BadHeaderError), at every retry.
+    """
+    text = _SPACES.sub(" ", str(value))
+    text = "".join(ch for ch in text if unicodedata.category(ch) not in ("Cc", "Cf", "Zl", "Zp")).strip()
+    if len(text) > limit:
+        text = text[: limit - 1].rstrip() + "…"
+    return text
 
 
 def message_id(row):
@@ -96,7 +115,7 @@ def build(envelope, items, now=None):
             template = "followup/digest"
         else:
             first = contexts[0]
-            short = first["directive"].text[:70] + ("…" if len(first["directive"].text) > 70 else "")
+            short = header_text(first["directive"].text, 71)
             subject = SUBJECTS[envelope.kind].format(short=short, overdue=first["overdue_days"])
             template = "followup/reminder"
         return _email(envelope, subject, template, context, to, cc)
@@ -132,7 +151,7 @@ def _email(envelope, subject, template, context, to, cc):
     text = render_to_string(f"{template}.txt", context)
     html = render_to_string(f"{template}.html", context)
     email = EmailMultiAlternatives(
-        subject=subject,
+        subject=header_text(subject),
         body=text,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=to,

@@ -1,10 +1,11 @@
 """Sending one email so that a crash or a timeout can never make it go out twice.
 
-Django's SMTP backend with one change: just before the final "." that hands the message to the
-server, it calls ``message.on_handover()``, which records in the outbox that the message has been
-handed over. After that point the message counts as sent even if the server's answer never comes
-(a timeout, a killed worker): resending could deliver it twice. Before that point nothing was
-delivered, so a retry is safe.
+Django's SMTP backend with two changes: just before the final "." that hands the message to the
+server, it calls ``message.on_handover()``, which records (and commits) the hand-over in the
+outbox; right after reading the server's 250 it calls ``message.on_accepted()``, which records the
+row as sent. Before the hand-over nothing was delivered, so a retry is safe. Between the two the
+fate of the message is unknown (it may be queued, the answer lost): such a row is uncertain, never
+marked sent and never resent without a clerk (see delivery.send_envelope).
 """
 
 import re
@@ -18,7 +19,7 @@ _LEADING_DOT = re.compile(rb"(?m)^\.")
 
 
 class DeliveryUncertain(Exception):
-    """The message was handed over but the server did not confirm it; it must not be resent."""
+    """The message was handed over but the server did not confirm it: it may or may not have arrived."""
 
 
 class Refused(Exception):
@@ -83,4 +84,7 @@ class HandoverSMTPBackend(DjangoSMTPBackend):
             raise DeliveryUncertain(f"no answer after the message was handed over: {exc}") from exc
         if code != 250:
             raise Refused(code, reply)  # a clear answer after the data: the server did not take it
+        accepted = getattr(email_message, "on_accepted", None)
+        if accepted is not None:
+            accepted()  # at once: a crash from here on would leave a delivered message uncertain
         return True

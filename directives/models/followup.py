@@ -119,6 +119,9 @@ class OutboxMessage(models.Model):
         SENT = "sent", _("Sent")
         FAILED = "failed", _("Failed")
         WITHDRAWN = "withdrawn", _("Withdrawn")
+        # Handed to the mail server, but no "250" came back before the worker died or timed out:
+        # it may or may not have arrived. Only a clerk decides to send it again.
+        UNCERTAIN = "uncertain", _("Not known whether it was delivered")
 
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     role = models.CharField(_("role"), max_length=8, choices=Role.choices, default=Role.TO)
@@ -167,6 +170,15 @@ class OutboxMessage(models.Model):
     lease_until = models.DateTimeField(null=True, blank=True, editable=False)
     handed_over_at = models.DateTimeField(_("handed to the mail server at"), null=True, blank=True)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    resent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("resend decided by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    resent_at = models.DateTimeField(_("resend decided at"), null=True, blank=True)
     message_id = models.CharField(_("Message-ID"), max_length=200, blank=True)
     subject = models.CharField(pgettext_lazy("email", "subject"), max_length=300, blank=True)
     recipients = models.JSONField(_("recipients"), default=dict, blank=True)
@@ -184,6 +196,8 @@ class OutboxMessage(models.Model):
                 name="outbox_pending_due",
             ),
             models.Index(fields=["lease_until"], condition=Q(state="sending"), name="outbox_sending_lease"),
+            # The admin index counts these on every visit: rows that need a clerk's eye.
+            models.Index(fields=["state"], condition=Q(state__in=["uncertain", "failed"]), name="outbox_needs_clerk"),
             models.Index(fields=["directive", "state"], name="outbox_directive_state"),
             models.Index(fields=["agency", "state"], name="outbox_agency_state"),
         ]

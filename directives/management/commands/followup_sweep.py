@@ -43,7 +43,8 @@ class Command(BaseCommand):
             return
         sent = delivery.deliver_all(moment)
         self.stdout.write(
-            f"Delivered: {sent.sent} sent, {sent.retried} to retry, {sent.failed} failed, {sent.withdrawn} withdrawn."
+            f"Delivered: {sent.sent} sent, {sent.retried} to retry, {sent.failed} failed, {sent.withdrawn} withdrawn, "
+            f"{sent.uncertain} of unknown delivery (for the clerks to decide)."
         )
 
     def _dry_run(self, moment):

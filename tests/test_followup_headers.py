@@ -1,0 +1,54 @@
+"""Mail headers are built from one line of limited length, whatever text a directive or agency has."""
+
+import datetime
+
+import pytest
+from django.core import mail
+
+from directives.followup import render
+from directives.models import OutboxMessage
+
+from .factories import DirectiveFactory, SessionFactory
+from .followup_helpers import agency, at, run
+
+State = OutboxMessage.State
+
+
+@pytest.mark.parametrize(
+    "raw, expected",
+    [
+        ("Ban hành\nkế hoạch", "Ban hành kế hoạch"),
+        ("Ban hành\r\n  kế\thoạch\r", "Ban hành kế hoạch"),
+        ("a\u2028b\u2029c\x85d\x0bе\x0cf", "a b c d е f"),
+        ("  xin\x00 chào\x1b\u200b ", "xin chào"),
+    ],
+)
+def test_header_text_is_one_line_without_control_characters(raw, expected):
+    assert render.header_text(raw) == expected
+
+
+def test_header_text_is_cut_to_its_limit_with_an_ellipsis():
+    text = render.header_text("Chỉ đạo " * 40, 50)
+    assert len(text) == 50 and text.endswith("…") and "\n" not in text
+    assert render.header_text("ngắn", 50) == "ngắn"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("newline", ["\n", "\r\n", "\r", "\u2028"])
+def test_a_directive_with_a_line_break_in_its_text_gets_its_reminder_with_a_one_line_subject(newline):
+    ministry = agency()
+    directive = DirectiveFactory(
+        session=SessionFactory(held_on=datetime.date(2024, 7, 1)),
+        lead_agency=ministry,
+        due_date=datetime.date(2024, 7, 27),
+        text=f"Ban hành kế hoạch{newline}thu mẫu ADN{newline}{newline}trên địa bàn " + "rất dài " * 20,
+    )
+    run(at((7, 20)))
+    row = OutboxMessage.objects.get(directive=directive)
+    assert row.state == State.SENT, row.last_error
+    [sent] = mail.outbox
+    assert sent.subject.startswith("[Nhắc hạn] Nhiệm vụ sắp đến hạn: Ban hành kế hoạch thu mẫu ADN trên địa bàn")
+    assert sent.subject.endswith("…") and len(sent.subject) <= render.SUBJECT_LENGTH
+    assert not any(ch in sent.subject for ch in "\r\n\u2028")
+    assert "\n" not in sent.message()["Subject"].replace("\n ", "")  # folded by the mail library only
+    assert row.subject == sent.subject
