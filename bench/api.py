@@ -135,8 +135,8 @@ def load(args):
     from django.core.management.color import no_style
     from django.db import connection, transaction
 
-    from conference.models import Agency, ApiKey, ConclusionNotice, Session
-    from directives.models import Directive, DirectiveChange, ProgressReport
+    from conference.models import Agency, ConclusionNotice, Session
+    from directives.models import ApiKey, Directive, DirectiveChange, ProgressReport
 
     rng = random.Random(args.seed)
     data = generate(rng, args.agencies, args.directives)
@@ -647,8 +647,8 @@ def main():
     from django.core.management import call_command
     from django.utils import timezone
 
-    from conference.models import ApiKey
     from directives import services
+    from directives.models import ApiKey
 
     require_migrations_in_step()
     call_command("migrate", interactive=False, verbosity=0)

@@ -130,8 +130,8 @@ def load(args):
     from django.db import connection, transaction
     from django.utils import timezone
 
-    from conference.models import Agency, ApiKey, ConclusionNotice, Session
-    from directives.models import Directive, DirectiveChange, ProgressReport
+    from conference.models import Agency, ConclusionNotice, Session
+    from directives.models import ApiKey, Directive, DirectiveChange, ProgressReport
 
     rng = random.Random(args.seed)
     today = timezone.localdate()

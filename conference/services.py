@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from .models import Agency, AgencyChange, CalendarFeed
+from .models import Agency, AgencyChange
 
 
 def check_agency_change(kind, predecessor, successors, primary_successor) -> list[Agency]:
@@ -50,14 +50,3 @@ def agency_record_change(
         )
         change.successors.set(successors)
     return change
-
-
-def calendar_feed_reissue(*, feed: CalendarFeed) -> CalendarFeed:
-    """Revoke ``feed`` and issue a new address for the same agency and label; the new raw token is on ``.token``.
-
-    The only way to hand out an address again: it is stored as a digest and cannot be shown twice.
-    """
-    with transaction.atomic():
-        locked = CalendarFeed.objects.select_for_update().get(pk=feed.pk)
-        locked.revoke()
-        return CalendarFeed.objects.create(agency_id=locked.agency_id, label=locked.label)

@@ -8,6 +8,7 @@ from django.contrib.auth import REDIRECT_FIELD_NAME, get_user_model
 from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import redirect
 from django.urls import path, reverse
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
@@ -19,6 +20,15 @@ class ProjectAdminSite(admin.AdminSite):
     site_header = site_title = _("Directive follow-up")
     index_title = _("Sessions and directives")
     index_template = "admin/dashboard_index.html"  # a link to the dashboard on the home page
+
+    # Inlines one app adds to another app's page, named here where both apps are known: an agency's
+    # page (the registry's) lists its API keys and calendar addresses (the API's and the calendar's).
+    contributed_inlines = {
+        "conference.agency": ["directives.admin_keys.ApiKeyInline", "directives.admin_keys.CalendarFeedInline"],
+    }
+
+    def inlines_for(self, model):
+        return [import_string(path) for path in self.contributed_inlines.get(model._meta.label_lower, [])]
 
     def register(self, model_or_iterable, admin_class=None, **options):
         # django.contrib.auth registers its user list on this site; it takes the two-factor actions

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET
 from icalendar import Calendar, Event
 
 from conference.dates import MAX_DATE, MIN_DATE
-from conference.models import CalendarFeed
+from directives.models import CalendarFeed
 
 from .models import Directive
 from .services import agency_and_predecessors

@@ -23,7 +23,15 @@ from conference.succession import Succession
 
 from .audit import Actor, as_actor
 from .history import record_change, record_coordinators, record_fields, snapshot
-from .models import Coordination, Directive, DirectiveChange, ExtensionRequest, ProgressReport, ReportAttachment
+from .models import (
+    CalendarFeed,
+    Coordination,
+    Directive,
+    DirectiveChange,
+    ExtensionRequest,
+    ProgressReport,
+    ReportAttachment,
+)
 
 MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
 # What a stored file may be, as its bytes say, and the file names each type may carry.
@@ -492,3 +500,14 @@ def directive_cancel(*, directive_id: int, by: Actor, reason: str = "") -> Direc
         directive.completed_on = None
         _save(directive)
     return directive
+
+
+def calendar_feed_reissue(*, feed: CalendarFeed) -> CalendarFeed:
+    """Revoke ``feed`` and issue a new address for the same agency and label; the new raw token is on ``.token``.
+
+    The only way to hand out an address again: it is stored as a digest and cannot be shown twice.
+    """
+    with transaction.atomic():
+        locked = CalendarFeed.objects.select_for_update().get(pk=feed.pk)
+        locked.revoke()
+        return CalendarFeed.objects.create(agency_id=locked.agency_id, label=locked.label)

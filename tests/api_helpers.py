@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 from rest_framework.test import APIClient
 
-from conference.models import ApiKey
+from directives.models import ApiKey
 
 from .factories import AgencyFactory
 

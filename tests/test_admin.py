@@ -88,7 +88,7 @@ def _make_directives(n):
         "conference_figure",
         "conference_agencycontact",
         "conference_sourcedocument",
-        "conference_apikey",
+        "directives_apikey",
         "directives_progressreport",
         "directives_extensionrequest",
         "directives_reportattachment",

@@ -6,10 +6,9 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from conference.models import ApiKey
 from directives import services
 from directives.audit import Actor
-from directives.models import Directive, DirectiveChange, ExtensionRequest, Status
+from directives.models import ApiKey, Directive, DirectiveChange, ExtensionRequest, Status
 
 from .api_helpers import make_caller
 
@@ -93,7 +92,7 @@ def test_clerk_approves_and_refuses_extensions(world, clerk_client):
 
 def test_a_key_issued_in_the_admin_is_shown_once_and_works(clerk_client, world):
     response = clerk_client.post(
-        reverse("admin:conference_apikey_add"), {"agency": world["c"].agency.pk, "name": "Cổng báo cáo"}, follow=True
+        reverse("admin:directives_apikey_add"), {"agency": world["c"].agency.pk, "name": "Cổng báo cáo"}, follow=True
     )
     text = [str(m) for m in response.context["messages"]][0]
     raw_key = text.split(": ", 1)[1].split(" ", 1)[0]
@@ -104,7 +103,7 @@ def test_a_key_issued_in_the_admin_is_shown_once_and_works(clerk_client, world):
     caller.client.credentials(HTTP_AUTHORIZATION=f"Api-Key {raw_key}")
     assert caller.client.get("/api/v1/me").json()["key_name"] == "Cổng báo cáo"
     clerk_client.post(
-        reverse("admin:conference_apikey_changelist"), {"action": "revoke_keys", "_selected_action": [key.pk]}
+        reverse("admin:directives_apikey_changelist"), {"action": "revoke_keys", "_selected_action": [key.pk]}
     )
     assert caller.client.get("/api/v1/me").status_code == 401
 

@@ -8,9 +8,9 @@ import time_machine
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from conference.models import AgencyChange, CalendarFeed
+from conference.models import AgencyChange
 from conference.services import agency_record_change
-from directives.models import Directive, OutboxMessage
+from directives.models import CalendarFeed, Directive, OutboxMessage
 
 from .api_helpers import make_caller
 from .factories import AgencyFactory, DirectiveFactory, SessionFactory

@@ -55,7 +55,7 @@ def test_a_blocked_address_is_refused_before_any_key_is_looked_up(db):
         guesser().get(ME)
     with CaptureQueriesContext(connection) as ctx:
         assert guesser().get(ME).status_code == 429
-    assert not [q for q in ctx.captured_queries if "conference_apikey" in q["sql"]]
+    assert not [q for q in ctx.captured_queries if "directives_apikey" in q["sql"]]
 
 
 def test_a_blocked_address_cannot_get_through_with_a_real_key_but_other_addresses_can(db):

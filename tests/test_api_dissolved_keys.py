@@ -8,8 +8,7 @@ import time_machine
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 
-from conference.models import ApiKey
-from directives.models import ProgressReport
+from directives.models import ApiKey, ProgressReport
 
 from .api_helpers import make_caller
 from .factories import AgencyFactory, DirectiveFactory
@@ -105,7 +104,7 @@ def test_the_command_issues_a_key_before_the_dissolution_date(planning):
 def test_the_admin_refuses_a_dissolved_agency_with_a_form_error(planning, admin_client):
     with at(DISSOLVED_ON):
         response = admin_client.post(
-            "/admin/conference/apikey/add/", {"agency": planning.agency.pk, "name": "Hệ thống mới"}
+            "/admin/directives/apikey/add/", {"agency": planning.agency.pk, "name": "Hệ thống mới"}
         )
     assert response.status_code == 200
     assert "agency" in response.context["adminform"].form.errors
@@ -116,7 +115,7 @@ def test_the_admin_refuses_a_dissolved_agency_with_a_form_error(planning, admin_
 def test_the_admin_issues_a_key_through_the_same_path_and_shows_it_once(admin_client, admin_user):
     agency = AgencyFactory(name="Sở Nội vụ")
     response = admin_client.post(
-        "/admin/conference/apikey/add/", {"agency": agency.pk, "name": "Cổng dịch vụ"}, follow=True
+        "/admin/directives/apikey/add/", {"agency": agency.pk, "name": "Cổng dịch vụ"}, follow=True
     )
     assert response.status_code == 200
     key = ApiKey.objects.get(agency=agency)
@@ -128,7 +127,7 @@ def test_the_admin_issues_a_key_through_the_same_path_and_shows_it_once(admin_cl
 
 
 def test_the_admin_agency_picker_for_keys_leaves_out_dissolved_agencies(planning, admin_client):
-    params = {"app_label": "conference", "model_name": "apikey", "field_name": "agency", "term": "Bộ"}
+    params = {"app_label": "directives", "model_name": "apikey", "field_name": "agency", "term": "Bộ"}
     with at(DISSOLVED_ON):
         names = {row["text"] for row in admin_client.get("/admin/autocomplete/", params).json()["results"]}
     assert "Bộ Tài chính" in str(names)

@@ -5,19 +5,14 @@ import datetime
 import icalendar
 import pytest
 from django.db import IntegrityError, connection, transaction
-from django.db.migrations.executor import MigrationExecutor
-from django.test import Client
 from django.urls import reverse
 
 from conference.digests import secret_digest
-from conference.models import CalendarFeed
 from directives.calendar import build_calendar
-from directives.models import Directive
+from directives.models import CalendarFeed, Directive
 
 from .admin_forms import page_form
 from .factories import AgencyFactory, DirectiveFactory, SessionFactory
-
-BEFORE, AFTER = ("conference", "0005_dates_in_range"), ("conference", "0006_calendarfeed_token_digest")
 
 
 def events(response):
@@ -57,7 +52,7 @@ def test_the_database_never_holds_the_raw_token(client):
     assert raw not in [str(v) for v in stored.values()]
     assert stored["token_hash"] == secret_digest(raw) and stored["prefix"] == raw[:6]
     with connection.cursor() as cursor:
-        cursor.execute("SELECT * FROM conference_calendarfeed")
+        cursor.execute("SELECT * FROM directives_calendarfeed")
         assert not any(raw in str(value) for row in cursor.fetchall() for value in row)
     reloaded = CalendarFeed.objects.get(pk=feed.pk)
     assert reloaded.path is None and reloaded.prefix == raw[:6]
@@ -76,35 +71,11 @@ def test_a_revoked_or_unknown_or_digest_address_is_404(client):
     assert client.get(f"/calendar/{raw}.ics").status_code == 404
 
 
-@pytest.mark.django_db(transaction=True)
-def test_an_address_handed_out_before_the_digest_migration_keeps_working():
-    executor = MigrationExecutor(connection)
-    executor.migrate([BEFORE])
-    try:
-        old_apps = executor.loader.project_state([BEFORE]).apps
-        Agency = old_apps.get_model("conference", "Agency")
-        OldFeed = old_apps.get_model("conference", "CalendarFeed")
-        agency = Agency.objects.create(name="Bộ Tài chính", code="bo-tai-chinh", kind="ministry", level="central")
-        raw = "plaintext-era-token-0123456789abcdefghijklmnopqrstuvwxyz"
-        OldFeed.objects.create(agency=agency, token=raw, label="Lịch cũ")
-        OldFeed.objects.create(agency=agency, token="another-old-token-" + "x" * 30)
-        executor = MigrationExecutor(connection)
-        executor.migrate([AFTER])
-    finally:
-        executor = MigrationExecutor(connection)
-        executor.migrate(executor.loader.graph.leaf_nodes())
-    feed = CalendarFeed.objects.get(label="Lịch cũ")
-    assert feed.token_hash == secret_digest(raw) and feed.prefix == raw[:6]
-    assert CalendarFeed.find_active(raw) == feed
-    assert Client().get(f"/calendar/{raw}.ics").status_code == 200
-    assert CalendarFeed.objects.filter(token_hash=secret_digest("another-old-token-" + "x" * 30)).exists()
-
-
 @pytest.mark.django_db
 def test_admin_shows_the_address_once_at_creation_and_never_on_the_change_page(clerk_client):
     agency = AgencyFactory(name="Bộ Công an")
     response = clerk_client.post(
-        reverse("admin:conference_calendarfeed_add"), {"agency": agency.pk, "label": "Lịch Văn phòng"}, follow=True
+        reverse("admin:directives_calendarfeed_add"), {"agency": agency.pk, "label": "Lịch Văn phòng"}, follow=True
     )
     assert response.status_code == 200
     feed = CalendarFeed.objects.get()
@@ -112,10 +83,10 @@ def test_admin_shows_the_address_once_at_creation_and_never_on_the_change_page(c
     raw = message.split("/calendar/")[1].split(".ics")[0]
     assert secret_digest(raw) == feed.token_hash
     assert clerk_client.get(f"/calendar/{raw}.ics").status_code == 200
-    page = clerk_client.get(reverse("admin:conference_calendarfeed_change", args=[feed.pk])).content.decode()
+    page = clerk_client.get(reverse("admin:directives_calendarfeed_change", args=[feed.pk])).content.decode()
     assert raw not in page and f"/calendar/{feed.prefix}…" in page
     assert 'name="_reissue"' in page
-    listing = clerk_client.get(reverse("admin:conference_calendarfeed_changelist")).content.decode()
+    listing = clerk_client.get(reverse("admin:directives_calendarfeed_changelist")).content.decode()
     assert raw not in listing and f"{feed.prefix}…" in listing
     agency_page = clerk_client.get(reverse("admin:conference_agency_change", args=[agency.pk])).content.decode()
     assert raw not in agency_page
@@ -126,7 +97,7 @@ def test_issuing_a_new_address_revokes_the_old_one_and_shows_the_new_one_once(cl
     agency = AgencyFactory()
     old = CalendarFeed.objects.create(agency=agency, label="Lịch Văn phòng")
     old_raw = old.token
-    url = reverse("admin:conference_calendarfeed_change", args=[old.pk])
+    url = reverse("admin:directives_calendarfeed_change", args=[old.pk])
     form = page_form(clerk_client, url)
     response = clerk_client.post(url, {**form, "_reissue": "1"}, follow=True)
     assert response.status_code == 200
@@ -139,8 +110,8 @@ def test_issuing_a_new_address_revokes_the_old_one_and_shows_the_new_one_once(cl
     assert secret_digest(new_raw) == new.token_hash
     assert clerk_client.get(f"/calendar/{old_raw}.ics").status_code == 404
     assert clerk_client.get(f"/calendar/{new_raw}.ics").status_code == 200
-    assert response.redirect_chain[-1][0] == reverse("admin:conference_calendarfeed_change", args=[new.pk])
-    revoked_page = clerk_client.get(reverse("admin:conference_calendarfeed_change", args=[old.pk])).content.decode()
+    assert response.redirect_chain[-1][0] == reverse("admin:directives_calendarfeed_change", args=[new.pk])
+    revoked_page = clerk_client.get(reverse("admin:directives_calendarfeed_change", args=[old.pk])).content.decode()
     assert 'name="_reissue"' not in revoked_page
 
 

@@ -2,8 +2,7 @@
 
 from .agencies import Agency, AgencyContact, Level, Person
 from .base import TimeStamped
-from .changes import AgencyChange, CalendarFeed
-from .keys import ApiKey
+from .changes import AgencyChange
 from .notices import ConclusionNotice
 from .sessions import Figure, Participation, Session, Site, SourceDocument
 
@@ -11,8 +10,6 @@ __all__ = [
     "Agency",
     "AgencyContact",
     "AgencyChange",
-    "ApiKey",
-    "CalendarFeed",
     "ConclusionNotice",
     "Figure",
     "Level",

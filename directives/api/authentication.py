@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import authentication, exceptions, permissions
 
 from conference.logins import two_factor_step
-from conference.models import ApiKey
+from directives.models import ApiKey
 
 from .throttling import FailedAuthentications
 

@@ -8,8 +8,8 @@ from django.conf import settings
 from django.core.cache import cache
 from rest_framework.throttling import SimpleRateThrottle
 
-from conference.models import ApiKey
 from directives.audit import client_address
+from directives.models import ApiKey
 
 log = logging.getLogger(__name__)
 

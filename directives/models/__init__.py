@@ -1,5 +1,6 @@
 """Directives, their history, progress reports and extension requests."""
 
+from .calendar import CalendarFeed
 from .changes import DirectiveChange
 from .directive import (
     COMPLETED_STATUSES,
@@ -14,9 +15,12 @@ from .directive import (
     status_expression,
 )
 from .followup import FollowUpSettings, OutboxMessage
+from .keys import ApiKey
 from .progress import ExtensionRequest, ProgressReport, ReportAttachment
 
 __all__ = [
+    "ApiKey",
+    "CalendarFeed",
     "COMPLETED_STATUSES",
     "NOT_CANCELLED_STATUSES",
     "OPEN_STATUSES",

@@ -8,9 +8,10 @@ from django.db.models.lookups import GreaterThan
 from django.utils.translation import gettext_lazy as _
 
 from conference.dates import MAX_DATE, MIN_DATE, validate_record_date
-from conference.models import Agency, ApiKey
+from conference.models import Agency
 
 from .directive import Directive
+from .keys import ApiKey
 
 
 class ProgressReport(models.Model):

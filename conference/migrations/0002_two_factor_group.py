@@ -16,7 +16,7 @@ def remove_group(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("auth", "0012_alter_user_first_name_max_length"),
-        ("conference", "0006_calendarfeed_token_digest"),
+        ("conference", "0001_initial"),
     ]
 
     operations = [migrations.RunPython(create_group, remove_group)]

@@ -4,8 +4,9 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db.models import Q
 
-from conference.models import Agency, ApiKey
+from conference.models import Agency
 from conference.text import fold
+from directives.models import ApiKey
 
 
 def find_agency(reference: str) -> Agency:

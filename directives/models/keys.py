@@ -10,9 +10,8 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-from ..digests import secret_digest
-from .agencies import Agency
-from .base import TimeStamped
+from conference.digests import secret_digest
+from conference.models import Agency, TimeStamped
 
 
 class ApiKey(TimeStamped):
