@@ -42,6 +42,19 @@ from .models import (
 from .services import ALLOWED_ATTACHMENT_TYPES
 
 
+class ReadOnlyAdminMixin:
+    """Records that only the system or the agencies write (history, reports, files): clerks read them."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 class StatusFilter(admin.SimpleListFilter):
     title = _("status")
     parameter_name = "status"
@@ -406,7 +419,7 @@ class DirectiveAdmin(StaleCheckAdminMixin, FoldedSearchMixin, admin.ModelAdmin):
 
 
 @admin.register(DirectiveChange)
-class DirectiveChangeAdmin(admin.ModelAdmin):
+class DirectiveChangeAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["at", "directive", "action", "actor_label", "client_address"]
     list_filter = ["action", ("at", admin.DateFieldListFilter)]
     list_select_related = ["directive"]
@@ -428,18 +441,9 @@ class DirectiveChangeAdmin(admin.ModelAdmin):
     def changes_display(self, obj):
         return describe_changes(obj)
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(ProgressReport)
-class ProgressReportAdmin(admin.ModelAdmin):
+class ProgressReportAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["created_at", "directive", "agency", "percent_complete", "claims_completion"]
     list_filter = ["claims_completion", ("created_at", admin.DateFieldListFilter)]
     list_select_related = ["directive", "agency"]
@@ -464,18 +468,9 @@ class ProgressReportAdmin(admin.ModelAdmin):
     def files(self, obj):
         return attachment_links(obj.attachments.all())
 
-    def has_add_permission(self, request):
-        return False  # reports come from the agencies (API); they are never edited
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(ReportAttachment)
-class ReportAttachmentAdmin(admin.ModelAdmin):
+class ReportAttachmentAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["original_name", "report", "content_type", "size"]
     list_select_related = ["report"]
     search_fields = ["original_name"]
@@ -514,15 +509,6 @@ class ReportAttachmentAdmin(admin.ModelAdmin):
     @admin.display(description=_("download"))
     def download(self, obj):
         return attachment_links([obj])
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class PendingFirst(admin.SimpleListFilter):

@@ -37,22 +37,20 @@ def _render(request, model_admin, obj, form, context):
     )
 
 
-def _decision(request, decide, back):
-    """Run ``decide(form)`` (a service call returning the success message) on a valid POST.
-
-    Returns the form and, once decided (or refused for the directive's state), the redirect to show.
-    """
+def _decision_page(request, model_admin, obj, decide, back, context):
+    """The decision page for ``obj``; on a valid POST, ``decide(form)`` (a service call returning the
+    success message) runs and the clerk goes ``back`` (also when the state no longer allows it)."""
     form = DecisionForm(request.POST or None)
-    if request.method != "POST" or not form.is_valid():
-        return form, None
-    try:
-        messages.success(request, decide(form))
-    except ValidationError as exc:
-        form.add_error("note", exc.messages)
-        return form, None
-    except services.WrongState as exc:
-        messages.error(request, str(exc))
-    return form, redirect(back)
+    if request.method == "POST" and form.is_valid():
+        try:
+            messages.success(request, decide(form))
+            return redirect(back)
+        except ValidationError as exc:
+            form.add_error("note", exc.messages)
+        except services.WrongState as exc:
+            messages.error(request, str(exc))
+            return redirect(back)
+    return _render(request, model_admin, obj, form, context)
 
 
 def review_completion(model_admin, request, object_id):
@@ -75,14 +73,12 @@ def review_completion(model_admin, request, object_id):
         )
         return _("The claim was sent back to the agency.")
 
-    form, done = _decision(request, decide, back)
-    if done is not None:
-        return done
-    return _render(
+    return _decision_page(
         request,
         model_admin,
         directive,
-        form,
+        decide,
+        back,
         {
             "title": _("Confirm completion"),
             "claim": claim,
@@ -111,14 +107,12 @@ def decide_extension(model_admin, request, object_id):
         )
         return _("Extension approved.") if approve else _("Extension refused.")
 
-    form, done = _decision(request, decide, back)
-    if done is not None:
-        return done
-    return _render(
+    return _decision_page(
         request,
         model_admin,
         extension,
-        form,
+        decide,
+        back,
         {
             "title": _("Decide on an extension request"),
             "extension": extension,
