@@ -7,7 +7,7 @@ from types import SimpleNamespace
 import pytest
 from rest_framework.exceptions import ParseError
 
-from directives.api.errors import PayloadTooLarge
+from directives.api.exceptions import PayloadTooLarge
 from directives.api.parsers import JSONParser
 from directives.models import ExtensionRequest, ProgressReport
 
@@ -33,7 +33,8 @@ HOSTILE = [
     ("note=a" + "&b=c" * 2000, "application/x-www-form-urlencoded", 400),  # more fields than Django takes
     (MANY_PARTS, "multipart/form-data; boundary=x", 400),
     ("garbage", "multipart/form-data", 400),  # no boundary
-    ("--x\r\n", "multipart/form-data; boundary=" + "x" * 2000, 400),
+    # DRF 3.18 will not read a media type with a 2000-character parameter: no parser is chosen (415).
+    ("--x\r\n", "multipart/form-data; boundary=" + "x" * 2000, 415),
 ]
 
 
@@ -51,7 +52,7 @@ def test_a_body_the_parser_cannot_take_is_a_json_error_and_writes_nothing(world,
     if expected != 201:
         envelope = response.json()
         assert envelope["status"] == expected
-        assert envelope["code"] in ("parse_error", "payload_too_large", "invalid")
+        assert envelope["code"] in ("parse_error", "payload_too_large", "invalid", "unsupported_media_type")
         assert envelope["detail"]
         assert ProgressReport.objects.count() == ExtensionRequest.objects.count() == 0
 

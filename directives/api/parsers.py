@@ -8,7 +8,7 @@ from rest_framework import parsers
 from rest_framework.exceptions import ParseError
 from rest_framework.utils import json
 
-from .errors import PayloadTooLarge
+from .exceptions import PayloadTooLarge
 
 # No request of this API nests deeper than a few levels; a deeper body is refused before any
 # serializer (or error renderer) walks it recursively.

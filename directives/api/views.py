@@ -29,7 +29,7 @@ from directives.models import Directive, ExtensionRequest, ProgressReport, Statu
 
 from . import serializers as s
 from .authentication import AgencyPrincipal
-from .errors import PayloadTooLarge
+from .exceptions import PayloadTooLarge
 from .filters import DirectiveFilter
 from .pagination import DirectivePagination, OrderedCursorPagination
 from .parsers import FormParser, JSONParser
