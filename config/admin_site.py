@@ -19,7 +19,7 @@ from conference.logins import two_factor_step
 class ProjectAdminSite(admin.AdminSite):
     site_header = site_title = _("Directive follow-up")
     index_title = _("Sessions and directives")
-    index_template = "admin/dashboard_index.html"  # a link to the dashboard on the home page
+    index_template = "admin/project_index.html"  # config/templates: the dashboard and the outbox on the home page
 
     # Inlines one app adds to another app's page, named here where both apps are known: an agency's
     # page (the registry's) lists its API keys and calendar addresses (the API's and the calendar's).

@@ -70,15 +70,11 @@ def status_request_stage(today, conf):
     return today.replace(day=conf.status_request_day)
 
 
-def _open_directives():
-    return Directive.objects.filter(state=Directive.State.OPEN, lead_agency__isnull=False)
-
-
 def owed_reminders(today, conf, succession):
     """Yield batches of reminders owed: to the lead agency, and a copy to each coordinating one."""
     horizon = today + datetime.timedelta(days=max(conf.offsets))
     queryset = (
-        _open_directives()
+        Directive.objects.chased()
         .filter(due_date__isnull=False, due_date__lte=horizon)
         .exclude(category=Directive.Category.RECURRING)
         .prefetch_related("coordinating_agencies")
@@ -110,7 +106,7 @@ def owed_status_requests(today, conf, succession):
         return
     month_ahead = today + datetime.timedelta(days=30)
     queryset = (
-        _open_directives()
+        Directive.objects.chased()
         .filter(Q(category=Directive.Category.RECURRING) | Q(due_date__gt=month_ahead) | Q(due_date__isnull=True))
         .order_by("pk")
     )
