@@ -11,6 +11,7 @@ import pytest
 import time_machine
 from django.contrib.auth import get_user_model
 from django.test import Client
+from django.db import connection
 from django.urls import reverse
 
 from conference.models import Agency
@@ -221,3 +222,42 @@ def test_cancelling_from_the_list_goes_through_the_service_and_skips_completed_o
     assert open_one.state == Directive.State.CANCELLED
     assert done.state == Directive.State.COMPLETED
     assert open_one.changes.filter(actor=clerk).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_clerks_saving_the_same_fresh_page_at_once_one_wins_and_the_other_is_refused(django_user_model):
+    import threading
+
+    from conference.roles import ensure_clerk_group
+
+    group = ensure_clerk_group()
+    clients = []
+    for name in ("a", "b"):
+        user = django_user_model.objects.create_user(username=f"clerk-{name}", password="x", is_staff=True)
+        user.groups.add(group)
+        client = Client()
+        client.force_login(user)
+        clients.append(client)
+    directive = DirectiveFactory(text="Nhiệm vụ ban đầu")
+    url = directive_url(directive)
+    forms = [page_form(client, url) for client in clients]
+    forms[0]["text"], forms[1]["text"] = "Bản của thư ký A", "Bản của thư ký B"
+    barrier, statuses = threading.Barrier(2), {}
+
+    def save(i):
+        try:
+            barrier.wait()
+            statuses[i] = clients[i].post(url, forms[i]).status_code
+        finally:
+            connection.close()  # each thread's own connection, or the test database cannot be dropped
+
+    threads = [threading.Thread(target=save, args=(i,)) for i in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert sorted(statuses.values()) == [200, 302]  # one saved, the other shown what changed
+    winner = 0 if statuses[0] == 302 else 1
+    directive.refresh_from_db()
+    assert directive.text == forms[winner]["text"]
+    assert directive.changes.filter(action=DirectiveChange.Action.CHANGED).count() == 1
