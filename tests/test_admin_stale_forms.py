@@ -10,8 +10,8 @@ import datetime
 import pytest
 import time_machine
 from django.contrib.auth import get_user_model
-from django.test import Client
 from django.db import connection
+from django.test import Client
 from django.urls import reverse
 
 from conference.models import Agency
