@@ -5,7 +5,6 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions, status
-from rest_framework.views import exception_handler as drf_exception_handler
 
 from directives import services
 
@@ -52,6 +51,10 @@ def _translate(exc, view=None):
 
 
 def api_exception_handler(exc, context):
+    # Imported here: rest_framework.views loads the parser classes of the settings, and ours import
+    # this module (PayloadTooLarge), so a top-level import is a cycle when this module loads first.
+    from rest_framework.views import exception_handler as drf_exception_handler
+
     exc = _translate(exc, context.get("view"))
     response = drf_exception_handler(exc, context)
     if response is None:

@@ -4,20 +4,18 @@ import calendar
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Count, F, Q
+from django.db.models import Count, F
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from conference.models import Agency, ConclusionNotice, Session
 from conference.succession import Succession
-from directives.api.views import two_by_two
 from directives.models import COMPLETED_STATUSES, NOT_CANCELLED_STATUSES, OPEN_STATUSES, Directive, Status
+from directives.selectors import STATUS_KEYS, counts_sum, directive_status_counts, directives_visible_to, with_totals
 
 COMPLETED = list(COMPLETED_STATUSES)
 OPEN = list(OPEN_STATUSES)
 NOT_CANCELLED = list(NOT_CANCELLED_STATUSES)
-STATUS_KEYS = [s.value for s in Status]
 # At most this many months in the "due by month" table and chart (the latest ones).
 MAX_MONTHS = 60
 
@@ -74,14 +72,10 @@ class Scope:
         if self.category is not None:
             queryset = queryset.filter(category=self.category_value)
         ids = self.agency_ids
-        if ids:
-            leads = Q(lead_agency_id__in=ids)
-            if self.role == "any":
-                # IN (subquery) rather than a correlated EXISTS: PostgreSQL hashes the agency's
-                # coordinated directives once instead of probing the link table for every directive.
-                coordinated = Directive.coordinating_agencies.through.objects.filter(agency_id__in=ids)
-                leads |= Q(pk__in=coordinated.values("directive_id"))
-            queryset = queryset.filter(leads)
+        if ids and self.role == "any":
+            queryset = directives_visible_to(ids, among=queryset)
+        elif ids:
+            queryset = queryset.filter(lead_agency_id__in=ids)
         return queryset
 
     # -- links to the directive list --------------------------------------------------------------
@@ -157,45 +151,13 @@ def _pivot(queryset, *keys):
     return table
 
 
-def _with_totals(row):
-    completed = row["completed_on_time"] + row["completed_late"]
-    total = sum(row[key] for key in STATUS_KEYS) - row["cancelled"]
-    judged = completed + row["overdue"]
-    row.update(
-        completed=completed,
-        total=total,
-        open=row["in_progress"] + row["overdue"] + row["recurring"] + row["awaiting_confirmation"],
-        # Of the directives whose outcome against the deadline is known (completed, or overdue), the
-        # share completed on time; those still within their deadline are not judged yet.
-        on_time_rate=(row["completed_on_time"] / judged) if judged else None,
-    )
-    row["on_time_percent"] = _percent(row["on_time_rate"])
-    return row
-
-
-def _percent(rate):
-    return None if rate is None else f"{rate * 100:.0f}%"
-
-
 def summary(queryset=None, *, agency_rows=None):
-    """The two-by-two table and the headline: the API's ``two_by_two`` (one aggregate query), or, when
+    """The two-by-two table and the headline: ``directive_status_counts`` (one aggregate query), or, when
     the dashboard already grouped the same directives by lead agency, the sum of those rows (no query:
     every directive is in exactly one lead agency's row, or in the row of those led by a group)."""
     if agency_rows is None:
-        counts = two_by_two(queryset)
-    else:
-        counts = dict.fromkeys(STATUS_KEYS, 0)
-        for row in agency_rows:
-            for key in STATUS_KEYS:
-                counts[key] += row.counts[key]
-        counts["completed"] = counts["completed_on_time"] + counts["completed_late"]
-        counts["total"] = sum(counts[key] for key in STATUS_KEYS) - counts["cancelled"]
-        counts["headline"] = _("completed %(done)d/%(total)d") % {"done": counts["completed"], "total": counts["total"]}
-    judged = counts["completed"] + counts["overdue"]
-    counts["on_time_rate"] = counts["completed_on_time"] / judged if judged else None
-    counts["on_time_percent"] = _percent(counts["on_time_rate"])
-    counts["open"] = counts["in_progress"] + counts["overdue"] + counts["recurring"] + counts["awaiting_confirmation"]
-    return counts
+        return directive_status_counts(queryset)
+    return with_totals(counts_sum(row.counts for row in agency_rows))
 
 
 @dataclass
@@ -233,10 +195,9 @@ def agency_rows(scope, queryset, ordering="-overdue"):
     folded = {}
     for lead_id, counts in by_lead.items():
         key = fold(lead_id) if lead_id is not None else None
-        entry = folded.setdefault(key, {"lead_ids": [], "counts": dict.fromkeys(STATUS_KEYS, 0)})
+        entry = folded.setdefault(key, {"lead_ids": [], "counts": []})
         entry["lead_ids"].append(lead_id)
-        for status in STATUS_KEYS:
-            entry["counts"][status] += counts[status]
+        entry["counts"].append(counts)
     wanted = {pk for pk in folded if pk is not None} | {pk for pk in by_lead if pk is not None}
     agencies = {}
     if wanted:
@@ -256,7 +217,7 @@ def agency_rows(scope, queryset, ordering="-overdue"):
                 name=agency.get("name", ""),
                 short_name=agency.get("short_name", ""),
                 lead_ids=sorted(entry["lead_ids"], key=lambda pk: (pk is None, pk or 0)),
-                counts=_with_totals(entry["counts"]),
+                counts=with_totals(counts_sum(entry["counts"])),
                 dissolved_on=agency.get("dissolved_on"),
                 successor_name=agency.get("successor__name") or "",
                 predecessors=sorted(predecessors),
@@ -283,12 +244,12 @@ def session_rows(queryset, limit=None):
     scoped = queryset if limit is None else queryset.filter(session_id__in=[s["pk"] for s in sessions])
     table = _pivot(scoped, "session_id")
     rows = [
-        {"session_id": s["pk"], "title": s["title"], "held_on": s["held_on"], **_with_totals(table[(s["pk"],)])}
+        {"session_id": s["pk"], "title": s["title"], "held_on": s["held_on"], **with_totals(table[(s["pk"],)])}
         for s in sessions
         if (s["pk"],) in table
     ]
     if limit is None and (None,) in table:
-        rows.append({"session_id": None, "title": "", "held_on": None, **_with_totals(table[(None,)])})
+        rows.append({"session_id": None, "title": "", "held_on": None, **with_totals(table[(None,)])})
     return rows
 
 
@@ -297,10 +258,11 @@ def month_rows(queryset, today):
     months = queryset.filter(due_date__isnull=False).annotate(month=TruncMonth("due_date"))
     found = {}
     for (month,), counts in _pivot(months, "month").items():
+        totals = with_totals(counts)
         found[_month_start(month)] = {
-            "due": sum(counts.values()) - counts[Status.CANCELLED],
-            "overdue": counts[Status.OVERDUE],
-            "completed": counts[Status.COMPLETED_ON_TIME] + counts[Status.COMPLETED_LATE],
+            "due": totals["total"],
+            "overdue": totals[Status.OVERDUE],
+            "completed": totals["completed"],
         }
     if not found:
         return []
