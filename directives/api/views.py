@@ -32,7 +32,7 @@ from directives.selectors import caller_agency_ids, directive_status_counts, dir
 from . import serializers as s
 from .authentication import AgencyPrincipal
 from .errors import PayloadTooLarge
-from .filters import DirectiveFilter
+from .filters import ApiDirectiveFilter
 from .pagination import DirectivePagination, OrderedCursorPagination
 from .parsers import FormParser, JSONParser
 
@@ -127,7 +127,7 @@ class DirectiveViewSet(CallerMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = s.DirectiveSerializer
     not_found_message = gettext_lazy("No such directive, or it is not assigned to you.")
     filter_backends = [DjangoFilterBackend]
-    filterset_class = DirectiveFilter
+    filterset_class = ApiDirectiveFilter
     pagination_class = DirectivePagination
     parser_classes = [JSONParser, MultiPartParser, FormParser]
 
