@@ -5,11 +5,13 @@ Selectors sit below services: services may import them, never the other way roun
 """
 
 from django.db.models import Case, CharField, Count, Q, Value, When
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from conference.models import Agency
 from conference.succession import Succession
 
+from .filters import DirectiveFilter, query_dict
 from .models import COMPLETED_STATUSES, NOT_CANCELLED_STATUSES, OPEN_STATUSES, Directive, Status
 
 STATUS_KEYS = [choice.value for choice in Status]
@@ -49,6 +51,25 @@ def directive_role(directive: Directive, agency_ids) -> str | None:
     if directive.coordinating_agencies.filter(pk__in=agency_ids).exists():
         return "coordinating"
     return None
+
+
+class InvalidFilters(ValueError):
+    """Filters that cannot be applied (a date that is not one...); ``errors`` says which and why."""
+
+    def __init__(self, errors):
+        self.errors = errors
+        super().__init__("; ".join(f"{key}: {' '.join(map(str, messages))}" for key, messages in errors.items()))
+
+
+def directive_list(*, caller=None, filters=None):
+    """The directives ``caller`` sees (its agency ids, None for a clerk), with their status for today,
+    narrowed by ``filters`` in the directive list's vocabulary (``DirectiveFilter``: the admin list's
+    parameters). Raises ``InvalidFilters`` when one cannot be applied; in the default order."""
+    visible = directives_visible_to(caller).with_status(timezone.localdate())
+    filterset = DirectiveFilter(query_dict(filters), queryset=visible, caller_agency_ids=caller)
+    if not filterset.is_valid():
+        raise InvalidFilters(filterset.errors)
+    return filterset.qs
 
 
 # -- the two-by-two counts ----------------------------------------------------------------------

@@ -20,7 +20,7 @@ from directives.models import Directive, Status
 from directives.selectors import directive_status_counts
 
 from . import charts, figures, sheets
-from .exports import changelist_for, describe_changelist, directive_table
+from .exports import changelist_for, describe_filters, directive_table
 from .forms import DashboardForm, ImportForm
 from .imports import ImportFileError, import_directives, template_workbook
 
@@ -368,7 +368,7 @@ def directive_export(request, fmt):
         cl = changelist_for(request)
     except IncorrectLookupParameters:
         return HttpResponseBadRequest(_("These filters cannot be applied to the directive list."))
-    table = directive_table(cl.queryset, describe_changelist(cl))
+    table = directive_table(cl.queryset, describe_filters(request.GET))
     return sheets.response([table], fmt, "danh-sach-nhiem-vu")
 
 
