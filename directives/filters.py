@@ -175,9 +175,12 @@ class DirectiveFilter(django_filters.FilterSet):
         )
 
     @classmethod
-    def apply(cls, queryset, params):
-        """``queryset`` narrowed by the valid ones of ``params`` (a dict or a QueryDict)."""
-        return cls(query_dict(params), queryset=queryset).qs
+    def apply(cls, queryset, params, *, strict=False):
+        """``queryset`` narrowed by the valid ones of ``params`` (a dict or a QueryDict); ``strict``: all valid."""
+        filterset = cls(query_dict(params), queryset=queryset)
+        if strict and not filterset.is_valid():
+            raise ValueError(f"Filters that cannot be applied: {filterset.errors.as_json()}")
+        return filterset.qs
 
     def filter_status(self, queryset, name, value):
         return queryset.with_status_in(value) if value else queryset

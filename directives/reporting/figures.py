@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from conference.models import Agency, ConclusionNotice, Session
 from conference.succession import Succession
+from directives.filters import DirectiveFilter
 from directives.models import COMPLETED_STATUSES, NOT_CANCELLED_STATUSES, OPEN_STATUSES, Directive, Status
 from directives.selectors import STATUS_KEYS, counts_sum, directive_status_counts, directives_visible_to, with_totals
 
@@ -58,25 +59,17 @@ class Scope:
         return "" if self.category == "none" else self.category
 
     def directives(self):
-        """The directives in scope, with their status for ``today`` computed in the database."""
-        queryset = Directive.objects.with_status(self.today)
-        column = self.date_column
-        if self.date_from:
-            queryset = queryset.filter(**{f"{column}__gte": self.date_from})
-        if self.date_to:
-            queryset = queryset.filter(**{f"{column}__lte": self.date_to})
-        if self.session:
-            queryset = queryset.filter(session_id=self.session.pk)
-        if self.notice:
-            queryset = queryset.filter(notice_id=self.notice.pk)
-        if self.category is not None:
-            queryset = queryset.filter(category=self.category_value)
-        ids = self.agency_ids
-        if ids and self.role == "any":
-            queryset = directives_visible_to(ids, among=queryset)
-        elif ids:
-            queryset = queryset.filter(lead_agency_id__in=ids)
-        return queryset
+        """The directives in scope, with their status for ``today`` computed in the database.
+
+        The scope's own links to the list (``list_params``) read by the list's ``DirectiveFilter``, so a
+        link shows what was counted; an agency in any role, which the list cannot show, by the one
+        visibility rule (``directives_visible_to``).
+        """
+        any_role = bool(self.agency_ids) and self.role == "any"
+        queryset = DirectiveFilter.apply(
+            Directive.objects.with_status(self.today), self.list_params(agency=not any_role), strict=True
+        )
+        return directives_visible_to(self.agency_ids, among=queryset) if any_role else queryset
 
     # -- links to the directive list --------------------------------------------------------------
 
@@ -85,8 +78,13 @@ class Scope:
         """Whether the admin's directive list can show exactly these directives (it has no "lead OR coordinating")."""
         return not (self.agency and self.role == "any")
 
-    def list_params(self, *, lead_ids=None, status=None, statuses=None, due_from=None, due_to=None, session=None):
-        """The directive list's GET parameters for this scope narrowed by the arguments, or None if it cannot."""
+    def list_params(
+        self, *, lead_ids=None, status=None, statuses=None, due_from=None, due_to=None, session=None, agency=True
+    ):
+        """The directive list's GET parameters for this scope narrowed by the arguments, or None if it cannot.
+
+        ``agency=False`` leaves the scope's agency out (``directives`` applies it by itself in any role).
+        """
         params = {}
         given_from = given_to = None
         if self.date_field == "given":
@@ -109,7 +107,7 @@ class Scope:
             params["notice__id__exact"] = str(self.notice.pk)
         if self.category is not None:
             params["category__exact"] = self.category_value
-        scope_ids = self.agency_ids
+        scope_ids = self.agency_ids if agency else []
         if lead_ids is not None:
             if lead_ids == [None]:
                 params["lead_agency__isnull"] = "True"
