@@ -647,8 +647,8 @@ def main():
     from django.core.management import call_command
     from django.utils import timezone
 
-    from directives import services
     from directives.models import ApiKey
+    from directives.selectors import caller_agency_ids
 
     require_migrations_in_step()
     call_command("migrate", interactive=False, verbosity=0)
@@ -660,7 +660,7 @@ def main():
     try:
         with psycopg.connect(database_url, autocommit=True, prepare_threshold=None) as conn:
             agency, result["info"] = pick_agency(conn, args.target_size, today)
-            ids = services.agency_and_predecessors(agency)
+            ids = caller_agency_ids(agency)
             ApiKey.objects.filter(name=KEY_NAME).delete()  # left by a run that was killed
             key, raw_key = ApiKey.issue(agency=agency, name=KEY_NAME)
             result["agency"] = agency

@@ -16,14 +16,16 @@ class FoldedSearchMixin:
     folded_search_fields: tuple[str, ...] = ("search_index",)
 
     def get_search_results(self, request, queryset, search_term):
-        terms = [fold(unescape_string_literal(t) if t[0] in "\"'" else t) for t in smart_split(search_term)]
-        terms = [t for t in terms if t]
-        if not terms:
-            return queryset, False
-        for term in terms:
-            any_field = Q()
-            for field in self.folded_search_fields:
-                any_field |= Q(**{f"{field}__contains": term})
-            queryset = queryset.filter(any_field)
         # A term matched through a to-many relation could repeat a row; none of ours are to-many.
-        return queryset, False
+        return folded_search(queryset, search_term, self.folded_search_fields), False
+
+
+def folded_search(queryset, search_term, fields):
+    """``queryset`` narrowed to the rows where every typed word is in one of the folded ``fields``."""
+    terms = [fold(unescape_string_literal(t) if t[0] in "\"'" else t) for t in smart_split(search_term or "")]
+    for term in filter(None, terms):
+        any_field = Q()
+        for field in fields:
+            any_field |= Q(**{f"{field}__contains": term})
+        queryset = queryset.filter(any_field)
+    return queryset

@@ -1,11 +1,12 @@
 """The clerks' directive list: who leads, when it is due, how it stands, and its history."""
 
-import datetime
-
 from django.contrib import admin
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.admin.utils import lookup_spawns_duplicates
+from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import FieldDoesNotExist
 from django.db.models import DateField
-from django.http import FileResponse
+from django.http import FileResponse, QueryDict
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils import timezone
@@ -29,6 +30,7 @@ from .admin_keys import ApiKeyAdmin, CalendarFeedAdmin  # noqa: F401
 from .admin_notices import ConclusionNoticeAdmin  # noqa: F401
 from .admin_review import decide_extension, review_completion
 from .audit import request_actor
+from .filters import DUE_CHOICES, DirectiveFilter
 from .forms import DirectiveForm, for_admin_site
 from .models import (
     STATUS_COLOURS,
@@ -55,46 +57,36 @@ class ReadOnlyAdminMixin:
         return False
 
 
-class StatusFilter(admin.SimpleListFilter):
+class DirectiveListFilter(admin.SimpleListFilter):
+    """A sidebar filter of the directive list: it offers the choices; ``DirectiveFilter`` filters.
+
+    The same parameter means the same rows in the list, its exports, the terminal's export and the
+    dashboard's links.
+    """
+
+    def queryset(self, request, queryset):
+        if self.value() is None:
+            return queryset
+        return DirectiveFilter.apply(queryset, {self.parameter_name: self.value()})
+
+
+class StatusFilter(DirectiveListFilter):
     title = _("status")
     parameter_name = "status"
 
     def lookups(self, request, model_admin):
         return Status.choices
 
-    def queryset(self, request, queryset):
-        if self.value() in Status.values:
-            return queryset.with_status_in([self.value()])
-        return queryset
 
-
-class DueFilter(admin.SimpleListFilter):
+class DueFilter(DirectiveListFilter):
     title = _("deadline")
     parameter_name = "due"
 
     def lookups(self, request, model_admin):
-        return [
-            ("overdue", _("Overdue")),
-            ("this_week", _("Due this week")),
-            ("next_30_days", _("Due in the next 30 days")),
-            ("none", _("No due date")),
-        ]
-
-    def queryset(self, request, queryset):
-        today = timezone.localdate()
-        if self.value() == "overdue":
-            return queryset.with_status_in([Status.OVERDUE])
-        if self.value() == "this_week":
-            monday = today - datetime.timedelta(days=today.weekday())
-            return queryset.filter(due_date__range=(monday, monday + datetime.timedelta(days=6)))
-        if self.value() == "next_30_days":
-            return queryset.filter(due_date__range=(today, today + datetime.timedelta(days=30)))
-        if self.value() == "none":
-            return queryset.filter(due_date__isnull=True)
-        return queryset
+        return DUE_CHOICES
 
 
-class AgencyRoleFilter(admin.SimpleListFilter):
+class AgencyRoleFilter(DirectiveListFilter):
     """Pick an agency among those that actually hold directives in this role (one query)."""
 
     relation: str
@@ -103,27 +95,20 @@ class AgencyRoleFilter(admin.SimpleListFilter):
         agencies = Agency.objects.filter(**{f"{self.relation}__isnull": False}).distinct().order_by("name")
         return [(str(a.pk), a.name) for a in agencies.only("pk", "name")]
 
-    def queryset(self, request, queryset):
-        if self.value() and self.value().isdigit():
-            return queryset.filter(**{self.field: int(self.value())})
-        return queryset
-
 
 class LeadAgencyFilter(AgencyRoleFilter):
     title = _("lead agency")
     parameter_name = "lead"
     relation = "led_directives"
-    field = "lead_agency"
 
 
 class CoordinatingAgencyFilter(AgencyRoleFilter):
     title = _("coordinating agency")
     parameter_name = "coordinating"
     relation = "coordinated_directives"
-    field = "coordinating_agencies"
 
 
-class SessionFilter(admin.SimpleListFilter):
+class SessionFilter(DirectiveListFilter):
     title = _("source session")
     parameter_name = "session"
 
@@ -131,10 +116,51 @@ class SessionFilter(admin.SimpleListFilter):
         sessions = Session.objects.filter(directives__isnull=False).distinct()
         return [(str(s.pk), str(s)) for s in sessions.only("pk", "title", "held_on")]
 
-    def queryset(self, request, queryset):
-        if self.value() and self.value().isdigit():
-            return queryset.filter(session_id=int(self.value()))
-        return queryset
+
+class CategoryFilter(DirectiveListFilter):
+    title = Directive._meta.get_field("category").verbose_name
+    parameter_name = "category__exact"
+
+    def lookups(self, request, model_admin):
+        return Directive.Category.choices
+
+
+# The parameters the sidebar filters above take; DirectiveChangeList applies the FilterSet's others.
+SIDEBAR_PARAMS = ("status", "due", "lead", "coordinating", "session", "category__exact")
+
+
+class DirectiveChangeList(ChangeList):
+    """The admin's list, with the directive list's parameters read by ``DirectiveFilter``, not as lookups.
+
+    The admin keeps its search (``q``, folded), its ordering and any other field lookup.
+    """
+
+    def get_filters(self, request):
+        specs, has_filters, lookups, may_have_duplicates, has_active = super().get_filters(request)
+        self.remaining_lookups = dict(lookups)  # for the "clear all filters" link, as the admin builds it
+        for key in OTHER_LIST_PARAMS:
+            lookups.pop(key, None)
+        may_have_duplicates = any(lookup_spawns_duplicates(self.lookup_opts, key) for key in lookups)
+        return specs, has_filters, lookups, may_have_duplicates, has_active
+
+    def get_queryset(self, request, exclude_parameters=None):
+        queryset = super().get_queryset(request, exclude_parameters)
+        # The admin's link keeps the lookups that are not the sidebar's: so it keeps ours.
+        self.clear_all_filters_qs = self.get_query_string(
+            new_params=self.remaining_lookups, remove=self.get_filters_params()
+        )
+        data = QueryDict(mutable=True)
+        for key, values in self.filter_params.items():
+            if key in OTHER_LIST_PARAMS:
+                data.setlist(key, values)
+        filterset = DirectiveFilter(data, queryset=queryset)
+        if not filterset.is_valid():
+            # As the admin answers a lookup it cannot apply (a date that is not one): "?e=1".
+            raise IncorrectLookupParameters(filterset.errors)
+        return filterset.qs
+
+
+OTHER_LIST_PARAMS = frozenset(DirectiveFilter.base_filters) - set(SIDEBAR_PARAMS)
 
 
 class DirectiveChangeInline(admin.TabularInline):
@@ -264,7 +290,7 @@ class DirectiveAdmin(StaleCheckAdminMixin, FoldedSearchMixin, admin.ModelAdmin):
         "source_display",
     ]
     list_display_links = ["short_text"]
-    list_filter = [StatusFilter, DueFilter, LeadAgencyFilter, CoordinatingAgencyFilter, SessionFilter, "category"]
+    list_filter = [StatusFilter, DueFilter, LeadAgencyFilter, CoordinatingAgencyFilter, SessionFilter, CategoryFilter]
     search_fields = ["text"]
     folded_search_fields = ("search_index", "lead_agency__search_index", "notice__search_index")
     autocomplete_fields = ["notice", "session", "lead_agency", "implements"]
@@ -297,6 +323,9 @@ class DirectiveAdmin(StaleCheckAdminMixin, FoldedSearchMixin, admin.ModelAdmin):
             .select_related("lead_agency", "notice", "notice__issuer", "session")
             .prefetch_related("coordinating_agencies")
         )
+
+    def get_changelist(self, request, **kwargs):
+        return DirectiveChangeList
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         kwargs["form"] = for_admin_site(kwargs.get("form", self.form), self.admin_site)

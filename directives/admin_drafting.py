@@ -27,9 +27,10 @@ from django.utils.translation import gettext_lazy as _
 from conference.models import Agency, ConclusionNotice, Session
 
 from . import services
-from .drafting import AgencyMatcher, parse_directives
 from .drafting import deadlines as deadline_flags
+from .drafting import parse_directives
 from .drafting import parser as draft_flags
+from .drafting_registry import agency_matcher
 from .forms import DirectiveForm
 from .models import Directive
 
@@ -329,7 +330,7 @@ def draft_view(model_admin, request):
                     messages.error(request, gettext("Nothing was saved: correct the drafts marked below."))
         elif source_form.is_valid():
             data = source_form.cleaned_data
-            matcher = AgencyMatcher.from_registry(context=source_form.context_agency, on_date=data["issued_on"])
+            matcher = agency_matcher(context=source_form.context_agency, on_date=data["issued_on"])
             drafts = parse_directives(data["text"], data["issued_on"], matcher=matcher)
             formset = DraftFormSet(initial=initial_rows(drafts), prefix="drafts", admin_site=site)
             if not drafts:

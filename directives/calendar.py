@@ -19,16 +19,15 @@ from conference.dates import MAX_DATE, MIN_DATE
 from directives.models import CalendarFeed
 
 from .models import Directive
-from .services import agency_and_predecessors
+from .selectors import caller_agency_ids, directives_visible_to
 
 logger = logging.getLogger(__name__)
 
 
 def directives_for_feed(agency):
+    open_dated = Directive.objects.open().filter(due_date__isnull=False)
     return (
-        Directive.objects.open()
-        .filter(due_date__isnull=False)
-        .assigned_to(agency_and_predecessors(agency))
+        directives_visible_to(caller_agency_ids(agency), among=open_dated)
         .select_related("lead_agency", "notice", "session")
         .order_by("due_date", "pk")
     )

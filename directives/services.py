@@ -18,9 +18,6 @@ from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from conference.models import Agency
-from conference.succession import Succession
-
 from .audit import Actor, as_actor
 from .history import record_change, record_coordinators, record_fields, snapshot
 from .models import (
@@ -32,6 +29,7 @@ from .models import (
     ProgressReport,
     ReportAttachment,
 )
+from .selectors import directive_role
 
 MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
 # What a stored file may be, as its bytes say, and the file names each type may carry.
@@ -89,23 +87,6 @@ class AttachmentTooLarge(Exception):
 
 class AttachmentTypeRefused(Exception):
     pass
-
-
-# -- who sees what ------------------------------------------------------------------------------
-
-
-def agency_and_predecessors(agency: Agency, on=None) -> list[int]:
-    """``agency`` and every agency it succeeded (from the succession's date), however many steps back."""
-    return sorted(Succession(on).answering_for(agency.pk))
-
-
-def directive_role(directive: Directive, agency_ids) -> str | None:
-    """ "lead", "coordinating" or None for an agency (given with its predecessors)."""
-    if directive.lead_agency_id in agency_ids:
-        return "lead"
-    if directive.coordinating_agencies.filter(pk__in=agency_ids).exists():
-        return "coordinating"
-    return None
 
 
 def directive_etag(directive: Directive) -> str:

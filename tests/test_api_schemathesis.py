@@ -37,6 +37,7 @@ from conference.models import Agency
 from directives import services
 from directives.audit import Actor
 from directives.models import Directive, ExtensionRequest
+from directives.selectors import caller_agency_ids
 
 from .api_helpers import GIVEN, make_caller
 from .factories import AgencyFactory, DirectiveFactory, NoticeFactory, SessionFactory, SiteFactory
@@ -125,7 +126,7 @@ def api_world(db, settings):
     other = DirectiveFactory(**common, lead_agency=c.agency, due_date=datetime.date(2099, 3, 31))
 
     by_a = Actor(label="test", api_key=a.key)
-    ids_a = services.agency_and_predecessors(a.agency)
+    ids_a = caller_agency_ids(a.agency)
     services.directive_report_progress(
         directive_id=open_a.pk,
         by=by_a,

@@ -11,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 
 from directives.drafting.agencies import AgencyMatcher, Group, Unmatched, aliases_of
 from directives.drafting.evaluation import registry_from_records
+from directives.drafting_registry import agency_matcher
 
 SEEDS = Path(settings.BASE_DIR) / "seeds"
 EXTRA = [
@@ -209,7 +210,7 @@ def test_ordinary_words_are_not_agencies(national):
 @pytest.mark.django_db
 def test_built_from_the_registry_in_one_query(seeded):
     with CaptureQueriesContext(connection) as queries:
-        matcher = AgencyMatcher.from_registry(context="ubnd-tinh-bac-giang")
+        matcher = agency_matcher(context="ubnd-tinh-bac-giang")
         assert matcher.match("Sở TT&TT").code == "so-thong-tin-va-truyen-thong-tinh-bac-giang"
         assert matcher.match("Bộ TT&TT").code == "bo-thong-tin-va-truyen-thong"
     assert len(queries.captured_queries) == 1

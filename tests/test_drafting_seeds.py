@@ -26,6 +26,7 @@ from directives.drafting.evaluation import (
     expected_from_seed_record,
     registry_from_records,
 )
+from directives.drafting_registry import agency_matcher
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SEEDS = Path(settings.BASE_DIR) / "seeds"
@@ -106,7 +107,11 @@ def test_the_same_from_the_seeded_database(seeded):
 
     total = Agreement()
     for passage in _passages():
-        drafts = parse_directives(passage["text"], _issued(passage), context=passage["context"])
+        drafts = parse_directives(
+            passage["text"],
+            _issued(passage),
+            matcher=agency_matcher(context=passage["context"], on_date=_issued(passage)),
+        )
         expected = [
             Expected(
                 key=d.item_number,

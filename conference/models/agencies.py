@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ..dates import validate_record_date
+from ..succession import follow_successions
 from ..text import fold_all
 from .base import TimeStamped
 
@@ -142,17 +143,7 @@ class Agency(TimeStamped):
 
         A succession counts from its effective date; before it the agency still answers for itself.
         """
-        on = on or timezone.localdate()
-        agency, seen = self, {self.pk}
-        while (
-            agency.successor_id
-            and agency.dissolved_on is not None
-            and agency.dissolved_on <= on
-            and agency.successor_id not in seen
-        ):
-            agency = agency.successor
-            seen.add(agency.pk)
-        return agency
+        return follow_successions(self, on or timezone.localdate(), lambda agency: agency.successor)
 
 
 class AgencyContact(TimeStamped):

@@ -1,12 +1,13 @@
 """The agencies' API (v1): their directives, reports and extension requests, and read-only records.
 
-Scoping happens once, in ``CallerMixin.directives_for_caller``: every directive endpoint starts
-from that queryset, so another agency's directive is a 404 exactly as if it did not exist.
+Scoping happens once, in ``directives.selectors.directives_visible_to`` (through
+``CallerMixin.directives_for_caller``): every directive endpoint starts from that queryset, so
+another agency's directive is a 404 exactly as if it did not exist.
 """
 
 import datetime
 
-from django.db.models import Case, CharField, Count, DateField, OuterRef, Prefetch, Q, Subquery, Value, When
+from django.db.models import DateField, OuterRef, Prefetch, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.urls import Resolver404, resolve
 from django.utils import timezone
@@ -25,12 +26,13 @@ from rest_framework.views import APIView
 from conference.models import Agency, ConclusionNotice, Session
 from directives import services
 from directives.audit import Actor
-from directives.models import Directive, ExtensionRequest, ProgressReport, Status
+from directives.models import Directive, ExtensionRequest, ProgressReport
+from directives.selectors import caller_agency_ids, directive_status_counts, directives_visible_to
 
 from . import serializers as s
 from .authentication import AgencyPrincipal
 from .exceptions import PayloadTooLarge
-from .filters import DirectiveFilter
+from .filters import ApiDirectiveFilter
 from .pagination import DirectivePagination, OrderedCursorPagination
 from .parsers import FormParser, JSONParser
 
@@ -73,7 +75,7 @@ class CallerMixin:
     def caller_agency_ids(self):
         user = self.request.user
         if isinstance(user, AgencyPrincipal):
-            return services.agency_and_predecessors(user.agency)
+            return caller_agency_ids(user.agency)
         return None  # a clerk
 
     def initial(self, request, *args, **kwargs):
@@ -92,22 +94,11 @@ class CallerMixin:
         return Actor(user=user, address=address)
 
     def visible_directives(self):
-        """The directives the caller may see, plain (no annotations): the one visibility rule of the API."""
-        ids = self.caller_agency_ids
-        return Directive.objects.all() if ids is None else Directive.objects.assigned_to(ids)
+        """The directives the caller may see (``directives_visible_to``), for the records' IN subquery."""
+        return directives_visible_to(self.caller_agency_ids)
 
     def directives_for_caller(self):
-        queryset = self.visible_directives()
-        ids = self.caller_agency_ids
-        if ids is not None:
-            queryset = queryset.annotate(
-                your_role=Case(
-                    When(lead_agency_id__in=ids, then=Value("lead")),
-                    default=Value("coordinating"),
-                    output_field=CharField(),
-                )
-            )
-        return queryset.with_status(timezone.localdate())
+        return directives_visible_to(self.caller_agency_ids).with_status(timezone.localdate())
 
 
 def _created(data, directive_id):
@@ -136,7 +127,7 @@ class DirectiveViewSet(CallerMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = s.DirectiveSerializer
     not_found_message = gettext_lazy("No such directive, or it is not assigned to you.")
     filter_backends = [DjangoFilterBackend]
-    filterset_class = DirectiveFilter
+    filterset_class = ApiDirectiveFilter
     pagination_class = DirectivePagination
     parser_classes = [JSONParser, MultiPartParser, FormParser]
 
@@ -359,22 +350,6 @@ class MeView(CallerMixin, APIView):
         return Response(s.MeSerializer(data).data)
 
 
-STATUS_KEYS = [choice.value for choice in Status]
-
-
-def two_by_two(queryset):
-    """Counts by status in one aggregate query, with the "completed X/Y" headline."""
-    counts = queryset.aggregate(**{key: Count("pk", filter=Q(status=key)) for key in STATUS_KEYS})
-    completed = counts["completed_on_time"] + counts["completed_late"]
-    total = sum(counts.values()) - counts["cancelled"]
-    return {
-        **counts,
-        "total": total,
-        "completed": completed,
-        "headline": _("completed %(done)d/%(total)d") % {"done": completed, "total": total},
-    }
-
-
 class StatsView(CallerMixin, APIView):
     """Counts of the caller's directives by status, as lead and as coordinating agency."""
 
@@ -386,11 +361,11 @@ class StatsView(CallerMixin, APIView):
     def get(self, request):
         visible = self.directives_for_caller()
         if self.caller_agency_ids is None:
-            data = {"as_lead": two_by_two(visible), "as_coordinating": None}
+            data = {"as_lead": directive_status_counts(visible), "as_coordinating": None}
         else:
             data = {
-                "as_lead": two_by_two(visible.filter(your_role="lead")),
-                "as_coordinating": two_by_two(visible.filter(your_role="coordinating")),
+                "as_lead": directive_status_counts(visible.filter(your_role="lead")),
+                "as_coordinating": directive_status_counts(visible.filter(your_role="coordinating")),
             }
         data["today"] = timezone.localdate()
         return Response(s.StatsSerializer(data).data)

@@ -351,22 +351,6 @@ class AgencyMatcher:
         for agency in self.agencies:
             self._index(agency)
 
-    @classmethod
-    def from_registry(cls, context=None, on_date=None):
-        """All agencies in one query; ``context`` (an Agency or its code) is the issuer."""
-        from conference.models import Agency
-
-        agencies = list(
-            Agency.objects.only(
-                "pk", "code", "name", "short_name", "kind", "level", "parent_id", "dissolved_on", "successor_id"
-            )
-        )
-        if isinstance(context, str):
-            context = next((a for a in agencies if a.code == context), None)
-        elif context is not None:
-            context = next((a for a in agencies if a.pk == context.pk), context)
-        return cls(agencies, context=context, on_date=on_date)
-
     # -- building ---------------------------------------------------------------------------
 
     def _province(self, agency, seen=None):

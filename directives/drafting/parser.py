@@ -792,16 +792,14 @@ def _parse_prose(parser: DirectiveParser, paragraphs) -> list[Draft]:
 def parse_directives(
     text: str,
     issued_on: datetime.date | None,
-    matcher: AgencyMatcher | None = None,
-    context=None,
+    matcher: AgencyMatcher,
 ) -> list[Draft]:
     """Draft directives from the text of a notice (or any document that assigns directives).
 
-    ``issued_on`` is the issue date that deadlines count from; ``context`` (an Agency or its code)
-    is the issuer, whose province resolves "UBND tỉnh", "Công an tỉnh", "Sở ...".
+    ``issued_on`` is the issue date that deadlines count from; ``matcher`` knows the agencies and the
+    issuer, whose province resolves "UBND tỉnh", "Công an tỉnh", "Sở ..." (built from the database by
+    ``directives.drafting_registry.agency_matcher``).
     """
-    if matcher is None:
-        matcher = AgencyMatcher.from_registry(context=context, on_date=issued_on)
     parser = DirectiveParser(matcher, issued_on)
     preamble, units, numbered = _split_units(text)
     if numbered:

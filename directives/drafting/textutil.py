@@ -1,14 +1,17 @@
 """Folded text with a map back to the original, so a match found without diacritics can be cut
 out of the text as the clerk wrote it.
 
-``conference.text.fold`` folds a whole string; here each character is folded on its own so every
-folded position knows the original position it came from. The input is made NFC first, so
-decomposed text (a letter followed by combining marks) folds the same as composed text.
+Each character is folded on its own by ``conference.text.fold_char`` (the project's one folding,
+plain Python) so every folded position knows the original position it came from. The input is
+made NFC first, so decomposed text (a letter followed by combining marks) folds the same as
+composed text.
 """
 
 import re
 import unicodedata
 from functools import lru_cache
+
+from conference.text import fold_char as fold_letter
 
 # Dashes and quotes come in many shapes in pasted documents; one shape each is enough to match.
 _CHAR_MAP = {
@@ -34,14 +37,10 @@ def nfc(text: str) -> str:
 
 @lru_cache(maxsize=4096)
 def fold_char(ch: str) -> str:
-    """One character, lower-cased and without its diacritics ("Đ" -> "d", "ệ" -> "e")."""
+    """``conference.text.fold_char``, with every space a plain space, one shape of each dash and quote."""
     if ch.isspace():
         return " "
-    ch = _CHAR_MAP.get(ch, ch)
-    if ch in "đĐ":
-        return "d"
-    decomposed = unicodedata.normalize("NFKD", ch)
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
+    return fold_letter(_CHAR_MAP.get(ch, ch))
 
 
 def fold_text(text: str) -> str:

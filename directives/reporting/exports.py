@@ -3,15 +3,11 @@
 from collections import defaultdict
 
 from django.contrib import admin
-from django.contrib.admin.filters import SimpleListFilter
 from django.contrib.admin.views.main import ERROR_FLAG, IGNORED_PARAMS, PAGE_VAR, SEARCH_VAR
-from django.contrib.auth import get_user_model
-from django.http import QueryDict
-from django.test import RequestFactory
-from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 
-from conference.models import Agency, ConclusionNotice
+from conference.models import Agency, ConclusionNotice, Session
+from directives.filters import DUE_CHOICES, DirectiveFilter, query_dict
 from directives.models import Directive, Status
 
 from .sheets import Table
@@ -47,17 +43,6 @@ def changelist_for(request):
         query.pop(key, None)
     request.GET = query
     return directive_admin().get_changelist_instance(request)
-
-
-def changelist_for_params(params):
-    """The ChangeList for a query string given as a dict, outside any request (the terminal's export)."""
-    query = QueryDict(mutable=True)
-    for key, value in params.items():
-        query[key] = value
-    request = RequestFactory().get("/admin/directives/directive/", query)
-    # Whoever runs manage.py may read every directive; an unsaved superuser has every permission.
-    request.user = get_user_model()(is_superuser=True, is_staff=True, is_active=True)
-    return changelist_for(request)
 
 
 def coordinators_by_directive(queryset):
@@ -141,66 +126,122 @@ def directive_table(queryset, filters):
 
 # -- the filters used, in words -----------------------------------------------------------------
 
-EXTRA_LOOKUPS = {
-    "due_date__gte": (lambda: _("Due on or after"), "date"),
-    "due_date__gt": (lambda: _("Due after"), "date"),
-    "due_date__lte": (lambda: _("Due on or before"), "date"),
-    "due_date__lt": (lambda: _("Due before"), "date"),
-    "given_on__gte": (lambda: _("Given on or after"), "date"),
-    "given_on__lte": (lambda: _("Given on or before"), "date"),
-    "notice__id__exact": (lambda: _("Notice"), "notice"),
-    "notice": (lambda: _("Notice"), "notice"),
-    "lead_agency__in": (lambda: _("Lead agency (any of)"), "agencies"),
-    "lead_agency__id__exact": (lambda: _("Lead agency"), "agencies"),
-    "coordinating_agencies__in": (lambda: _("Coordinating agency (any of)"), "agencies"),
-    "lead_agency__isnull": (lambda: _("Lead"), "isnull"),
-    "status__in": (lambda: _("Status (any of)"), "statuses"),
-    "state__exact": (lambda: _("State"), "state"),
+# How each parameter of DirectiveFilter reads in words: the sidebar's take their titles from it.
+KINDS = {
+    "status": "statuses",
+    "due": "due",
+    "lead": "agencies",
+    "coordinating": "agencies",
+    "session": "session",
+    "category__exact": "category",
+    "due_date__gte": "date",
+    "due_date__gt": "date",
+    "due_date__lte": "date",
+    "due_date__lt": "date",
+    "given_on__gte": "date",
+    "given_on__lte": "date",
+    "notice__id__exact": "notice",
+    "notice": "notice",
+    "lead_agency__in": "agencies",
+    "lead_agency__id__exact": "agencies",
+    "coordinating_agencies__in": "agencies",
+    "lead_agency__isnull": "isnull",
+    "status__in": "statuses",
+    "state__exact": "state",
+}
+EXTRA_LABELS = {
+    "due_date__gte": lambda: _("Due on or after"),
+    "due_date__gt": lambda: _("Due after"),
+    "due_date__lte": lambda: _("Due on or before"),
+    "due_date__lt": lambda: _("Due before"),
+    "given_on__gte": lambda: _("Given on or after"),
+    "given_on__lte": lambda: _("Given on or before"),
+    "notice__id__exact": lambda: _("Notice"),
+    "notice": lambda: _("Notice"),
+    "lead_agency__in": lambda: _("Lead agency (any of)"),
+    "lead_agency__id__exact": lambda: _("Lead agency"),
+    "coordinating_agencies__in": lambda: _("Coordinating agency (any of)"),
+    "lead_agency__isnull": lambda: _("Lead"),
+    "status__in": lambda: _("Status (any of)"),
+    "state__exact": lambda: _("State"),
 }
 
 
 def _ids(value):
+    if isinstance(value, list | tuple):
+        return [int(v) for v in value]
+    if isinstance(value, int):
+        return [value]
     return [int(v) for v in str(value).split(",") if v.strip().isdigit()]
 
 
-def describe_changelist(cl):
-    """The filters of a ChangeList as (label, value) pairs, in the words its sidebar uses."""
-    described, used = [], set(IGNORED_PARAMS) | DROPPED_PARAMS
-    for spec in cl.filter_specs:
-        used.update(spec.expected_parameters())
-        if isinstance(spec, SimpleListFilter):
-            if spec.value() is None:
-                continue
-            label = {str(k): v for k, v in spec.lookup_choices}.get(spec.value(), spec.value())
-        else:
-            if not any(p in cl.params for p in spec.expected_parameters()):
-                continue
-            chosen = [str(choice["display"]) for choice in spec.choices(cl) if choice["selected"]]
-            label = ", ".join(chosen)
-        described.append((str(spec.title).capitalize(), str(label)))
-    extra = {k: v for k, v in cl.params.items() if k not in used}
-    agency_ids = {i for k, v in extra.items() if EXTRA_LOOKUPS.get(k, (0, ""))[1] == "agencies" for i in _ids(v)}
-    agencies = dict(Agency.objects.filter(pk__in=agency_ids).values_list("pk", "name")) if agency_ids else {}
-    notice_ids = {i for k, v in extra.items() if EXTRA_LOOKUPS.get(k, (0, ""))[1] == "notice" for i in _ids(v)}
-    notices = {n.pk: str(n) for n in ConclusionNotice.objects.filter(pk__in=notice_ids)} if notice_ids else {}
-    for key, value in extra.items():
-        label, kind = EXTRA_LOOKUPS.get(key, (lambda key=key: key, "raw"))
-        if kind == "date":
-            day = parse_date(value) if value else None
-            text = f"{day:%d/%m/%Y}" if day else value
-        elif kind == "agencies":
-            text = "; ".join(agencies.get(i, str(i)) for i in _ids(value))
+def _sidebar_titles():
+    from directives.admin import DirectiveAdmin  # the sidebar's own words (the admin loads after this module)
+
+    return {spec.parameter_name: spec.title for spec in DirectiveAdmin.list_filter}
+
+
+def describe_filters(params):
+    """The directive list's filters in ``params`` (a query string's) as (label, value) pairs, in the words
+    of the list's sidebar: read by ``DirectiveFilter``, so what is described is what was applied.
+
+    The sidebar's filters come first, in its order, then the others as the query string gives them.
+    """
+    data = query_dict(params)
+    filterset = DirectiveFilter(data, queryset=Directive.objects.none())
+    filterset.is_valid()
+    cleaned, errors = filterset.form.cleaned_data, filterset.form.errors
+    present = [key for key in data if key not in IGNORED_PARAMS and key not in DROPPED_PARAMS]
+
+    def value(key):
+        return cleaned[key] if key in cleaned and key not in errors else data.get(key)
+
+    agency_ids, notice_ids, session_ids = set(), set(), set()
+    for key in present:
+        kind = KINDS.get(key)
+        if kind == "agencies":
+            agency_ids.update(_ids(value(key)))
         elif kind == "notice":
-            text = "; ".join(notices.get(i, str(i)) for i in _ids(value))
-        elif kind == "statuses":
-            text = ", ".join(str(Status(v).label) if v in Status.values else v for v in value.split(","))
-        elif kind == "state":
-            text = str(Directive.State(value).label) if value in Directive.State.values else value
-        elif kind == "isnull":
-            text = _("a group of agencies") if value.lower() not in ("0", "false") else _("one agency")
-        else:
-            text = value
-        described.append((str(label()), text))
-    if cl.query:
-        described.append((_("Search"), cl.params.get(SEARCH_VAR, cl.query)))
+            notice_ids.update(_ids(value(key)))
+        elif kind == "session" and key not in errors:
+            session_ids.add(value(key))
+    agencies = dict(Agency.objects.filter(pk__in=agency_ids).values_list("pk", "name")) if agency_ids else {}
+    notices = {n.pk: str(n) for n in ConclusionNotice.objects.filter(pk__in=notice_ids)} if notice_ids else {}
+    sessions = {s.pk: str(s) for s in Session.objects.filter(pk__in=session_ids)} if session_ids else {}
+
+    def text(key):
+        raw, kind = data.get(key), KINDS.get(key, "raw")
+        if key in errors or kind == "raw":
+            return raw
+        chosen = value(key)
+        if kind == "statuses":
+            values = chosen if isinstance(chosen, list) else raw.split(",")
+            return ", ".join(str(Status(v).label) if v in Status.values else v for v in values)
+        if kind == "due":
+            return str(dict(DUE_CHOICES).get(chosen, raw))
+        if kind == "category":
+            return str(Directive.Category(raw).label) if raw in Directive.Category.values else raw
+        if kind == "state":
+            return str(Directive.State(raw).label) if raw in Directive.State.values else raw
+        if kind == "date":
+            return f"{chosen:%d/%m/%Y}" if chosen else raw
+        if kind == "agencies":
+            return "; ".join(agencies.get(i, str(i)) for i in _ids(chosen))
+        if kind == "notice":
+            return "; ".join(notices.get(i, str(i)) for i in _ids(chosen))
+        if kind == "session":
+            return sessions.get(chosen, raw)
+        if kind == "isnull":
+            return _("a group of agencies") if raw.lower() not in ("0", "false") else _("one agency")
+        return raw
+
+    titles = _sidebar_titles()
+    described = [(str(titles[key]).capitalize(), str(text(key))) for key in titles if key in present]
+    for key in present:
+        if key in titles:
+            continue
+        label = EXTRA_LABELS.get(key)
+        described.append((str(label()) if label else key, text(key)))
+    if data.get(SEARCH_VAR):
+        described.append((_("Search"), data[SEARCH_VAR]))
     return described

@@ -4,20 +4,19 @@ import calendar
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Count, F, Q
+from django.db.models import Count, F
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from conference.models import Agency, ConclusionNotice, Session
 from conference.succession import Succession
-from directives.api.views import two_by_two
+from directives.filters import DirectiveFilter
 from directives.models import COMPLETED_STATUSES, NOT_CANCELLED_STATUSES, OPEN_STATUSES, Directive, Status
+from directives.selectors import STATUS_KEYS, counts_sum, directive_status_counts, directives_visible_to, with_totals
 
 COMPLETED = list(COMPLETED_STATUSES)
 OPEN = list(OPEN_STATUSES)
 NOT_CANCELLED = list(NOT_CANCELLED_STATUSES)
-STATUS_KEYS = [s.value for s in Status]
 # At most this many months in the "due by month" table and chart (the latest ones).
 MAX_MONTHS = 60
 
@@ -60,29 +59,17 @@ class Scope:
         return "" if self.category == "none" else self.category
 
     def directives(self):
-        """The directives in scope, with their status for ``today`` computed in the database."""
-        queryset = Directive.objects.with_status(self.today)
-        column = self.date_column
-        if self.date_from:
-            queryset = queryset.filter(**{f"{column}__gte": self.date_from})
-        if self.date_to:
-            queryset = queryset.filter(**{f"{column}__lte": self.date_to})
-        if self.session:
-            queryset = queryset.filter(session_id=self.session.pk)
-        if self.notice:
-            queryset = queryset.filter(notice_id=self.notice.pk)
-        if self.category is not None:
-            queryset = queryset.filter(category=self.category_value)
-        ids = self.agency_ids
-        if ids:
-            leads = Q(lead_agency_id__in=ids)
-            if self.role == "any":
-                # IN (subquery) rather than a correlated EXISTS: PostgreSQL hashes the agency's
-                # coordinated directives once instead of probing the link table for every directive.
-                coordinated = Directive.coordinating_agencies.through.objects.filter(agency_id__in=ids)
-                leads |= Q(pk__in=coordinated.values("directive_id"))
-            queryset = queryset.filter(leads)
-        return queryset
+        """The directives in scope, with their status for ``today`` computed in the database.
+
+        The scope's own links to the list (``list_params``) read by the list's ``DirectiveFilter``, so a
+        link shows what was counted; an agency in any role, which the list cannot show, by the one
+        visibility rule (``directives_visible_to``).
+        """
+        any_role = bool(self.agency_ids) and self.role == "any"
+        queryset = DirectiveFilter.apply(
+            Directive.objects.with_status(self.today), self.list_params(agency=not any_role), strict=True
+        )
+        return directives_visible_to(self.agency_ids, among=queryset) if any_role else queryset
 
     # -- links to the directive list --------------------------------------------------------------
 
@@ -91,8 +78,13 @@ class Scope:
         """Whether the admin's directive list can show exactly these directives (it has no "lead OR coordinating")."""
         return not (self.agency and self.role == "any")
 
-    def list_params(self, *, lead_ids=None, status=None, statuses=None, due_from=None, due_to=None, session=None):
-        """The directive list's GET parameters for this scope narrowed by the arguments, or None if it cannot."""
+    def list_params(
+        self, *, lead_ids=None, status=None, statuses=None, due_from=None, due_to=None, session=None, agency=True
+    ):
+        """The directive list's GET parameters for this scope narrowed by the arguments, or None if it cannot.
+
+        ``agency=False`` leaves the scope's agency out (``directives`` applies it by itself in any role).
+        """
         params = {}
         given_from = given_to = None
         if self.date_field == "given":
@@ -115,7 +107,7 @@ class Scope:
             params["notice__id__exact"] = str(self.notice.pk)
         if self.category is not None:
             params["category__exact"] = self.category_value
-        scope_ids = self.agency_ids
+        scope_ids = self.agency_ids if agency else []
         if lead_ids is not None:
             if lead_ids == [None]:
                 params["lead_agency__isnull"] = "True"
@@ -157,45 +149,13 @@ def _pivot(queryset, *keys):
     return table
 
 
-def _with_totals(row):
-    completed = row["completed_on_time"] + row["completed_late"]
-    total = sum(row[key] for key in STATUS_KEYS) - row["cancelled"]
-    judged = completed + row["overdue"]
-    row.update(
-        completed=completed,
-        total=total,
-        open=row["in_progress"] + row["overdue"] + row["recurring"] + row["awaiting_confirmation"],
-        # Of the directives whose outcome against the deadline is known (completed, or overdue), the
-        # share completed on time; those still within their deadline are not judged yet.
-        on_time_rate=(row["completed_on_time"] / judged) if judged else None,
-    )
-    row["on_time_percent"] = _percent(row["on_time_rate"])
-    return row
-
-
-def _percent(rate):
-    return None if rate is None else f"{rate * 100:.0f}%"
-
-
 def summary(queryset=None, *, agency_rows=None):
-    """The two-by-two table and the headline: the API's ``two_by_two`` (one aggregate query), or, when
+    """The two-by-two table and the headline: ``directive_status_counts`` (one aggregate query), or, when
     the dashboard already grouped the same directives by lead agency, the sum of those rows (no query:
     every directive is in exactly one lead agency's row, or in the row of those led by a group)."""
     if agency_rows is None:
-        counts = two_by_two(queryset)
-    else:
-        counts = dict.fromkeys(STATUS_KEYS, 0)
-        for row in agency_rows:
-            for key in STATUS_KEYS:
-                counts[key] += row.counts[key]
-        counts["completed"] = counts["completed_on_time"] + counts["completed_late"]
-        counts["total"] = sum(counts[key] for key in STATUS_KEYS) - counts["cancelled"]
-        counts["headline"] = _("completed %(done)d/%(total)d") % {"done": counts["completed"], "total": counts["total"]}
-    judged = counts["completed"] + counts["overdue"]
-    counts["on_time_rate"] = counts["completed_on_time"] / judged if judged else None
-    counts["on_time_percent"] = _percent(counts["on_time_rate"])
-    counts["open"] = counts["in_progress"] + counts["overdue"] + counts["recurring"] + counts["awaiting_confirmation"]
-    return counts
+        return directive_status_counts(queryset)
+    return with_totals(counts_sum(row.counts for row in agency_rows))
 
 
 @dataclass
@@ -233,10 +193,9 @@ def agency_rows(scope, queryset, ordering="-overdue"):
     folded = {}
     for lead_id, counts in by_lead.items():
         key = fold(lead_id) if lead_id is not None else None
-        entry = folded.setdefault(key, {"lead_ids": [], "counts": dict.fromkeys(STATUS_KEYS, 0)})
+        entry = folded.setdefault(key, {"lead_ids": [], "counts": []})
         entry["lead_ids"].append(lead_id)
-        for status in STATUS_KEYS:
-            entry["counts"][status] += counts[status]
+        entry["counts"].append(counts)
     wanted = {pk for pk in folded if pk is not None} | {pk for pk in by_lead if pk is not None}
     agencies = {}
     if wanted:
@@ -256,7 +215,7 @@ def agency_rows(scope, queryset, ordering="-overdue"):
                 name=agency.get("name", ""),
                 short_name=agency.get("short_name", ""),
                 lead_ids=sorted(entry["lead_ids"], key=lambda pk: (pk is None, pk or 0)),
-                counts=_with_totals(entry["counts"]),
+                counts=with_totals(counts_sum(entry["counts"])),
                 dissolved_on=agency.get("dissolved_on"),
                 successor_name=agency.get("successor__name") or "",
                 predecessors=sorted(predecessors),
@@ -283,12 +242,12 @@ def session_rows(queryset, limit=None):
     scoped = queryset if limit is None else queryset.filter(session_id__in=[s["pk"] for s in sessions])
     table = _pivot(scoped, "session_id")
     rows = [
-        {"session_id": s["pk"], "title": s["title"], "held_on": s["held_on"], **_with_totals(table[(s["pk"],)])}
+        {"session_id": s["pk"], "title": s["title"], "held_on": s["held_on"], **with_totals(table[(s["pk"],)])}
         for s in sessions
         if (s["pk"],) in table
     ]
     if limit is None and (None,) in table:
-        rows.append({"session_id": None, "title": "", "held_on": None, **_with_totals(table[(None,)])})
+        rows.append({"session_id": None, "title": "", "held_on": None, **with_totals(table[(None,)])})
     return rows
 
 
@@ -297,10 +256,11 @@ def month_rows(queryset, today):
     months = queryset.filter(due_date__isnull=False).annotate(month=TruncMonth("due_date"))
     found = {}
     for (month,), counts in _pivot(months, "month").items():
+        totals = with_totals(counts)
         found[_month_start(month)] = {
-            "due": sum(counts.values()) - counts[Status.CANCELLED],
-            "overdue": counts[Status.OVERDUE],
-            "completed": counts[Status.COMPLETED_ON_TIME] + counts[Status.COMPLETED_LATE],
+            "due": totals["total"],
+            "overdue": totals[Status.OVERDUE],
+            "completed": totals["completed"],
         }
     if not found:
         return []

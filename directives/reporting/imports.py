@@ -16,11 +16,13 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from openpyxl.worksheet.formula import ArrayFormula, DataTableFormula
 
 from conference.dates import MAX_DATE, MIN_DATE, validate_record_date
 from conference.models import Agency
+from conference.selectors import agencies_by_name
 from conference.text import fold
 from directives import services
 from directives.models import Directive
@@ -106,14 +108,15 @@ class ParsedRow:
 
 
 class AgencyIndex:
-    """Agencies by folded name and short name, loaded in one query."""
+    """Agencies by folded name and short name (``agencies_by_name``), loaded in one query."""
 
     def __init__(self):
-        self.by_key, self.names = {}, {}
-        for pk, name, short_name in Agency.objects.values_list("pk", "name", "short_name"):
-            self.names[pk] = name
-            for key in {fold(name), fold(short_name)} - {""}:
-                self.by_key.setdefault(key, set()).add(pk)
+        self.by_key = agencies_by_name()
+
+    @cached_property
+    def names(self):
+        # Only an ambiguous name needs them: one more query, the first time one is met.
+        return dict(Agency.objects.values_list("pk", "name"))
 
     def find(self, text):
         """(agency id, None) or (None, error message)."""

@@ -16,11 +16,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from conference.models import ConclusionNotice
-from directives.api.views import two_by_two
 from directives.models import Directive, Status
+from directives.selectors import directive_status_counts
 
 from . import charts, figures, sheets
-from .exports import changelist_for, describe_changelist, directive_table
+from .exports import changelist_for, describe_filters, directive_table
 from .forms import DashboardForm, ImportForm
 from .imports import ImportFileError, import_directives, template_workbook
 
@@ -368,7 +368,7 @@ def directive_export(request, fmt):
         cl = changelist_for(request)
     except IncorrectLookupParameters:
         return HttpResponseBadRequest(_("These filters cannot be applied to the directive list."))
-    table = directive_table(cl.queryset, describe_changelist(cl))
+    table = directive_table(cl.queryset, describe_filters(request.GET))
     return sheets.response([table], fmt, "danh-sach-nhiem-vu")
 
 
@@ -453,7 +453,7 @@ def notice_summary(request, notice_id):
         .prefetch_related("coordinating_agencies")
     )
     rows = sorted(directives, key=lambda d: (_natural(d.item_number), d.pk))
-    counts = two_by_two(Directive.objects.filter(notice=notice).with_status(today))
+    counts = directive_status_counts(Directive.objects.filter(notice=notice).with_status(today))
     context = {
         "notice": notice,
         "directives": rows,

@@ -13,7 +13,8 @@ import sys
 from django.core.management.base import BaseCommand, CommandError
 
 from conference.models import Agency
-from directives.drafting import AgencyMatcher, parse_directives
+from directives.drafting import parse_directives
+from directives.drafting_registry import agency_matcher
 
 
 class Command(BaseCommand):
@@ -39,7 +40,7 @@ class Command(BaseCommand):
         issuer = options["issuer"]
         if issuer and not Agency.objects.filter(code=issuer).exists():
             raise CommandError(f"--issuer {issuer!r} is not the code of an agency in the registry.")
-        matcher = AgencyMatcher.from_registry(context=issuer, on_date=issued)
+        matcher = agency_matcher(context=issuer, on_date=issued)
         for draft in parse_directives(text, issued, matcher=matcher):
             self.stdout.write(draft.to_json_line())
 

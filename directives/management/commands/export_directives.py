@@ -4,15 +4,17 @@ import datetime
 import io
 
 from django.conf import settings
-from django.contrib.admin.options import IncorrectLookupParameters
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 
+from conference.admin_search import folded_search
 from conference.models import ConclusionNotice
 from conference.selectors import AgencyNotFound, agency_find
+from directives.admin import DirectiveAdmin
 from directives.models import Directive, Status
-from directives.reporting.exports import changelist_for_params, describe_changelist, directive_table
+from directives.reporting.exports import describe_filters, directive_table
 from directives.reporting.sheets import write_csv, write_xlsx
+from directives.selectors import InvalidFilters, directive_list
 
 
 def _date(value):
@@ -51,10 +53,12 @@ class Command(BaseCommand):
         with translation.override(settings.LANGUAGE_CODE):
             params = self.list_params(options)
             try:
-                cl = changelist_for_params(params)
-            except IncorrectLookupParameters as exc:
+                directives = directive_list(caller=None, filters=params)  # whoever runs manage.py sees all
+            except InvalidFilters as exc:
                 raise CommandError(f"These filters cannot be applied: {exc}") from exc
-            table = directive_table(cl.queryset, describe_changelist(cl))
+            # The list's search box: the admin's folded search, on the same columns.
+            directives = folded_search(directives, params.get("q"), DirectiveAdmin.folded_search_fields)
+            table = directive_table(directives, describe_filters(params))
             count = self.write(table, options["format"], options["out"])
         if options["out"] != "-":
             self.stdout.write(f"{count} directives written to {options['out']}")

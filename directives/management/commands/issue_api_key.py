@@ -2,35 +2,23 @@
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
-from django.db.models import Q
 
 from conference.models import Agency
-from conference.text import fold
+from conference.selectors import AgencyNotFound, agency_find
 from directives.models import ApiKey
 
 
 def find_agency(reference: str) -> Agency:
-    """An agency by id, code, short name or full name (accents and case ignored)."""
-    reference = reference.strip()
-    if reference.isdigit():
-        agency = Agency.objects.filter(pk=int(reference)).first()
-        if agency:
-            return agency
-    exact = Agency.objects.filter(Q(code=reference) | Q(short_name__iexact=reference) | Q(name__iexact=reference))
-    matches = list(exact[:5])
-    if not matches:
-        folded = fold(reference)
-        matches = [
-            a
-            for a in Agency.objects.filter(search_index__contains=folded)[:50]
-            if folded in (fold(a.short_name), fold(a.name), a.code)
-        ]
-    if len(matches) == 1:
-        return matches[0]
-    if not matches:
-        raise CommandError(f"No agency matches {reference!r}: give its id, code, short name or full name.")
-    names = "; ".join(f"{a.pk}: {a.name} ({a.short_name})" for a in matches)
-    raise CommandError(f"{reference!r} matches several agencies, give the id of one: {names}")
+    """An agency by id, code, short name or full name (accents and case ignored): ``agency_find``."""
+    try:
+        return agency_find(reference)
+    except AgencyNotFound as exc:
+        if not exc.candidates:
+            raise CommandError(
+                f"No agency matches {exc.reference!r}: give its id, code, short name or full name."
+            ) from None
+        names = "; ".join(f"{a.pk}: {a.name} ({a.short_name})" for a in exc.candidates)
+        raise CommandError(f"{exc.reference!r} matches several agencies, give the id of one: {names}") from None
 
 
 class Command(BaseCommand):
