@@ -17,3 +17,27 @@ def agency_matcher(*, context=None, on_date=None) -> AgencyMatcher:
     elif context is not None:
         context = next((a for a in agencies if a.pk == context.pk), context)
     return AgencyMatcher(agencies, context=context, on_date=on_date)
+
+
+def registry_from_records(records) -> list:
+    """Unsaved ``Agency`` objects (with ids) from records shaped like seeds/agencies.yaml.
+
+    Enough for ``AgencyMatcher``: checks and tests can match names without a database.
+    """
+    agencies, by_code = [], {}
+    for pk, record in enumerate(records, start=1):
+        agency = Agency(
+            pk=pk,
+            code=record["code"],
+            name=record["name"],
+            short_name=record.get("short_name") or "",
+            kind=record.get("kind") or Agency.Kind.OTHER,
+            level=record.get("level") or "central",
+            dissolved_on=record.get("dissolved_on"),
+        )
+        agencies.append(agency)
+        by_code[agency.code] = agency
+    for agency, record in zip(agencies, records, strict=True):
+        parent = by_code.get(record.get("parent") or "")
+        agency.parent_id = parent.pk if parent else None
+    return agencies

@@ -10,8 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from directives.drafting.agencies import AgencyMatcher, Group, Unmatched, aliases_of
-from directives.drafting.evaluation import registry_from_records
-from directives.drafting_registry import agency_matcher
+from directives.drafting_registry import agency_matcher, registry_from_records
 
 SEEDS = Path(settings.BASE_DIR) / "seeds"
 EXTRA = [

@@ -25,7 +25,8 @@ from django.conf import settings
 
 from directives.drafting import AgencyMatcher, parse_directives
 from directives.drafting.deadlines import UNREADABLE, VAGUE
-from directives.drafting.evaluation import Agreement, Expected, compare, registry_from_records
+from directives.drafting.evaluation import Agreement, Expected, compare
+from directives.drafting_registry import registry_from_records
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SEEDS = Path(settings.BASE_DIR) / "seeds"

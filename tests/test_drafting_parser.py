@@ -10,8 +10,8 @@ import yaml
 from django.conf import settings
 
 from directives.drafting import AgencyMatcher, Group, Unmatched, parse_directives
-from directives.drafting.evaluation import registry_from_records
 from directives.drafting.parser import LEAD_INFERRED, NO_LEAD, UNMATCHED, split_clauses, split_sentences
+from directives.drafting_registry import registry_from_records
 
 D = datetime.date
 SEEDS = Path(settings.BASE_DIR) / "seeds"

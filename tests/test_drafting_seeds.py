@@ -24,9 +24,8 @@ from directives.drafting.evaluation import (
     Expected,
     compare,
     expected_from_seed_record,
-    registry_from_records,
 )
-from directives.drafting_registry import agency_matcher
+from directives.drafting_registry import agency_matcher, registry_from_records
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SEEDS = Path(settings.BASE_DIR) / "seeds"

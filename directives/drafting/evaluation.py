@@ -152,32 +152,6 @@ def compare(drafts, expected: list[Expected], by_item: bool = False) -> Agreemen
     return Agreement(comparisons, extra_drafts=len(drafts) - len(used))
 
 
-def registry_from_records(records) -> list:
-    """Unsaved ``Agency`` objects (with ids) from records shaped like seeds/agencies.yaml.
-
-    Enough for ``AgencyMatcher``: checks and tests can match names without a database.
-    """
-    from conference.models import Agency
-
-    agencies, by_code = [], {}
-    for pk, record in enumerate(records, start=1):
-        agency = Agency(
-            pk=pk,
-            code=record["code"],
-            name=record["name"],
-            short_name=record.get("short_name") or "",
-            kind=record.get("kind") or Agency.Kind.OTHER,
-            level=record.get("level") or "central",
-            dissolved_on=record.get("dissolved_on"),
-        )
-        agencies.append(agency)
-        by_code[agency.code] = agency
-    for agency, record in zip(agencies, records, strict=True):
-        parent = by_code.get(record.get("parent") or "")
-        agency.parent_id = parent.pk if parent else None
-    return agencies
-
-
 def expected_from_seed_record(record) -> Expected:
     """A seed directive (seeds/articles/*.yaml) as an ``Expected``."""
     groups = record.get("coordinating_groups") or ""

@@ -33,7 +33,7 @@ DROPPED_PARAMS = {PAGE_VAR, ERROR_FLAG, "_facets"}
 
 
 def directive_admin():
-    return admin.site._registry[Directive]
+    return admin.site.get_model_admin(Directive)
 
 
 def changelist_for(request):
