@@ -152,3 +152,12 @@ def test_the_edges_of_the_accepted_range_are_imported(clerk_client, registry):
     rows = [["1", "Nhiệm vụ dài hạn", "BCA", "", "", "31/12/2100", ""]]
     assert post(clerk_client, registry["notice"], xlsx_file(rows)).status_code == 302
     assert Directive.objects.get().due_date == datetime.date(2100, 12, 31)
+
+
+def test_a_lead_listed_among_its_coordinators_is_refused_in_the_models_words_and_saves_nothing(clerk_client, registry):
+    rows = [GOOD_ROWS[0], [4, "Tổng hợp báo cáo", "Bộ Công an", "BTC; Bộ Công an", "", "", ""]]
+    response = post(clerk_client, registry["notice"], xlsx_file(rows))
+    assert response.status_code == 200
+    refused = "Bộ Công an là cơ quan chủ trì, không thể đồng thời là cơ quan phối hợp."
+    assert escape(refused) in response.content.decode()
+    assert not Directive.objects.exists()

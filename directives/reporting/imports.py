@@ -274,13 +274,13 @@ def import_directives(*, notice, upload, dry_run=False) -> ImportResult:
             agency_id, message = agencies.find(name)
             if message:
                 error(number, "coordinating", message)
-            elif agency_id == lead_id:
-                error(
-                    number,
-                    "coordinating",
-                    _("“%(name)s” is the lead agency and cannot also coordinate") % {"name": name},
-                )
-            elif agency_id not in coordinating_ids:
+                continue
+            try:
+                Directive.check_assignment(lead_id, [agency_id])  # the one rule, in its own words
+            except ValidationError as exc:
+                error(number, "coordinating", exc.messages[0])
+                continue
+            if agency_id not in coordinating_ids:
                 coordinating_ids.append(agency_id)
         due_date, message = _date(cells.get("due"))
         if message:
