@@ -80,7 +80,8 @@ def stale_differences(obj, token, *, history=None):
         return None
     before, now = read["values"], snapshot(obj)
     lines = []
-    for name in sorted(set(before) | set(now), key=lambda n: list(now).index(n) if n in now else 0):
+    # In the model's field order; a field the copy has and the model no longer has cannot change.
+    for name in now:
         if before.get(name) == now.get(name) or name == "version":
             continue
         field = obj._meta.get_field(name)

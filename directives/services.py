@@ -141,7 +141,7 @@ def directive_save(*, directive: Directive, coordinating=None, by: Actor | None 
     replaces the coordinating agencies. The row is locked first, so a report or a decision arriving
     at the same moment is either before this change or after it, never lost in it.
     """
-    actor = as_actor(by) if by is not None else _keep_actor()
+    actor = as_actor(by) if by is not None else contextlib.nullcontext()  # keep the caller's actor
     with transaction.atomic(), actor:
         if directive.pk is not None:
             Directive.objects.select_for_update().filter(pk=directive.pk).first()
@@ -158,7 +158,7 @@ def directive_save(*, directive: Directive, coordinating=None, by: Actor | None 
 
 def directive_set_coordinating(*, directive: Directive, coordinating, by: Actor | None = None) -> Directive:
     """Replace a directive's coordinating agencies (agencies or ids), recording who was added and removed."""
-    actor = as_actor(by) if by is not None else _keep_actor()
+    actor = as_actor(by) if by is not None else contextlib.nullcontext()  # keep the caller's actor
     with transaction.atomic(), actor:
         locked = Directive.objects.select_for_update().get(pk=directive.pk)
         wanted = _ids(coordinating)
@@ -188,11 +188,6 @@ def directives_create(*, rows, by: Actor | None = None) -> list[Directive]:
         raise ValidationError({str(index): messages for index, messages in errors.items()})
     with transaction.atomic():
         return [directive_save(directive=d, coordinating=c, by=by) for d, c in rows]
-
-
-@contextlib.contextmanager
-def _keep_actor():
-    yield
 
 
 def _locked(directive_id, expected_etag):

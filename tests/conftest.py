@@ -12,6 +12,7 @@ from conference.roles import ensure_clerk_group
 from .api_helpers import GIVEN, make_caller
 from .factories import DirectiveFactory, NoticeFactory, SessionFactory
 from .followup_helpers import agency
+from .smtp_sink import start_sink
 
 
 def pytest_report_header(config):
@@ -101,3 +102,15 @@ def adn():
         due_date=datetime.date(2024, 7, 27),
         coordinating=[police, finance],
     )
+
+
+@pytest.fixture
+def smtp_sink(settings):
+    """The project's SMTP backend pointed at a sink on loopback; yields the sink's recorder."""
+    controller, recorder = start_sink()
+    settings.EMAIL_BACKEND = "directives.followup.smtp.HandoverSMTPBackend"
+    settings.EMAIL_HOST = "127.0.0.1"
+    settings.EMAIL_PORT = controller.port
+    settings.EMAIL_TIMEOUT = 2
+    yield recorder
+    controller.stop()

@@ -7,21 +7,14 @@ from directives.followup import delivery, schedule
 from directives.models import OutboxMessage
 
 from .followup_helpers import at
-from .smtp_sink import start_sink
 
 pytestmark = pytest.mark.django_db
 State = OutboxMessage.State
 
 
 @pytest.fixture
-def sink(settings):
-    controller, recorder = start_sink()
-    settings.EMAIL_BACKEND = "directives.followup.smtp.HandoverSMTPBackend"
-    settings.EMAIL_HOST = "127.0.0.1"
-    settings.EMAIL_PORT = controller.port
-    settings.EMAIL_TIMEOUT = 2
-    yield recorder
-    controller.stop()
+def sink(smtp_sink):
+    return smtp_sink
 
 
 def deliver():
