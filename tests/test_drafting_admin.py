@@ -26,12 +26,6 @@ Văn phòng Chính phủ thông báo để các cơ quan biết, thực hiện./
 """  # noqa: E501
 
 
-@pytest.fixture(autouse=True)
-def english(client):
-    """The page's own words are English msgids until the translations come; read the model's in English too."""
-    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
-
-
 @pytest.fixture
 def agencies():
     return {
@@ -107,9 +101,9 @@ def test_pasting_shows_drafts_and_saves_nothing(clerk_client, notice, agencies):
     assert rows[1]["due_date"] == datetime.date(2024, 12, 31)
     assert rows[2]["due_date"] is None
     content = response.content.decode()
-    assert "The deadline could not be read" in content  # flagged, with the warning style
+    assert "Không đọc được thời hạn" in content  # flagged, with the warning style
     assert "draft-flags" in content
-    assert "Bộ Hàng hải Vũ trụ" in content and "Not in the registry" in content  # never dropped
+    assert "Bộ Hàng hải Vũ trụ" in content and "Chưa có trong danh mục" in content  # never dropped
     assert reverse("admin:conference_agency_add") + "?name=" in content
     assert Directive.objects.count() == 0
 
@@ -156,8 +150,8 @@ def test_one_invalid_draft_saves_nothing_and_says_which(clerk_client, notice, ag
     assert DirectiveChange.objects.count() == 0
     forms = response.context["formset"].forms
     assert forms[0].save_errors == [] and forms[2].save_errors == []
-    assert "cannot also be a coordinating agency" in " ".join(forms[1].save_errors)
-    assert "Nothing was saved" in response.content.decode()
+    assert "không thể đồng thời là cơ quan phối hợp" in " ".join(forms[1].save_errors)
+    assert "Chưa có gì được lưu" in response.content.decode()
 
 
 def test_a_draft_without_lead_is_refused(clerk_client, notice, agencies):
@@ -167,7 +161,7 @@ def test_a_draft_without_lead_is_refused(clerk_client, notice, agencies):
     response = clerk_client.post(reverse(URL), data)
     assert response.status_code == 200
     assert Directive.objects.count() == 0
-    assert "Give either one lead agency or a lead group" in " ".join(response.context["formset"].forms[0].save_errors)
+    assert "Hãy chọn một cơ quan chủ trì hoặc nhập một nhóm chủ trì" in " ".join(response.context["formset"].forms[0].save_errors)
 
 
 def test_item_numbers_must_be_new_for_the_notice(clerk_client, notice, agencies):
@@ -179,7 +173,7 @@ def test_item_numbers_must_be_new_for_the_notice(clerk_client, notice, agencies)
     assert Directive.objects.count() == 1
     forms = response.context["formset"].forms
     assert forms[1].save_errors, "item 2 is already used in this notice"
-    assert any("used twice" in e for e in forms[2].save_errors)
+    assert any("xuất hiện hai lần" in e for e in forms[2].save_errors)
 
 
 def test_a_session_without_a_notice(clerk_client, agencies):
@@ -200,7 +194,7 @@ def test_a_session_without_a_notice(clerk_client, agencies):
 def test_source_is_required(clerk_client):
     response = clerk_client.post(reverse(URL), {"issued_on": "12/07/2024", "text": TEXT, "_draft": "1"})
     assert response.status_code == 200
-    assert "Say which notice or session" in response.content.decode()
+    assert "Hãy chọn thông báo kết luận hoặc hội nghị/phiên họp giao các nhiệm vụ." in response.content.decode()
     assert response.context["formset"] is None
 
 
