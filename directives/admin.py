@@ -5,15 +5,15 @@ from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.utils import lookup_spawns_duplicates
 from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import FieldDoesNotExist
-from django.db.models import DateField
+from django.db.models import DateField, DateTimeField
 from django.http import FileResponse, QueryDict
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.dateparse import parse_date
+from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
-from django.utils.text import Truncator
+from django.utils.text import Truncator, capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -244,10 +244,14 @@ def describe_changes(change):
             return value.get("label") or value.get("id")
         if isinstance(value, list):
             return ", ".join(str(label(v)) for v in value)
+        if isinstance(value, bool):
+            return _("Yes") if value else _("No")
         if value in (None, ""):
             return "—"
         if field is not None and field.flatchoices:
             return dict(field.flatchoices).get(value, value)  # "Đang thực hiện", not "open"
+        if isinstance(field, DateTimeField) and (moment := parse_datetime(str(value))):
+            return date_format(timezone.localtime(moment), "SHORT_DATETIME_FORMAT")  # in Asia/Ho_Chi_Minh
         if isinstance(field, DateField) and (day := parse_date(str(value))):
             return date_format(day, "SHORT_DATE_FORMAT")
         return value
@@ -259,11 +263,11 @@ def describe_changes(change):
                 field = Directive._meta.get_field(name)
             except FieldDoesNotExist:  # a field since removed: show its stored name
                 field = None
-            shown = field.verbose_name if field is not None else name
-            rows.append((shown, label(values["from"], field), label(values["to"], field)))
-        else:
-            rows.append((_(name), "", label(values)))
-    return format_html_join("", "<div><b>{}</b>: {} → {}</div>", rows)
+            shown = capfirst(field.verbose_name) if field is not None else name
+            rows.append((shown, f"{label(values['from'], field)} → {label(values['to'], field)}"))
+        else:  # "added" / "removed" (marked for translation in directives.history)
+            rows.append((capfirst(_(name)), label(values)))
+    return format_html_join("", "<div><b>{}</b>: {}</div>", rows)
 
 
 def directive_history_since(directive, since):

@@ -8,6 +8,8 @@ import contextlib
 import contextvars
 from dataclasses import dataclass
 
+from django.utils.translation import gettext_lazy as _
+
 
 @dataclass(frozen=True)
 class Actor:
@@ -26,12 +28,13 @@ class Actor:
         return ""
 
 
-_SYSTEM = Actor(label="system")
+# Stored in the history as the clerks read it (in the site's language when the row is written).
+_SYSTEM = Actor(label=_("System"))
 _current: contextvars.ContextVar[Actor | None] = contextvars.ContextVar("directive_actor", default=None)
 
 
 def current_actor() -> Actor:
-    """The actor set by the innermost ``acting_as`` or request; "system" when there is none."""
+    """The actor set by the innermost ``acting_as`` or request; the system when there is none."""
     return _current.get() or _SYSTEM
 
 

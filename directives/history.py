@@ -70,7 +70,7 @@ def record_change(directive, action, changes):
     return DirectiveChange.objects.create(
         directive=directive,
         actor=user,
-        actor_label=actor.display if user is None else user.get_username(),
+        actor_label=str(actor.display) if user is None else user.get_username(),
         client_address=actor.address,
         action=action,
         changes=changes,

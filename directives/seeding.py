@@ -13,6 +13,7 @@ from pathlib import Path
 import yaml
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext_lazy as _
 
 from conference.models import (
     Agency,
@@ -77,7 +78,7 @@ class SeedLoader:
 
     def load(self) -> LoadReport:
         # All or nothing: a bad record leaves the database as it was.
-        with transaction.atomic(), acting_as(label="load_seeds"):
+        with transaction.atomic(), acting_as(label=_("Seed data (load_seeds)")):
             self._load_agencies(self._read("agencies.yaml").get("agencies", []))
             self._load_agency_changes(self._read("agency_changes.yaml").get("changes", []))
             self._load_people(self._read("people.yaml").get("people", []))

@@ -138,7 +138,7 @@ def test_titles_are_kept_per_session(seeded):
 
 
 def test_seed_history_is_attributed_to_the_loader(seeded):
-    assert set(DirectiveChange.objects.values_list("actor_label", flat=True)) == {"load_seeds"}
+    assert set(DirectiveChange.objects.values_list("actor_label", flat=True)) == {"Dữ liệu mẫu (load_seeds)"}
 
 
 def test_a_bad_seed_file_loads_nothing(tmp_path, settings):
