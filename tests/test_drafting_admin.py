@@ -161,7 +161,8 @@ def test_a_draft_without_lead_is_refused(clerk_client, notice, agencies):
     response = clerk_client.post(reverse(URL), data)
     assert response.status_code == 200
     assert Directive.objects.count() == 0
-    assert "Hãy chọn một cơ quan chủ trì hoặc nhập một nhóm chủ trì" in " ".join(response.context["formset"].forms[0].save_errors)
+    errors = " ".join(response.context["formset"].forms[0].save_errors)
+    assert "Hãy chọn một cơ quan chủ trì hoặc nhập một nhóm chủ trì" in errors
 
 
 def test_item_numbers_must_be_new_for_the_notice(clerk_client, notice, agencies):
