@@ -208,6 +208,8 @@ class SourceInline(StaleCheckAdminMixin, admin.TabularInline):
 
 @admin.register(Session)
 class SessionAdmin(StaleCheckAdminMixin, FoldedSearchMixin, admin.ModelAdmin):
+    # get_absolute_url is this very page (for the emails' links): "view on site" would only reload it.
+    view_on_site = False
     list_display = ["title", "held_on_display", "part_of_day", "kind", "format", "convened_by", "directive_count"]
     list_filter = ["kind", "format", "convened_by__level", ("held_on", admin.DateFieldListFilter)]
     list_select_related = ["convened_by"]

@@ -19,6 +19,8 @@ from conference.logins import two_factor_step
 class ProjectAdminSite(admin.AdminSite):
     site_header = site_title = _("Directive follow-up")
     index_title = _("Sessions and directives")
+    # There is no public site behind the admin: no "view site" link leading to a 404 ("/" comes here).
+    site_url = None
     index_template = "admin/project_index.html"  # config/templates: the dashboard and the outbox on the home page
 
     # Inlines one app adds to another app's page, named here where both apps are known: an agency's

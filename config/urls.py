@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.http import JsonResponse
 from django.urls import include, path
 from django.views.decorators.http import require_GET
+from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from directives.calendar import calendar_feed
@@ -20,6 +21,8 @@ def health(request):
 
 
 urlpatterns = [
+    # Nothing public lives at the root: whoever types the server's address reaches the clerks' admin.
+    path("", RedirectView.as_view(pattern_name="admin:index"), name="home"),
     path("healthz", health, name="health"),
     path("admin/", admin.site.urls),
     path("api/v1/", include("directives.api.urls")),
