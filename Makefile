@@ -47,8 +47,10 @@ run: seed
 	$(BIN)/python manage.py followup_sweep --now "$$(TZ=Asia/Ho_Chi_Minh date +%Y-%m-%d)T08:00"
 	@echo "Reminders written to var/mail/ (the worker's beat sweeps again every 5 minutes)."
 	@echo "Admin: http://$(HOST):$(PORT)/admin/"
-	@trap 'kill 0' EXIT INT TERM; \
-	$(BIN)/celery -A config worker --beat --loglevel INFO --concurrency 1 & \
+	@# The worker runs in the background (it ignores the terminal's Ctrl-C); when the web server stops,
+	@# the worker is asked once to finish its task and stop (a warm shutdown), and waited for.
+	@$(BIN)/celery -A config worker --beat --loglevel INFO --concurrency 1 & worker=$$!; \
+	trap 'trap - INT TERM EXIT; kill -TERM $$worker 2>/dev/null; wait $$worker; echo "Stopped the web server and the worker."' INT TERM EXIT; \
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 test: setup

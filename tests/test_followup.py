@@ -228,7 +228,7 @@ def test_dry_run_lists_and_writes_nothing(adn, capsys):
 def test_command_sweeps_and_sends(adn, capsys):
     with time_machine.travel(at((7, 20)), tick=False):
         call_command("followup_sweep", now="2024-07-20T08:00")
-    assert "3 new messages owed" in capsys.readouterr().out
+    assert "Đợt quét: 3 nội dung mới" in capsys.readouterr().out
     assert len(mail.outbox) == 3
 
 

@@ -4,7 +4,9 @@ import datetime
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.db.models import Count, Q
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from conference.models import Agency
 from directives.followup import delivery, schedule
@@ -38,13 +40,35 @@ class Command(BaseCommand):
             return
         with transaction.atomic():
             result = schedule.sweep(moment)
-        self.stdout.write(f"{result.count} new messages owed; {result.already} already in the outbox.")
+        self.stdout.write(
+            gettext("Sweep: %(new)d new items owed written to the outbox; %(already)d were there already.")
+            % {"new": result.count, "already": result.already}
+        )
         if no_deliver:
             return
         sent = delivery.deliver_all(moment)
         self.stdout.write(
-            f"Delivered: {sent.sent} sent, {sent.retried} to retry, {sent.failed} failed, {sent.withdrawn} withdrawn, "
-            f"{sent.uncertain} of unknown delivery (for the clerks to decide)."
+            gettext(
+                "Delivery: %(sent)d emails sent, %(retried)d to retry, %(failed)d failed, %(withdrawn)d withdrawn, "
+                "%(uncertain)d of unknown delivery (for the clerks to decide)."
+            )
+            % vars(sent)
+        )
+        self._explain_outbox()
+
+    def _explain_outbox(self):
+        # The outbox holds the items owed and the envelopes that carry them: one agency's items of a
+        # day go in one digest email, so "items owed", "emails sent" and "outbox rows" differ.
+        digest = OutboxMessage.Kind.DIGEST
+        counts = OutboxMessage.objects.aggregate(
+            rows=Count("pk"), envelopes=Count("pk", filter=Q(kind=digest))
+        )
+        self.stdout.write(
+            gettext(
+                "The outbox holds %(rows)d rows: %(items)d items (reminders, overdue notices, status requests, the "
+                "clerks' digest) and %(envelopes)d digests, each carrying one agency's items of a day in one email."
+            )
+            % {**counts, "items": counts["rows"] - counts["envelopes"]}
         )
 
     def _dry_run(self, moment):
