@@ -109,6 +109,36 @@ class DraftSourceForm(forms.Form):
             self.add_error("session", _("The notice concludes another session."))
         return cleaned
 
+    def date_warning(self):
+        """A word to the clerk when the issue date entered is not the notice's (or the session's) own.
+
+        Not an error: a clerk may draft from an annex or a later letter. But deadlines without a
+        year and periods ("within 7 days") count from this date, so a slip here moves them all.
+        """
+        entered = self.cleaned_data.get("issued_on")
+        notice, session = self.cleaned_data.get("notice"), self.cleaned_data.get("session")
+        if notice is not None and notice.issued_on:
+            recorded, message = (
+                notice.issued_on,
+                _(
+                    "The issue date entered (%(entered)s) is not the notice's (%(recorded)s): "
+                    "deadlines are counted from the date entered."
+                ),
+            )
+        elif session is not None and session.held_on and notice is None:
+            recorded, message = (
+                session.held_on,
+                _(
+                    "The issue date entered (%(entered)s) is not the session's date (%(recorded)s): "
+                    "deadlines are counted from the date entered."
+                ),
+            )
+        else:
+            return None
+        if entered is None or entered == recorded:
+            return None
+        return message % {"entered": f"{entered:%d/%m/%Y}", "recorded": f"{recorded:%d/%m/%Y}"}
+
     @property
     def context_agency(self):
         notice, session = self.cleaned_data.get("notice"), self.cleaned_data.get("session")
@@ -329,6 +359,8 @@ def draft_view(model_admin, request):
                 else:
                     messages.error(request, gettext("Nothing was saved: correct the drafts marked below."))
         elif source_form.is_valid():
+            if warning := source_form.date_warning():
+                messages.warning(request, warning)
             data = source_form.cleaned_data
             matcher = agency_matcher(context=source_form.context_agency, on_date=data["issued_on"])
             drafts = parse_directives(data["text"], data["issued_on"], matcher=matcher)

@@ -213,3 +213,15 @@ def test_linked_from_the_directive_list_and_the_notice(clerk_client, notice):
     assert draft_url in clerk_client.get(reverse("admin:directives_directive_changelist")).content.decode()
     page = clerk_client.get(reverse("admin:conference_conclusionnotice_change", args=[notice.pk])).content.decode()
     assert f"{draft_url}?notice={notice.pk}" in page
+
+
+def test_an_issue_date_other_than_the_notices_is_pointed_out(clerk_client, notice, agencies):
+    def warnings(response):
+        return [str(m) for m in response.context["messages"] if m.level_tag == "warning"]
+
+    assert warnings(_draft(clerk_client, notice, issued="12/07/2024")) == []
+    shown = warnings(_draft(clerk_client, notice, issued="01/01/2020"))
+    assert shown == [
+        "Ngày ban hành đã nhập (01/01/2020) khác ngày ban hành của thông báo (12/07/2024): "
+        "thời hạn sẽ được tính theo ngày đã nhập."
+    ]

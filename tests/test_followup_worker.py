@@ -196,7 +196,9 @@ def test_repeated_and_concurrent_sweeps_and_nudges_send_nothing_more(adn, broker
     with ThreadPoolExecutor(2) as pool:
         sweeps = [pool.submit(run_manage, *command, env=pair[0].env) for _ in range(2)]
         for done in sweeps:
-            assert done.result(timeout=90).stdout.startswith("Đợt quét: 0 nội dung mới phải gửi được ghi vào hộp thư đi; 33 nội dung đã có từ trước.")
+            assert done.result(timeout=90).stdout.startswith(
+                "Đợt quét: 0 nội dung mới phải gửi được ghi vào hộp thư đi; 33 nội dung đã có từ trước."
+            )
     deliver_on(broker, pair, 4)
     assert [m["Message-ID"] for m in sink.recorder.snapshot()] == first
     assert set(OutboxMessage.objects.values_list("dedupe_key", flat=True)) == owed

@@ -60,9 +60,7 @@ class Command(BaseCommand):
         # The outbox holds the items owed and the envelopes that carry them: one agency's items of a
         # day go in one digest email, so "items owed", "emails sent" and "outbox rows" differ.
         digest = OutboxMessage.Kind.DIGEST
-        counts = OutboxMessage.objects.aggregate(
-            rows=Count("pk"), envelopes=Count("pk", filter=Q(kind=digest))
-        )
+        counts = OutboxMessage.objects.aggregate(rows=Count("pk"), envelopes=Count("pk", filter=Q(kind=digest)))
         self.stdout.write(
             gettext(
                 "The outbox holds %(rows)d rows: %(items)d items (reminders, overdue notices, status requests, the "
