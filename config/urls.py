@@ -26,6 +26,8 @@ urlpatterns = [
     path("healthz", health, name="health"),
     path("admin/", admin.site.urls),
     path("api/v1/", include("directives.api.urls")),
+    # The pages an agency opens from the personal link in its emails (no account): directives/agency_pages.py.
+    path("a/", include("directives.agency_urls")),
     path("calendar/<str:token>.ics", calendar_feed, name="calendar-feed"),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),

@@ -18,6 +18,16 @@ class Actor:
     address: str | None = None
     api_key: object = None
     reason: str = ""
+    link: object = None  # the personal link (AgencyLink) an agency acts through, from its email
+
+    @property
+    def agency(self):
+        """The agency acting, through its API key or its personal link; None for a clerk or the system."""
+        if self.api_key is not None:
+            return self.api_key.agency
+        if self.link is not None:
+            return self.link.agency
+        return None
 
     @property
     def display(self):

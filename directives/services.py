@@ -287,9 +287,10 @@ def directive_report_progress(
 
         report = ProgressReport.objects.create(
             directive=directive,
-            agency=by.api_key.agency if by.api_key is not None else None,
+            agency=by.agency,
             api_key=by.api_key,
-            user=by.user if by.api_key is None else None,
+            link=by.link,
+            user=by.user if by.agency is None else None,
             note=note,
             percent_complete=percent_complete,
             claims_completion=claims_completion,
@@ -383,8 +384,9 @@ def directive_request_extension(
             raise WrongState(_("An extension request for this directive already awaits a decision."))
         request = ExtensionRequest.objects.create(
             directive=directive,
-            agency=by.api_key.agency if by.api_key is not None else directive.lead_agency,
+            agency=by.agency or directive.lead_agency,
             api_key=by.api_key,
+            link=by.link,
             current_due_date=directive.due_date,
             proposed_due_date=proposed_due_date,
             reason=reason,

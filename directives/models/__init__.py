@@ -16,9 +16,11 @@ from .directive import (
 )
 from .followup import FollowUpSettings, OutboxMessage
 from .keys import ApiKey
+from .links import AgencyLink
 from .progress import ExtensionRequest, ProgressReport, ReportAttachment
 
 __all__ = [
+    "AgencyLink",
     "ApiKey",
     "CalendarFeed",
     "COMPLETED_STATUSES",

@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -44,6 +45,15 @@ class FollowUpSettings(models.Model):
         help_text=_("Recurring directives, and those due more than a month ahead, are asked for news on this day."),
     )
     send_hour = models.PositiveSmallIntegerField(_("hour emails go out"), default=8)
+    link_valid_days = models.PositiveSmallIntegerField(
+        _("personal links valid for (days)"),
+        default=60,
+        validators=[MinValueValidator(1), MaxValueValidator(366)],
+        help_text=_(
+            "Each email carries a personal link with which the agency reports without an account; it works "
+            "for this many days, until a newer email to the same address replaces it, or until revoked."
+        ),
+    )
     clerk_digest_weekday = models.PositiveSmallIntegerField(
         _("weekday of the clerks' digest"),
         default=0,

@@ -32,6 +32,14 @@ class ProgressReport(models.Model):
     api_key = models.ForeignKey(
         ApiKey, verbose_name=_("API key"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    link = models.ForeignKey(
+        "directives.AgencyLink",
+        verbose_name=_("personal link"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("user"),
@@ -113,6 +121,14 @@ class ExtensionRequest(models.Model):
     )
     api_key = models.ForeignKey(
         ApiKey, verbose_name=_("API key"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    link = models.ForeignKey(
+        "directives.AgencyLink",
+        verbose_name=_("personal link"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     current_due_date = models.DateField(_("due date when asked"))
     proposed_due_date = models.DateField(_("proposed due date"), validators=[validate_record_date])

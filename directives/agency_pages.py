@@ -1,0 +1,267 @@
+"""The agencies' pages, opened by the personal link in every email: no account, no password.
+
+The link (``AgencyLink``) stands for one agency at one address. Its pages show the directives that
+agency leads or coordinates (``directives_visible_to``, the API's own rule) and take its reports
+through the API's services, so validation, history, the ETag check and the throttling are the same.
+Any other directive, and any token that never existed, is a 404.
+"""
+
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_protect
+from django.views.decorators.http import require_http_methods
+from rest_framework.throttling import SimpleRateThrottle
+
+from . import services
+from .agency_forms import FORMS, CompletionClaimForm, ExtensionForm, ProgressForm
+from .api.throttling import CacheHealth, FailedAuthentications
+from .audit import Actor, client_address
+from .models import AgencyLink, Directive, DirectiveChange, ExtensionRequest
+from .selectors import caller_agency_ids, directive_role, directives_visible_to
+
+SENT_MESSAGES = {
+    "report": _("Your report has been recorded. The office follows it up; you will receive a receipt by email."),
+    "claim": _(
+        "Your completion report has been recorded. The office will check the document and confirm the "
+        "completion, or send it back with its reasons; you will be told by email."
+    ),
+    "extension": _(
+        "Your request for an extension has been recorded. The office will decide on it; until then the "
+        "current due date stands. You will be told of the decision by email."
+    ),
+}
+
+
+class LinkRateThrottle(SimpleRateThrottle):
+    """The API's rate (API_THROTTLE_RATE), counted per personal link."""
+
+    scope = "agency-link"
+
+    def __init__(self, link):
+        self.link = link
+        super().__init__()
+
+    def get_rate(self):
+        from django.conf import settings
+
+        return settings.API_THROTTLE_RATE
+
+    def get_cache_key(self, request, view):
+        return self.cache_format % {"scope": self.scope, "ident": f"link-{self.link.pk}"}
+
+    def allows(self, request):
+        if not CacheHealth.usable():
+            return True
+        try:
+            return self.allow_request(request, None)
+        except Exception as exc:  # the cache is down: reports must still get through
+            CacheHealth.failed(exc)
+            return True
+
+
+def _render(request, template, context, status=200):
+    return TemplateResponse(request, f"agency/{template}", context, status=status)
+
+
+def _too_many(request, wait):
+    response = _render(request, "throttled.html", {"wait": int(wait or 60)}, status=429)
+    response["Retry-After"] = str(int(wait or 60))
+    return response
+
+
+def _link_or_response(request, token):
+    """The valid link of ``token``; or the response to give instead (404, 410 with a way out, 429)."""
+    if (wait := FailedAuthentications.retry_after(request)) is not None:
+        return None, _too_many(request, wait)
+    link = AgencyLink.find(token)
+    if link is None:
+        FailedAuthentications.record(request)  # tokens cannot be guessed at speed
+        raise Http404
+    throttle = LinkRateThrottle(link)
+    if not throttle.allows(request):
+        return None, _too_many(request, throttle.wait())
+    if (ending := link.ending()) is not None:
+        return None, _render(request, "ended.html", {"link": link, "ending": ending}, status=410)
+    return link, None
+
+
+def _directives(link):
+    return directives_visible_to(caller_agency_ids(link.agency)).with_status(timezone.localdate())
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD"])
+def agency_home(request, token):
+    """The agency's open directives, led and coordinated, each a link to its page."""
+    link, response = _link_or_response(request, token)
+    if response is not None:
+        return response
+    link.record_open()
+    agency_ids = caller_agency_ids(link.agency)
+    directives = (
+        _directives(link)
+        .open()
+        .select_related("lead_agency", "notice", "session")
+        .order_by("due_date", "pk")  # nulls last on both databases
+    )
+    rows = [{"directive": d, "role": directive_role(d, agency_ids), "url": _page_url(token, d)} for d in directives]
+    return _render(request, "home.html", {"link": link, "rows": rows, "token": token})
+
+
+def _page_url(token, directive):
+    return reverse("agency-directive", args=[token, directive.pk])
+
+
+def _latest_word_of_the_office(directive):
+    """What a clerk last said on this directive (a claim sent back, an extension decided), if anything."""
+    return (
+        directive.changes.filter(actor__isnull=False)
+        .exclude(reason="")
+        .filter(
+            action__in=[
+                DirectiveChange.Action.COMPLETION_RETURNED,
+                DirectiveChange.Action.EXTENSION_APPROVED,
+                DirectiveChange.Action.EXTENSION_REFUSED,
+            ]
+        )
+        .order_by("-at", "-pk")
+        .first()
+    )
+
+
+def _offered_forms(directive, role):
+    """Which forms this agency may use on this directive now (the services decide in the end)."""
+    if directive.state in (Directive.State.COMPLETED, Directive.State.CANCELLED):
+        return []
+    offered = [ProgressForm]
+    if role == "lead" and directive.state == Directive.State.OPEN:
+        offered.append(CompletionClaimForm)
+        today = timezone.localdate()
+        pending = directive.extension_requests.filter(state=ExtensionRequest.State.PENDING).exists()
+        if directive.due_date is not None and directive.due_date >= today and not pending:
+            offered.append(ExtensionForm)
+    return offered
+
+
+@never_cache
+@csrf_protect
+@require_http_methods(["GET", "HEAD", "POST"])
+def directive_page(request, token, directive_id):
+    link, response = _link_or_response(request, token)
+    if response is not None:
+        return response
+    directive = get_object_or_404(
+        _directives(link).select_related("lead_agency", "notice", "session").prefetch_related("coordinating_agencies"),
+        pk=directive_id,
+    )
+    agency_ids = caller_agency_ids(link.agency)
+    role = directive_role(directive, agency_ids)
+    offered = _offered_forms(directive, role)
+    version = services.directive_etag(directive)
+    bound = None
+    if request.method == "POST":
+        form_class = FORMS.get(request.POST.get("action"))
+        if form_class is None or form_class not in offered:
+            bound = None
+            error = gettext("This form cannot be sent for this directive now.")
+            return _directive_response(request, link, token, directive, role, offered, version, None, error, 400)
+        bound = form_class(request.POST, request.FILES)
+        if bound.is_valid():
+            try:
+                _submit(bound, directive, link, request, agency_ids)
+            except services.StaleVersion:
+                bound.add_error(
+                    None,
+                    gettext(
+                        "The directive was updated while you were writing: read it again above, then send once more."
+                    ),
+                )
+                bound.data = bound.data.copy()
+                bound.data["version"] = version
+            except ValidationError as exc:
+                _add_errors(bound, exc)
+            except (services.NotAllowed, services.WrongState) as exc:
+                bound.add_error(None, str(exc))
+            except (services.AttachmentTooLarge, services.AttachmentTypeRefused) as exc:
+                bound.add_error("files", str(exc))
+            except Directive.DoesNotExist:
+                raise Http404 from None
+            else:
+                link.record_use()
+                return HttpResponseRedirect(f"{_page_url(token, directive)}?sent={form_class.action}")
+        return _directive_response(request, link, token, directive, role, offered, version, bound, None, 400)
+    link.record_open()
+    return _directive_response(request, link, token, directive, role, offered, version, None, None, 200)
+
+
+def _directive_response(request, link, token, directive, role, offered, version, bound, error, status):
+    forms = [
+        bound if bound is not None and type(bound) is form_class else form_class(initial={"version": version})
+        for form_class in offered
+    ]
+    context = {
+        "link": link,
+        "token": token,
+        "directive": directive,
+        "role": role,
+        "status": directive.current_status,
+        "days_left": directive.days_left(),
+        "coordinating": [a.name for a in directive.coordinating_agencies.all()],
+        "latest_report": directive.reports.select_related("agency").order_by("-created_at", "-pk").first(),
+        "office_word": _latest_word_of_the_office(directive),
+        "pending_extension": directive.extension_requests.filter(state=ExtensionRequest.State.PENDING).first(),
+        "forms": forms,
+        "error": error,
+        "sent": SENT_MESSAGES.get(request.GET.get("sent", "")) if status == 200 else None,
+        "home_url": reverse("agency-home", args=[token]),
+    }
+    return _render(request, "directive.html", context, status=status)
+
+
+def _actor(link, request):
+    label = gettext("%(agency)s, through the personal link sent to %(email)s") % {
+        "agency": link.agency.name,
+        "email": link.email,
+    }
+    return Actor(label=label[:200], address=client_address(request), link=link)
+
+
+def _submit(form, directive, link, request, agency_ids):
+    values, by, version = form.cleaned_data, _actor(link, request), form.cleaned_data["version"]
+    if isinstance(form, ExtensionForm):
+        return services.directive_request_extension(
+            directive_id=directive.pk,
+            by=by,
+            agency_ids=agency_ids,
+            proposed_due_date=values["proposed_due_date"],
+            reason=values["reason"],
+            expected_etag=version,
+        )
+    claim = isinstance(form, CompletionClaimForm)
+    return services.directive_report_progress(
+        directive_id=directive.pk,
+        by=by,
+        agency_ids=agency_ids,
+        note=values["note"],
+        percent_complete=100 if claim else values.get("percent_complete"),
+        claims_completion=claim,
+        document_number=values.get("document_number", ""),
+        document_date=values.get("document_date"),
+        files=values.get("files", []),
+        expected_etag=version,
+    )
+
+
+def _add_errors(form, exc):
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
