@@ -36,6 +36,15 @@ class MultipleFileField(forms.FileField):
         return files
 
 
+class DayInput(forms.DateInput):
+    """dd/mm/yyyy typed as the offices write it: a browser's own date picker shows the browser's format."""
+
+    def __init__(self):
+        super().__init__(
+            format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric", "autocomplete": "off"}
+        )
+
+
 class DirectiveVersionForm(forms.Form):
     """Every form of the page carries the directive's version as the agency read it (its ETag)."""
 
@@ -68,17 +77,13 @@ class CompletionClaimForm(DirectiveVersionForm):
         max_length=100,
         help_text=_("For example 123/BC-UBND."),
     )
-    document_date = forms.DateField(
-        label=_("Date of that document"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-    )
+    document_date = forms.DateField(label=_("Date of that document"), widget=DayInput())
     files = MultipleFileField(label=_("The document itself"), required=True, help_text=_("The signed document (PDF)."))
 
 
 class ExtensionForm(DirectiveVersionForm):
     action = "extension"
-    proposed_due_date = forms.DateField(
-        label=_("New due date asked for"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-    )
+    proposed_due_date = forms.DateField(label=_("New due date asked for"), widget=DayInput())
     reason = forms.CharField(label=_("Reason"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
 
 

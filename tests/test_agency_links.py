@@ -123,11 +123,11 @@ def test_a_coordinating_agency_reports_its_contribution_but_cannot_claim_or_exte
         "version": version(world["shared"]),
         "note": "Xong",
         "document_number": "12/BC-STC",
-        "document_date": "2024-07-31",
+        "document_date": "31/07/2024",
         "files": SimpleUploadedFile("bao-cao.pdf", PDF, "application/pdf"),
     }
     assert client.post(url, claim).status_code == 400
-    extension = {"action": "extension", "version": version(world["shared"]), "proposed_due_date": "2024-12-31"}
+    extension = {"action": "extension", "version": version(world["shared"]), "proposed_due_date": "31/12/2024"}
     assert client.post(url, {**extension, "reason": "Chờ số liệu"}).status_code == 400
     assert Directive.objects.get(pk=world["shared"].pk).state == Directive.State.OPEN
     assert report(client, world["partner_token"], world["shared"]).status_code == 302
@@ -140,7 +140,7 @@ def test_the_lead_claims_completion_with_its_document(client, world):
         "version": version(world["shared"]),
         "note": "Đã ban hành kế hoạch",
         "document_number": "123/KH-SXD",
-        "document_date": "2024-07-31",
+        "document_date": "31/07/2024",
         "files": SimpleUploadedFile("ke-hoach.pdf", PDF, "application/pdf"),
     }
     response = client.post(page(world["lead_token"], world["shared"]), data)
@@ -155,7 +155,7 @@ def test_the_lead_asks_for_an_extension(client, world):
     data = {
         "action": "extension",
         "version": version(world["shared"]),
-        "proposed_due_date": "2024-12-31",
+        "proposed_due_date": "31/12/2024",
         "reason": "Chờ ý kiến của Bộ Xây dựng",
     }
     assert client.post(page(world["lead_token"], world["shared"]), data).status_code == 302
