@@ -15,6 +15,7 @@ AGENCY_SEGMENTS = [
     Status.AWAITING_CONFIRMATION,
     Status.IN_PROGRESS,
     Status.OVERDUE,
+    Status.NO_DEADLINE,
     Status.RECURRING,
 ]
 DUE_COLOUR = "#1f5fa8"
