@@ -76,6 +76,10 @@ def test_no_due_date_never_comes_due_and_an_unconfirmed_claim_is_not_a_completio
     # Come due: the two completed, the overdue one and the claim past its due date.
     assert counts["come_due"] == 4 and counts["completion_percent"] == "50%"
     assert counts["total"] == 10 and counts["not_completed"] == 5 and counts["open"] == 8
+    # The total, told apart as the page does: come due, not yet due, no deadline, claims not past due.
+    assert counts["awaiting_not_due"] == 2
+    parts = counts["come_due"] + counts["in_progress"] + counts["without_deadline"] + counts["awaiting_not_due"]
+    assert parts == counts["total"]
 
 
 # -- one computation ------------------------------------------------------------------------------

@@ -18,7 +18,8 @@ AGENCY_SEGMENTS = [
     Status.NO_DEADLINE,
     Status.RECURRING,
 ]
-DUE_COLOUR = "#1f5fa8"
+# Not a status colour: "falling due in the month" is no status, so it must not read as "within the deadline".
+DUE_COLOUR = "#17a2b8"
 
 
 @dataclass
