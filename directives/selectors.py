@@ -4,15 +4,26 @@ calendar, commands): which directives a caller sees and in which role, and their
 Selectors sit below services: services may import them, never the other way round.
 """
 
-from django.db.models import Case, CharField, Count, Q, Value, When
+from decimal import Decimal
+
+from django.db.models import BooleanField, Case, CharField, Count, ExpressionWrapper, Value, When
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from conference.models import Agency
 from conference.succession import Succession
 
 from .filters import DirectiveFilter, query_dict
-from .models import COMPLETED_STATUSES, NOT_CANCELLED_STATUSES, OPEN_STATUSES, Directive, Status
+from .models import (
+    COMPLETED_STATUSES,
+    NOT_CANCELLED_STATUSES,
+    OPEN_STATUSES,
+    WITHOUT_DEADLINE_STATUSES,
+    Directive,
+    Status,
+    claim_past_due_condition,
+)
 
 STATUS_KEYS = [choice.value for choice in Status]
 
@@ -73,39 +84,115 @@ def directive_list(*, caller=None, filters=None):
 
 
 # -- the two-by-two counts ----------------------------------------------------------------------
+#
+# The one computation of the government's figures: the dashboard (``reporting.figures``), its sheets
+# (``reporting.views.dashboard_tables``) and the API's ``/stats`` all count with ``status_counts_by``
+# (or ``directive_status_counts``) and derive every total and rate with ``with_totals``.
+#
+# The official arithmetic (docs: "How the government reports progress"):
+#   come due ("đến hạn") = completed + not completed and overdue (+ claims awaiting confirmation
+#                          whose due date has passed: a claim is not a completion until confirmed);
+#   the rate             = completed / come due, the headline "hoàn thành X/Y nhiệm vụ đến hạn";
+#   not in the denominator: those still within their deadline, and those without any deadline
+#   ("thường xuyên" or none given), which never come due and are reported in their own line.
+# A directive completed without a due date could not be late: it is completed on time, and like
+# every completed directive it is among those that came due.
+
+# The claims awaiting confirmation whose due date has passed: counted beside the statuses.
+CLAIMS_PAST_DUE = "awaiting_past_due"
+COUNT_KEYS = [*STATUS_KEYS, CLAIMS_PAST_DUE]
 
 
-def directive_status_counts(queryset) -> dict:
-    """Counts by status of ``queryset`` (annotated ``status``) in one aggregate query, with the totals."""
-    return with_totals(queryset.aggregate(**{key: Count("pk", filter=Q(status=key)) for key in STATUS_KEYS}))
+def status_counts_by(queryset, *keys, today=None) -> dict:
+    """{values of ``keys``: {count key: n}} of ``queryset`` (annotated ``status`` for ``today``), in one
+    GROUP BY query over the keys, the status and whether a claim's due date has passed.
+
+    Grouping by the status computes its CASE once per directive; a filtered COUNT per status would
+    compute it once per status (three times slower on 100,000 directives).
+    """
+    today = today or timezone.localdate()
+    flag = ExpressionWrapper(claim_past_due_condition(today), output_field=BooleanField())
+    grouped = (
+        queryset.order_by()
+        .annotate(claim_past_due=flag)
+        .values(*keys, "status", "claim_past_due")
+        .annotate(n=Count("pk"))
+        .values_list(*keys, "status", "claim_past_due", "n")
+    )
+    table = {}
+    for *key, status, past_due, n in grouped:
+        counts = table.setdefault(tuple(key), dict.fromkeys(COUNT_KEYS, 0))
+        counts[status] += n
+        if past_due and status == Status.AWAITING_CONFIRMATION:
+            counts[CLAIMS_PAST_DUE] += n
+    return table
+
+
+def directive_status_counts(queryset, today=None) -> dict:
+    """Counts by status of ``queryset`` (annotated ``status`` for ``today``) in one query, with the totals."""
+    return with_totals(counts_sum(status_counts_by(queryset, today=today).values()))
 
 
 def counts_sum(rows) -> dict:
-    """The counts by status of several rows added up (no query): for a table whose rows share no directive."""
-    total = dict.fromkeys(STATUS_KEYS, 0)
+    """The counts of several rows added up (no query): for a table whose rows share no directive."""
+    total = dict.fromkeys(COUNT_KEYS, 0)
     for row in rows:
-        for key in STATUS_KEYS:
-            total[key] += row[key]
+        for key in COUNT_KEYS:
+            total[key] += row.get(key, 0)
     return total
 
 
-def with_totals(counts: dict) -> dict:
-    """``counts`` (by status) with the totals of the government's classification, in place.
+def _hundredths(part: int, whole: int) -> int | None:
+    # Rounded down, as the reports do: 100% only when every one is done (16,051 of 16,274 is
+    # 98.6297...%, which the national report writes 98.62%).
+    return part * 10000 // whole if whole else None
 
-    "total" leaves out the cancelled; "open" is ``OPEN_STATUSES``; the on-time rate is the share
-    completed on time of the directives whose outcome against the deadline is known (completed, or
-    overdue): those still within their deadline are not judged yet.
+
+def rate(part: int, whole: int) -> float | None:
+    """``part`` out of ``whole`` as reported (rounded down to a hundredth of a percent), or None."""
+    hundredths = _hundredths(part, whole)
+    return None if hundredths is None else hundredths / 10000
+
+
+def percent_text(part: int, whole: int) -> str | None:
+    """``part`` out of ``whole`` as the reports write it ("98,62%", "50%"), or None when ``whole`` is 0."""
+    hundredths = _hundredths(part, whole)
+    if hundredths is None:
+        return None
+    places = 0 if hundredths % 100 == 0 else 1 if hundredths % 10 == 0 else 2
+    return number_format(Decimal(hundredths) / 100, decimal_pos=places) + "%"
+
+
+def with_totals(counts: dict) -> dict:
+    """``counts`` (by status, ``CLAIMS_PAST_DUE`` beside them) with the totals of the government's
+    classification, in place; a count left out is zero.
+
+    - ``total``: every directive but the cancelled; ``open``: ``OPEN_STATUSES``;
+    - ``completed``: confirmed completions, on time or late;
+    - ``without_deadline``: open and never coming due (``WITHOUT_DEADLINE_STATUSES``);
+    - ``not_completed``: open and not awaiting a clerk (within the deadline, overdue, without deadline);
+    - ``come_due`` ("đến hạn"): completed + overdue + claims awaiting confirmation past their due date;
+    - ``completion_rate``: completed / come due (None when nothing came due); ``on_time_rate``:
+      completed on time / come due; both rounded down to 0.01% (``rate``), also as text
+      (``*_percent``, "98,62%"), and the ``headline`` ("hoàn thành X/Y nhiệm vụ đến hạn").
     """
+    for key in COUNT_KEYS:
+        counts.setdefault(key, 0)
     completed = sum(counts[key] for key in COMPLETED_STATUSES)
-    total = sum(counts[key] for key in NOT_CANCELLED_STATUSES)
-    judged = completed + counts[Status.OVERDUE]
-    rate = counts[Status.COMPLETED_ON_TIME] / judged if judged else None
+    come_due = completed + counts[Status.OVERDUE] + counts[CLAIMS_PAST_DUE]
+    without_deadline = sum(counts[key] for key in WITHOUT_DEADLINE_STATUSES)
     counts.update(
         completed=completed,
-        total=total,
+        total=sum(counts[key] for key in NOT_CANCELLED_STATUSES),
         open=sum(counts[key] for key in OPEN_STATUSES),
-        on_time_rate=rate,
-        on_time_percent=None if rate is None else f"{rate * 100:.0f}%",
-        headline=_("completed %(done)d/%(total)d") % {"done": completed, "total": total},
+        without_deadline=without_deadline,
+        not_completed=counts[Status.IN_PROGRESS] + counts[Status.OVERDUE] + without_deadline,
+        awaiting_not_due=counts[Status.AWAITING_CONFIRMATION] - counts[CLAIMS_PAST_DUE],
+        come_due=come_due,
+        completion_rate=rate(completed, come_due),
+        completion_percent=percent_text(completed, come_due),
+        on_time_rate=rate(counts[Status.COMPLETED_ON_TIME], come_due),
+        on_time_percent=percent_text(counts[Status.COMPLETED_ON_TIME], come_due),
+        headline=_("completed %(done)d/%(due)d directives that came due") % {"done": completed, "due": come_due},
     )
     return counts

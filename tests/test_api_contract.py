@@ -53,6 +53,12 @@ def test_schema_describes_every_endpoint_with_errors(client):
     names = {p["name"] for p in listing["parameters"]}
     assert {"status", "role", "overdue", "due_before", "due_after", "session", "notice", "changed_since"} <= names
     assert {"cursor", "page_size", "ordering"} <= names
+    # A directive without a due date has its own status; /stats gives what came due and the rate.
+    components = schema["components"]["schemas"]
+    status_enum = next(s["enum"] for name, s in components.items() if "enum" in s and "in_progress" in s["enum"])
+    assert {"in_progress", "overdue", "no_deadline", "recurring"} <= set(status_enum)
+    two_by_two = components["TwoByTwo"]["properties"]
+    assert {"come_due", "completion_rate", "completion_percent", "no_deadline", "without_deadline"} <= set(two_by_two)
 
 
 def test_interactive_docs_are_served_without_a_cdn(client):

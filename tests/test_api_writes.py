@@ -253,5 +253,8 @@ def test_me_and_stats(world):
     stats = a.client.get("/api/v1/stats").json()
     assert stats["as_lead"]["in_progress"] == 2  # d_a is due 27/07, today is 20/07; d_open_a far ahead
     assert stats["as_lead"]["overdue"] == 0
-    assert stats["as_lead"]["headline"] == "hoàn thành 0/2"
+    # Nothing has come due yet: the headline's denominator is what came due, not the total.
+    assert stats["as_lead"]["total"] == 2 and stats["as_lead"]["come_due"] == 0
+    assert stats["as_lead"]["headline"] == "hoàn thành 0/0 nhiệm vụ đến hạn"
+    assert stats["as_lead"]["completion_rate"] is None
     assert world["b"].client.get("/api/v1/stats").json()["as_coordinating"]["total"] == 1

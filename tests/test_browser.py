@@ -84,10 +84,11 @@ def test_clerk_records_a_session_notice_and_directives_then_counts_and_exports(p
     assert notice.directives.count() == 2
     assert Directive.objects.get(item_number="1").lead_agency == registry["labour"]
 
-    # The dashboard counts them: one overdue (27/07/2024 has passed), one within its deadline.
+    # The dashboard counts them: one overdue (27/07/2024 has passed), one within its deadline; only
+    # the overdue one has come due.
     tab.goto(f"{live_server.url}/admin/dashboard/?notice={notice.pk}")
     body = tab.inner_text("#content")
-    assert "0/2" in body
+    assert "Hoàn thành 0/1 nhiệm vụ đến hạn" in body
     tab.screenshot(path=str(ARTIFACTS / "dashboard.png"), full_page=True)
 
     # The directive list, then its export: the file opens and holds the two rows.
@@ -107,3 +108,42 @@ def test_clerk_records_a_session_notice_and_directives_then_counts_and_exports(p
         for row in sheet.iter_rows()
         for c in row
     )
+
+
+def login(tab, live_server):
+    tab.goto(f"{live_server.url}/admin/login/")
+    tab.fill("#id_username", "thuky")
+    tab.fill("#id_password", PASSWORD)
+    tab.click("input[type=submit]")
+    tab.wait_for_selector("#content-main")
+
+
+def test_dashboard_on_the_seeds_at_1366_reads_at_a_glance(page, live_server, django_user_model):  # noqa: F811
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    clerk = django_user_model.objects.create_user(username="thuky", password=PASSWORD, is_staff=True)
+    clerk.groups.add(ensure_clerk_group())
+    call_command("load_seeds")
+    today = timezone.localdate()
+    undated = Directive.objects.filter(due_date=None).count()
+    within = Directive.objects.filter(due_date__gte=today).exclude(category="recurring").count()
+    tab = page
+    tab.set_viewport_size({"width": 1366, "height": 768})
+    login(tab, live_server)
+    tab.goto(f"{live_server.url}/admin/dashboard/")
+    tab.screenshot(path=str(ARTIFACTS / "dashboard-seeds-1366.png"))
+    tab.screenshot(path=str(ARTIFACTS / "dashboard-seeds-1366-full.png"), full_page=True)
+    assert tab.evaluate("document.documentElement.scrollWidth") <= 1366
+    headline = tab.inner_text("#headline")
+    assert "nhiệm vụ đến hạn" in headline and "tỷ lệ hoàn thành" in headline
+    # No directive without a due date is counted within the deadline.
+    assert undated > 100 and tab.inner_text('#two-by-two td[data-key="in_progress"]').strip() == str(within)
+    assert tab.inner_text("#definitions dl").count("\n") >= 4  # the definitions are on the page
+    # Every legend entry shows whole inside its chart's frame.
+    for n, chart in enumerate(tab.locator(".report-chart").all(), start=1):
+        frame = chart.bounding_box()
+        for item in chart.locator(".report-legend li").all():
+            box = item.bounding_box()
+            assert frame["x"] <= box["x"] and box["x"] + box["width"] <= frame["x"] + frame["width"]
+        chart.screenshot(path=str(ARTIFACTS / f"dashboard-chart-{n}.png"))

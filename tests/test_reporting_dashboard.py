@@ -28,7 +28,21 @@ def hand_count(directives):
     counts = Counter(d.status_on(TODAY).value for d in directives)
     completed = counts[Status.COMPLETED_ON_TIME] + counts[Status.COMPLETED_LATE]
     total = sum(counts.values()) - counts[Status.CANCELLED]
-    return {**{s.value: counts[s.value] for s in Status}, "completed": completed, "total": total}
+    claims_past_due = sum(
+        1
+        for d in directives
+        if d.status_on(TODAY) == Status.AWAITING_CONFIRMATION
+        and d.due_date
+        and d.due_date < TODAY
+        and d.category != "recurring"
+    )
+    return {
+        **{s.value: counts[s.value] for s in Status},
+        "completed": completed,
+        "total": total,
+        "awaiting_past_due": claims_past_due,
+        "come_due": completed + counts[Status.OVERDUE] + claims_past_due,
+    }
 
 
 def test_dashboard_is_inside_the_admin_for_staff_only(clerk_client, django_user_model):
@@ -72,7 +86,10 @@ def test_headline_and_two_by_two_for_everything(seeded, clerk_client, frozen):
     assert {key: counts[key] for key in expected} == expected
     assert expected["total"] == Directive.objects.count() - expected["cancelled"]
     html = response.content.decode()
-    assert f"{expected['completed']}/{expected['total']}" in html
+    # The headline's denominator is what came due; the total is shown on its own.
+    assert f"{expected['completed']}/{expected['come_due']} nhiệm vụ đến hạn" in html
+    assert expected["come_due"] < expected["total"]
+    assert f"Tổng số: {expected['total']} nhiệm vụ" in html
 
 
 def test_period_notice_agency_and_category_filters_match_a_hand_count(seeded, clerk_client, frozen):
@@ -133,17 +150,25 @@ def test_agency_table_sorts_by_overdue_rate_and_open(seeded, clerk_client, froze
     assert overdue == sorted(overdue, reverse=True)
     still_open = [row.open for row in clerk_client.get(URL, {"o": "open"}).context["agencies"]]
     assert still_open == sorted(still_open)
-    rates = [r.on_time_rate for r in clerk_client.get(URL, {"o": "-rate"}).context["agencies"] if r.on_time_rate]
-    assert rates == sorted(rates, reverse=True)
+    rates = [r.completion_rate for r in clerk_client.get(URL, {"o": "-rate"}).context["agencies"]]
+    known = [rate for rate in rates if rate is not None]
+    assert known and known == sorted(known, reverse=True)
+    assert rates[: len(known)] == known  # agencies with nothing come due (no rate) last
 
 
 def test_summary_links_lead_to_lists_with_the_same_counts(seeded, clerk_client, frozen):
     vary_states(Directive.objects.all())
     session = Session.objects.filter(directives__isnull=False).first()
     response = clerk_client.get(URL, {"session": session.pk, "date_from": "01/01/2023"})
+    linked = 0
     for key, cell in response.context["cells"].items():
+        if not cell["href"]:  # what came due, the claims past due: no filter of the list shows exactly those
+            assert key in ("come_due", "awaiting_past_due"), key
+            continue
         listed = clerk_client.get(cell["href"])
         assert listed.context["cl"].result_count == cell["count"], key
+        linked += 1
+    assert linked >= 12
 
 
 @pytest.fixture
@@ -241,7 +266,7 @@ def test_dashboard_tables_export_to_xlsx_and_csv(seeded, clerk_client, frozen):
     summary = clerk_client.get(reverse("admin:dashboard_export", args=["summary", "csv"]), params)
     text = summary.content.decode("utf-8-sig")
     counts = page.context["counts"]
-    assert f"{counts['completed']}/{counts['total']}" in text and session.title in text
+    assert f"Hoàn thành {counts['completed']}/{counts['come_due']} nhiệm vụ đến hạn" in text and session.title in text
     for table in ("sessions", "months"):
         assert clerk_client.get(reverse("admin:dashboard_export", args=[table, "csv"]), params).status_code == 200
     everything = clerk_client.get(reverse("admin:dashboard_export", args=["all", "xlsx"]), params)

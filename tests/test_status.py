@@ -21,12 +21,16 @@ DUE = datetime.date(2024, 7, 27)
     [
         ("open", "", DUE, None, datetime.date(2024, 7, 27), Status.IN_PROGRESS),
         ("open", "", DUE, None, datetime.date(2024, 7, 28), Status.OVERDUE),
-        ("open", "", None, None, datetime.date(2030, 1, 1), Status.IN_PROGRESS),
+        # Without a due date a directive never comes due: never "within the deadline", never overdue.
+        ("open", "", None, None, datetime.date(2030, 1, 1), Status.NO_DEADLINE),
+        ("open", "focus", None, None, datetime.date(2024, 7, 1), Status.NO_DEADLINE),
         ("open", "recurring", None, None, datetime.date(2030, 1, 1), Status.RECURRING),
+        ("open", "recurring", DUE, None, datetime.date(2030, 1, 1), Status.RECURRING),
         ("completed", "", DUE, DUE, datetime.date(2030, 1, 1), Status.COMPLETED_ON_TIME),
         ("completed", "", DUE, DUE + datetime.timedelta(days=1), datetime.date(2030, 1, 1), Status.COMPLETED_LATE),
         ("completed", "", None, DUE, datetime.date(2030, 1, 1), Status.COMPLETED_ON_TIME),
         ("awaiting_confirmation", "", DUE, None, datetime.date(2030, 1, 1), Status.AWAITING_CONFIRMATION),
+        ("awaiting_confirmation", "", None, None, datetime.date(2030, 1, 1), Status.AWAITING_CONFIRMATION),
         ("cancelled", "", DUE, None, datetime.date(2030, 1, 1), Status.CANCELLED),
     ],
 )

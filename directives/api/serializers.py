@@ -329,16 +329,35 @@ class MeSerializer(serializers.Serializer):
 
 
 class TwoByTwoSerializer(serializers.Serializer):
-    completed_on_time = serializers.IntegerField()
+    """``directives.selectors.with_totals``: the figures of the dashboard and its sheets, by the same computation."""
+
+    completed_on_time = serializers.IntegerField(help_text=_("Completed on time (or completed without a due date)."))
     completed_late = serializers.IntegerField()
     in_progress = serializers.IntegerField(help_text=_("Not completed, within the deadline."))
     overdue = serializers.IntegerField(help_text=_("Not completed, overdue."))
     awaiting_confirmation = serializers.IntegerField()
-    recurring = serializers.IntegerField()
+    awaiting_past_due = serializers.IntegerField(
+        help_text=_("Of those awaiting confirmation, the ones whose due date has passed (counted as come due).")
+    )
+    no_deadline = serializers.IntegerField(help_text=_("Not completed, no due date given: never comes due."))
+    recurring = serializers.IntegerField(help_text=_("Not completed, recurring: never comes due."))
+    without_deadline = serializers.IntegerField(help_text=_("no_deadline + recurring."))
+    not_completed = serializers.IntegerField(help_text=_("in_progress + overdue + without_deadline."))
     cancelled = serializers.IntegerField()
-    total = serializers.IntegerField()
-    completed = serializers.IntegerField()
-    headline = serializers.CharField()
+    total = serializers.IntegerField(help_text=_("Every directive but the cancelled."))
+    open = serializers.IntegerField(help_text=_("Still to do: not completed, or awaiting confirmation."))
+    completed = serializers.IntegerField(help_text=_("completed_on_time + completed_late."))
+    come_due = serializers.IntegerField(help_text=_("Come due: completed + overdue + awaiting_past_due."))
+    completion_rate = serializers.FloatField(
+        allow_null=True,
+        help_text=_("completed / come_due, rounded down to 0.0001; null when nothing came due."),
+    )
+    completion_percent = serializers.CharField(allow_null=True, help_text=_('The same rate as written ("98,62%").'))
+    on_time_rate = serializers.FloatField(
+        allow_null=True,
+        help_text=_("completed_on_time / come_due, rounded down to 0.0001; null when nothing came due."),
+    )
+    headline = serializers.CharField(help_text=_('"completed X/Y directives that came due", Y being come_due.'))
 
 
 class StatsSerializer(serializers.Serializer):

@@ -355,19 +355,26 @@ class StatsView(CallerMixin, APIView):
 
     @extend_schema(
         summary="The caller's directives in the government's two-by-two classification",
+        description=(
+            "The dashboard's figures, by the same computation. Come due (đến hạn) = completed + overdue "
+            "+ claims awaiting confirmation past their due date; the rate is completed / come due. A directive "
+            "without a due date (none given, or recurring) never comes due: it is counted in no_deadline or "
+            "recurring, never in in_progress (within the deadline) nor overdue; completed, it is on time."
+        ),
         tags=["caller"],
         responses={200: s.StatsSerializer},
     )
     def get(self, request):
-        visible = self.directives_for_caller()
+        today = timezone.localdate()
+        visible = directives_visible_to(self.caller_agency_ids).with_status(today)
         if self.caller_agency_ids is None:
-            data = {"as_lead": directive_status_counts(visible), "as_coordinating": None}
+            data = {"as_lead": directive_status_counts(visible, today), "as_coordinating": None}
         else:
             data = {
-                "as_lead": directive_status_counts(visible.filter(your_role="lead")),
-                "as_coordinating": directive_status_counts(visible.filter(your_role="coordinating")),
+                "as_lead": directive_status_counts(visible.filter(your_role="lead"), today),
+                "as_coordinating": directive_status_counts(visible.filter(your_role="coordinating"), today),
             }
-        data["today"] = timezone.localdate()
+        data["today"] = today
         return Response(s.StatsSerializer(data).data)
 
 

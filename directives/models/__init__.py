@@ -7,10 +7,12 @@ from .directive import (
     NOT_CANCELLED_STATUSES,
     OPEN_STATUSES,
     STATUS_COLOURS,
+    WITHOUT_DEADLINE_STATUSES,
     Coordination,
     Directive,
     DirectiveQuerySet,
     Status,
+    claim_past_due_condition,
     status_condition,
     status_expression,
 )
@@ -37,6 +39,8 @@ __all__ = [
     "ProgressReport",
     "ReportAttachment",
     "Status",
+    "WITHOUT_DEADLINE_STATUSES",
+    "claim_past_due_condition",
     "status_condition",
     "status_expression",
 ]

@@ -22,6 +22,10 @@ class Status(models.TextChoices):
 
     Derived from the stored state, the dates and today (see ``DirectiveQuerySet.with_status``):
     never stored, so "overdue" can never go stale.
+
+    A directive without a due date never comes due, so it is never "within the deadline" nor
+    "overdue": open, it is ``RECURRING`` (category "thường xuyên", whatever date it carries) or
+    ``NO_DEADLINE`` (none given). Completed, it cannot have been late: ``COMPLETED_ON_TIME``.
     """
 
     COMPLETED_ON_TIME = "completed_on_time", _("Completed on time")
@@ -29,6 +33,7 @@ class Status(models.TextChoices):
     IN_PROGRESS = "in_progress", _("Not completed, within the deadline")
     OVERDUE = "overdue", _("Not completed, overdue")
     AWAITING_CONFIRMATION = "awaiting_confirmation", _("Awaiting confirmation")
+    NO_DEADLINE = "no_deadline", _("Not completed, no deadline")
     RECURRING = "recurring", _("Recurring")
     CANCELLED = "cancelled", _("Cancelled")
 
@@ -40,12 +45,21 @@ STATUS_COLOURS = {
     Status.IN_PROGRESS: "#1f5fa8",
     Status.OVERDUE: "#c0392b",
     Status.AWAITING_CONFIRMATION: "#7d3c98",
+    Status.NO_DEADLINE: "#95a5a6",
     Status.RECURRING: "#5d6d7e",
     Status.CANCELLED: "#7f8c8d",
 }
 COMPLETED_STATUSES = (Status.COMPLETED_ON_TIME, Status.COMPLETED_LATE)
 # "Open" has one meaning everywhere: still to be done (a claim awaiting confirmation included).
-OPEN_STATUSES = (Status.IN_PROGRESS, Status.OVERDUE, Status.RECURRING, Status.AWAITING_CONFIRMATION)
+OPEN_STATUSES = (
+    Status.IN_PROGRESS,
+    Status.OVERDUE,
+    Status.NO_DEADLINE,
+    Status.RECURRING,
+    Status.AWAITING_CONFIRMATION,
+)
+# Open directives that never come due: reported in their own line, never as "within the deadline".
+WITHOUT_DEADLINE_STATUSES = (Status.NO_DEADLINE, Status.RECURRING)
 NOT_CANCELLED_STATUSES = tuple(s for s in Status if s != Status.CANCELLED)
 
 
@@ -100,9 +114,24 @@ def status_condition(status: Status, today: datetime.date) -> Q:
         Status.COMPLETED_ON_TIME: Q(state=state.COMPLETED) & on_time,
         Status.COMPLETED_LATE: Q(state=state.COMPLETED) & ~on_time,
         Status.RECURRING: Q(state=state.OPEN) & recurring,
+        Status.NO_DEADLINE: open_dated & Q(due_date__isnull=True),
         Status.OVERDUE: open_dated & Q(due_date__lt=today),
-        Status.IN_PROGRESS: open_dated & (Q(due_date__isnull=True) | Q(due_date__gte=today)),
+        Status.IN_PROGRESS: open_dated & Q(due_date__gte=today),
     }[status]
+
+
+def claim_past_due_condition(today: datetime.date) -> Q:
+    """Claims awaiting confirmation whose due date has passed on ``today``.
+
+    A claim is not a completion until a clerk confirms it, so such a directive has come due ("đến hạn")
+    without being completed: the totals count it in the denominator, never in "completed"
+    (``selectors.with_totals``). A recurring one never comes due.
+    """
+    return (
+        Q(state=Directive.State.AWAITING_CONFIRMATION)
+        & Q(due_date__lt=today)
+        & ~Q(category=Directive.Category.RECURRING)
+    )
 
 
 def status_expression(today: datetime.date):
@@ -115,6 +144,7 @@ def status_expression(today: datetime.date):
         When(state=state.COMPLETED, completed_on__lte=F("due_date"), then=Value(Status.COMPLETED_ON_TIME)),
         When(state=state.COMPLETED, then=Value(Status.COMPLETED_LATE)),
         When(category=Directive.Category.RECURRING, then=Value(Status.RECURRING)),
+        When(due_date__isnull=True, then=Value(Status.NO_DEADLINE)),
         When(due_date__lt=today, then=Value(Status.OVERDUE)),
         default=Value(Status.IN_PROGRESS),
         output_field=models.CharField(),
@@ -371,7 +401,9 @@ class Directive(models.Model):
             return Status.COMPLETED_LATE
         if self.category == self.Category.RECURRING:
             return Status.RECURRING
-        if self.due_date is not None and self.due_date < today:
+        if self.due_date is None:
+            return Status.NO_DEADLINE
+        if self.due_date < today:
             return Status.OVERDUE
         return Status.IN_PROGRESS
 

@@ -15,9 +15,11 @@ AGENCY_SEGMENTS = [
     Status.AWAITING_CONFIRMATION,
     Status.IN_PROGRESS,
     Status.OVERDUE,
+    Status.NO_DEADLINE,
     Status.RECURRING,
 ]
-DUE_COLOUR = "#1f5fa8"
+# Not a status colour: "falling due in the month" is no status, so it must not read as "within the deadline".
+DUE_COLOUR = "#17a2b8"
 
 
 @dataclass

@@ -24,7 +24,8 @@ from conference.text import fold
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DATE_FORMAT = "DD/MM/YYYY"
-PERCENT_FORMAT = "0.0%"
+# Rates are reported to a hundredth of a percent (98.62%), rounded down by ``selectors.rate``.
+PERCENT_FORMAT = "0.00%"
 EXPORTED_ON = "Ngày xuất"
 FILTERS = "Điều kiện lọc"
 NO_FILTER = "không có (tất cả)"
@@ -66,7 +67,7 @@ def _cell_text(value):
     if isinstance(value, datetime.date):
         return value.strftime("%d/%m/%Y")
     if isinstance(value, float):
-        return f"{value:.1%}"
+        return f"{value:.2%}".replace(".", ",")  # a rate, written as the dashboard writes it: "98,62%"
     return str(value)
 
 

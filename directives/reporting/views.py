@@ -77,45 +77,41 @@ def dashboard_data(scope, ordering="-overdue", sessions_shown=SESSIONS_SHOWN, ta
         data["agencies"] = figures.agency_rows(scope, directives, ordering)
         data["counts"] = figures.summary(agency_rows=data["agencies"])
     if "sessions" in tables:
-        data["sessions"] = figures.session_rows(directives, limit=sessions_shown)
+        data["sessions"] = figures.session_rows(directives, limit=sessions_shown, today=scope.today)
     if "months" in tables:
         data["months"] = figures.month_rows(directives, scope.today)
     return data
 
 
 def _summary_cells(scope, counts):
+    """Every figure of the summary with its label and its link to the list ("" when the list cannot
+    show exactly those directives: the claims past their due date, what came due)."""
     link = _linker(scope)
 
     def cell(label, key, **params):
-        return {"label": label, "count": counts[key], "href": link(**params), "key": key}
+        return {"label": label, "count": counts[key], "href": link(**params) if params else "", "key": key}
 
-    return {
-        "completed_on_time": cell(Status.COMPLETED_ON_TIME.label, "completed_on_time", status=Status.COMPLETED_ON_TIME),
-        "completed_late": cell(Status.COMPLETED_LATE.label, "completed_late", status=Status.COMPLETED_LATE),
-        "in_progress": cell(Status.IN_PROGRESS.label, "in_progress", status=Status.IN_PROGRESS),
-        "overdue": cell(Status.OVERDUE.label, "overdue", status=Status.OVERDUE),
-        "awaiting_confirmation": cell(
-            Status.AWAITING_CONFIRMATION.label, "awaiting_confirmation", status=Status.AWAITING_CONFIRMATION
-        ),
-        "recurring": cell(Status.RECURRING.label, "recurring", status=Status.RECURRING),
-        "cancelled": cell(Status.CANCELLED.label, "cancelled", status=Status.CANCELLED),
-        "completed": cell(_("Completed"), "completed", statuses=figures.COMPLETED),
-        "not_completed": {
-            "label": _("Not completed"),
-            "count": counts["in_progress"] + counts["overdue"],
-            "href": link(statuses=[Status.IN_PROGRESS, Status.OVERDUE]),
-        },
-        "total": cell(_("Total (not cancelled)"), "total", statuses=figures.NOT_CANCELLED),
-        "open": cell(_("Still to do"), "open", statuses=figures.OPEN),
-    }
+    cells = {status.value: cell(status.label, status.value, status=status) for status in Status}
+    cells.update(
+        completed=cell(_("Completed"), "completed", statuses=figures.COMPLETED),
+        without_deadline=cell(_("No deadline or recurring"), "without_deadline", statuses=figures.WITHOUT_DEADLINE),
+        not_completed=cell(_("Not completed"), "not_completed", statuses=figures.NOT_COMPLETED),
+        awaiting_past_due=cell(_("of which past their due date"), "awaiting_past_due"),
+        come_due=cell(_("Come due"), "come_due"),
+        total=cell(_("Total (not cancelled)"), "total", statuses=figures.NOT_CANCELLED),
+        open=cell(_("Still to do"), "open", statuses=figures.OPEN),
+    )
+    return cells
 
 
+# The agency table's columns that link to the list, each by its statuses.
 ROW_LINK_STATUSES = [
     Status.COMPLETED_ON_TIME,
     Status.COMPLETED_LATE,
     Status.IN_PROGRESS,
     Status.OVERDUE,
     Status.AWAITING_CONFIRMATION,
+    Status.NO_DEADLINE,
     Status.RECURRING,
 ]
 
@@ -127,6 +123,7 @@ def _row_links(link, row):
         total=link(lead_ids=lead_ids, statuses=figures.NOT_CANCELLED),
         open=link(lead_ids=lead_ids, statuses=figures.OPEN),
         completed=link(lead_ids=lead_ids, statuses=figures.COMPLETED),
+        without_deadline=link(lead_ids=lead_ids, statuses=figures.WITHOUT_DEADLINE),
     )
     return links
 
@@ -149,6 +146,7 @@ def dashboard(request):
                 ("completed", {"statuses": figures.COMPLETED}),
                 ("overdue", {"status": Status.OVERDUE}),
                 ("in_progress", {"status": Status.IN_PROGRESS}),
+                ("without_deadline", {"statuses": figures.WITHOUT_DEADLINE}),
             ]
         }
     for row in data["months"]:
@@ -237,58 +235,52 @@ def scope_filters(scope):
 
 
 SUMMARY_HEADERS = ["Chỉ tiêu", "Số nhiệm vụ"]
-COUNT_HEADERS = [
-    "Tổng số (trừ đã hủy)",
-    "Hoàn thành đúng hạn",
-    "Hoàn thành quá hạn",
-    "Chưa hoàn thành, trong hạn",
-    "Chưa hoàn thành, quá hạn",
-    "Chờ xác nhận",
-    "Thường xuyên",
-    "Đã hủy",
-    "Còn phải thực hiện",
-    "Tỷ lệ hoàn thành đúng hạn",
+# The sheets' figure columns (Vietnamese whatever the interface language: the office files them),
+# each the key of ``selectors.with_totals`` it shows.
+FIGURE_COLUMNS = [
+    ("total", "Tổng số (trừ đã hủy)"),
+    ("come_due", "Đến hạn"),
+    ("completed_on_time", "Hoàn thành đúng hạn"),
+    ("completed_late", "Hoàn thành quá hạn"),
+    ("in_progress", "Chưa hoàn thành, trong hạn"),
+    ("overdue", "Chưa hoàn thành, quá hạn"),
+    ("no_deadline", "Chưa hoàn thành, không có thời hạn"),
+    ("recurring", "Thường xuyên"),
+    ("awaiting_confirmation", "Chờ xác nhận hoàn thành"),
+    ("awaiting_past_due", "Chờ xác nhận, đã quá hạn"),
+    ("cancelled", "Đã hủy"),
+    ("open", "Còn phải thực hiện"),
+    ("completion_rate", "Tỷ lệ hoàn thành (trên số đến hạn)"),
+    ("on_time_rate", "Tỷ lệ hoàn thành đúng hạn (trên số đến hạn)"),
 ]
-COUNT_KEYS = [
-    "total",
-    "completed_on_time",
-    "completed_late",
-    "in_progress",
-    "overdue",
-    "awaiting_confirmation",
-    "recurring",
-    "cancelled",
-    "open",
-    "on_time_rate",
-]
+COUNT_KEYS = [key for key, _header in FIGURE_COLUMNS]
+COUNT_HEADERS = [header for _key, header in FIGURE_COLUMNS]
+RATE_KEYS = ("completion_rate", "on_time_rate")
 
 
 def _counts(row):
     return [row[key] for key in COUNT_KEYS]
 
 
+def _rate_columns(offset):
+    return frozenset(offset + COUNT_KEYS.index(key) for key in RATE_KEYS)
+
+
+def summary_rows(counts):
+    """The summary sheet's lines: the headline, then every figure of ``FIGURE_COLUMNS``."""
+    headline = f"Hoàn thành {counts['completed']}/{counts['come_due']} nhiệm vụ đến hạn"
+    return [[headline, ""], *([header, counts[key]] for key, header in FIGURE_COLUMNS)]
+
+
 def dashboard_tables(scope, data, which):
     filters = scope_filters(scope)
     tables = []
     if which in ("summary", "all"):
-        c = data["counts"]
-        rows = [
-            [_("Completed %(done)d/%(total)d") % {"done": c["completed"], "total": c["total"]}, ""],
-            [str(Status.COMPLETED_ON_TIME.label), c["completed_on_time"]],
-            [str(Status.COMPLETED_LATE.label), c["completed_late"]],
-            [str(Status.IN_PROGRESS.label), c["in_progress"]],
-            [str(Status.OVERDUE.label), c["overdue"]],
-            [str(Status.AWAITING_CONFIRMATION.label), c["awaiting_confirmation"]],
-            [str(Status.RECURRING.label), c["recurring"]],
-            [str(Status.CANCELLED.label), c["cancelled"]],
-            ["Tổng số (trừ đã hủy)", c["total"]],
-            ["Tỷ lệ hoàn thành đúng hạn", c["on_time_rate"]],
-        ]
         tables.append(
             sheets.Table(
                 "TỔNG HỢP TÌNH HÌNH THỰC HIỆN NHIỆM VỤ",
                 SUMMARY_HEADERS,
-                rows,
+                summary_rows(data["counts"]),
                 filters,
                 [50, 14],
                 "Tổng hợp",
@@ -313,7 +305,7 @@ def dashboard_tables(scope, data, which):
                 filters,
                 [6, 44, 14, *([40] if new else []), *[12] * len(COUNT_HEADERS)],
                 "Theo cơ quan",
-                frozenset({offset + len(COUNT_KEYS) - 1}),
+                _rate_columns(offset),
             )
         )
     if which in ("sessions", "all"):
@@ -329,15 +321,15 @@ def dashboard_tables(scope, data, which):
                 filters,
                 [6, 60, 12, *[12] * len(COUNT_HEADERS)],
                 "Theo hội nghị",
-                frozenset({3 + len(COUNT_KEYS) - 1}),
+                _rate_columns(3),
             )
         )
     if which in ("months", "all"):
         rows = [[f"{row['month']:%m/%Y}", row["due"], row["completed"], row["overdue"]] for row in data["months"]]
         tables.append(
             sheets.Table(
-                "NHIỆM VỤ ĐẾN HẠN THEO THÁNG",
-                ["Tháng", "Số nhiệm vụ đến hạn (trừ đã hủy)", "Đã hoàn thành", "Quá hạn (tính đến nay)"],
+                "NHIỆM VỤ CÓ HẠN XỬ LÝ THEO THÁNG",
+                ["Tháng", "Số nhiệm vụ có hạn trong tháng (trừ đã hủy)", "Đã hoàn thành", "Quá hạn (tính đến nay)"],
                 rows,
                 filters,
                 [10, 18, 14, 18],
