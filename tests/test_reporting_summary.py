@@ -124,7 +124,7 @@ def test_pdf_is_drawn_by_the_server_with_a_vietnamese_font(clerk_client, notice)
     response = clerk_client.get(summary_url(notice, pdf=True))
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
-    assert response["Content-Disposition"] == 'attachment; filename="tom-tat-243tb-ubnd.pdf"'
+    assert response["Content-Disposition"] == 'attachment; filename="tom-tat-243-tb-ubnd.pdf"'
     assert response.content.startswith(b"%PDF-")
     reader, text = _pdf_text(response.content)
     assert reader.pages[0].mediabox.width == pytest.approx(595, abs=1)  # A4: 210 mm

@@ -20,6 +20,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from conference.models import Agency, ConclusionNotice
+from conference.text import fold
 from directives.models import Directive, Status
 from directives.selectors import directive_status_counts, latest_report_annotations
 
@@ -67,9 +68,10 @@ def notice_summary(request, notice_id):
 
 
 def pdf_filename(notice):
-    # "243/TB-UBND" → "tom-tat-243tb-ubnd.pdf": no slash, no diacritic a mail client may garble.
+    # "06/QĐ-TTg" → "tom-tat-06-qd-ttg.pdf": no slash, no diacritic a mail client may garble ("đ"
+    # folded to "d" by the project's folding, which slugify alone would drop).
     label = _("summary")
-    return f"{slugify(f'{label} {notice.number or notice.pk}')}.pdf"
+    return f"{slugify(fold(f'{label} {notice.number or notice.pk}').replace('/', ' '))}.pdf"
 
 
 def _refuse_fetch(url, *args, **kwargs):
