@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-$(shell cksum requirements.txt | cut -d' ' -f1)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: setup messages browser migrate seed run test lint audit format clean
+.PHONY: setup messages browser fonts migrate seed run test lint audit format clean
 
 $(STAMP): requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -15,7 +15,7 @@ $(STAMP): requirements.txt
 	rm -f $(VENV)/.installed-*
 	touch $@
 
-setup: $(STAMP) messages browser
+setup: $(STAMP) messages browser fonts
 	mkdir -p var/mail var/broker/queue var/broker/processed var/broker/control
 
 # The browser tests drive Debian's Chromium (never a downloaded browser). Installed when missing
@@ -27,6 +27,17 @@ browser:
 			(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
 				|| echo "Could not install chromium: the browser tests will not run."; \
 		else echo "chromium is not installed (apt-get install chromium): the browser tests will not run."; fi; \
+	fi
+
+# The summary's PDF (WeasyPrint, drawn with Pango) embeds DejaVu Serif, which has every Vietnamese
+# letter: Debian's fonts-dejavu-core, installed like chromium above when missing and we may.
+fonts:
+	@if ! fc-list 2>/dev/null | grep -q "DejaVu Serif"; then \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+			echo "Installing Debian's fonts-dejavu-core for the summaries' PDF..."; \
+			(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-dejavu-core fontconfig >/dev/null) \
+				|| echo "Could not install fonts-dejavu-core: the PDF summaries will lack Vietnamese letters."; \
+		else echo "DejaVu Serif is not installed (apt-get install fonts-dejavu-core): the PDF summaries will lack Vietnamese letters."; fi; \
 	fi
 
 # Compiled catalogues are committed; recompile when gettext is there so edits to .po files show.

@@ -7,7 +7,7 @@ caching.
 
 from django.urls import path
 
-from .reporting import views
+from .reporting import summary, views
 
 
 def reporting_urls(site):
@@ -35,7 +35,12 @@ def reporting_urls(site):
         ),
         path(
             "conference/conclusionnotice/<int:notice_id>/summary/",
-            wrap(views.notice_summary),
+            wrap(summary.notice_summary),
             name="conference_conclusionnotice_summary",
+        ),
+        path(
+            "conference/conclusionnotice/<int:notice_id>/summary.pdf",
+            wrap(summary.notice_summary_pdf),
+            name="conference_conclusionnotice_summary_pdf",
         ),
     ]

@@ -354,13 +354,18 @@ class SeedLoader:
         item = str(record.get("item") or "")
         if not item:
             self._fail(what, "every seed directive needs an item number (its natural key)")
-        lookup = (
-            {"notice": notice, "item_number": item}
-            if notice
-            else {"notice": None, "session": session, "item_number": item}
-        )
+        # The natural key is where the article puts the directive: its session and item when it has a
+        # session (the notice that gave it is then a value, so linking a notice later updates the row
+        # in place), else its notice and item.
+        if session:
+            lookup = {"session": session, "item_number": item}
+        elif notice:
+            lookup = {"notice": notice, "item_number": item}
+        else:
+            self._fail(what, "a seed directive needs a session or a notice")
         values = {
-            "session": session or (notice.session if notice else None),
+            "notice": notice,
+            "session": session or notice.session,
             "text": record["text"],
             "lead_agency": self._ref(self.agencies, record.get("lead"), what),
             "lead_group": record.get("lead_group") or "",

@@ -6,7 +6,7 @@ Selectors sit below services: services may import them, never the other way roun
 
 from decimal import Decimal
 
-from django.db.models import BooleanField, Case, CharField, Count, ExpressionWrapper, Value, When
+from django.db.models import BooleanField, Case, CharField, Count, ExpressionWrapper, OuterRef, Subquery, Value, When
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
@@ -21,6 +21,7 @@ from .models import (
     OPEN_STATUSES,
     WITHOUT_DEADLINE_STATUSES,
     Directive,
+    ProgressReport,
     Status,
     claim_past_due_condition,
 )
@@ -62,6 +63,20 @@ def directive_role(directive: Directive, agency_ids) -> str | None:
     if directive.coordinating_agencies.filter(pk__in=agency_ids).exists():
         return "coordinating"
     return None
+
+
+# -- the latest progress report ---------------------------------------------------------------
+
+
+def latest_report_annotations() -> dict:
+    """Annotations of a directive queryset with its latest progress report's date, percent, note and
+    claim (``latest_report_at``, ``..._percent``, ``..._note``, ``..._claim``; None without a report).
+
+    Subqueries the index ``report_directive_latest`` serves: one query for any number of rows.
+    """
+    latest = ProgressReport.objects.filter(directive_id=OuterRef("pk")).order_by("-created_at", "-id")
+    columns = {"at": "created_at", "percent": "percent_complete", "note": "note", "claim": "claims_completion"}
+    return {f"latest_report_{name}": Subquery(latest.values(column)[:1]) for name, column in columns.items()}
 
 
 class InvalidFilters(ValueError):

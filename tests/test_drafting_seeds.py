@@ -121,7 +121,7 @@ def test_the_same_from_the_seeded_database(seeded):
                 coordinating_groups=(d.coordinating_groups,) if d.coordinating_groups else (),
                 due_date=d.due_date,
             )
-            for d in Directive.objects.filter(session__code=passage["session"], notice__isnull=True)
+            for d in Directive.objects.filter(session__code=passage["session"])
             .select_related("lead_agency")
             .prefetch_related("coordinating_agencies")
         ]

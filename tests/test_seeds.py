@@ -124,6 +124,42 @@ def test_notice_243_is_recorded_with_its_date_and_issuer(seeded):
     assert notice.issuer.name == "Ủy ban nhân dân tỉnh Bắc Giang"
 
 
+# Where an article says which recorded notice gave a directive (seeds/README.md, "Which notice gave
+# which directive"): (the notice's number or subject, the directive's session, its item).
+NOTICE_LINKS = {
+    ("06/QĐ-TTg", "2024-04-24-uy-ban-cds-phien-8", "38"),
+    ("206/QĐ-TTg", "2024-04-24-uy-ban-cds-phien-8", "39"),
+    ("Kế hoạch hoạt động của Ủy ban Quốc gia về chuyển đổi số năm 2022", "tong-ket-2022-de-an-06-cds", "33"),
+}
+
+
+def _notice_links():
+    return {
+        (d.notice.number or d.notice.subject, d.session.code, d.item_number)
+        for d in Directive.objects.filter(notice__isnull=False).select_related("notice", "session")
+    }
+
+
+def test_seed_notices_hold_the_directives_their_articles_say_they_gave(seeded):
+    assert _notice_links() == NOTICE_LINKS
+    twelve = Directive.objects.get(notice__number="06/QĐ-TTg")
+    assert "12/53 dịch vụ công thiết yếu" in twelve.text and "422/QĐ-TTg" in twelve.text
+    assert "206/QĐ-TTg" in Directive.objects.get(notice__number="206/QĐ-TTg").text
+    # Each keeps the session where it was given, and the day.
+    assert twelve.session.sequence_number == 8 and twelve.given_on == datetime.date(2024, 4, 24)
+
+
+def test_a_database_seeded_before_the_links_gains_them_in_place(seeded):
+    before = counts()
+    Directive.objects.filter(notice__isnull=False).update(notice=None)  # as the earlier seed files left it
+    call_command("load_seeds")
+    assert counts()["Directive"] == before["Directive"]
+    assert _notice_links() == NOTICE_LINKS
+    stamps = list(Directive.objects.order_by("pk").values_list("pk", "notice_id", "updated_at"))
+    call_command("load_seeds")
+    assert list(Directive.objects.order_by("pk").values_list("pk", "notice_id", "updated_at")) == stamps
+
+
 def test_figures_reported_are_kept_as_stated(seeded):
     assert Figure.objects.filter(as_stated="42%").exists()
     nine_of_twelve = Figure.objects.get(as_stated__startswith="9/12")

@@ -98,6 +98,11 @@ class Agency(TimeStamped):
     def __str__(self):
         return self.name
 
+    @property
+    def label(self):
+        """The name the directive list shows: the short name when there is one, else the full name."""
+        return self.short_name or self.name
+
     def save(self, *args, **kwargs):
         # Every save, not only the admin's clean(): a cycle stored by any path would send reminders
         # and the API's scoping round in circles. SQLite's triggers cannot walk a chain, so the rule

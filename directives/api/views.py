@@ -7,7 +7,7 @@ another agency's directive is a 404 exactly as if it did not exist.
 
 import datetime
 
-from django.db.models import DateField, OuterRef, Prefetch, Subquery, Value
+from django.db.models import DateField, Prefetch, Value
 from django.db.models.functions import Coalesce
 from django.urls import Resolver404, resolve
 from django.utils import timezone
@@ -27,7 +27,12 @@ from conference.models import Agency, ConclusionNotice, Session
 from directives import services
 from directives.audit import Actor
 from directives.models import Directive, ExtensionRequest, ProgressReport
-from directives.selectors import caller_agency_ids, directive_status_counts, directives_visible_to
+from directives.selectors import (
+    caller_agency_ids,
+    directive_status_counts,
+    directives_visible_to,
+    latest_report_annotations,
+)
 
 from . import serializers as s
 from .authentication import AgencyPrincipal
@@ -107,11 +112,6 @@ def _created(data, directive_id):
     return Response(data, status=status.HTTP_201_CREATED, headers={"ETag": etag})
 
 
-def _latest_report(column):
-    latest = ProgressReport.objects.filter(directive_id=OuterRef("pk")).order_by("-created_at", "-id")
-    return Subquery(latest.values(column)[:1])
-
-
 @extend_schema_view(
     list=extend_schema(summary="List the directives assigned to the caller", tags=["directives"]),
     retrieve=extend_schema(
@@ -142,10 +142,7 @@ class DirectiveViewSet(CallerMixin, viewsets.ReadOnlyModelViewSet):
             )
             .annotate(
                 due_sort=Coalesce("due_date", Value(FAR_FUTURE), output_field=DateField()),
-                latest_report_at=_latest_report("created_at"),
-                latest_report_percent=_latest_report("percent_complete"),
-                latest_report_note=_latest_report("note"),
-                latest_report_claim=_latest_report("claims_completion"),
+                **latest_report_annotations(),
             )
         )
 

@@ -1,23 +1,19 @@
-"""The admin's reporting pages: dashboard, exports, import, a notice's printable summary."""
+"""The admin's reporting pages: dashboard, exports, import (a notice's printable summary: summary.py)."""
 
 import io
-import re
 from urllib.parse import urlencode
 
 from django.contrib import admin, messages
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from conference.models import ConclusionNotice
 from directives.models import Directive, Status
-from directives.selectors import directive_status_counts
 
 from . import charts, figures, sheets
 from .exports import changelist_for, describe_filters, directive_table
@@ -425,35 +421,3 @@ def directive_import(request):
         "media": model_admin.media + form.media,
     }
     return TemplateResponse(request, "admin/directives/reporting/import.html", context)
-
-
-# -- a notice's printable summary -----------------------------------------------------------------
-
-
-def _natural(item):
-    return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", item or "")]
-
-
-def notice_summary(request, notice_id):
-    _require(request, "conference.view_conclusionnotice", "directives.view_directive")
-    notice = get_object_or_404(ConclusionNotice.objects.select_related("issuer", "session", "signer"), pk=notice_id)
-    today = timezone.localdate()
-    directives = (
-        Directive.objects.filter(notice=notice)
-        .with_status(today)
-        .select_related("lead_agency")
-        .prefetch_related("coordinating_agencies")
-    )
-    rows = sorted(directives, key=lambda d: (_natural(d.item_number), d.pk))
-    counts = directive_status_counts(Directive.objects.filter(notice=notice).with_status(today))
-    context = {
-        "notice": notice,
-        "directives": rows,
-        "counts": counts,
-        "today": today,
-        "title": _("Summary of %(notice)s") % {"notice": notice},
-        "site_header": admin.site.site_header,
-        "back": reverse("admin:conference_conclusionnotice_change", args=[notice.pk]),
-        "status_values": {s.value: s for s in Status},
-    }
-    return TemplateResponse(request, "admin/directives/reporting/notice_summary.html", context)
