@@ -27,6 +27,7 @@ from . import services
 from .admin_drafting import draft_view
 from .admin_followup import FollowUpSettingsAdmin, OutboxMessageAdmin  # noqa: F401
 from .admin_keys import ApiKeyAdmin, CalendarFeedAdmin  # noqa: F401
+from .admin_links import AgencyLinkAdmin  # noqa: F401
 from .admin_notices import ConclusionNoticeAdmin  # noqa: F401
 from .admin_review import decide_extension, review_completion
 from .audit import request_actor

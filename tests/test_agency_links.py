@@ -230,3 +230,31 @@ def test_wrong_tokens_are_throttled_per_client_address(client, world, settings):
     for attempt in range(3):
         assert client.get(reverse("agency-home", args=[f"guess-{attempt}"])).status_code == 404
     assert client.get(reverse("agency-home", args=["guess-4"])).status_code == 429
+
+
+def test_clerks_see_which_links_were_sent_opened_and_used_and_revoke_them(client, clerk_client, world):
+    client.get(page(world["lead_token"], world["shared"]))
+    report(client, world["lead_token"], world["shared"])
+    listing = clerk_client.get(reverse("admin:directives_agencylink_changelist"))
+    content = listing.content.decode()
+    assert listing.status_code == 200
+    assert "vanthu@soxd.example.vn" in content and "vanthu@stc.example.vn" in content
+    assert world["lead_token"] not in content  # the secret itself is never shown
+    detail = clerk_client.get(reverse("admin:directives_agencylink_change", args=[world["lead_link"].pk]))
+    assert detail.status_code == 200
+    response = clerk_client.post(
+        reverse("admin:directives_agencylink_changelist"),
+        {"action": "revoke_links", "_selected_action": [world["lead_link"].pk]},
+    )
+    assert response.status_code == 302
+    revoked = AgencyLink.objects.get(pk=world["lead_link"].pk)
+    assert revoked.revoked_at is not None and revoked.revoked_by.username == "clerk"
+    assert client.get(page(world["lead_token"], world["shared"])).status_code == 410
+    assert AgencyLink.objects.get(agency=world["partner"]).revoked_at is None  # only the one selected
+
+
+def test_the_link_list_does_a_fixed_number_of_queries(clerk_client, world, django_assert_max_num_queries):
+    for index in range(30):
+        AgencyLink.issue(agency=world["lead"], email=f"nguoi{index}@soxd.example.vn", valid_days=60)
+    with django_assert_max_num_queries(12):
+        assert clerk_client.get(reverse("admin:directives_agencylink_changelist")).status_code == 200
