@@ -46,7 +46,7 @@ class DashboardForm(forms.Form):
         required=False,
     )
     structure = forms.ChoiceField(
-        label=_("Agencies"),
+        label=_("Agencies counted under"),
         choices=[
             ("old", _("as assigned (the structure of the time)")),
             ("new", _("under the agencies answering today (the new structure)")),
