@@ -13,10 +13,10 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
-from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from conference.admin_lists import two_lines
 from conference.admin_locking import StaleCheckAdminMixin
 from conference.admin_search import FoldedSearchMixin
 from conference.models import Agency, Session
@@ -368,20 +368,24 @@ class DirectiveAdmin(StaleCheckAdminMixin, FoldedSearchMixin, admin.ModelAdmin):
 
     @admin.display(description=_("directive"), ordering="text")
     def short_text(self, obj):
-        return str(obj)
+        prefix = f"{obj.item_number}. " if obj.item_number else ""
+        return two_lines(prefix + obj.text)
 
     @admin.display(description=_("lead"), ordering="lead_agency__name")
     def lead_display(self, obj):
         if obj.lead_agency_id:
-            return obj.lead_agency.short_name or obj.lead_agency.name
-        return obj.lead_group
+            return two_lines(obj.lead_agency.short_name or obj.lead_agency.name, full=obj.lead_agency.name)
+        return two_lines(obj.lead_group)
 
     @admin.display(description=_("coordinating"))
     def coordinating_display(self, obj):
-        names = [a.short_name or a.name for a in obj.coordinating_agencies.all()]
+        agencies = list(obj.coordinating_agencies.all())
+        short = [a.short_name or a.name for a in agencies]
+        full = [a.name for a in agencies]
         if obj.coordinating_groups:
-            names.append(obj.coordinating_groups)
-        return ", ".join(names) or "—"
+            short.append(obj.coordinating_groups)
+            full.append(obj.coordinating_groups)
+        return two_lines(", ".join(short), full=", ".join(full)) if short else "—"
 
     @admin.display(description=_("due date"), ordering="due_date")
     def due_date_display(self, obj):
@@ -403,8 +407,7 @@ class DirectiveAdmin(StaleCheckAdminMixin, FoldedSearchMixin, admin.ModelAdmin):
     def status_display(self, obj):
         status = obj.current_status
         return format_html(
-            '<span class="directive-status" data-status="{}" style="color:#fff;background:{};'
-            'padding:2px 6px;border-radius:3px;white-space:nowrap">{}</span>',
+            '<span class="directive-status" data-status="{}" style="background:{}">{}</span>',
             status.value,
             STATUS_COLOURS[status],
             status.label,
@@ -412,11 +415,14 @@ class DirectiveAdmin(StaleCheckAdminMixin, FoldedSearchMixin, admin.ModelAdmin):
 
     @admin.display(description=_("source"))
     def source_display(self, obj):
+        """The notice's number and date (or the session's title), short; the full title on hover."""
         if obj.notice_id:
-            return str(obj.notice)
-        if not obj.session_id:
-            return "—"
-        return Truncator(str(obj.session)).chars(70)
+            notice = obj.notice
+            full = " — ".join(filter(None, [notice.get_kind_display(), str(notice), notice.subject]))
+            return two_lines(notice, full=full)
+        if obj.session_id:
+            return two_lines(obj.session.title, full=str(obj.session))
+        return "—"
 
     @admin.action(description=_("Cancel the selected directives"), permissions=["change"])
     def cancel_directives(self, request, queryset):
