@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
+from .admin_deletion import KeepAttachedRecordsMixin
 from .admin_locking import StaleCheckAdminMixin
 from .admin_logins import UnlockingAccessAttemptAdmin
 from .admin_search import FoldedSearchMixin
@@ -55,7 +56,7 @@ class DissolvedFilter(admin.SimpleListFilter):
 
 
 @admin.register(Agency)
-class AgencyAdmin(StaleCheckAdminMixin, FoldedSearchMixin, admin.ModelAdmin):
+class AgencyAdmin(KeepAttachedRecordsMixin, StaleCheckAdminMixin, FoldedSearchMixin, admin.ModelAdmin):
     list_display = ["name", "short_name", "kind", "level", "parent", "dissolved_on_display", "successor"]
     list_filter = ["kind", "level", DissolvedFilter]
     list_select_related = ["parent", "successor"]
@@ -155,7 +156,7 @@ class AgencyChangeAdmin(StaleCheckAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Person)
-class PersonAdmin(StaleCheckAdminMixin, FoldedSearchMixin, admin.ModelAdmin):
+class PersonAdmin(KeepAttachedRecordsMixin, StaleCheckAdminMixin, FoldedSearchMixin, admin.ModelAdmin):
     list_display = ["full_name", "current_title"]
     search_fields = ["full_name"]
 
@@ -207,7 +208,7 @@ class SourceInline(StaleCheckAdminMixin, admin.TabularInline):
 
 
 @admin.register(Session)
-class SessionAdmin(StaleCheckAdminMixin, FoldedSearchMixin, admin.ModelAdmin):
+class SessionAdmin(KeepAttachedRecordsMixin, StaleCheckAdminMixin, FoldedSearchMixin, admin.ModelAdmin):
     list_display = ["title", "held_on_display", "part_of_day", "kind", "format", "convened_by", "directive_count"]
     list_filter = ["kind", "format", "convened_by__level", ("held_on", admin.DateFieldListFilter)]
     list_select_related = ["convened_by"]

@@ -9,6 +9,7 @@ from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
 from conference.admin import short_date
+from conference.admin_deletion import KeepAttachedRecordsMixin
 from conference.admin_locking import StaleCheckAdminMixin
 from conference.admin_search import FoldedSearchMixin
 from conference.models import ConclusionNotice
@@ -41,7 +42,7 @@ class NoticeDirectiveInline(StaleCheckAdminMixin, admin.StackedInline):
 
 
 @admin.register(ConclusionNotice)
-class ConclusionNoticeAdmin(StaleCheckAdminMixin, FoldedSearchMixin, admin.ModelAdmin):
+class ConclusionNoticeAdmin(KeepAttachedRecordsMixin, StaleCheckAdminMixin, FoldedSearchMixin, admin.ModelAdmin):
     list_display = ["__str__", "kind", "issuer", "issued_on_display", "session", "directive_count"]
     list_filter = ["kind", ("issued_on", admin.DateFieldListFilter)]
     list_select_related = ["issuer", "session"]

@@ -114,3 +114,18 @@ def test_quick_links_list_the_overdue_the_claims_and_the_open_ones_due_this_week
         assert listed(clerk_client, params) == rows, label
     chosen = clerk_client.get(reverse(LIST), QUICK_FILTERS[0][1]).context["quick_filters"]
     assert [selected for _, _, selected in chosen] == [True, False, False]
+
+
+def test_djangos_own_list_strings_read_in_vietnamese(clerk_client):
+    from django.utils import translation
+
+    from conference.admin_strings import DJANGO_ADMIN_STRINGS
+
+    with translation.override("vi"):
+        untranslated = [s for s in DJANGO_ADMIN_STRINGS if translation.gettext(s) == s]
+    assert untranslated == []
+    DirectiveFactory()
+    body = clerk_client.get(reverse(LIST)).content.decode()
+    assert "Hiện số lượng" in body and "Show counts" not in body
+    assert "Chọn tất cả trên trang này" in body
+    assert "Ẩn số lượng" in clerk_client.get(reverse(LIST), {"_facets": "True"}).content.decode()
