@@ -10,6 +10,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from .admin_deletion import KeepAttachedRecordsMixin
+from .admin_lists import two_line_column
 from .admin_locking import StaleCheckAdminMixin
 from .admin_logins import UnlockingAccessAttemptAdmin
 from .admin_search import FoldedSearchMixin
@@ -57,7 +58,15 @@ class DissolvedFilter(admin.SimpleListFilter):
 
 @admin.register(Agency)
 class AgencyAdmin(KeepAttachedRecordsMixin, StaleCheckAdminMixin, FoldedSearchMixin, admin.ModelAdmin):
-    list_display = ["name", "short_name", "kind", "level", "parent", "dissolved_on_display", "successor"]
+    list_display = [
+        "name",
+        "short_name",
+        "kind",
+        "level",
+        two_line_column(Agency, "parent"),
+        "dissolved_on_display",
+        two_line_column(Agency, "successor"),
+    ]
     list_filter = ["kind", "level", DissolvedFilter]
     list_select_related = ["parent", "successor"]
     search_fields = ["name"]
@@ -93,7 +102,7 @@ class AgencyAdmin(KeepAttachedRecordsMixin, StaleCheckAdminMixin, FoldedSearchMi
 
 @admin.register(AgencyContact)
 class AgencyContactAdmin(StaleCheckAdminMixin, admin.ModelAdmin):
-    list_display = ["email", "name", "agency", "role", "is_active"]
+    list_display = ["email", "name", two_line_column(AgencyContact, "agency"), "role", "is_active"]
     list_filter = ["role", "is_active"]
     list_select_related = ["agency"]
     search_fields = ["email", "name", "agency__name"]
@@ -117,7 +126,13 @@ class AgencyChangeForm(forms.ModelForm):
 @admin.register(AgencyChange)
 class AgencyChangeAdmin(StaleCheckAdminMixin, admin.ModelAdmin):
     form = AgencyChangeForm
-    list_display = ["predecessor", "kind", "primary_successor", "effective_on_display", "legal_basis"]
+    list_display = [
+        two_line_column(AgencyChange, "predecessor"),
+        "kind",
+        two_line_column(AgencyChange, "primary_successor"),
+        "effective_on_display",
+        two_line_column(AgencyChange, "legal_basis"),
+    ]
     list_filter = ["kind"]
     list_select_related = ["predecessor", "primary_successor"]
     search_fields = ["predecessor__name", "primary_successor__name", "legal_basis"]
@@ -261,7 +276,7 @@ class SiteParticipationInline(StaleCheckAdminMixin, admin.TabularInline):
 
 @admin.register(Site)
 class SiteAdmin(StaleCheckAdminMixin, FoldedSearchMixin, admin.ModelAdmin):
-    list_display = ["name", "session", "host", "is_main", "chairs"]
+    list_display = ["name", two_line_column(Site, "session"), two_line_column(Site, "host"), "is_main", "chairs"]
     list_filter = ["is_main"]
     list_select_related = ["session", "host"]
     search_fields = ["name"]
@@ -282,7 +297,13 @@ class SiteAdmin(StaleCheckAdminMixin, FoldedSearchMixin, admin.ModelAdmin):
 
 @admin.register(Participation)
 class ParticipationAdmin(StaleCheckAdminMixin, FoldedSearchMixin, admin.ModelAdmin):
-    list_display = ["__str__", "title_as_stated", "session", "site", "role"]
+    list_display = [
+        "__str__",
+        two_line_column(Participation, "title_as_stated"),
+        two_line_column(Participation, "session"),
+        two_line_column(Participation, "site"),
+        "role",
+    ]
     list_filter = ["role"]
     list_select_related = ["person", "session", "site"]
     search_fields = ["body"]
@@ -292,7 +313,13 @@ class ParticipationAdmin(StaleCheckAdminMixin, FoldedSearchMixin, admin.ModelAdm
 
 @admin.register(Figure)
 class FigureAdmin(StaleCheckAdminMixin, admin.ModelAdmin):
-    list_display = ["indicator", "as_stated", "period", "session", "agency"]
+    list_display = [
+        two_line_column(Figure, "indicator"),
+        two_line_column(Figure, "as_stated"),
+        "period",
+        two_line_column(Figure, "session"),
+        two_line_column(Figure, "agency"),
+    ]
     list_select_related = ["session", "agency"]
     search_fields = ["indicator", "as_stated"]
     autocomplete_fields = ["session", "agency"]
@@ -301,7 +328,12 @@ class FigureAdmin(StaleCheckAdminMixin, admin.ModelAdmin):
 @admin.register(SourceDocument)
 class SourceDocumentAdmin(StaleCheckAdminMixin, admin.ModelAdmin):
     formfield_overrides = URL_OVERRIDES
-    list_display = ["title", "publisher", "published_on", "session"]
+    list_display = [
+        two_line_column(SourceDocument, "title"),
+        "publisher",
+        "published_on",
+        two_line_column(SourceDocument, "session"),
+    ]
     list_select_related = ["session"]
     search_fields = ["title", "publisher"]
     autocomplete_fields = ["session"]

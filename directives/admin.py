@@ -20,7 +20,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from conference.admin_lists import two_lines
+from conference.admin_lists import two_line_column, two_lines
 from conference.admin_locking import StaleCheckAdminMixin
 from conference.admin_search import FoldedSearchMixin
 
@@ -546,7 +546,7 @@ class DirectiveAdmin(StaleCheckAdminMixin, FoldedSearchMixin, admin.ModelAdmin):
 
 @admin.register(DirectiveChange)
 class DirectiveChangeAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    list_display = ["at", "directive", "action", "actor_label", "client_address"]
+    list_display = ["at", two_line_column(DirectiveChange, "directive"), "action", "actor_label", "client_address"]
     list_filter = ["action", ("at", admin.DateFieldListFilter)]
     list_select_related = ["directive"]
     search_fields = ["actor_label", "directive__text"]
@@ -570,7 +570,13 @@ class DirectiveChangeAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 @admin.register(ProgressReport)
 class ProgressReportAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    list_display = ["created_at", "directive", "agency", "percent_complete", "claims_completion"]
+    list_display = [
+        "created_at",
+        two_line_column(ProgressReport, "directive"),
+        two_line_column(ProgressReport, "agency"),
+        "percent_complete",
+        "claims_completion",
+    ]
     list_filter = ["claims_completion", ("created_at", admin.DateFieldListFilter)]
     list_select_related = ["directive", "agency"]
     search_fields = ["note", "document_number", "agency__name"]
@@ -652,8 +658,8 @@ class PendingFirst(admin.SimpleListFilter):
 class ExtensionRequestAdmin(admin.ModelAdmin):
     list_display = [
         "created_at",
-        "directive",
-        "agency",
+        two_line_column(ExtensionRequest, "directive"),
+        two_line_column(ExtensionRequest, "agency"),
         "current_due_date",
         "proposed_due_date",
         "state",

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from conference.admin import short_date
 from conference.admin_deletion import KeepAttachedRecordsMixin
+from conference.admin_lists import two_line_column
 from conference.admin_locking import StaleCheckAdminMixin
 from conference.admin_search import FoldedSearchMixin
 from conference.models import ConclusionNotice
@@ -43,7 +44,14 @@ class NoticeDirectiveInline(StaleCheckAdminMixin, admin.StackedInline):
 
 @admin.register(ConclusionNotice)
 class ConclusionNoticeAdmin(KeepAttachedRecordsMixin, StaleCheckAdminMixin, FoldedSearchMixin, admin.ModelAdmin):
-    list_display = ["__str__", "kind", "issuer", "issued_on_display", "session", "directive_count"]
+    list_display = [
+        "__str__",
+        "kind",
+        two_line_column(ConclusionNotice, "issuer"),
+        "issued_on_display",
+        two_line_column(ConclusionNotice, "session"),
+        "directive_count",
+    ]
     list_filter = ["kind", ("issued_on", admin.DateFieldListFilter)]
     list_select_related = ["issuer", "session"]
     search_fields = ["number"]
