@@ -24,6 +24,8 @@ def two_line_column(model, name, *, description=None, ordering=None):
 
     @admin.display(description=description or field.verbose_name, ordering=ordering or name)
     def column(obj):
+        if field.choices:  # the choice's label ("Đã gửi"), not its stored value
+            return two_lines(getattr(obj, f"get_{name}_display")())
         return two_lines(getattr(obj, name))
 
     column.__name__ = name

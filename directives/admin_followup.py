@@ -8,7 +8,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from conference.admin_lists import two_lines
+from conference.admin_lists import two_line_column, two_lines
 from conference.admin_locking import StaleCheckAdminMixin
 
 from .followup.delivery import outbox_resend_uncertain, resend
@@ -40,9 +40,9 @@ class OutboxMessageAdmin(admin.ModelAdmin):
     # long texts on two lines, whole on hover. The hand-over time is on the message's page.
     list_display = [
         "send_after",
-        "state",
+        two_line_column(OutboxMessage, "state"),
         "kind_display",
-        "role",
+        two_line_column(OutboxMessage, "role"),
         "agency_display",
         "directive_short",
         "attempts",
