@@ -4,13 +4,13 @@ from axes.models import AccessAttempt
 from django import forms
 from django.contrib import admin
 from django.db import models
-from django.db.models import Count, Prefetch
+from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from .admin_deletion import KeepAttachedRecordsMixin
-from .admin_lists import two_line_column
+from .admin_lists import related_count, two_line_column
 from .admin_locking import StaleCheckAdminMixin
 from .admin_logins import UnlockingAccessAttemptAdmin
 from .admin_search import FoldedSearchMixin
@@ -247,9 +247,9 @@ class SessionAdmin(KeepAttachedRecordsMixin, StaleCheckAdminMixin, FoldedSearchM
     ]
 
     def get_queryset(self, request):
-        # The count groups the rows, which drops the model's default ordering: restate it (the
-        # autocomplete paginates this queryset too).
-        counted = super().get_queryset(request).annotate(_directive_count=Count("directives", distinct=True))
+        # The autocomplete (the directive list's session filter) pages this queryset too: a
+        # count per row shown, and an order that is total.
+        counted = super().get_queryset(request).annotate(_directive_count=related_count(Session, "directives"))
         return counted.order_by(*Session._meta.ordering, "pk")
 
     @admin.display(description=_("date"), ordering="held_on")

@@ -129,3 +129,20 @@ def test_djangos_own_list_strings_read_in_vietnamese(clerk_client):
     assert "Hiện số lượng" in body and "Show counts" not in body
     assert "Chọn tất cả trên trang này" in body
     assert "Ẩn số lượng" in clerk_client.get(reverse(LIST), {"_facets": "True"}).content.decode()
+
+
+def test_session_and_notice_lists_count_their_directives_and_sort_by_the_count(clerk_client):
+    busy = SessionFactory()
+    notice = NoticeFactory(session=busy)
+    DirectiveFactory(session=busy, notice=notice, coordinating=[AgencyFactory(), AgencyFactory()])
+    DirectiveFactory(session=busy, notice=notice)
+    idle = SessionFactory()
+    idle_notice = NoticeFactory(session=idle)
+    for url, column, rows in (
+        ("admin:conference_session_changelist", "-7", {busy.pk: 2, idle.pk: 0}),
+        ("admin:conference_conclusionnotice_changelist", "-6", {notice.pk: 2, idle_notice.pk: 0}),
+    ):
+        listed_rows = clerk_client.get(reverse(url), {"o": column}).context["cl"].result_list
+        counts = {row.pk: row._directive_count for row in listed_rows}
+        assert {pk: counts[pk] for pk in rows} == rows
+        assert list(counts.values()) == sorted(counts.values(), reverse=True)
