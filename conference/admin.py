@@ -224,7 +224,15 @@ class SourceInline(StaleCheckAdminMixin, admin.TabularInline):
 
 @admin.register(Session)
 class SessionAdmin(KeepAttachedRecordsMixin, StaleCheckAdminMixin, FoldedSearchMixin, admin.ModelAdmin):
-    list_display = ["title", "held_on_display", "part_of_day", "kind", "format", "convened_by", "directive_count"]
+    list_display = [
+        two_line_column(Session, "title"),
+        "held_on_display",
+        "part_of_day",
+        "kind",
+        "format",
+        two_line_column(Session, "convened_by"),
+        "directive_count",
+    ]
     list_filter = ["kind", "format", "convened_by__level", ("held_on", admin.DateFieldListFilter)]
     list_select_related = ["convened_by"]
     search_fields = ["title"]
