@@ -7,6 +7,7 @@ delete link for such a record, and "delete selected" refuses it on its confirmat
 what is attached. A record nothing refers to may still be deleted (a duplicate typed by mistake).
 """
 
+from django.db import models
 from django.utils.translation import gettext as _
 
 
@@ -16,6 +17,8 @@ def attached_records(obj):
     for relation in obj._meta.related_objects:
         if relation.many_to_many and not relation.through._meta.auto_created:
             continue  # counted through the link model's own foreign key
+        if relation.on_delete is models.SET_NULL:
+            continue  # a mere pointer (a session another follows): deleting loses nothing of it
         related = relation.related_model
         count = related._base_manager.filter(**{relation.field.name: obj.pk}).count()
         if count:

@@ -18,6 +18,15 @@ DJANGO_ADMIN_STRINGS = [
     gettext_noop("Select all objects on this page for an action"),
     gettext_noop("Click here to select the objects across all pages"),
     gettext_noop("Error:"),
+    # the refusal to delete (delete_selected_confirmation.html, delete_confirmation.html): Django's
+    # Vietnamese said deleting "would force deleting" the records, which reads as a threat.
+    gettext_noop(
+        "Deleting the selected %(objects_name)s would require deleting the following protected related objects:"
+    ),
+    gettext_noop(
+        "Deleting the %(object_name)s '%(escaped_object)s' would require deleting the following protected "
+        "related objects:"
+    ),
     # every page (admin/base.html, admin/color_theme_toggle.html)
     gettext_noop("Skip to main content"),
     gettext_noop("Breadcrumbs"),
