@@ -28,7 +28,7 @@ def test_many_sessions_and_agencies_are_not_listed_in_the_sidebar(clerk_client, 
     # old sidebar listed every one of them, on every page of the list.
     for _ in range(80):
         DirectiveFactory()
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(10):
         response = clerk_client.get(reverse(LIST))
     body = response.content.decode()
     shown = set(response.context["cl"].result_list)
@@ -40,6 +40,20 @@ def test_many_sessions_and_agencies_are_not_listed_in_the_sidebar(clerk_client, 
     for parameter in ("lead", "coordinating", "session", "notice"):
         assert f'name="{parameter}"' in body  # the searchable pickers, empty
     assert len(response.content) < 300_000
+
+
+def test_a_chosen_record_costs_one_query_and_none_lists_the_registry(clerk_client, django_assert_max_num_queries):
+    police = AgencyFactory(name="Bộ Công an")
+    notice = NoticeFactory()
+    DirectiveFactory(session=notice.session, notice=notice, coordinating=[police])
+    for _ in range(30):
+        DirectiveFactory(coordinating=[AgencyFactory()])
+    params = {"lead": police.pk, "coordinating": police.pk, "session": notice.session_id, "notice": notice.pk}
+    with django_assert_max_num_queries(13) as queries:  # the list's 10, at most, and one per choice
+        clerk_client.get(reverse(LIST), params)
+    registry = [q["sql"] for q in queries.captured_queries if q["sql"].startswith('SELECT "conference_')]
+    assert len(registry) == 4
+    assert all(" WHERE " in sql for sql in registry), registry
 
 
 def test_the_page_does_not_grow_with_the_registry(clerk_client):
