@@ -59,9 +59,9 @@ class DissolvedFilter(admin.SimpleListFilter):
 @admin.register(Agency)
 class AgencyAdmin(KeepAttachedRecordsMixin, StaleCheckAdminMixin, FoldedSearchMixin, admin.ModelAdmin):
     list_display = [
-        "name",
+        two_line_column(Agency, "name"),
         "short_name",
-        "kind",
+        two_line_column(Agency, "kind"),
         "level",
         two_line_column(Agency, "parent"),
         "dissolved_on_display",
