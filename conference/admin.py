@@ -4,11 +4,13 @@ from axes.models import AccessAttempt
 from django import forms
 from django.contrib import admin
 from django.db import models
-from django.db.models import Count, Prefetch
+from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
+from .admin_deletion import KeepAttachedRecordsMixin
+from .admin_lists import related_count, two_line_column
 from .admin_locking import StaleCheckAdminMixin
 from .admin_logins import UnlockingAccessAttemptAdmin
 from .admin_search import FoldedSearchMixin
@@ -55,8 +57,16 @@ class DissolvedFilter(admin.SimpleListFilter):
 
 
 @admin.register(Agency)
-class AgencyAdmin(StaleCheckAdminMixin, FoldedSearchMixin, admin.ModelAdmin):
-    list_display = ["name", "short_name", "kind", "level", "parent", "dissolved_on_display", "successor"]
+class AgencyAdmin(KeepAttachedRecordsMixin, StaleCheckAdminMixin, FoldedSearchMixin, admin.ModelAdmin):
+    list_display = [
+        two_line_column(Agency, "name"),
+        "short_name",
+        two_line_column(Agency, "kind"),
+        "level",
+        two_line_column(Agency, "parent"),
+        "dissolved_on_display",
+        two_line_column(Agency, "successor"),
+    ]
     list_filter = ["kind", "level", DissolvedFilter]
     list_select_related = ["parent", "successor"]
     search_fields = ["name"]
@@ -92,7 +102,7 @@ class AgencyAdmin(StaleCheckAdminMixin, FoldedSearchMixin, admin.ModelAdmin):
 
 @admin.register(AgencyContact)
 class AgencyContactAdmin(StaleCheckAdminMixin, admin.ModelAdmin):
-    list_display = ["email", "name", "agency", "role", "is_active"]
+    list_display = ["email", "name", two_line_column(AgencyContact, "agency"), "role", "is_active"]
     list_filter = ["role", "is_active"]
     list_select_related = ["agency"]
     search_fields = ["email", "name", "agency__name"]
@@ -116,7 +126,13 @@ class AgencyChangeForm(forms.ModelForm):
 @admin.register(AgencyChange)
 class AgencyChangeAdmin(StaleCheckAdminMixin, admin.ModelAdmin):
     form = AgencyChangeForm
-    list_display = ["predecessor", "kind", "primary_successor", "effective_on_display", "legal_basis"]
+    list_display = [
+        two_line_column(AgencyChange, "predecessor"),
+        "kind",
+        two_line_column(AgencyChange, "primary_successor"),
+        "effective_on_display",
+        two_line_column(AgencyChange, "legal_basis"),
+    ]
     list_filter = ["kind"]
     list_select_related = ["predecessor", "primary_successor"]
     search_fields = ["predecessor__name", "primary_successor__name", "legal_basis"]
@@ -155,7 +171,7 @@ class AgencyChangeAdmin(StaleCheckAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Person)
-class PersonAdmin(StaleCheckAdminMixin, FoldedSearchMixin, admin.ModelAdmin):
+class PersonAdmin(KeepAttachedRecordsMixin, StaleCheckAdminMixin, FoldedSearchMixin, admin.ModelAdmin):
     list_display = ["full_name", "current_title"]
     search_fields = ["full_name"]
 
@@ -207,10 +223,18 @@ class SourceInline(StaleCheckAdminMixin, admin.TabularInline):
 
 
 @admin.register(Session)
-class SessionAdmin(StaleCheckAdminMixin, FoldedSearchMixin, admin.ModelAdmin):
+class SessionAdmin(KeepAttachedRecordsMixin, StaleCheckAdminMixin, FoldedSearchMixin, admin.ModelAdmin):
     # get_absolute_url is this very page (for the emails' links): "view on site" would only reload it.
     view_on_site = False
-    list_display = ["title", "held_on_display", "part_of_day", "kind", "format", "convened_by", "directive_count"]
+    list_display = [
+        two_line_column(Session, "title"),
+        "held_on_display",
+        "part_of_day",
+        "kind",
+        "format",
+        two_line_column(Session, "convened_by"),
+        "directive_count",
+    ]
     list_filter = ["kind", "format", "convened_by__level", ("held_on", admin.DateFieldListFilter)]
     list_select_related = ["convened_by"]
     search_fields = ["title"]
@@ -233,9 +257,9 @@ class SessionAdmin(StaleCheckAdminMixin, FoldedSearchMixin, admin.ModelAdmin):
     ]
 
     def get_queryset(self, request):
-        # The count groups the rows, which drops the model's default ordering: restate it (the
-        # autocomplete paginates this queryset too).
-        counted = super().get_queryset(request).annotate(_directive_count=Count("directives", distinct=True))
+        # The autocomplete (the directive list's session filter) pages this queryset too: a
+        # count per row shown, and an order that is total.
+        counted = super().get_queryset(request).annotate(_directive_count=related_count(Session, "directives"))
         return counted.order_by(*Session._meta.ordering, "pk")
 
     @admin.display(description=_("date"), ordering="held_on")
@@ -262,7 +286,7 @@ class SiteParticipationInline(StaleCheckAdminMixin, admin.TabularInline):
 
 @admin.register(Site)
 class SiteAdmin(StaleCheckAdminMixin, FoldedSearchMixin, admin.ModelAdmin):
-    list_display = ["name", "session", "host", "is_main", "chairs"]
+    list_display = ["name", two_line_column(Site, "session"), two_line_column(Site, "host"), "is_main", "chairs"]
     list_filter = ["is_main"]
     list_select_related = ["session", "host"]
     search_fields = ["name"]
@@ -283,7 +307,13 @@ class SiteAdmin(StaleCheckAdminMixin, FoldedSearchMixin, admin.ModelAdmin):
 
 @admin.register(Participation)
 class ParticipationAdmin(StaleCheckAdminMixin, FoldedSearchMixin, admin.ModelAdmin):
-    list_display = ["__str__", "title_as_stated", "session", "site", "role"]
+    list_display = [
+        "__str__",
+        two_line_column(Participation, "title_as_stated"),
+        two_line_column(Participation, "session"),
+        two_line_column(Participation, "site"),
+        "role",
+    ]
     list_filter = ["role"]
     list_select_related = ["person", "session", "site"]
     search_fields = ["body"]
@@ -293,7 +323,13 @@ class ParticipationAdmin(StaleCheckAdminMixin, FoldedSearchMixin, admin.ModelAdm
 
 @admin.register(Figure)
 class FigureAdmin(StaleCheckAdminMixin, admin.ModelAdmin):
-    list_display = ["indicator", "as_stated", "period", "session", "agency"]
+    list_display = [
+        two_line_column(Figure, "indicator"),
+        two_line_column(Figure, "as_stated"),
+        "period",
+        two_line_column(Figure, "session"),
+        two_line_column(Figure, "agency"),
+    ]
     list_select_related = ["session", "agency"]
     search_fields = ["indicator", "as_stated"]
     autocomplete_fields = ["session", "agency"]
@@ -302,7 +338,12 @@ class FigureAdmin(StaleCheckAdminMixin, admin.ModelAdmin):
 @admin.register(SourceDocument)
 class SourceDocumentAdmin(StaleCheckAdminMixin, admin.ModelAdmin):
     formfield_overrides = URL_OVERRIDES
-    list_display = ["title", "publisher", "published_on", "session"]
+    list_display = [
+        two_line_column(SourceDocument, "title"),
+        "publisher",
+        "published_on",
+        two_line_column(SourceDocument, "session"),
+    ]
     list_select_related = ["session"]
     search_fields = ["title", "publisher"]
     autocomplete_fields = ["session"]

@@ -129,6 +129,11 @@ class UnlockingAccessAttemptAdmin(AccessAttemptAdmin):
 
     actions = [*AccessAttemptAdmin.actions, "unlock"]
 
+    @admin.display(description=_("status"))
+    def status(self, obj):
+        # django-axes gives this column no label of its own: its header read "Status", in English.
+        return super().status(obj)
+
     @admin.action(description=_("Unlock: allow these logins again"), permissions=["delete"])
     def unlock(self, request, queryset):
         count = login_unlock(attempts=queryset)

@@ -1,9 +1,13 @@
 """The clerks' directive list: who leads, when it is due, how it stands, and its history."""
 
+from urllib.parse import urlencode
+
+from django import forms
 from django.contrib import admin
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.utils import lookup_spawns_duplicates
-from django.contrib.admin.views.main import ChangeList
+from django.contrib.admin.views.main import PAGE_VAR, ChangeList
+from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import FieldDoesNotExist
 from django.db.models import DateField, DateTimeField
 from django.http import FileResponse, QueryDict
@@ -13,13 +17,13 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
-from django.utils.text import Truncator, capfirst
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from conference.admin_lists import two_line_column, two_lines
 from conference.admin_locking import StaleCheckAdminMixin
 from conference.admin_search import FoldedSearchMixin
-from conference.models import Agency, Session
 
 from . import services
 
@@ -31,9 +35,10 @@ from .admin_links import AgencyLinkAdmin  # noqa: F401
 from .admin_notices import ConclusionNoticeAdmin  # noqa: F401
 from .admin_review import decide_extension, review_completion
 from .audit import request_actor
-from .filters import DUE_CHOICES, DirectiveFilter
+from .filters import DUE_CHOICES, MAX_ID, DirectiveFilter
 from .forms import DirectiveForm, for_admin_site
 from .models import (
+    OPEN_STATUSES,
     STATUS_COLOURS,
     Directive,
     DirectiveChange,
@@ -87,35 +92,87 @@ class DueFilter(DirectiveListFilter):
         return DUE_CHOICES
 
 
-class AgencyRoleFilter(DirectiveListFilter):
-    """Pick an agency among those that actually hold directives in this role (one query)."""
+class SearchableFilter(DirectiveListFilter):
+    """A sidebar filter whose choice is searched as the clerk types, never listed whole.
 
-    relation: str
+    At a million directives a list of every agency or session that holds one was 33,000 links and
+    5 MB on every page. This one is the admin's own autocomplete picker (select2, the
+    ``admin:autocomplete`` endpoint, as on the directive's page): the page asks the database only
+    for the record chosen, the endpoint answers 20 at a time. The parameter is the one
+    ``DirectiveFilter`` applies, so the dashboard's and the exports' links still work.
+    """
+
+    template = "admin/directives/directive/searchable_filter.html"
+    field_name: str  # the directive's field whose records the picker searches
 
     def lookups(self, request, model_admin):
-        agencies = Agency.objects.filter(**{f"{self.relation}__isnull": False}).distinct().order_by("name")
-        return [(str(a.pk), a.name) for a in agencies.only("pk", "name")]
+        return ()
+
+    def has_output(self):
+        return True
+
+    def chosen_id(self):
+        value = self.value()
+        if value is None:
+            return None
+        if not value.isdigit() or not 0 < int(value) <= MAX_ID:
+            # As the admin answers a lookup it cannot apply: the list with "?e=1".
+            raise IncorrectLookupParameters(f"{self.parameter_name}={value!r} is not an id")
+        return int(value)
+
+    def queryset(self, request, queryset):
+        self.chosen_id()
+        return super().queryset(request, queryset)
+
+    def choices(self, changelist):
+        # One "choice": what the template needs to draw the picker and reload the list from it.
+        field = Directive._meta.get_field(self.field_name)
+        picker = forms.ModelChoiceField(
+            queryset=field.related_model._default_manager.all(),
+            widget=AutocompleteSelect(field, changelist.model_admin.admin_site),
+            required=False,
+        )
+        chosen = self.chosen_id()
+        widget = picker.widget.render(
+            self.parameter_name, chosen, attrs={"id": f"filter_{self.parameter_name}", "aria-label": self.title}
+        )
+        yield {
+            "picker": widget,
+            "selected": chosen is not None,
+            "all_url": changelist.get_query_string(remove=[self.parameter_name]),
+            # The list's other parameters, kept when a record is chosen (the page starts again at 1).
+            "others": changelist.get_query_string(remove=[self.parameter_name, PAGE_VAR])[1:],
+        }
 
 
-class LeadAgencyFilter(AgencyRoleFilter):
+class LeadAgencyFilter(SearchableFilter):
     title = _("lead agency")
     parameter_name = "lead"
-    relation = "led_directives"
+    field_name = "lead_agency"
 
 
-class CoordinatingAgencyFilter(AgencyRoleFilter):
+class CoordinatingAgencyFilter(SearchableFilter):
     title = _("coordinating agency")
     parameter_name = "coordinating"
-    relation = "coordinated_directives"
+    field_name = "coordinating_agencies"
 
 
-class SessionFilter(DirectiveListFilter):
+class SessionFilter(SearchableFilter):
     title = _("source session")
     parameter_name = "session"
+    field_name = "session"
 
-    def lookups(self, request, model_admin):
-        sessions = Session.objects.filter(directives__isnull=False).distinct()
-        return [(str(s.pk), str(s)) for s in sessions.only("pk", "title", "held_on")]
+
+class NoticeFilter(SearchableFilter):
+    title = _("source notice")
+    parameter_name = "notice"
+    field_name = "notice"
+
+
+def searchable_filter_media(admin_site):
+    """The pickers' scripts and styles (Django's own select2), and the script that reloads the list."""
+    field = Directive._meta.get_field("lead_agency")
+    return AutocompleteSelect(field, admin_site).media + forms.Media(js=["directives/list_filters.js"])
 
 
 class CategoryFilter(DirectiveListFilter):
@@ -126,8 +183,27 @@ class CategoryFilter(DirectiveListFilter):
         return Directive.Category.choices
 
 
+# The clerk's most used filters, as links above the list ("quá hạn", "chờ xác nhận", "đến hạn tuần
+# này"). A clerk is not an agency, and every directive recorded here is the office's own (each
+# office keeps its own sessions and notices): "my overdue directives" are the overdue ones.
+QUICK_FILTERS = [
+    (_("Overdue"), {"due": "overdue"}),
+    (_("Awaiting confirmation"), {"status": Status.AWAITING_CONFIRMATION.value}),
+    (_("Due this week"), {"due": "this_week", "status__in": ",".join(OPEN_STATUSES)}),
+]
+
+
+def quick_filter_links(request):
+    """The quick filters as (label, address, chosen) for the list's template."""
+    changelist = reverse("admin:directives_directive_changelist")
+    return [
+        (label, f"{changelist}?{urlencode(params)}", dict(request.GET.items()) == params)
+        for label, params in QUICK_FILTERS
+    ]
+
+
 # The parameters the sidebar filters above take; DirectiveChangeList applies the FilterSet's others.
-SIDEBAR_PARAMS = ("status", "due", "lead", "coordinating", "session", "category__exact")
+SIDEBAR_PARAMS = ("status", "due", "lead", "coordinating", "session", "notice", "category__exact")
 
 
 class DirectiveChangeList(ChangeList):
@@ -295,7 +371,15 @@ class DirectiveAdmin(StaleCheckAdminMixin, FoldedSearchMixin, admin.ModelAdmin):
         "source_display",
     ]
     list_display_links = ["short_text"]
-    list_filter = [StatusFilter, DueFilter, LeadAgencyFilter, CoordinatingAgencyFilter, SessionFilter, CategoryFilter]
+    list_filter = [
+        StatusFilter,
+        DueFilter,
+        LeadAgencyFilter,
+        CoordinatingAgencyFilter,
+        SessionFilter,
+        NoticeFilter,
+        CategoryFilter,
+    ]
     search_fields = ["text"]
     folded_search_fields = ("search_index", "lead_agency__search_index", "notice__search_index")
     autocomplete_fields = ["notice", "session", "lead_agency", "implements"]
@@ -358,8 +442,16 @@ class DirectiveAdmin(StaleCheckAdminMixin, FoldedSearchMixin, admin.ModelAdmin):
 
     def changelist_view(self, request, extra_context=None):
         # The list's template (admin/directives/directive/change_list.html) links to drafting for those who may.
-        extra_context = {**(extra_context or {}), "can_draft": self.has_change_permission(request)}
-        return super().changelist_view(request, extra_context)
+        extra_context = {
+            **(extra_context or {}),
+            "can_draft": self.has_change_permission(request),
+            "quick_filters": quick_filter_links(request),
+        }
+        response = super().changelist_view(request, extra_context)
+        context = getattr(response, "context_data", None)
+        if context and "media" in context:  # a page, not a redirect: the searchable filters' pickers
+            context["media"] += searchable_filter_media(self.admin_site)
+        return response
 
     @admin.display(description=_("completion claim"))
     def completion_claim(self, obj):
@@ -373,20 +465,24 @@ class DirectiveAdmin(StaleCheckAdminMixin, FoldedSearchMixin, admin.ModelAdmin):
 
     @admin.display(description=_("directive"), ordering="text")
     def short_text(self, obj):
-        return str(obj)
+        prefix = f"{obj.item_number}. " if obj.item_number else ""
+        return two_lines(prefix + obj.text)
 
     @admin.display(description=_("lead"), ordering="lead_agency__name")
     def lead_display(self, obj):
         if obj.lead_agency_id:
-            return obj.lead_agency.short_name or obj.lead_agency.name
-        return obj.lead_group
+            return two_lines(obj.lead_agency.short_name or obj.lead_agency.name, full=obj.lead_agency.name)
+        return two_lines(obj.lead_group)
 
     @admin.display(description=_("coordinating"))
     def coordinating_display(self, obj):
-        names = [a.short_name or a.name for a in obj.coordinating_agencies.all()]
+        agencies = list(obj.coordinating_agencies.all())
+        short = [a.short_name or a.name for a in agencies]
+        full = [a.name for a in agencies]
         if obj.coordinating_groups:
-            names.append(obj.coordinating_groups)
-        return ", ".join(names) or "—"
+            short.append(obj.coordinating_groups)
+            full.append(obj.coordinating_groups)
+        return two_lines(", ".join(short), full=", ".join(full)) if short else "—"
 
     @admin.display(description=_("due date"), ordering="due_date")
     def due_date_display(self, obj):
@@ -408,8 +504,7 @@ class DirectiveAdmin(StaleCheckAdminMixin, FoldedSearchMixin, admin.ModelAdmin):
     def status_display(self, obj):
         status = obj.current_status
         return format_html(
-            '<span class="directive-status" data-status="{}" style="color:#fff;background:{};'
-            'padding:2px 6px;border-radius:3px;white-space:nowrap">{}</span>',
+            '<span class="directive-status" data-status="{}" style="background:{}">{}</span>',
             status.value,
             STATUS_COLOURS[status],
             status.label,
@@ -417,11 +512,14 @@ class DirectiveAdmin(StaleCheckAdminMixin, FoldedSearchMixin, admin.ModelAdmin):
 
     @admin.display(description=_("source"))
     def source_display(self, obj):
+        """The notice's number and date (or the session's title), short; the full title on hover."""
         if obj.notice_id:
-            return str(obj.notice)
-        if not obj.session_id:
-            return "—"
-        return Truncator(str(obj.session)).chars(70)
+            notice = obj.notice
+            full = " — ".join(filter(None, [notice.get_kind_display(), str(notice), notice.subject]))
+            return two_lines(notice, full=full)
+        if obj.session_id:
+            return two_lines(obj.session.title, full=str(obj.session))
+        return "—"
 
     @admin.action(description=_("Cancel the selected directives"), permissions=["change"])
     def cancel_directives(self, request, queryset):
@@ -454,7 +552,7 @@ class DirectiveAdmin(StaleCheckAdminMixin, FoldedSearchMixin, admin.ModelAdmin):
 
 @admin.register(DirectiveChange)
 class DirectiveChangeAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    list_display = ["at", "directive", "action", "actor_label", "client_address"]
+    list_display = ["at", two_line_column(DirectiveChange, "directive"), "action", "actor_label", "client_address"]
     list_filter = ["action", ("at", admin.DateFieldListFilter)]
     list_select_related = ["directive"]
     search_fields = ["actor_label", "directive__text"]
@@ -478,7 +576,13 @@ class DirectiveChangeAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 @admin.register(ProgressReport)
 class ProgressReportAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    list_display = ["created_at", "directive", "agency", "percent_complete", "claims_completion"]
+    list_display = [
+        "created_at",
+        two_line_column(ProgressReport, "directive"),
+        two_line_column(ProgressReport, "agency"),
+        "percent_complete",
+        "claims_completion",
+    ]
     list_filter = ["claims_completion", ("created_at", admin.DateFieldListFilter)]
     list_select_related = ["directive", "agency"]
     search_fields = ["note", "document_number", "agency__name"]
@@ -560,8 +664,8 @@ class PendingFirst(admin.SimpleListFilter):
 class ExtensionRequestAdmin(admin.ModelAdmin):
     list_display = [
         "created_at",
-        "directive",
-        "agency",
+        two_line_column(ExtensionRequest, "directive"),
+        two_line_column(ExtensionRequest, "agency"),
         "current_due_date",
         "proposed_due_date",
         "state",

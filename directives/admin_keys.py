@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from conference.admin_lists import two_line_column
 from conference.admin_locking import StaleCheckAdminMixin
 
 from .models import ApiKey, CalendarFeed
@@ -44,7 +45,15 @@ class CalendarFeedInline(admin.TabularInline):
 
 @admin.register(ApiKey)
 class ApiKeyAdmin(StaleCheckAdminMixin, admin.ModelAdmin):
-    list_display = ["name", "agency", "prefix", "created_at", "last_used_at", "revoked_at", "active"]
+    list_display = [
+        "name",
+        two_line_column(ApiKey, "agency"),
+        "prefix",
+        "created_at",
+        "last_used_at",
+        "revoked_at",
+        "active",
+    ]
     list_filter = [("revoked_at", admin.EmptyFieldListFilter)]
     list_select_related = ["agency"]
     search_fields = ["name", "prefix", "agency__name"]
@@ -94,7 +103,15 @@ class ApiKeyAdmin(StaleCheckAdminMixin, admin.ModelAdmin):
 
 @admin.register(CalendarFeed)
 class CalendarFeedAdmin(StaleCheckAdminMixin, admin.ModelAdmin):
-    list_display = ["agency", "label", "prefix_display", "active", "created_at", "last_fetched_at", "revoked_at"]
+    list_display = [
+        two_line_column(CalendarFeed, "agency"),
+        "label",
+        "prefix_display",
+        "active",
+        "created_at",
+        "last_fetched_at",
+        "revoked_at",
+    ]
     list_filter = [("revoked_at", admin.EmptyFieldListFilter)]
     list_select_related = ["agency"]
     search_fields = ["agency__name", "label", "prefix"]

@@ -5,10 +5,11 @@ the directives.
 """
 
 from django.contrib import admin
-from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
 from conference.admin import short_date
+from conference.admin_deletion import KeepAttachedRecordsMixin
+from conference.admin_lists import related_count, two_line_column
 from conference.admin_locking import StaleCheckAdminMixin
 from conference.admin_search import FoldedSearchMixin
 from conference.models import ConclusionNotice
@@ -41,8 +42,15 @@ class NoticeDirectiveInline(StaleCheckAdminMixin, admin.StackedInline):
 
 
 @admin.register(ConclusionNotice)
-class ConclusionNoticeAdmin(StaleCheckAdminMixin, FoldedSearchMixin, admin.ModelAdmin):
-    list_display = ["__str__", "kind", "issuer", "issued_on_display", "session", "directive_count"]
+class ConclusionNoticeAdmin(KeepAttachedRecordsMixin, StaleCheckAdminMixin, FoldedSearchMixin, admin.ModelAdmin):
+    list_display = [
+        "__str__",
+        "kind",
+        two_line_column(ConclusionNotice, "issuer"),
+        "issued_on_display",
+        two_line_column(ConclusionNotice, "session"),
+        "directive_count",
+    ]
     list_filter = ["kind", ("issued_on", admin.DateFieldListFilter)]
     list_select_related = ["issuer", "session"]
     search_fields = ["number"]
@@ -52,7 +60,7 @@ class ConclusionNoticeAdmin(StaleCheckAdminMixin, FoldedSearchMixin, admin.Model
     fields = ["kind", "number", "issued_on", "issuer", "signer", "signer_title", "session", "subject", "text"]
 
     def get_queryset(self, request):
-        counted = super().get_queryset(request).annotate(_directive_count=Count("directives", distinct=True))
+        counted = super().get_queryset(request).annotate(_directive_count=related_count(ConclusionNotice, "directives"))
         return counted.order_by(*ConclusionNotice._meta.ordering, "pk")
 
     @admin.display(description=_("issued on"), ordering="issued_on")
