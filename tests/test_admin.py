@@ -311,3 +311,14 @@ def test_session_and_notice_pickers_autocomplete(clerk_client, field, term):
     assert response.status_code == 200
     expected = notice.session.pk if field == "session" else notice.pk
     assert [r["id"] for r in response.json()["results"]] == [str(expected)]
+
+
+def test_migrating_gives_the_existing_clerks_group_the_permissions_of_new_models(clerk):
+    from django.contrib.auth.models import Group, Permission
+    from django.core.management import call_command
+
+    group = Group.objects.get(name="Clerks")
+    added_later = Permission.objects.get(codename="view_agencylink")
+    group.permissions.remove(added_later)  # as if the group predated the model
+    call_command("migrate", verbosity=0)
+    assert group.permissions.filter(pk=added_later.pk).exists()
