@@ -241,6 +241,10 @@ class SessionAdmin(KeepAttachedRecordsMixin, StaleCheckAdminMixin, FoldedSearchM
     date_hierarchy = "held_on"
     autocomplete_fields = ["convened_by", "follows"]
     inlines = [SiteInline, ParticipationInline, FigureInline, SourceInline]
+
+    class Media:
+        css = {"all": ["conference/admin.css"]}  # the inlines fit the page's width
+
     fieldsets = [
         (None, {"fields": ["title", "kind", "sequence_number", "convened_by", "follows"]}),
         (_("When"), {"fields": ["held_on", "date_note", "part_of_day", "starts_at"]}),

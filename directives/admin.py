@@ -25,7 +25,7 @@ from conference.admin_lists import two_line_column, two_lines
 from conference.admin_locking import StaleCheckAdminMixin
 from conference.admin_search import FoldedSearchMixin
 
-from . import services
+from . import admin_actions, services
 
 # The follow-up engine's and the notices' pages, registered on the site by their @admin.register.
 from .admin_drafting import draft_view
@@ -347,6 +347,53 @@ def describe_changes(change):
     return format_html_join("", "<div><b>{}</b>: {}</div>", rows)
 
 
+def directive_standing(request, directive, model_admin):
+    """What the top of a directive's page shows: status, assignment, latest report, decisions awaited.
+
+    ``directive`` comes from ``DirectiveAdmin.get_queryset`` (its status annotated, its source and
+    lead joined, its coordinators prefetched): three more queries at most (latest report, the
+    pending claim's files, a pending extension request).
+    """
+    status = directive.current_status
+    days_left = directive.days_left()
+    latest = directive.reports.select_related("agency").first()
+    claim = None
+    if directive.state == Directive.State.AWAITING_CONFIRMATION:
+        # The claim the confirmation would judge (services._pending_claim: the latest one).
+        claim = (
+            directive.reports.filter(claims_completion=True)
+            .select_related("agency")
+            .prefetch_related("attachments")
+            .order_by("-created_at", "-id")
+            .first()
+        )
+    extension = (
+        directive.extension_requests.filter(state=ExtensionRequest.State.PENDING).select_related("agency").first()
+    )
+    return {
+        "directive": directive,
+        "status": status,
+        "open": status in (Status.IN_PROGRESS, Status.OVERDUE),
+        "days_left": days_left,
+        "days_overdue": -days_left if status == Status.OVERDUE else None,
+        # A claim that awaits a clerk is not "overdue" (its outcome is the clerk's), yet its date passed.
+        "days_past_due": -days_left
+        if status == Status.AWAITING_CONFIRMATION and days_left is not None and days_left < 0
+        else None,
+        "coordinating": list(directive.coordinating_agencies.all()),
+        "latest": latest,
+        "claim": claim,
+        "extension": extension,
+        "can_decide": model_admin.has_change_permission(request, directive),
+        "page_url": reverse("admin:directives_directive_change", args=[directive.pk]),
+        "summary_url": (
+            reverse("admin:conference_conclusionnotice_summary", args=[directive.notice_id])
+            if directive.notice_id
+            else None
+        ),
+    }
+
+
 def directive_history_since(directive, since):
     """What happened to a directive after ``since``, as lines for the stale-form message."""
     changes = directive.changes.filter(at__gt=since).order_by("at", "id")[:10]
@@ -399,10 +446,20 @@ class DirectiveAdmin(StaleCheckAdminMixin, FoldedSearchMixin, admin.ModelAdmin):
         (_("Deadline"), {"fields": [("deadline_phrase", "due_date"), "due_rule"]}),
         (_("Progress"), {"fields": [("state", "completed_on"), "completion_document", "completion_claim"]}),
     ]
-    actions = ["cancel_directives"]
+    actions = [
+        admin_actions.confirm_completions,
+        admin_actions.return_completions,
+        admin_actions.reassign_lead,
+        admin_actions.remind_now,
+        admin_actions.export_selected,
+        "cancel_directives",
+    ]
+    # The admin's own "view on site" would open this same page (get_absolute_url is the admin's):
+    # the page's template links to the notice's printable summary instead.
+    view_on_site = False
 
     class Media:
-        css = {"all": ["directives/admin.css"]}
+        css = {"all": ["directives/admin.css", "directives/admin_pages.css"]}
 
     def get_queryset(self, request):
         return (
@@ -439,6 +496,13 @@ class DirectiveAdmin(StaleCheckAdminMixin, FoldedSearchMixin, admin.ModelAdmin):
             path("draft/", draft, name="directives_directive_draft"),
             *super().get_urls(),
         ]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        # Where the directive stands, above the form (admin/directives/directive/change_form.html).
+        directive = self.get_object(request, object_id)
+        standing = directive_standing(request, directive, self) if directive is not None else None
+        extra_context = {**(extra_context or {}), "standing": standing}
+        return super().change_view(request, object_id, form_url, extra_context)
 
     def changelist_view(self, request, extra_context=None):
         # The list's template (admin/directives/directive/change_list.html) links to drafting for those who may.

@@ -5,8 +5,12 @@ from django.db.models import Exists, OuterRef
 from django.http import HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.html import format_html, format_html_join
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext_lazy
 
 from conference.admin_lists import two_line_column, two_lines
 from conference.admin_locking import StaleCheckAdminMixin
@@ -34,6 +38,16 @@ class AnsweredFilter(admin.SimpleListFilter):
         return requests.filter(Exists(answer)) if self.value() == "yes" else requests.exclude(Exists(answer))
 
 
+def outbox_label(message):
+    """What a person calls an outbox row: its subject once built, else its kind and addressee."""
+    if message is None:
+        return ""
+    if message.subject:
+        return message.subject
+    addressee = message.agency or message.recipient_user or ""
+    return f"{message.get_kind_display()} — {addressee}" if addressee else message.get_kind_display()
+
+
 @admin.register(OutboxMessage)
 class OutboxMessageAdmin(admin.ModelAdmin):
     # What a clerk needs on one screen at 1366 pixels: when, how it went, to whom, about what;
@@ -55,8 +69,23 @@ class OutboxMessageAdmin(admin.ModelAdmin):
     date_hierarchy = "send_after"
     show_full_result_count = False
     actions = ["resend_failed", "resend_uncertain"]
-    readonly_fields = [f.name for f in OutboxMessage._meta.fields]
+    readonly_fields = [
+        *(f.name for f in OutboxMessage._meta.fields),
+        "recipients_display",
+        "body_text_display",
+        "body_html_display",
+        "history_display",
+        "directive_link",
+        "digest_items",
+    ]
     change_form_template = "admin/directives/outboxmessage/change_form.html"
+    # The page is for people: what the email said and to whom, and what became of it. The claim
+    # token, the lease and the unique key are the delivery's own bookkeeping, so they are not shown.
+    fieldsets = [
+        (None, {"fields": ["subject", "recipients_display", ("kind", "role"), "agency", "directive_link", "state"]}),
+        (_("The email as sent"), {"fields": ["body_text_display", "body_html_display", "digest_items"]}),
+        (_("Delivery"), {"fields": ["history_display"]}),
+    ]
 
     class Media:
         css = {"all": ["directives/admin.css"]}
@@ -127,8 +156,112 @@ class OutboxMessageAdmin(admin.ModelAdmin):
         return HttpResponseRedirect(reverse("admin:directives_outboxmessage_change", args=[message.pk]))
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
-        extra_context = {**(extra_context or {}), "uncertain": OutboxMessage.State.UNCERTAIN.value}
+        extra_context = {
+            **(extra_context or {}),
+            "uncertain": OutboxMessage.State.UNCERTAIN.value,
+            # Its subject, not its unique key (the row's __str__, the delivery's bookkeeping), names it.
+            "title": _("Email in the outbox"),
+            "subtitle": outbox_label(self.get_object(request, object_id)),
+            # Read-only: nothing on the page is edited, so no save buttons.
+            "show_save": False,
+            "show_save_and_continue": False,
+            "show_save_and_add_another": False,
+        }
         return super().change_view(request, object_id, form_url, extra_context)
+
+    @admin.display(description=_("recipients"))
+    def recipients_display(self, obj):
+        recipients = obj.recipients or {}
+        lines = [
+            (label, ", ".join(recipients.get(key) or []))
+            for key, label in (("to", pgettext_lazy("email", "To")), ("cc", pgettext_lazy("email", "Cc")))
+            if recipients.get(key)
+        ]
+        if not lines:
+            return _("Not known yet: the addresses are fixed when the email is handed to the mail server.")
+        return format_html_join("", "<div><b>{}</b>: {}</div>", lines)
+
+    @admin.display(description=_("directive"))
+    def directive_link(self, obj):
+        if not obj.directive_id:
+            return "—"
+        url = reverse("admin:directives_directive_change", args=[obj.directive_id])
+        return format_html('<a href="{}">{}</a>', url, obj.directive)
+
+    def _carrier(self, obj):
+        """The row whose email carried ``obj``: its digest, or itself."""
+        return obj.digest if obj.digest_id else obj
+
+    @admin.display(description=_("text"))
+    def body_text_display(self, obj):
+        carrier = self._carrier(obj)
+        if not carrier.body_text:
+            return _("Not kept: the words of an email are kept when it is handed to the mail server.")
+        return format_html('<pre class="outbox-body">{}</pre>', carrier.body_text)
+
+    @admin.display(description=_("HTML"))
+    def body_html_display(self, obj):
+        carrier = self._carrier(obj)
+        if not carrier.body_html:
+            return "—"
+        # Shown in a sandboxed frame (no scripts, no access to this page), never as this page's own HTML.
+        return format_html(
+            '<iframe class="outbox-html" sandbox="" referrerpolicy="no-referrer" title="{}" srcdoc="{}"></iframe>',
+            _("The email as the recipient sees it"),
+            carrier.body_html,
+        )
+
+    @admin.display(description=_("in the email"))
+    def digest_items(self, obj):
+        if obj.digest_id:
+            url = reverse("admin:directives_outboxmessage_change", args=[obj.digest_id])
+            return format_html(
+                '{} <a href="{}">{}</a>', _("This reminder went inside a digest:"), url, _("open the digest")
+            )
+        items = list(obj.items.select_related("directive").order_by("pk")[:50])
+        if not items:
+            return "—"
+        return format_html_join(
+            "",
+            '<div><a href="{}">{}</a></div>',
+            (
+                (reverse("admin:directives_outboxmessage_change", args=[i.pk]), Truncator(str(i.directive)).chars(90))
+                for i in items
+            ),
+        )
+
+    @admin.display(description=_("what became of it"))
+    def history_display(self, obj):
+        def when(moment):
+            return date_format(timezone.localtime(moment), "d/m/Y H:i") if moment else None
+
+        steps = [
+            (when(obj.created_at), _("Owed: written to the outbox")),
+            (when(obj.send_after), _("To go out from")),
+        ]
+        if obj.attempts:
+            steps.append(
+                (
+                    "",
+                    ngettext("%(n)d attempt to send it", "%(n)d attempts to send it", obj.attempts)
+                    % {"n": obj.attempts},
+                )
+            )
+        if obj.next_attempt_at and obj.state == OutboxMessage.State.PENDING:
+            steps.append((when(obj.next_attempt_at), _("Next attempt")))
+        if obj.handed_over_at:
+            steps.append((when(obj.handed_over_at), _("Handed to the mail server")))
+        if obj.sent_at:
+            steps.append((when(obj.sent_at), _("Accepted by the mail server")))
+        if obj.resent_at:
+            who = obj.resent_by.get_username() if obj.resent_by_id else "—"
+            steps.append((when(obj.resent_at), _("Sending again decided by %(who)s") % {"who": who}))
+        rows = format_html_join("", '<tr><td class="nowrap">{}</td><td>{}</td></tr>', steps)
+        error = (
+            format_html('<p class="errornote">{}: {}</p>', _("Last error"), obj.last_error) if obj.last_error else ""
+        )
+        state = format_html("<p><b>{}</b>: {}</p>", _("Now"), obj.get_state_display())
+        return format_html('{}<table class="outbox-history">{}</table>{}', state, rows, error)
 
     def has_add_permission(self, request):
         return False  # the sweep writes the outbox

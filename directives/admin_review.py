@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 
 from . import services
@@ -53,6 +54,14 @@ def _decision_page(request, model_admin, obj, decide, back, context):
     return _render(request, model_admin, obj, form, context)
 
 
+def _safe_next(request):
+    """The ``next`` address of the request when it stays on this site, else None."""
+    wanted = request.POST.get("next") or request.GET.get("next")
+    if wanted and url_has_allowed_host_and_scheme(wanted, allowed_hosts={request.get_host()}):
+        return wanted
+    return None
+
+
 def review_completion(model_admin, request, object_id):
     """Show the agency's completion claim; confirm it or send it back with a reason."""
     if not model_admin.has_change_permission(request):
@@ -95,7 +104,8 @@ def decide_extension(model_admin, request, object_id):
     if not model_admin.has_change_permission(request):
         raise PermissionDenied
     extension = get_object_or_404(ExtensionRequest.objects.select_related("directive", "agency"), pk=object_id)
-    back = reverse("admin:directives_extensionrequest_changelist")
+    # Back where the clerk came from: the directive's page (its "decide" buttons) or the requests' list.
+    back = _safe_next(request) or reverse("admin:directives_extensionrequest_changelist")
     if extension.state != ExtensionRequest.State.PENDING:
         messages.info(request, _("This request has already been decided."))
         return redirect(back)

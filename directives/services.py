@@ -456,6 +456,32 @@ def directive_return_completion(*, directive_id: int, by: Actor, reason: str) ->
     return directive
 
 
+def directive_reassign_lead(*, directive_id: int, lead_agency, by: Actor, reason: str) -> Directive:
+    """Hand a directive still to be done to another lead agency, with the reason, in its history.
+
+    The directive's history row of the change carries the reason (as a send-back does); the
+    follow-up engine hears of it through ``directive_changed`` like any other change.
+    """
+    if not (reason or "").strip():
+        raise ValidationError({"reason": _("Give the reason for reassigning the lead agency.")})
+    lead_id = getattr(lead_agency, "pk", lead_agency)
+    with transaction.atomic(), as_actor(Actor(user=by.user, label=by.label, address=by.address, reason=reason)):
+        directive = Directive.objects.select_for_update().get(pk=directive_id)
+        if directive.state in (Directive.State.COMPLETED, Directive.State.CANCELLED):
+            raise WrongState(
+                _("This directive is %(state)s: its lead agency is not reassigned.")
+                % {"state": directive.get_state_display().lower()}
+            )
+        if directive.lead_agency_id == lead_id:
+            raise WrongState(_("This agency already leads the directive."))
+        coordinating = Coordination.objects.filter(directive=directive).values_list("agency_id", flat=True)
+        Directive.check_assignment(lead_id, set(coordinating))
+        directive.lead_agency_id = lead_id
+        directive.lead_group = ""
+        _save(directive)
+    return directive
+
+
 def _pending_claim(directive):
     if directive.state != Directive.State.AWAITING_CONFIRMATION:
         raise WrongState(_("This directive has no completion claim awaiting confirmation."))

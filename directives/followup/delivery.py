@@ -206,8 +206,13 @@ def send_envelope(envelope, now, token, connection) -> str:
     handed_over, returned, accepted = [], [], []
 
     def on_handover():
+        # The email's words are kept with the hand-over: what the clerks read is what went out.
         if not OutboxMessage.objects.filter(pk=envelope.pk, claim_token=token, state=State.SENDING).update(
-            handed_over_at=timezone.now()
+            handed_over_at=timezone.now(),
+            subject=email.subject[:300],
+            recipients={"to": email.to, "cc": email.cc},
+            body_text=email.body,
+            body_html=_html_alternative(email),
         ):
             raise LostClaim(f"outbox row {envelope.pk} was taken over by another worker")
         handed_over.append(True)
@@ -252,6 +257,10 @@ def send_envelope(envelope, now, token, connection) -> str:
         else:
             return _failed(envelope, token, f"{type(exc).__name__}: {exc}", permanent=False)
     return "sent"
+
+
+def _html_alternative(email):
+    return next((content for content, mimetype in email.alternatives if mimetype == "text/html"), "")
 
 
 def _accepted(envelope, token, email):

@@ -8,9 +8,10 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db.models import Q
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone, translation
 
-from directives.models import Directive, OutboxMessage, Status
+from directives.models import Directive, ExtensionRequest, OutboxMessage, Status
 
 Kind = OutboxMessage.Kind
 
@@ -137,14 +138,48 @@ def _clerk_digest(envelope, today):
         (group["overdue"] if directive.status == Status.OVERDUE else group["due_soon"]).append(
             {"directive": directive, "days_left": directive.days_left(today)}
         )
+    claims, extensions = _awaiting_clerks(today)
     context = {
         "groups": list(by_agency.values()),
+        "claims": claims,
+        "extensions": extensions,
         "today": today,
         "until": next_week_end,
         "site_url": settings.SITE_URL,
     }
     subject = f"[Tổng hợp tuần] Nhiệm vụ quá hạn và đến hạn tuần tới ({today:%d/%m/%Y})"
+    if claims or extensions:
+        waiting = f"{len(claims)} báo cáo hoàn thành chờ xác nhận, {len(extensions)} đề nghị gia hạn"
+        subject = f"[Tổng hợp tuần] {waiting}; nhiệm vụ quá hạn và đến hạn tuần tới ({today:%d/%m/%Y})"
     return _email(envelope, subject, "followup/clerk_digest", context, [envelope.recipient_user.email], [])
+
+
+# A digest lists at most this many of each decision; the admin's lists have them all.
+AWAITING_SHOWN = 50
+
+
+def _awaiting_clerks(today):
+    """What agencies asked of the clerks and is not decided yet, each with the page to decide it:
+    completion claims to confirm, extension requests to approve or refuse."""
+    claims = [
+        {
+            "directive": directive,
+            "url": settings.SITE_URL + reverse("admin:directives_directive_review", args=[directive.pk]),
+        }
+        for directive in Directive.objects.with_status_in([Status.AWAITING_CONFIRMATION], today)
+        .select_related("lead_agency")
+        .order_by("updated_at", "pk")[:AWAITING_SHOWN]
+    ]
+    extensions = [
+        {
+            "request": request,
+            "url": settings.SITE_URL + reverse("admin:directives_extensionrequest_decide", args=[request.pk]),
+        }
+        for request in ExtensionRequest.objects.filter(state=ExtensionRequest.State.PENDING)
+        .select_related("directive", "agency")
+        .order_by("created_at", "pk")[:AWAITING_SHOWN]
+    ]
+    return claims, extensions
 
 
 def _email(envelope, subject, template, context, to, cc):

@@ -158,23 +158,35 @@ class SweepResult:
     def count(self):
         return len(self.created)
 
+    def add(self, other):
+        self.created.extend(other.created)
+        self.already += other.already
+
 
 def sweep(now=None, *, dry_run=False) -> SweepResult:
     """Write to the outbox every message owed at ``now`` that is not there yet."""
     now = now or timezone.now()
     today = timezone.localdate(now)
     conf = FollowUpSettings.load()
-    created, already = [], 0
+    result = SweepResult(created=[], already=0)
     for batch in all_owed(today, conf):
-        if not batch:
-            continue
-        keys = {owed.key: owed for owed in batch}
-        existing = set(OutboxMessage.objects.filter(dedupe_key__in=keys).values_list("dedupe_key", flat=True))
-        missing = [owed for key, owed in keys.items() if key not in existing]
-        already += len(keys) - len(missing)
-        if dry_run:
-            created.extend(missing)
-            continue
+        result.add(outbox_write(batch, now, conf, dry_run=dry_run))
+    return result
+
+
+def outbox_write(batch, now, conf, *, dry_run=False, send_after=None) -> "SweepResult":
+    """Insert the ``Owed`` rows of ``batch`` not in the outbox yet: the one way a message comes to be owed.
+
+    Each row's key is unique, so whoever writes the same message (the sweep, a clerk's "remind
+    now", twice at once) finds it already there: it is owed, and sent, once.
+    """
+    keys = {owed.key: owed for owed in batch}
+    if not keys:
+        return SweepResult(created=[], already=0)
+    today = timezone.localdate(now)
+    existing = set(OutboxMessage.objects.filter(dedupe_key__in=keys).values_list("dedupe_key", flat=True))
+    missing = [owed for key, owed in keys.items() if key not in existing]
+    if not dry_run and missing:
         rows = [
             OutboxMessage(
                 kind=owed.kind,
@@ -186,14 +198,48 @@ def sweep(now=None, *, dry_run=False) -> SweepResult:
                 stage_date=owed.stage_date,
                 escalated=owed.escalated,
                 dedupe_key=owed.key,
-                send_after=max(now, _send_time(max(owed.stage_date, today), conf)),
+                send_after=send_after or max(now, _send_time(max(owed.stage_date, today), conf)),
             )
             for owed in missing
         ]
-        # ignore_conflicts: a concurrent sweep may have inserted the same keys a moment ago.
+        # ignore_conflicts: a concurrent writer may have inserted the same keys a moment ago.
         OutboxMessage.objects.bulk_create(rows, batch_size=1000, ignore_conflicts=True)
-        created.extend(missing)
-    return SweepResult(created=created, already=already)
+    return SweepResult(created=missing, already=len(keys) - len(missing))
+
+
+def reminders_now(directives, now=None) -> "SweepResult":
+    """A clerk's "send a reminder now" for the chased ones of ``directives`` (a queryset): today's
+    reminder, owed at once (it goes with the next delivery round, not at the sending hour).
+
+    The reminder is the one the sweep would write for the directive's deadline (before the due
+    date, on the day, overdue; a status request without a due date or for a recurring one), with
+    today as its stage, to the lead agency and a copy to each coordinating one; written through
+    ``outbox_write``, so asking twice on the same day owes it once, and on the day the sweep owes
+    the same stage, the two are one message.
+    """
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    conf = FollowUpSettings.load()
+    succession = Succession(today)
+    owed = []
+    for directive in directives.chased().prefetch_related("coordinating_agencies").order_by("pk"):
+        if directive.due_date is None or directive.category == Directive.Category.RECURRING:
+            kind = Kind.STATUS_REQUEST
+        else:
+            days_left = (directive.due_date - today).days
+            kind = Kind.OVERDUE if days_left < 0 else Kind.DUE_TODAY if days_left == 0 else Kind.BEFORE_DUE
+        escalated = kind == Kind.OVERDUE and (today - directive.due_date).days > conf.escalate_after_days
+        lead = succession.current_id(directive.lead_agency_id)
+        owed.append(Owed(kind, Role.TO, directive.pk, lead, None, directive.due_date, today, escalated))
+        if kind == Kind.STATUS_REQUEST:
+            continue  # the sweep asks the lead alone for news
+        copied = {lead}
+        for agency in directive.coordinating_agencies.all():
+            current = succession.current_id(agency.pk)
+            if current not in copied:
+                copied.add(current)
+                owed.append(Owed(kind, Role.COPY, directive.pk, current, None, directive.due_date, today))
+    return outbox_write(owed, now, conf, send_after=now)
 
 
 def withdraw_pending(directive, *, kinds=None, keep_due_date=None):

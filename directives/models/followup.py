@@ -192,6 +192,10 @@ class OutboxMessage(models.Model):
     message_id = models.CharField(_("Message-ID"), max_length=200, blank=True)
     subject = models.CharField(pgettext_lazy("email", "subject"), max_length=300, blank=True)
     recipients = models.JSONField(_("recipients"), default=dict, blank=True)
+    # The email as handed to the mail server (kept at the hand-over, so an uncertain one shows it too):
+    # what the clerks read on the message's page, whatever the records say since.
+    body_text = models.TextField(_("text as sent"), blank=True, editable=False)
+    body_html = models.TextField(_("HTML as sent"), blank=True, editable=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
