@@ -48,22 +48,19 @@ class ReasonForm(forms.Form):
 
 
 class ReassignForm(ReasonForm):
-    lead_agency = forms.ModelChoiceField(
-        label=_("New lead agency"),
-        queryset=Agency.objects.none(),
-        error_messages={
-            "required": _("Choose the new lead agency."),
-            "invalid_choice": _("Choose an agency of the registry that has not been dissolved."),
-        },
-    )
-
     def __init__(self, *args, admin_site, **kwargs):
         super().__init__(*args, **kwargs)
         today = timezone.localdate()
-        field = self.fields["lead_agency"]
-        field.queryset = Agency.objects.filter(Q(dissolved_on__isnull=True) | Q(dissolved_on__gt=today))
-        # The directive's own agency picker (DirectiveAdmin.autocomplete_fields), not a list of every agency.
-        field.widget = AutocompleteSelect(Directive._meta.get_field("lead_agency"), admin_site)
+        self.fields["lead_agency"] = forms.ModelChoiceField(
+            label=_("New lead agency"),
+            queryset=Agency.objects.filter(Q(dissolved_on__isnull=True) | Q(dissolved_on__gt=today)),
+            # The directive's own agency picker (DirectiveAdmin.autocomplete_fields), not every agency listed.
+            widget=AutocompleteSelect(Directive._meta.get_field("lead_agency"), admin_site),
+            error_messages={
+                "required": _("Choose the new lead agency."),
+                "invalid_choice": _("Choose an agency of the registry that has not been dissolved."),
+            },
+        )
         self.order_fields(["lead_agency", "reason"])
 
 
@@ -214,7 +211,7 @@ def remind_now(modeladmin, request, queryset):
     result = reminders_now(chased)
     reminded = {owed.directive_id for owed in result.created if owed.role == "to"}
     already = chased.exclude(pk__in=reminded).count()
-    not_chased = queryset.exclude(pk__in=chased.values("pk")).order_by("pk")
+    not_chased = queryset.exclude(pk__in=chased.values("pk")).select_related(None).order_by("pk")
     refused = [
         (str(d), _why_not_reminded(d)) for d in not_chased.only("pk", "item_number", "text", "state", "lead_agency")
     ]
