@@ -188,6 +188,16 @@ class OutboxMessageAdmin(admin.ModelAdmin):
         url = reverse("admin:directives_directive_change", args=[obj.directive_id])
         return format_html('<a href="{}">{}</a>', url, obj.directive)
 
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is not None and not obj.digest_id and obj.kind != OutboxMessage.Kind.DIGEST:
+            # A reminder of its own: no digest to link to, no reminders inside it.
+            fieldsets = [
+                (name, {**options, "fields": [f for f in options["fields"] if f != "digest_items"]})
+                for name, options in fieldsets
+            ]
+        return fieldsets
+
     def _carrier(self, obj):
         """The row whose email carried ``obj``: its digest, or itself."""
         return obj.digest if obj.digest_id else obj

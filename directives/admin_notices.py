@@ -32,6 +32,7 @@ class NoticeDirectiveInline(StaleCheckAdminMixin, admin.StackedInline):
     ]
     autocomplete_fields = ["lead_agency"]
     show_change_link = True
+    view_on_site = False  # a directive's address is its admin page: the change link already goes there
 
     def get_formset(self, request, obj=None, **kwargs):
         kwargs["form"] = for_admin_site(kwargs.get("form", self.form), self.admin_site)
