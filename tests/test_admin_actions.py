@@ -159,3 +159,15 @@ def test_actions_need_the_right_to_change(world, client, django_user_model):
     claim(world)
     act(client, "confirm_completions", [world["d_a"]])
     assert Directive.objects.get(pk=world["d_a"].pk).state == Directive.State.AWAITING_CONFIRMATION
+
+
+def test_a_reminder_asked_on_the_day_the_sweep_owes_it_is_one_message(world, clerk_client):
+    from directives.followup import schedule
+
+    with time_machine.travel(datetime.datetime(2024, 7, 27, 2, 0, tzinfo=datetime.UTC), tick=False):  # 09:00 local
+        schedule.sweep()  # d_a is due today: its "due today" reminders are owed
+        owed = set(OutboxMessage.objects.filter(directive=world["d_a"]).values_list("dedupe_key", flat=True))
+        assert owed
+        result = schedule.reminders_now(Directive.objects.filter(pk=world["d_a"].pk))
+        assert result.created == [] and result.already == len(owed)
+        assert set(OutboxMessage.objects.filter(directive=world["d_a"]).values_list("dedupe_key", flat=True)) == owed
