@@ -242,9 +242,6 @@ class SessionAdmin(KeepAttachedRecordsMixin, StaleCheckAdminMixin, FoldedSearchM
     autocomplete_fields = ["convened_by", "follows"]
     inlines = [SiteInline, ParticipationInline, FigureInline, SourceInline]
 
-    # The session's "address" is this admin page itself: a "view on site" button would reload it.
-    view_on_site = False
-
     class Media:
         css = {"all": ["conference/admin.css"]}  # the inlines fit the page's width
 

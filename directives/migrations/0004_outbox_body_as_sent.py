@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('directives', '0002_lead_never_coordinates'),
+        ('directives', '0003_agency_links'),
     ]
 
     operations = [
