@@ -313,6 +313,19 @@ def attachment_links(attachments):
     )
 
 
+# The keys of a history row that describe an event rather than a field of the directive (a report,
+# a request): their labels, and the words for the caller's role.
+EVENT_KEYS = {
+    "report": _("report"),
+    "request": _("extension request"),
+    "role": _("role"),
+    "percent_complete": _("percent complete"),
+    "claims_completion": _("reports completion"),
+    "attachments": _("attachments"),
+}
+ROLE_WORDS = {"lead": _("lead agency"), "coordinating": _("coordinating agency"), "clerk": _("clerk")}
+
+
 def describe_changes(change):
     """The changes of one history row as a short list a clerk can read."""
 
@@ -342,6 +355,10 @@ def describe_changes(change):
                 field = None
             shown = capfirst(field.verbose_name) if field is not None else name
             rows.append((shown, f"{label(values['from'], field)} → {label(values['to'], field)}"))
+        elif name == "role":
+            rows.append((capfirst(EVENT_KEYS[name]), ROLE_WORDS.get(values, values)))
+        elif name in EVENT_KEYS:
+            rows.append((capfirst(EVENT_KEYS[name]), label(values)))
         else:  # "added" / "removed" (marked for translation in directives.history)
             rows.append((capfirst(_(name)), label(values)))
     return format_html_join("", "<div><b>{}</b>: {}</div>", rows)

@@ -58,3 +58,17 @@ def test_coordinating_agencies_added_and_removed_are_recorded():
         {"added": [{"id": police.pk, "label": "Bộ Công an"}]},
         {"removed": [{"id": police.pk, "label": "Bộ Công an"}]},
     ]
+
+
+def test_a_report_row_of_the_history_reads_in_words():
+    from types import SimpleNamespace
+
+    from directives.admin import describe_changes
+
+    row = SimpleNamespace(
+        changes={"report": 7, "role": "lead", "percent_complete": None, "claims_completion": True, "attachments": 0}
+    )
+    shown = str(describe_changes(row))
+    assert "<b>Vai trò</b>: cơ quan chủ trì" in shown
+    assert "<b>Báo cáo hoàn thành</b>: Có" in shown
+    assert "Percent_complete" not in shown and "lead<" not in shown
