@@ -7,6 +7,7 @@ Any other directive, and any token that never existed, is a 404.
 """
 
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -23,8 +24,11 @@ from . import services
 from .agency_forms import FORMS, CompletionClaimForm, ExtensionForm, ProgressForm
 from .api.throttling import CacheHealth, FailedAuthentications
 from .audit import Actor, client_address
-from .models import AgencyLink, Directive, DirectiveChange, ExtensionRequest
+from .followup import schedule
+from .followup.render import receipt_key
+from .models import AgencyLink, Directive, DirectiveChange, ExtensionRequest, OutboxMessage
 from .selectors import caller_agency_ids, directive_role, directives_visible_to
+from .tasks import enqueue_delivery
 
 SENT_MESSAGES = {
     "report": _("Your report has been recorded. The office follows it up; you will receive a receipt by email."),
@@ -88,7 +92,7 @@ def _link_or_response(request, token):
     if not throttle.allows(request):
         return None, _too_many(request, throttle.wait())
     if (ending := link.ending()) is not None:
-        return None, _render(request, "ended.html", {"link": link, "ending": ending}, status=410)
+        return None, _render(request, "ended.html", {"link": link, "ending": ending, "token": token}, status=410)
     return link, None
 
 
@@ -175,7 +179,7 @@ def directive_page(request, token, directive_id):
         bound = form_class(request.POST, request.FILES)
         if bound.is_valid():
             try:
-                _submit(bound, directive, link, request, agency_ids)
+                saved = _submit(bound, directive, link, request, agency_ids)
             except services.StaleVersion:
                 bound.add_error(
                     None,
@@ -195,6 +199,7 @@ def directive_page(request, token, directive_id):
                 raise Http404 from None
             else:
                 link.record_use()
+                _owe_receipt(link, directive, form_class.action, saved)
                 return HttpResponseRedirect(f"{_page_url(token, directive)}?sent={form_class.action}")
         return _directive_response(request, link, token, directive, role, offered, version, bound, None, 400)
     link.record_open()
@@ -265,3 +270,43 @@ def _add_errors(form, exc):
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, exc.messages)
+
+
+def _owe_receipt(link, directive, action, saved):
+    """The receipt the agency is promised, to the address the link was sent to, once per record."""
+    schedule.owe_to_address(
+        kind=OutboxMessage.Kind.RECEIPT,
+        agency=link.agency,
+        email=link.email,
+        directive=directive,
+        key=receipt_key(action, saved.pk),
+    )
+    transaction.on_commit(enqueue_delivery)
+
+
+@never_cache
+@csrf_protect
+@require_http_methods(["POST"])
+def ask_for_a_new_link(request, token):
+    """From an expired or replaced link: email a fresh one to the same address (once per old link).
+
+    A revoked link gets nothing: a clerk ended it on purpose. The page never says more than the
+    address the link was sent to, which whoever holds the link already knows.
+    """
+    if (wait := FailedAuthentications.retry_after(request)) is not None:
+        return _too_many(request, wait)
+    link = AgencyLink.find(token)
+    if link is None:
+        FailedAuthentications.record(request)
+        raise Http404
+    throttle = LinkRateThrottle(link)
+    if not throttle.allows(request):
+        return _too_many(request, throttle.wait())
+    ending = link.ending()
+    if ending == AgencyLink.Ending.REVOKED:
+        return _render(request, "ended.html", {"link": link, "ending": ending, "token": token}, status=410)
+    schedule.owe_to_address(
+        kind=OutboxMessage.Kind.NEW_LINK, agency=link.agency.current(), email=link.email, key=f"new-link:{link.pk}"
+    )
+    transaction.on_commit(enqueue_delivery)
+    return _render(request, "new_link_sent.html", {"link": link})

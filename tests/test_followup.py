@@ -23,7 +23,7 @@ def test_seven_days_before_the_lead_is_reminded_and_coordinators_copied(adn):
     assert {(o.kind, o.role) for o in created.created} == {(Kind.BEFORE_DUE, "to"), (Kind.BEFORE_DUE, "copy")}
     assert sent.sent == 3  # the lead's email, Bộ Công an's copy, Bộ Tài chính's digest
     lead_mail = next(m for m in mail.outbox if "vanthu." + adn.lead_agency.code + "@example.org" in m.to)
-    assert lead_mail.subject.startswith("[Nhắc hạn] Nhiệm vụ sắp đến hạn")
+    assert lead_mail.subject.startswith("[Nhắc hạn 7 ngày] Nhiệm vụ sắp đến hạn")
     assert "27/07/2024" in lead_mail.body and "Còn 7 ngày" in lead_mail.body
     assert "243/TB-UBND" in lead_mail.body
     html = lead_mail.alternatives[0]
@@ -127,7 +127,9 @@ def test_digest_agencies_get_one_email_a_day_with_every_reminder():
     run(at((7, 20)))
     digests = [m for m in mail.outbox if m.to == [f"vanthu.{ministry.code}@example.org"]]
     assert len(digests) == 1
-    assert "(3 nhiệm vụ)" in digests[0].subject
+    assert (
+        digests[0].subject.startswith("[Nhắc hạn] Tổng hợp 3 nhiệm vụ") and "1 nhiệm vụ quá hạn" in digests[0].subject
+    )
     assert "Đã quá hạn 5 ngày" in digests[0].body and "Còn 1 ngày" in digests[0].body
     run(at((7, 20), 15))
     assert len([m for m in mail.outbox if m.to == digests[0].to]) == 1

@@ -47,7 +47,7 @@ def test_a_directive_with_a_line_break_in_its_text_gets_its_reminder_with_a_one_
     row = OutboxMessage.objects.get(directive=directive)
     assert row.state == State.SENT, row.last_error
     [sent] = mail.outbox
-    assert sent.subject.startswith("[Nhắc hạn] Nhiệm vụ sắp đến hạn: Ban hành kế hoạch thu mẫu ADN trên địa bàn")
+    assert sent.subject.startswith("[Nhắc hạn 7 ngày] Nhiệm vụ sắp đến hạn: Ban hành kế hoạch thu mẫu ADN trên địa bàn")
     assert sent.subject.endswith("…") and len(sent.subject) <= render.SUBJECT_LENGTH
     assert not any(ch in sent.subject for ch in "\r\n\u2028")
     assert "\n" not in sent.message()["Subject"].replace("\n ", "")  # folded by the mail library only

@@ -148,7 +148,7 @@ def test_a_clerk_s_resend_of_an_uncertain_reminder_sends_its_digest_once_more_an
     item.refresh_from_db()
     assert (digest.state, item.state) == (State.SENT, State.SENT)
     finance = [m for m in mail.outbox if m.to == [f"vanthu.{digest.agency.code}@example.org"]]
-    assert len(finance) == 1 and "(1 nhiệm vụ)" in finance[0].subject
+    assert len(finance) == 1 and "Tổng hợp 1 nhiệm vụ" in finance[0].subject
     assert OutboxMessage.objects.filter(state=State.SENT).count() >= sent_before + 2
 
 

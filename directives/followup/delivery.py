@@ -34,6 +34,8 @@ Kind = OutboxMessage.Kind
 State = OutboxMessage.State
 # The B106 exemptions below: bandit takes claim_token (a lease marker, emptied on release) for a password.
 ITEM_KINDS = [Kind.BEFORE_DUE, Kind.DUE_TODAY, Kind.OVERDUE, Kind.STATUS_REQUEST]
+# Emails of their own whatever the agency's reminder mode: never carried in a digest.
+SINGLE_KINDS = [Kind.DIGEST, Kind.CLERK_DIGEST, Kind.RECEIPT, Kind.NEW_LINK]
 MAX_ATTEMPTS = 8
 BACKOFF_SECONDS = [60, 300, 900, 3600, 3 * 3600, 6 * 3600, 12 * 3600]
 NO_CONFIRMATION = (
@@ -117,7 +119,7 @@ def claim(now, limit, token) -> list[OutboxMessage]:
     due = (
         OutboxMessage.objects.filter(state=State.PENDING, send_after__lte=now)
         .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=timezone.now()))
-        .filter(Q(kind__in=[Kind.DIGEST, Kind.CLERK_DIGEST]) | Q(digest__isnull=True, agency__reminder_mode="each"))
+        .filter(Q(kind__in=SINGLE_KINDS) | Q(digest__isnull=True, agency__reminder_mode="each"))
         .order_by("send_after", "pk")
         .values_list("pk", flat=True)[:limit]
     )
@@ -211,8 +213,8 @@ def send_envelope(envelope, now, token, connection) -> str:
             handed_over_at=timezone.now(),
             subject=email.subject[:300],
             recipients={"to": email.to, "cc": email.cc},
-            body_text=email.body,
-            body_html=_html_alternative(email),
+            body_text=_without_secrets(email.body, email),
+            body_html=_without_secrets(_html_alternative(email), email),
         ):
             raise LostClaim(f"outbox row {envelope.pk} was taken over by another worker")
         handed_over.append(True)
@@ -259,6 +261,13 @@ def send_envelope(envelope, now, token, connection) -> str:
     return "sent"
 
 
+def _without_secrets(text, email):
+    """The email's words as kept for the clerks: a personal link's token exists only in the email."""
+    for secret in getattr(email, "secrets", ()):
+        text = text.replace(secret, "[đường-dẫn-riêng]")
+    return text
+
+
 def _html_alternative(email):
     return next((content for content, mimetype in email.alternatives if mimetype == "text/html"), "")
 
@@ -282,6 +291,10 @@ def _accepted(envelope, token, email):
         OutboxMessage.objects.filter(
             Q(claim_token=token, state__in=[State.PENDING, State.UNCERTAIN]), digest=envelope
         ).update(state=State.SENT, sent_at=sent_at, recipients=recipients, last_error="")
+    if getattr(email, "link", None) is not None:
+        # The new link arrived: the ones sent to that address before it stop working now, not when
+        # the email was built (an email that never arrives must not end the link the agency holds).
+        email.link.replace_older(sent_at)
 
 
 def _uncertain(envelope, token, error):

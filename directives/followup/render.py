@@ -3,6 +3,8 @@
 import datetime
 import re
 import unicodedata
+from email.headerregistry import Address
+from email.utils import parseaddr
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -11,16 +13,27 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from directives.models import Directive, ExtensionRequest, OutboxMessage, Status
+from conference.models import AgencyChange
+from directives.models import AgencyLink, Directive, ExtensionRequest, FollowUpSettings, OutboxMessage, Status
 
 Kind = OutboxMessage.Kind
 
-SUBJECTS = {
-    Kind.BEFORE_DUE: "[Nhắc hạn] Nhiệm vụ sắp đến hạn: {short}",
-    Kind.DUE_TODAY: "[Nhắc hạn] Nhiệm vụ đến hạn hôm nay: {short}",
-    Kind.OVERDUE: "[Quá hạn] Nhiệm vụ quá hạn {overdue} ngày: {short}",
-    Kind.STATUS_REQUEST: "[Đề nghị báo cáo] Tình hình thực hiện nhiệm vụ: {short}",
-}
+
+def _reminder_subject(kind, item):
+    """The subject says what the email is before it is opened: "[Quá hạn 12 ngày]", "[Nhắc hạn 3 ngày]".
+
+    Counted on the day it goes out, so a reminder a clerk sends again later never says "3 days left"
+    of a directive now overdue.
+    """
+    short = header_text(item["directive"].text, 71)
+    days = item["days_left"]
+    if kind == Kind.STATUS_REQUEST or days is None:
+        return f"[Đề nghị báo cáo] Tình hình thực hiện nhiệm vụ: {short}"
+    if days > 0:
+        return f"[Nhắc hạn {days} ngày] Nhiệm vụ sắp đến hạn: {short}"
+    if days == 0:
+        return f"[Đến hạn hôm nay] Nhiệm vụ đến hạn hôm nay: {short}"
+    return f"[Quá hạn {-days} ngày] Nhiệm vụ đã quá hạn: {short}"
 
 
 SUBJECT_LENGTH = 200
@@ -46,7 +59,7 @@ def message_id(row):
     return f"<outbox-{row.pk}@{domain}>"
 
 
-def _item_context(item, today):
+def _item_context(item, today, token=""):
     directive = item.directive
     days = directive.days_left(today)
     return {
@@ -59,6 +72,7 @@ def _item_context(item, today):
         "overdue_days": -days if days is not None and days < 0 else 0,
         "source": _source(directive),
         "report_url": f"{settings.SITE_URL}/api/v1/directives/{directive.pk}/reports/",
+        "link_url": _link_url(token, directive) if token else "",
     }
 
 
@@ -92,37 +106,117 @@ def _clerk_addresses(items):
 
 
 def build(envelope, items, now=None):
-    """The email for ``envelope`` (a single reminder, a digest with ``items``, or a clerks' digest)."""
+    """The email for ``envelope`` (a single reminder, a digest with ``items``, a clerks' digest, a
+    receipt or a new link). An email to an agency carries its personal link (``email.link``); the
+    raw token is in ``email.secrets``, for the stored copy to leave out."""
     now = now or timezone.now()
     today = timezone.localdate(now)
+    conf = FollowUpSettings.load()
     with translation.override("vi"):
         if envelope.kind == Kind.CLERK_DIGEST:
-            return _clerk_digest(envelope, today)
-        contexts = [_item_context(item, today) for item in items]
+            return _clerk_digest(envelope, today, conf)
         agency = envelope.agency.current(today)
-        to = _addresses(envelope.agency, today)
-        cc = []
-        if any(item.escalated and item.role == OutboxMessage.Role.TO for item in items):
-            cc = sorted(set(_addresses(envelope.agency, today, heads=True) + _clerk_addresses(items)) - set(to))
+        if envelope.recipient_email:  # a receipt or a new link: to the one address that asked
+            to, cc = [envelope.recipient_email], []
+        else:
+            to = _addresses(envelope.agency, today)
+            cc = []
+            if any(item.escalated and item.role == OutboxMessage.Role.TO for item in items):
+                cc = sorted(set(_addresses(envelope.agency, today, heads=True) + _clerk_addresses(items)) - set(to))
+        link, token = None, ""
+        if to and envelope.kind != Kind.RECEIPT:
+            link, token = AgencyLink.issue(
+                agency=agency, email=to[0], valid_days=conf.link_valid_days, message=envelope, now=now, replace=False
+            )
+        if envelope.kind in (Kind.RECEIPT, Kind.NEW_LINK):
+            items = []  # about what the agency did, or about its link: no reminder in it
+        contexts = [_item_context(item, today, token) for item in items]
         context = {
             "agency": agency,
+            "answering_for": _answering_for(agency, items),
             "items": contexts,
             "today": today,
             "site_url": settings.SITE_URL,
-            "reply_to": settings.FOLLOWUP_REPLY_TO,
+            "reply_to": _reply_to(items, conf),
+            "home_url": _link_url(token) if token else "",
+            "link": link,
         }
-        if envelope.kind == Kind.DIGEST:
-            subject = f"[Nhắc hạn] Tổng hợp nhiệm vụ cần theo dõi ngày {today:%d/%m/%Y} ({len(items)} nhiệm vụ)"
+        if envelope.kind == Kind.RECEIPT:
+            return _receipt(envelope, context, to, conf)
+        if envelope.kind == Kind.NEW_LINK:
+            subject = "[Đường dẫn mới] Đường dẫn báo cáo tình hình thực hiện nhiệm vụ"
+            template = "followup/new_link"
+        elif envelope.kind == Kind.DIGEST:
+            overdue = sum(1 for c in contexts if c["overdue_days"])
+            late = f", {overdue} nhiệm vụ quá hạn" if overdue else ""
+            subject = f"[Nhắc hạn] Tổng hợp {len(items)} nhiệm vụ cần theo dõi ngày {today:%d/%m/%Y}{late}"
             template = "followup/digest"
         else:
-            first = contexts[0]
-            short = header_text(first["directive"].text, 71)
-            subject = SUBJECTS[envelope.kind].format(short=short, overdue=first["overdue_days"])
+            subject = _reminder_subject(envelope.kind, contexts[0])
             template = "followup/reminder"
-        return _email(envelope, subject, template, context, to, cc)
+        email = _email(envelope, subject, template, context, to, cc, conf)
+        email.link, email.secrets = link, [token] if token else []
+        return email
 
 
-def _clerk_digest(envelope, today):
+def _link_url(token, directive=None):
+    if directive is None:
+        return settings.SITE_URL + reverse("agency-home", args=[token])
+    return settings.SITE_URL + reverse("agency-directive", args=[token, directive.pk])
+
+
+def _answering_for(current, items):
+    """The dissolved agencies whose directives in this email ``current`` now answers for."""
+    found = {}
+    for item in items:
+        directive = item.directive
+        if directive is None:
+            continue
+        lead = item.role == OutboxMessage.Role.TO
+        assigned = [directive.lead_agency] if lead else directive.coordinating_agencies.all()
+        for agency in assigned:
+            if agency is not None and agency.pk != current.pk and agency.dissolved_on is not None:
+                change = AgencyChange.objects.filter(predecessor=agency).only("kind").first()
+                verb = CEASED_WORDS.get(change.kind if change else "", "đã giải thể")
+                found[agency.pk] = {"agency": agency, "since": agency.dissolved_on, "verb": verb}
+    return list(found.values())
+
+
+# How the email words an agency that ceased, by the kind of its change (conference.AgencyChange).
+CEASED_WORDS = {"merge": "đã hợp nhất", "split": "đã chia tách", "rename": "đã đổi tên"}
+
+
+def _reply_to(items, conf):
+    """Replies go to the directive's responsible clerk when one email is about one directive (or
+    all its directives share that clerk), else to the office's follow-up mailbox."""
+    clerks = {
+        item.directive.responsible_clerk.email
+        for item in items
+        if item.directive_id and item.directive.responsible_clerk_id and item.directive.responsible_clerk.email
+    }
+    if len(clerks) == 1 and all(item.directive.responsible_clerk_id for item in items):
+        return clerks.pop()
+    return conf.reply_to or settings.FOLLOWUP_REPLY_TO
+
+
+# What a receipt acknowledges, by the first part of its key ("receipt:claim:<report id>").
+RECEIPT_WHAT = {"report": "Báo cáo tiến độ", "claim": "Báo cáo hoàn thành", "extension": "Đề nghị gia hạn"}
+
+
+def receipt_key(what, record_id):
+    """The outbox key of the receipt for one report or request: one receipt each, however often asked."""
+    return f"receipt:{what}:{record_id}"
+
+
+def _receipt(envelope, context, to, conf):
+    directive = envelope.directive
+    what = RECEIPT_WHAT.get(envelope.dedupe_key.split(":")[1], "Báo cáo")
+    context = {**context, "directive": directive, "source": _source(directive), "what": what}
+    subject = f"[Đã nhận] {what}: {header_text(directive.text, 71)}"
+    return _email(envelope, subject, "followup/receipt", context, to, [], conf)
+
+
+def _clerk_digest(envelope, today, conf):
     next_week_end = today + datetime.timedelta(days=7)
     open_directives = (
         Directive.objects.open()
@@ -151,7 +245,7 @@ def _clerk_digest(envelope, today):
     if claims or extensions:
         waiting = f"{len(claims)} báo cáo hoàn thành chờ xác nhận, {len(extensions)} đề nghị gia hạn"
         subject = f"[Tổng hợp tuần] {waiting}; nhiệm vụ quá hạn và đến hạn tuần tới ({today:%d/%m/%Y})"
-    return _email(envelope, subject, "followup/clerk_digest", context, [envelope.recipient_user.email], [])
+    return _email(envelope, subject, "followup/clerk_digest", context, [envelope.recipient_user.email], [], conf)
 
 
 # A digest lists at most this many of each decision; the admin's lists have them all.
@@ -182,16 +276,26 @@ def _awaiting_clerks(today):
     return claims, extensions
 
 
-def _email(envelope, subject, template, context, to, cc):
+def _sender(conf):
+    """The From header: the office's name in Vietnamese, with diacritics, and the server's address."""
+    address = parseaddr(settings.DEFAULT_FROM_EMAIL)[1] or settings.DEFAULT_FROM_EMAIL
+    if not conf.sender_name:
+        return address
+    # Unencoded here: Django encodes the name (RFC 2047) when it builds the message.
+    return str(Address(display_name=header_text(conf.sender_name, 120), addr_spec=address))
+
+
+def _email(envelope, subject, template, context, to, cc, conf):
     text = render_to_string(f"{template}.txt", context)
     html = render_to_string(f"{template}.html", context)
+    reply_to = context.get("reply_to") if "reply_to" in context else (conf.reply_to or settings.FOLLOWUP_REPLY_TO)
     email = EmailMultiAlternatives(
         subject=header_text(subject),
         body=text,
-        from_email=settings.DEFAULT_FROM_EMAIL,
+        from_email=_sender(conf),
         to=to,
         cc=cc,
-        reply_to=[settings.FOLLOWUP_REPLY_TO] if settings.FOLLOWUP_REPLY_TO else None,
+        reply_to=[reply_to] if reply_to else None,
         headers={"Message-ID": message_id(envelope), "X-Outbox-Key": envelope.dedupe_key},
     )
     email.attach_alternative(html, "text/html")

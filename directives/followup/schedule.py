@@ -244,7 +244,10 @@ def reminders_now(directives, now=None) -> "SweepResult":
 
 def withdraw_pending(directive, *, kinds=None, keep_due_date=None):
     """Withdraw the directive's messages not yet sent (completed, cancelled or re-timed)."""
-    pending = OutboxMessage.objects.filter(directive=directive, state=OutboxMessage.State.PENDING)
+    # Receipts and new links answer what an agency did: a change of the directive never withdraws them.
+    pending = OutboxMessage.objects.filter(directive=directive, state=OutboxMessage.State.PENDING).exclude(
+        kind__in=[OutboxMessage.Kind.RECEIPT, OutboxMessage.Kind.NEW_LINK]
+    )
     if kinds is not None:
         pending = pending.filter(kind__in=kinds)
     if keep_due_date is not None:
@@ -252,3 +255,24 @@ def withdraw_pending(directive, *, kinds=None, keep_due_date=None):
     with transaction.atomic():
         count = pending.update(state=OutboxMessage.State.WITHDRAWN, last_error="")
     return count
+
+
+def owe_to_address(*, kind, agency, email, key, directive=None, now=None) -> bool:
+    """Owe one email to one address of an agency (a receipt, a new link), to go out at once.
+
+    Once per ``key`` whoever asks and however often (a double click, a retried request): returns
+    whether this call made it owed.
+    """
+    now = now or timezone.now()
+    _row, created = OutboxMessage.objects.get_or_create(
+        dedupe_key=key,
+        defaults={
+            "kind": kind,
+            "agency": agency,
+            "directive": directive,
+            "recipient_email": email,
+            "stage_date": timezone.localdate(now),
+            "send_after": now,
+        },
+    )
+    return created

@@ -45,6 +45,20 @@ class FollowUpSettings(models.Model):
         help_text=_("Recurring directives, and those due more than a month ahead, are asked for news on this day."),
     )
     send_hour = models.PositiveSmallIntegerField(_("hour emails go out"), default=8)
+    sender_name = models.CharField(
+        _("sender's name"),
+        max_length=120,
+        default="Văn phòng theo dõi nhiệm vụ",
+        help_text=_("The name the agencies see as the sender of every email, e.g. Văn phòng UBND tỉnh Bắc Ninh."),
+    )
+    reply_to = models.EmailField(
+        _("follow-up mailbox"),
+        blank=True,
+        help_text=_(
+            "Where the agencies' replies go when a directive has no responsible clerk with an address; "
+            "empty: the server's default reply address."
+        ),
+    )
     link_valid_days = models.PositiveSmallIntegerField(
         _("personal links valid for (days)"),
         default=60,
@@ -118,6 +132,10 @@ class OutboxMessage(models.Model):
         STATUS_REQUEST = "status_request", _("Request for a status update")
         DIGEST = "digest", _("Agency's daily digest")
         CLERK_DIGEST = "clerk_digest", _("Clerks' weekly digest")
+        # To one address of an agency, never in a digest: what it sent through its link was recorded,
+        # and a fresh link asked for from an expired one.
+        RECEIPT = "receipt", _("Receipt for a report sent through a personal link")
+        NEW_LINK = "new_link", _("New personal link")
 
     class Role(models.TextChoices):
         TO = "to", _("Lead agency")
@@ -158,6 +176,9 @@ class OutboxMessage(models.Model):
         null=True,
         blank=True,
         related_name="+",
+    )
+    recipient_email = models.EmailField(
+        _("to the address"), blank=True, help_text=_("Only this address of the agency (receipts, new links).")
     )
     due_date = models.DateField(_("due date concerned"), null=True, blank=True)
     stage_date = models.DateField(_("for the day"))

@@ -76,14 +76,17 @@ class AgencyLink(models.Model):
         return f"{self.agency} → {self.email}"
 
     @classmethod
-    def issue(cls, *, agency, email, valid_days, message=None, now=None):
-        """A new link for ``agency`` at ``email``, replacing that address's earlier ones.
+    def issue(cls, *, agency, email, valid_days, message=None, now=None, replace=True):
+        """A new link for ``agency`` at ``email``; with ``replace``, that address's earlier ones end.
 
-        Returns the row and the raw token, which exists only in the email it is put in.
+        Returns the row and the raw token, which exists only in the email it is put in. An email
+        being built passes ``replace=False`` and calls ``replace_older`` once the server took it:
+        an email that never arrives must not end the link the agency still holds.
         """
         now = now or timezone.now()
         raw = secrets.token_urlsafe(32)  # 256 bits
-        cls.objects.valid(now).filter(agency=agency, email__iexact=email).update(replaced_at=now)
+        if replace:
+            cls.objects.valid(now).filter(agency=agency, email__iexact=email).update(replaced_at=now)
         link = cls.objects.create(
             agency=agency,
             email=email,
@@ -93,6 +96,12 @@ class AgencyLink(models.Model):
             message=message,
         )
         return link, raw
+
+    def replace_older(self, now=None):
+        """End the links sent to the same agency and address before this one."""
+        type(self).objects.valid(now).filter(
+            agency_id=self.agency_id, email__iexact=self.email, created_at__lt=self.created_at
+        ).update(replaced_at=now or timezone.now())
 
     @classmethod
     def find(cls, raw):
