@@ -179,7 +179,10 @@ def directive_page(request, token, directive_id):
         bound = form_class(request.POST, request.FILES)
         if bound.is_valid():
             try:
-                saved = _submit(bound, directive, link, request, agency_ids)
+                # The report and its receipt commit together: a crash between them cannot lose the receipt.
+                with transaction.atomic():
+                    saved = _submit(bound, directive, link, request, agency_ids)
+                    _owe_receipt(link, directive, form_class.action, saved)
             except services.StaleVersion:
                 bound.add_error(
                     None,
@@ -199,7 +202,6 @@ def directive_page(request, token, directive_id):
                 raise Http404 from None
             else:
                 link.record_use()
-                _owe_receipt(link, directive, form_class.action, saved)
                 return HttpResponseRedirect(f"{_page_url(token, directive)}?sent={form_class.action}")
         return _directive_response(request, link, token, directive, role, offered, version, bound, None, 400)
     link.record_open()
