@@ -88,7 +88,8 @@ TABLE = [
     # A span from the issue date
     ("trong thời hạn 07 ngày", D(2024, 8, 20), D(2024, 8, 27), "trong thời hạn 07 ngày", set()),
     ("trong thời hạn 15 ngày kể từ ngày ký Thông báo này.", D(2024, 8, 20), D(2024, 9, 4), None, set()),
-    ("trong 15 ngày làm việc", D(2024, 8, 16), D(2024, 9, 6), "trong 15 ngày làm việc", {WORKING_DAYS}),
+    # 2 and 3/9/2024 were days off (Quốc khánh).
+    ("trong 15 ngày làm việc", D(2024, 8, 16), D(2024, 9, 10), "trong 15 ngày làm việc", {WORKING_DAYS}),
     (
         "trong thời hạn 10 ngày làm việc kể từ ngày ban hành Công điện này",
         D(2024, 11, 11),
@@ -212,6 +213,17 @@ def test_working_days_skip_weekends_and_the_rule_says_so():
     result = parse_deadline("trong 5 ngày làm việc", D(2024, 8, 16))
     assert result.due_date == D(2024, 8, 23)
     assert "thứ Bảy, Chủ nhật" in result.rule
+
+
+def test_working_days_skip_vietnams_public_holidays():
+    # Tết Bính Ngọ: Monday 16/02/2026 to Friday 20/02/2026 off (Decision of the Prime Minister).
+    # From Thursday 12/02/2026: Fri 13, then Mon 23, Tue 24 ... the 5th working day is Thu 26/02.
+    assert add_working_days(D(2026, 2, 12), 5) == D(2026, 2, 26)
+    # 30/4 and 1/5/2025 fall on Wednesday and Thursday, and 2/5/2025 was given as a day off.
+    assert add_working_days(D(2025, 4, 29), 1) == D(2025, 5, 5)
+    result = parse_deadline("trong thời hạn 10 ngày làm việc", D(2026, 2, 12))
+    assert result.due_date == D(2026, 3, 5)
+    assert "ngày nghỉ lễ, Tết" in result.rule
 
 
 def test_a_date_before_the_issue_date_is_not_used():

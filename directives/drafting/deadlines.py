@@ -18,8 +18,11 @@ Pure functions: no database, no clock.
 
 import calendar
 import datetime
+import functools
 import re
 from dataclasses import dataclass, field
+
+import holidays
 
 from conference.dates import MAX_DATE, MIN_DATE
 
@@ -63,11 +66,22 @@ def add_months(day: datetime.date, months: int) -> datetime.date:
     return datetime.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
+@functools.lru_cache(maxsize=32)
+def _public_holidays(year: int) -> frozenset:
+    """Vietnam's public holidays of ``year`` (Tết, Giỗ Tổ, 30/4, 1/5, Quốc khánh, and the days off the
+    Government moves), from the maintained ``holidays`` package rather than a list typed here."""
+    return frozenset(holidays.country_holidays("VN", years=year))
+
+
+def is_working_day(day: datetime.date) -> bool:
+    return day.weekday() < 5 and day not in _public_holidays(day.year)
+
+
 def add_working_days(day: datetime.date, count: int) -> datetime.date:
-    """``count`` working days after ``day``, skipping Saturdays and Sundays (not public holidays)."""
+    """``count`` working days after ``day``, skipping Saturdays, Sundays and public holidays."""
     while count > 0:
         day += datetime.timedelta(days=1)
-        if day.weekday() < 5:
+        if is_working_day(day):
             count -= 1
     return day
 
@@ -464,7 +478,10 @@ class _Builder:
             raise _Unreadable
         if unit == "ngay lam viec":
             due = add_working_days(self.issued, n)
-            rule = f"Trong {n} ngày làm việc {start_note} {_d(self.issued)} (bỏ thứ Bảy, Chủ nhật; chưa trừ ngày lễ)"
+            rule = (
+                f"Trong {n} ngày làm việc {start_note} {_d(self.issued)} "
+                "(không tính thứ Bảy, Chủ nhật và ngày nghỉ lễ, Tết)"
+            )
             return due, rule, (WORKING_DAYS, *flags)
         if unit == "ngay":
             due = self.issued + datetime.timedelta(days=n)
