@@ -38,13 +38,14 @@ FLAG_LABELS = {
     deadline_flags.VAGUE: _("The deadline is vague: the date is a convention, confirm it."),
     deadline_flags.UNREADABLE: _("The deadline could not be read: enter the due date by hand."),
     deadline_flags.YEAR_ASSUMED: _("The text gives no year: it was taken from the issue date."),
-    deadline_flags.WORKING_DAYS: _("Counted in working days (Saturdays and Sundays skipped, public holidays not)."),
+    deadline_flags.WORKING_DAYS: _("Counted in working days (Saturdays, Sundays and public holidays skipped)."),
     deadline_flags.START_ASSUMED: _(
         "The period runs from another event than the issue date: counted from the issue date."
     ),
     deadline_flags.NEEDS_ISSUE_DATE: _("An issue date is needed to work out this deadline."),
     deadline_flags.BEFORE_ISSUE: _("The date worked out falls before the issue date: check it."),
     deadline_flags.SEVERAL: _("The directive has more than one deadline: the first one was taken."),
+    deadline_flags.EVENT: _("The deadline is an event (a holiday, a meeting, a submission): enter its date by hand."),
     draft_flags.LEAD_INFERRED: _("This sentence names no agency: the lead was taken from the text around it."),
     draft_flags.NO_LEAD: _("No lead agency was found."),
     draft_flags.UNMATCHED: _("An agency named here is not in the registry: pick it or create it."),

@@ -7,6 +7,7 @@ import pytest
 
 from directives.drafting.deadlines import (
     BEFORE_ISSUE,
+    EVENT,
     NEEDS_ISSUE_DATE,
     SEVERAL,
     START_ASSUMED,
@@ -275,3 +276,30 @@ def test_the_span_points_at_the_phrase_in_the_text():
 def test_text_with_no_phrase():
     result = parse_deadline("Đẩy mạnh cải cách thủ tục hành chính", D(2024, 7, 10))
     assert (result.phrase, result.due_date, result.rule, result.flags, result.recurring) == ("", None, "", (), False)
+
+
+# Event deadlines as issue 13 quotes them from real documents.
+@pytest.mark.parametrize(
+    "text",
+    [
+        "hoàn thành trước Tết Nguyên đán 2026",
+        "hoàn thiện hồ sơ trước khi trình Chính phủ",
+        "trước kỳ họp thứ 10 Quốc hội",
+    ],
+)
+def test_a_deadline_tied_to_an_event_is_kept_as_written_and_flagged_never_dated(text):
+    result = parse_deadline(text, D(2025, 12, 1))
+    assert result.due_date is None
+    assert EVENT in result.flags and UNREADABLE in result.flags
+    assert result.phrase and result.phrase in text
+
+
+def test_tet_is_dated_for_the_clerk_in_the_rule_but_not_as_the_due_date():
+    result = parse_deadline("hoàn thành trước Tết Nguyên đán 2026", D(2025, 12, 1))
+    assert "16/02/2026" in result.rule and result.due_date is None
+
+
+def test_a_named_day_with_its_date_reads_the_date():
+    result = parse_deadline("hoàn thành trước ngày Giải phóng miền Nam 30/4/2026", D(2025, 12, 1))
+    assert result.due_date == D(2026, 4, 29) and result.flags == ()
+    assert result.rule == "Trước ngày Giải phóng miền Nam 30/04/2026: hạn là hết ngày 29/04/2026"

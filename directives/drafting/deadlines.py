@@ -36,6 +36,9 @@ START_ASSUMED = "start_assumed"
 NEEDS_ISSUE_DATE = "needs_issue_date"
 BEFORE_ISSUE = "before_issue"
 SEVERAL = "several_deadlines"
+# The deadline is an event ("trước Tết Nguyên đán 2026", "trước khi trình Chính phủ"): kept as written
+# for the clerk to date, never turned into a guessed day.
+EVENT = "event_deadline"
 
 
 @dataclass(frozen=True)
@@ -204,7 +207,7 @@ _RECURRING = re.compile(
 _UNREADABLE_CUE = re.compile(
     r"\b(?:cham nhat|han chot|(?<!dung )(?<!dam bao )(?<!bao dam )(?<!qua )(?<!theo )thoi han"
     r"|hoan thanh truoc|xong truoc|thoi gian (?:hoan thanh|thuc hien)|han (?:hoan thanh|xu ly)"
-    r"|truoc\s+(?:tet|ky hop|phien hop|hoi nghi|le|dip|mua|thoi diem|ngay|thang|quy|nam|\d))\b"
+    r"|truoc\s+(?:tet|ky hop|phien hop|hoi nghi|le|dip|mua|thoi diem|khi|ngay|thang|quy|nam|\d))\b"
 )
 # Words just before a date that make it a past or starting point, not a deadline.
 # Words just before a date that make it a past or starting point, not a deadline. With diacritics
@@ -225,6 +228,14 @@ _DOC_WORD_BEFORE = re.compile(
     r"|cong dien|hoi nghi|phien hop|cuoc hop)\b[^,;]{0,25}\bngay\s*$"
 )
 
+
+# What makes an unreadable deadline an event: a holiday, a meeting, "before submitting ...".
+_EVENT_CUE = re.compile(r"\btruoc\s+(?P<event>tet|ky hop|phien hop|hoi nghi|le|dip|mua|khi)\b")
+_LUNAR_NEW_YEAR = re.compile(r"\btet(?:\s+nguyen dan)?(?:\s+(?:nam\s+)?(?:[a-z]+\s+[a-z]+\s+)?(?P<year>\d{4}))?")
+# "trước ngày Giải phóng miền Nam 30/4/2026": a named day followed by its date (a few words, no digit).
+_NAMED_DAY = re.compile(
+    r"\btruoc\s+ngay\s+(?P<name>(?:[a-z]+\s+){1,6})(?P<d>\d{1,2})\s*/\s*(?P<m>\d{1,2})\s*/\s*(?P<y>\d{4})\b"
+)
 
 _CUE_GAP = re.compile(r"[\s:,]*(?:(?:la|vao|trong|truoc|den|hoan thanh|thuc hien|xong)\b[\s:,]*)*")
 _DATE_FOLLOWS = re.compile(
@@ -578,6 +589,17 @@ def _candidates(ft: Folded, issued_on) -> list[_Candidate]:
             if name == "day" and not (m.group("prep") or m.group("time")):
                 strong = False
             found.append(_Candidate(m.start(), m.end(), due, rule, tuple(flags), strong))
+    for m in _NAMED_DAY.finditer(folded):
+        try:
+            day = datetime.date(int(m.group("y")), int(m.group("m")), int(m.group("d")))
+        except ValueError:
+            found.append(_Candidate(m.start(), m.end(), kind="unreadable", flags=(UNREADABLE,), strong=True))
+            continue
+        before = day - datetime.timedelta(days=1)
+        rule = (
+            f"Trước ngày {ft.original(m.start('name'), m.end('name')).strip()} {_d(day)}: hạn là hết ngày {_d(before)}"
+        )
+        found.append(_Candidate(m.start(), m.end(), before, rule, (), True))
     for m in _MONTHLY_DAY.finditer(folded):
         found.append(
             _Candidate(m.start(), m.end(), None, "Định kỳ hằng tháng: không có hạn một lần", (), True, "recurring")
@@ -601,6 +623,18 @@ def _phrase_end(folded: str, start: int) -> int:
     if len(words) > 8:
         end = start + words[7].end()
     return end
+
+
+def _event_rule(folded_phrase: str) -> str:
+    """The clerk's hint for a deadline tied to an event: no date is made up, but Tết's is given."""
+    rule = "Thời hạn gắn với một sự kiện: cần nhập hạn bằng tay"
+    tet = _LUNAR_NEW_YEAR.search(folded_phrase)
+    if tet and tet.group("year"):
+        year = int(tet.group("year"))
+        days = sorted(d for d, name in holidays.country_holidays("VN", years=year).items() if "Lunar New Year" in name)
+        if days:
+            rule += f" (kỳ nghỉ Tết Nguyên đán {year}: từ {_d(days[0])})"
+    return rule
 
 
 def parse_deadline(text: str, issued_on: datetime.date | None) -> DeadlineResult:
@@ -640,8 +674,8 @@ def parse_deadline(text: str, issued_on: datetime.date | None) -> DeadlineResult
     # Deadline words that no readable phrase explains: flagged, never guessed.
     unreadable = [c for c in chosen if c.kind == "unreadable"]
     for m in _UNREADABLE_CUE.finditer(folded):
-        if any(c.start <= m.start() < c.end for c in chosen):
-            continue
+        if any(c.start < m.end() and m.start() < c.end for c in chosen):
+            continue  # the cue is part of a phrase already read ("hoàn thành trước ngày ... 30/4/2026")
         after_cue = m.end() + len(re.match(r"[\s:]*", folded[m.end() :]).group(0))
         end = max(_phrase_end(folded, after_cue), m.end())
         tail = folded[m.start() : end]
@@ -670,11 +704,14 @@ def parse_deadline(text: str, issued_on: datetime.date | None) -> DeadlineResult
         return result(first, extra)
     if unreadable:
         first = unreadable[0]
+        rule, flags = "Không đọc được thời hạn: cần nhập hạn bằng tay", (UNREADABLE,)
+        if event := _EVENT_CUE.search(folded, first.start, first.end):
+            rule, flags = _event_rule(folded[event.start() : first.end]), (UNREADABLE, EVENT)
         return DeadlineResult(
             phrase=clean_spaces(ft.original(first.start, first.end)).rstrip(",:"),
             due_date=None,
-            rule="Không đọc được thời hạn: cần nhập hạn bằng tay",
-            flags=(UNREADABLE,),
+            rule=rule,
+            flags=flags,
             recurring=recurring,
             span=ft.to_original(first.start, first.end),
         )
