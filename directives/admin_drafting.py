@@ -48,6 +48,10 @@ FLAG_LABELS = {
     deadline_flags.EVENT: _("The deadline is an event (a holiday, a meeting, a submission): enter its date by hand."),
     draft_flags.LEAD_INFERRED: _("This sentence names no agency: the lead was taken from the text around it."),
     draft_flags.NO_LEAD: _("No lead agency was found."),
+    draft_flags.JOINT_LEAD: _(
+        "Several agencies lead this directive together: one draft for each, same text and deadline."
+    ),
+    draft_flags.NARRATIVE: _("This sentence reports what was done, not a task: not ticked to be saved."),
     draft_flags.UNMATCHED: _("An agency named here is not in the registry: pick it or create it."),
     draft_flags.AGENCY_DISSOLVED: _("An agency named here was dissolved by the issue date: check its successor."),
 }
@@ -239,7 +243,7 @@ def initial_rows(drafts):
             {
                 # A draft without a lead cannot be saved as it is; it is often no directive at all
                 # ("Đánh giá cao ..."). Left unticked: the clerk ticks it after picking a lead.
-                "keep": draft.lead is not None,
+                "keep": draft.lead is not None and draft_flags.NARRATIVE not in draft.flags,
                 "item_number": draft.item[:20],
                 "text": draft.text,
                 "lead_agency": draft.lead_agency.pk if draft.lead_agency else None,

@@ -10,7 +10,15 @@ import yaml
 from django.conf import settings
 
 from directives.drafting import AgencyMatcher, Group, Unmatched, parse_directives
-from directives.drafting.parser import LEAD_INFERRED, NO_LEAD, UNMATCHED, split_clauses, split_sentences
+from directives.drafting.parser import (
+    JOINT_LEAD,
+    LEAD_INFERRED,
+    NARRATIVE,
+    NO_LEAD,
+    UNMATCHED,
+    split_clauses,
+    split_sentences,
+)
 from directives.drafting_registry import registry_from_records
 
 D = datetime.date
@@ -70,6 +78,17 @@ def test_several_leads_make_several_drafts(parse):
         ("2", "bo-tu-phap"),
     ]
     assert drafts[0].text == drafts[1].text
+    # One rule for joint leads: a draft each, the same text and deadline, each flagged as joint.
+    assert [JOINT_LEAD in d.flags for d in drafts] == [True, True, False]
+    assert drafts[0].deadline.due_date == drafts[1].deadline.due_date == D(2025, 12, 31)
+
+
+def test_a_sentence_that_reports_a_past_act_is_flagged_and_its_date_is_no_due_date(parse):
+    # The shape issue 13 quotes from real provincial documents.
+    drafts = parse("1. Ngày 12/3/2023, Bộ Y tế đã ban hành Kế hoạch số 45/KH-BYT về phòng, chống dịch.\n")
+    assert len(drafts) == 1 and NARRATIVE in drafts[0].flags
+    assert drafts[0].deadline.due_date is None
+    assert NARRATIVE not in parse("1. Bộ Y tế ban hành kế hoạch phòng, chống dịch trong tháng 9/2024.\n")[0].flags
 
 
 def test_a_list_of_ministries_by_their_short_names(parse):

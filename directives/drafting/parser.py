@@ -34,6 +34,17 @@ LEAD_INFERRED = "lead_inferred"
 NO_LEAD = "no_lead"
 UNMATCHED = "unmatched_agency"
 AGENCY_DISSOLVED = "agency_dissolved"
+# One draft per lead when several agencies lead together ("Bộ Tài chính, Bộ Xây dựng theo chức năng,
+# nhiệm vụ ..."): same text and deadline, each flagged so the clerk sees they belong together.
+JOINT_LEAD = "joint_lead"
+# A sentence that reports what was done ("Ngày 12/3/2023, Sở Y tế đã ban hành ..."), not a directive.
+NARRATIVE = "narrative"
+
+# "Ngày 12/3/2023, <someone> đã ...", "Năm 2024, ... đã ...": a past act opens the sentence.
+_NARRATIVE = re.compile(
+    r"^\s*(?:(?:ngay|thang|nam|trong nam|tu ngay)\s+[\d/.\-]+(?:\s+nam\s+\d{4})?\s*,|(?:vua qua|thoi gian qua)\s*,)"
+    r"[^;]*?\b(?:da|vua)\s+\w"
+)
 
 
 @dataclass
@@ -625,12 +636,17 @@ def _target_key(target):
 def _make_drafts(label, lead_targets, coords, text, deadline, source, issued_on, extra_flags=()):
     drafts = []
     leads = lead_targets or [None]
+    narrative = bool(_NARRATIVE.match(fold_text(source or text)))
     for index, lead in enumerate(leads, start=1):
         item = label if len(leads) == 1 else f"{label}.{index}"
         coordinating = _unique_coords(lead, coords)
         flags = [*extra_flags, *_flags_for(lead, coordinating, issued_on)]
         if lead is None:
             flags.append(NO_LEAD)
+        if len(leads) > 1:
+            flags.append(JOINT_LEAD)
+        if narrative:
+            flags.append(NARRATIVE)
         drafts.append(
             Draft(
                 item=item,
