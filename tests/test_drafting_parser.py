@@ -295,3 +295,12 @@ def test_sentences_and_clauses():
 
 def test_empty_text(parse):
     assert parse("") == []
+
+
+@pytest.mark.parametrize("written", ["Ủy ban nhân dân tỉnh Quảng Ngãi", "UBND tỉnh Quảng Ngãi"])
+def test_a_province_outside_the_registry_keeps_its_name_never_another_province(parse, written):
+    # Issue 13: "Ủy ban nhân dân tỉnh Quảng Ngãi" lost its province and was matched to another one.
+    drafts = parse(f"1. {written} chủ trì, phối hợp với Bộ Xây dựng rà soát quy hoạch; hoàn thành trong quý I/2025.\n")
+    assert isinstance(drafts[0].lead, Unmatched)
+    assert drafts[0].lead.name == written and not drafts[0].lead.candidates
+    assert [code(c) for c in drafts[0].coordinating] == ["bo-xay-dung"]

@@ -56,7 +56,8 @@ _INITIAL_HEADS = ["Bộ", "Sở", "Tổng cục", "Cục", "Ban"]
 
 # Words that start an agency's name: used to read a name the registry does not know.
 _HEAD_WORDS = [
-    "Bộ Chỉ huy", "Bộ", "Sở", "Ủy ban", "Uỷ ban", "UBND", "HĐND", "Ban", "Tổng cục", "Cục", "Chi cục", "Công an",
+    "Bộ Chỉ huy", "Bộ", "Sở", "Ủy ban nhân dân", "Uỷ ban nhân dân", "Hội đồng nhân dân", "Ủy ban", "Uỷ ban", "UBND",
+    "HĐND", "Ban", "Tổng cục", "Cục", "Chi cục", "Công an",
     "Tập đoàn", "Tổng công ty", "Công ty", "Ngân hàng", "Văn phòng", "Đài", "Báo", "Thanh tra", "Kiểm toán",
     "Bảo hiểm", "Viện", "Trường", "Đại học", "Học viện", "Hội", "Hiệp hội", "Liên đoàn", "Liên minh",
     "Mặt trận", "Tòa án", "Toà án", "Thông tấn xã", "Trung tâm", "Kho bạc", "Hải quan", "Cảng vụ",
@@ -92,6 +93,9 @@ _VERB_PAIRS = {
     "thu hồi", "thu phí", "vận động", "điều tra", "khảo sát", "thống kê", "công bố", "công khai", "xác minh",
 }  # fmt: skip
 _MAX_NAME_WORDS = 12
+# The administrative unit word that a place name follows: "tỉnh Quảng Ngãi", "huyện Lục Nam".
+_UNIT_WORD_END = re.compile(r"\b(?:tinh|thanh pho|huyen|quan|thi xa|thi tran|xa|phuong|dac khu)$")
+_PLACE_NEXT = re.compile(r"[ \t]+(?:[A-ZĐÀ-Ỹ][\wÀ-ỹ]*)")
 
 
 @dataclass(frozen=True)
@@ -462,6 +466,10 @@ class AgencyMatcher:
         written = ft.text[s:e]
         before = ft.text[s - 1] if s > 0 else " "
         out = []
+        if _UNIT_WORD_END.search(fold_text(written)) and _PLACE_NEXT.match(ft.text, e):
+            # "Ủy ban nhân dân tỉnh | Quảng Ngãi": a place name follows, so the name is longer than this
+            # form ("UBND tỉnh" of the issuer's province); never match it to some other province.
+            return []
         for entry in entries:
             if entry.acronym:
                 letters = re.sub(r"[\W_]", "", written)
