@@ -304,3 +304,15 @@ def test_a_province_outside_the_registry_keeps_its_name_never_another_province(p
     assert isinstance(drafts[0].lead, Unmatched)
     assert drafts[0].lead.name == written and not drafts[0].lead.candidates
     assert [code(c) for c in drafts[0].coordinating] == ["bo-xay-dung"]
+
+
+def test_a_long_ministry_name_outside_the_registry_is_read_whole(parse):
+    # Issue 13: "Bộ Nông nghiệp và Phát" + "triển nông thôn ..." was cut mid-name.
+    drafts = parse("1. Bộ Nông nghiệp và Phát triển nông thôn chủ trì khắc phục hậu quả bão số 3 trong tháng 9/2024.\n")
+    assert drafts[0].lead == Unmatched("Bộ Nông nghiệp và Phát triển nông thôn")
+    assert drafts[0].text.startswith("Khắc phục hậu quả bão")
+
+
+def test_a_head_s_title_stands_for_an_agency_outside_the_registry(parse):
+    drafts = parse("1. Tổng Giám đốc Bảo hiểm xã hội Việt Nam chỉ đạo rà soát việc chi trả chế độ.\n")
+    assert drafts[0].lead == Unmatched("Bảo hiểm xã hội Việt Nam")

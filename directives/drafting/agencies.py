@@ -32,6 +32,24 @@ PROVINCES = [
 ]  # fmt: skip
 _PROVINCE_KEYS = sorted({fold_key(p) for p in PROVINCES}, key=len, reverse=True)
 
+# The official names of the ministries, ministry-level agencies and Government agencies since 2007
+# (before and after the 2025 mergers): a name the registry lacks is still read whole ("Bộ Nông nghiệp
+# và Phát triển nông thôn", never "Bộ Nông nghiệp và Phát"), and offered to the clerk to create.
+NATIONAL_NAMES = [
+    "Bộ Quốc phòng", "Bộ Công an", "Bộ Ngoại giao", "Bộ Nội vụ", "Bộ Tư pháp", "Bộ Kế hoạch và Đầu tư",
+    "Bộ Tài chính", "Bộ Công Thương", "Bộ Nông nghiệp và Phát triển nông thôn", "Bộ Nông nghiệp và Môi trường",
+    "Bộ Giao thông vận tải", "Bộ Xây dựng", "Bộ Tài nguyên và Môi trường", "Bộ Thông tin và Truyền thông",
+    "Bộ Lao động - Thương binh và Xã hội", "Bộ Lao động – Thương binh và Xã hội", "Bộ Văn hóa, Thể thao và Du lịch",
+    "Bộ Khoa học và Công nghệ", "Bộ Giáo dục và Đào tạo", "Bộ Y tế", "Bộ Dân tộc và Tôn giáo", "Ủy ban Dân tộc",
+    "Ngân hàng Nhà nước Việt Nam", "Thanh tra Chính phủ", "Văn phòng Chính phủ",
+    "Ủy ban Quản lý vốn nhà nước tại doanh nghiệp", "Bảo hiểm xã hội Việt Nam", "Thông tấn xã Việt Nam",
+    "Đài Truyền hình Việt Nam", "Đài Tiếng nói Việt Nam", "Viện Hàn lâm Khoa học và Công nghệ Việt Nam",
+    "Viện Hàn lâm Khoa học xã hội Việt Nam", "Ban Quản lý Lăng Chủ tịch Hồ Chí Minh", "Kiểm toán Nhà nước",
+    "Tòa án nhân dân tối cao", "Viện kiểm sát nhân dân tối cao", "Đại học Quốc gia Hà Nội",
+    "Đại học Quốc gia Thành phố Hồ Chí Minh", "Ủy ban Trung ương Mặt trận Tổ quốc Việt Nam",
+]  # fmt: skip
+_NATIONAL_KEYS = sorted(((fold_text(n), n) for n in NATIONAL_NAMES), key=lambda kn: len(kn[0]), reverse=True)
+
 # Long forms and the abbreviations clerks write for them (both directions are generated).
 _ABBREVIATION_PAIRS = [
     ("Ủy ban nhân dân", "UBND"),
@@ -507,6 +525,11 @@ class AgencyMatcher:
         A name starts with a head word ("Bộ", "Sở", "Công ty", ...); with ``loose`` (in a list of
         agencies) any run of capitalised words is one too ("Viettel Sơn La", "VNPT").
         """
+        folded_here = fold_text(text[pos : pos + 60])
+        for key, _name in _NATIONAL_KEYS:
+            if folded_here.startswith(key) and not folded_here[len(key) : len(key) + 1].isalnum():
+                written = text[pos : pos + len(key)]  # folding keeps one character per character
+                return Mention(pos, pos + len(key), Unmatched(written), written)
         m = _HEAD_RE.match(text, pos)
         if m and m.group(0) in _COMMON_WORD_HEADS:
             # "Báo Bắc Giang" is a name, "Báo cáo" is not: these heads need a capitalised word next.

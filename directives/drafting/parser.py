@@ -371,6 +371,8 @@ class DirectiveParser:
         if role:  # "Bộ trưởng Bộ Công an", "Chủ tịch UBND tỉnh Sơn La": the agency answers
             after = pos + role.end()
             found = next((m for m in mentions if m.start == after and m.is_agency), None)
+            if found is None:  # "Tổng Giám đốc Bảo hiểm xã hội Việt Nam": an agency outside the registry
+                found = self.matcher.unmatched_at(text, after)
             if found is not None:
                 return Mention(pos, found.end, found.target, text[pos : found.end])
         return self.matcher.unmatched_at(text, pos, loose=loose)
