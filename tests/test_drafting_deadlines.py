@@ -303,3 +303,18 @@ def test_a_named_day_with_its_date_reads_the_date():
     result = parse_deadline("hoàn thành trước ngày Giải phóng miền Nam 30/4/2026", D(2025, 12, 1))
     assert result.due_date == D(2026, 4, 29) and result.flags == ()
     assert result.rule == "Trước ngày Giải phóng miền Nam 30/04/2026: hạn là hết ngày 29/04/2026"
+
+
+@pytest.mark.parametrize(
+    ("text", "every", "day"),
+    [
+        ("định kỳ hằng tháng, trước ngày 20 báo cáo", "monthly", 20),
+        ("báo cáo kết quả hằng quý", "quarterly", None),
+        ("định kỳ 6 tháng một lần báo cáo", "half_yearly", None),
+        ("tổng kết, báo cáo hằng năm trước ngày 15 tháng 12", "yearly", None),
+        ("hoàn thành trong 6 tháng đầu năm 2026", "", None),
+    ],
+)
+def test_the_reporting_schedule_a_text_sets(text, every, day):
+    result = parse_deadline(text, D(2025, 12, 1))
+    assert (result.report_every, result.report_day) == (every, day)

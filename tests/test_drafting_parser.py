@@ -316,3 +316,21 @@ def test_a_long_ministry_name_outside_the_registry_is_read_whole(parse):
 def test_a_head_s_title_stands_for_an_agency_outside_the_registry(parse):
     drafts = parse("1. Tổng Giám đốc Bảo hiểm xã hội Việt Nam chỉ đạo rà soát việc chi trả chế độ.\n")
     assert drafts[0].lead == Unmatched("Bảo hiểm xã hội Việt Nam")
+
+
+def test_whom_the_report_goes_to_is_kept_as_written(parse):
+    drafts = parse(
+        "1. Bộ Công an chủ trì rà soát quy định về cư trú; báo cáo Thủ tướng Chính phủ trước ngày 15/12/2024.\n"
+        "2. Bộ Tư pháp rà soát, gửi Bộ Công an tổng hợp trong tháng 11/2024.\n"
+        "3. Bộ Y tế tăng cường kiểm tra an toàn thực phẩm.\n"
+    )
+    assert [d.report_to for d in drafts] == ["Thủ tướng Chính phủ", "Bộ Công an", ""]
+    assert drafts[0].to_json()["report_to"] == "Thủ tướng Chính phủ"
+
+
+def test_a_reporting_schedule_is_read_with_its_day(parse):
+    drafts = parse("1. Bộ Y tế theo dõi tình hình dịch bệnh, định kỳ hằng tháng, trước ngày 20 báo cáo Chính phủ.\n")
+    deadline = drafts[0].deadline
+    assert (deadline.report_every, deadline.report_day, deadline.due_date) == ("monthly", 20, None)
+    assert deadline.flags == () and deadline.recurring  # "trước ngày 20" is the report day, not unreadable
+    assert drafts[0].report_to == "Chính phủ"

@@ -150,6 +150,28 @@ def test_monthly_status_requests_for_recurring_and_far_off_directives():
     assert "/api/v1/directives/" in request_mail.body
 
 
+def test_a_directive_with_its_own_reporting_schedule_is_asked_on_it_not_on_the_office_day():
+    ministry = agency()
+    session = SessionFactory(held_on=datetime.date(2024, 1, 10))
+    # "định kỳ hằng tháng, trước ngày 10": asked five days before, on the 5th, and not again on the 20th.
+    monthly = DirectiveFactory(
+        session=session, lead_agency=ministry, due_date=None, report_every="monthly", report_day=10
+    )
+    # "hằng quý": asked on the office's day, in the quarter's last month only.
+    quarterly = DirectiveFactory(session=session, lead_agency=ministry, due_date=None, report_every="quarterly")
+
+    def requested(moment):
+        created, _ = run(moment)
+        return {o.directive_id for o in created.created if o.kind == Kind.STATUS_REQUEST}
+
+    assert requested(at((7, 4))) == set()
+    assert requested(at((7, 5))) == {monthly.pk}
+    assert requested(at((7, 20))) == set()  # July is no quarter's end; the monthly one was asked already
+    assert requested(at((8, 5))) == {monthly.pk}
+    assert requested(at((9, 5))) == {monthly.pk}
+    assert requested(at((9, 20))) == {quarterly.pk}
+
+
 def test_clerks_get_a_weekly_digest_by_agency(adn):
     clerk = _clerk()
     from conference.roles import ensure_clerk_group

@@ -20,7 +20,7 @@ import calendar
 import datetime
 import functools
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import holidays
 
@@ -48,6 +48,10 @@ class DeadlineResult:
     rule: str = ""
     flags: tuple[str, ...] = ()
     recurring: bool = False
+    # A reporting schedule the text sets ("định kỳ hằng tháng, trước ngày 20"): "monthly", "quarterly",
+    # "half_yearly", "yearly" (the values of Directive.ReportEvery), and the day of the month if given.
+    report_every: str = ""
+    report_day: int | None = None
     # Where the phrase sits in the (NFC) text that was parsed, so callers can cut it out.
     span: tuple[int, int] | None = field(default=None, compare=False)
 
@@ -637,8 +641,49 @@ def _event_rule(folded_phrase: str) -> str:
     return rule
 
 
+_EVERY = [
+    (
+        "half_yearly",
+        re.compile(r"\b(?:dinh ky\s+)?(?:(?:moi|hang)\s+0?6\s+thang|0?6\s+thang\s+(?:mot|1)\s+lan|nua nam mot lan)\b"),
+    ),
+    ("quarterly", re.compile(r"\b(?:hang|moi)\s+quy\b|\bdinh ky\s+quy\b")),
+    ("monthly", re.compile(r"\b(?:hang|moi)\s+thang\b|\bdinh ky\s+thang\b")),
+    ("yearly", re.compile(r"\b(?:hang|moi)\s+nam\b|\bdinh ky\s+nam\b")),
+]
+# "trước ngày 20", "ngày 20 hằng tháng": a day of the month with no month after it.
+_REPORT_DAY = re.compile(r"\b(?:truoc|vao|cham nhat)?\s*ngay\s+(?P<d>\d{1,2})\b(?!\s*(?:[/.-]\s*\d|thang\s+\d))")
+_EVERY_WORDS = {
+    "monthly": "hằng tháng",
+    "quarterly": "hằng quý",
+    "half_yearly": "6 tháng một lần",
+    "yearly": "hằng năm",
+}
+
+
+def reporting_schedule(folded: str) -> tuple[str, int | None]:
+    """How often the text asks for a report, and by which day of the month ("", None when it does not)."""
+    every = next((name for name, regex in _EVERY if regex.search(folded)), "")
+    if not every:
+        return "", None
+    day = next((int(m.group("d")) for m in _REPORT_DAY.finditer(folded) if 1 <= int(m.group("d")) <= 31), None)
+    return every, day
+
+
 def parse_deadline(text: str, issued_on: datetime.date | None) -> DeadlineResult:
-    """The deadline of a directive's ``text``, given the issue date of the document."""
+    """The deadline of a directive's ``text``, given the issue date of the document, and the reporting
+    schedule it sets, if any."""
+    result = _parse_deadline(text, issued_on)
+    every, day = reporting_schedule(Folded(text).folded)
+    if not every:
+        return result
+    if result.due_date is None and result.flags == (UNREADABLE,):
+        # "trước ngày 20" of a monthly report: explained by the schedule, not an unread deadline.
+        rule = f"Báo cáo định kỳ {_EVERY_WORDS[every]}" + (f", trước ngày {day}" if day else "")
+        return replace(result, flags=(), rule=rule, recurring=True, report_every=every, report_day=day)
+    return replace(result, recurring=result.recurring or result.due_date is None, report_every=every, report_day=day)
+
+
+def _parse_deadline(text: str, issued_on: datetime.date | None) -> DeadlineResult:
     ft = Folded(text)
     folded = ft.folded
     recurring = bool(_RECURRING.search(folded))

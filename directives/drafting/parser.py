@@ -40,6 +40,26 @@ JOINT_LEAD = "joint_lead"
 # A sentence that reports what was done ("Ngày 12/3/2023, Sở Y tế đã ban hành ..."), not a directive.
 NARRATIVE = "narrative"
 
+# "báo cáo Thủ tướng Chính phủ", "gửi Sở Kế hoạch và Đầu tư tổng hợp", "báo cáo kết quả về Bộ Công an".
+_REPORT_TO = re.compile(
+    r"\b(?:bao cao|gui(?:\s+bao cao)?)\s+(?:ket qua\s+(?:thuc hien\s+)?)?(?:ve\s+|cho\s+|len\s+)?"
+    r"(?P<to>(?:pho\s+)?thu tuong chinh phu|chinh phu|van phong chinh phu|ban chi dao[^,;.()]{0,60}?"
+    r"|(?:uy ban nhan dan|ubnd|hoi dong nhan dan|hdnd)\s+(?:tinh|thanh pho|huyen)[^,;.()]{0,30}?"
+    r"|(?:bo|so|cuc|tong cuc)\s+[^,;.()]{2,60}?)"
+    r"(?=\s+(?:de\s|truoc|trong|tong hop|theo|dinh ky|hang|chi dao|xem xet|quyet dinh|va\s+(?:bo|so)\b)"
+    r"|\s*[,;.()]|\s*$)"
+)
+
+
+def report_recipient(text: str) -> str:
+    """Whom a directive's report goes to, as written in ``text``; "" when it does not say."""
+    nfc_text = nfc(text)
+    m = _REPORT_TO.search(fold_aligned(nfc_text))
+    if not m:
+        return ""
+    return clean_spaces(nfc_text[m.start("to") : m.end("to")])
+
+
 # "Ngày 12/3/2023, <someone> đã ...", "Năm 2024, ... đã ...": a past act opens the sentence.
 _NARRATIVE = re.compile(
     r"^\s*(?:(?:ngay|thang|nam|trong nam|tu ngay)\s+[\d/.\-]+(?:\s+nam\s+\d{4})?\s*,|(?:vua qua|thoi gian qua)\s*,)"
@@ -56,6 +76,11 @@ class Draft:
     deadline: DeadlineResult = field(default_factory=DeadlineResult)
     flags: list = field(default_factory=list)
     source: str = ""
+
+    @property
+    def report_to(self) -> str:
+        """Whom the report goes to, as the text writes it ("Thủ tướng Chính phủ"), or ""."""
+        return report_recipient(self.source or self.text)
 
     @property
     def lead_agency(self):
@@ -93,6 +118,9 @@ class Draft:
             "rule": self.deadline.rule,
             "flags": self.all_flags,
             "recurring": self.deadline.recurring,
+            "report_every": self.deadline.report_every,
+            "report_day": self.deadline.report_day,
+            "report_to": self.report_to,
             "source": self.source,
         }
 

@@ -5,6 +5,7 @@ batches (a fixed number of queries per batch) and inserts only rows whose key is
 so any number of sweeps, concurrent or repeated, owe each message once.
 """
 
+import calendar
 import datetime
 from dataclasses import dataclass
 
@@ -100,22 +101,62 @@ def _reminders_for(directive, today, conf, succession):
     return owed
 
 
+# The months in which a directive reporting every quarter, half-year or year is asked for its report.
+REPORT_MONTHS = {
+    Directive.ReportEvery.MONTHLY: range(1, 13),
+    Directive.ReportEvery.QUARTERLY: (3, 6, 9, 12),
+    Directive.ReportEvery.HALF_YEARLY: (6, 12),
+    Directive.ReportEvery.YEARLY: (12,),
+}
+# A directive that reports "before the 20th" is asked this many days ahead of its day.
+REPORT_NOTICE_DAYS = 5
+
+
+def scheduled_request_stage(today, every, day, conf):
+    """The day this period's status request is owed for a directive with its own reporting schedule.
+
+    With a report day ("trước ngày 20 hằng tháng") it goes ``REPORT_NOTICE_DAYS`` before it, so the
+    agency can answer in time; without one, on the office's status-request day. Quarterly, half-
+    yearly and yearly schedules are asked in the period's last month. None before that day.
+    """
+    if today.month not in REPORT_MONTHS[every]:
+        return None
+    last = calendar.monthrange(today.year, today.month)[1]
+    stage_day = max(1, min(day, last) - REPORT_NOTICE_DAYS) if day else min(conf.status_request_day, last)
+    if today.day < stage_day:
+        return None
+    return today.replace(day=stage_day)
+
+
 def owed_status_requests(today, conf, succession):
+    def request_on(stage_date):
+        def request(directive):
+            lead = succession.current_id(directive.lead_agency_id)
+            return [Owed(Kind.STATUS_REQUEST, Role.TO, directive.pk, lead, None, directive.due_date, stage_date)]
+
+        return request
+
+    # Directives whose text sets a reporting schedule: on their own days (one request per period).
+    due_this_month = [every for every, months in REPORT_MONTHS.items() if today.month in months]
+
+    def scheduled(directive):
+        stage_date = scheduled_request_stage(today, directive.report_every, directive.report_day, conf)
+        return request_on(stage_date)(directive) if stage_date else []
+
+    queryset = Directive.objects.chased().filter(report_every__in=due_this_month).order_by("pk")
+    yield from _batched(queryset, scheduled)
+    # The others: on the office's day, those recurring, far off or undated.
     stage_date = status_request_stage(today, conf)
     if stage_date is None:
         return
     month_ahead = today + datetime.timedelta(days=30)
     queryset = (
         Directive.objects.chased()
+        .filter(report_every="")
         .filter(Q(category=Directive.Category.RECURRING) | Q(due_date__gt=month_ahead) | Q(due_date__isnull=True))
         .order_by("pk")
     )
-
-    def request(directive):
-        lead = succession.current_id(directive.lead_agency_id)
-        return [Owed(Kind.STATUS_REQUEST, Role.TO, directive.pk, lead, None, directive.due_date, stage_date)]
-
-    yield from _batched(queryset, request)
+    yield from _batched(queryset, request_on(stage_date))
 
 
 def owed_clerk_digests(today, conf):

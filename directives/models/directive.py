@@ -4,6 +4,7 @@ import datetime
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Case, F, Q, Value, When
 from django.db.models.functions import Length, Trim
@@ -151,6 +152,15 @@ def status_expression(today: datetime.date):
     )
 
 
+class ReportEvery(models.TextChoices):
+    """How often a directive's text asks for a report (none: only the office's monthly request)."""
+
+    MONTHLY = "monthly", _("Every month")
+    QUARTERLY = "quarterly", _("Every quarter")
+    HALF_YEARLY = "half_yearly", _("Every six months")
+    YEARLY = "yearly", _("Every year")
+
+
 class DirectiveState(models.TextChoices):
     """What the clerks recorded; the status in the government's terms is derived from it (``Status``)."""
 
@@ -172,6 +182,7 @@ class Directive(models.Model):
 
     State = DirectiveState
     Category = DirectiveCategory
+    ReportEvery = ReportEvery
 
     notice = models.ForeignKey(
         ConclusionNotice,
@@ -233,6 +244,24 @@ class Directive(models.Model):
     due_rule = models.CharField(_("how the due date was worked out"), max_length=300, blank=True)
     category = models.CharField(
         _("category"), max_length=16, choices=Category.choices, default=Category.UNCLASSIFIED, blank=True
+    )
+    # A reporting schedule the text sets ("định kỳ hằng tháng, trước ngày 20", "hằng quý"): the follow-up
+    # engine asks for news on it instead of the office's default day.
+    report_every = models.CharField(
+        _("reports every"), max_length=12, choices=ReportEvery.choices, blank=True, default=""
+    )
+    report_day = models.PositiveSmallIntegerField(
+        _("report by day of the month"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(31)],
+        help_text=_("Empty: the office's status-request day."),
+    )
+    report_to = models.CharField(
+        _("reports to"),
+        max_length=300,
+        blank=True,
+        help_text=_('Whom the report goes to, as written: "Thủ tướng Chính phủ", "Sở Kế hoạch và Đầu tư".'),
     )
     implements = models.ForeignKey(
         "self",
