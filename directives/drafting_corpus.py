@@ -224,7 +224,14 @@ class ItemResult:
     item: Item
     drafts: list
     agreement: Agreement
-    flag_missing: bool = False
+
+    @property
+    def flag_missing(self) -> bool:
+        """A draft without a flag where the clerk must be asked (a date written before the issue date)."""
+        return any(
+            expected.must_flag and c.draft is not None and not c.draft.all_flags
+            for expected, c in zip(self.item.expected, self.agreement.comparisons, strict=True)
+        )
 
     @property
     def count_ok(self) -> bool:
@@ -337,9 +344,5 @@ def score_corpus(documents) -> Score:
             drafts = parse_directives(item.text, document.issued, matcher=matcher)
             expected = [_to_expected(item, d, codes, n) for n, d in enumerate(item.expected, start=1)]
             agreement = compare(drafts, expected)
-            flag_missing = any(
-                d.must_flag and c.draft is not None and not c.draft.all_flags
-                for d, c in zip(item.expected, agreement.comparisons, strict=True)
-            )
-            score.results.append(ItemResult(item, drafts, agreement, flag_missing))
+            score.results.append(ItemResult(item, drafts, agreement))
     return score
