@@ -1,0 +1,68 @@
+"""Score the drafting parser on the evaluation corpus of real documents.
+
+    python manage.py score_drafting [--corpus DIR] [--json]
+
+Each item of tests/fixtures/drafting_corpus (or DIR) is drafted alone, as a clerk would paste it,
+with its document's issue date, and compared with the drafts a clerk would make. Prints the share
+right per field (one draft per expected draft, lead, coordinating agencies, due date, all three,
+whole item), per failure class, the wrong dates that carry no flag, and every failing item.
+Nothing is saved and the database is not read.
+"""
+
+import json
+
+from django.core.management.base import BaseCommand, CommandError
+
+from directives.drafting_corpus import DEFAULT_CORPUS, CorpusError, load_corpus, score_corpus
+
+
+class Command(BaseCommand):
+    help = "Score the drafting parser on the corpus of real directive items (tests/fixtures/drafting_corpus)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--corpus", default=str(DEFAULT_CORPUS), help="directory of corpus YAML files")
+        parser.add_argument("--json", action="store_true", help="print the figures and failures as one JSON object")
+
+    def handle(self, *args, **options):
+        try:
+            documents = load_corpus(options["corpus"])
+        except CorpusError as exc:
+            raise CommandError(str(exc)) from exc
+        figures = score_corpus(documents).figures()
+        if options["json"]:
+            self.stdout.write(json.dumps(figures, ensure_ascii=False, indent=1))
+            return
+        self._report(figures)
+
+    def _report(self, figures):
+        s = figures["scores"]
+        w = self.stdout.write
+        w(f"{figures['documents']} documents, {figures['items']} items, {figures['expected_drafts']} expected drafts")
+        w(f"  one draft per expected draft: {s['draft_count']:.1%} of items ({figures['extra_drafts']} extra drafts)")
+        w(f"  lead:          {s['lead']:.1%} of expected drafts")
+        w(f"  coordinating:  {s['coordinating']:.1%}")
+        w(f"  due date:      {s['due']:.1%}")
+        w(f"  all three:     {s['all_fields']:.1%}")
+        w(f"  items right:   {s['items_right']:.1%} (right count of drafts, every field right, flags where needed)")
+        w(f"  wrong dates without a flag: {figures['silent_wrong_dates']}")
+        w("Per failure class (items right / items):")
+        for name, entry in figures["classes"].items():
+            w(f"  {name:<18} {entry['right']:>3}/{entry['items']:<3} {entry['share']:.0%}")
+        w(f"Failures ({len(figures['failures'])}):")
+        for failure in figures["failures"]:
+            w(f"  {failure['document']} item {failure['item']} [{', '.join(failure['classes'])}]")
+            for reason in failure["reasons"]:
+                w(f"      - {reason}")
+            for draft in failure["drafts"]:
+                lead = _label(draft["lead"]) if draft["lead"] else None
+                coordinating = ", ".join(_label(c) for c in draft["coordinating"])
+                w(f"      > lead={lead!r} coord=[{coordinating}] due={draft['due_date']} flags={draft['flags']}")
+
+
+def _label(described: dict) -> str:
+    """An agency's name, a group's name, or a name the registry lacks (marked with ?)."""
+    if "name" in described:
+        return described["name"]
+    if "group" in described:
+        return f"<{described['group']}>"
+    return f"?{described.get('unmatched', '')}"

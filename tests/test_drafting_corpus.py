@@ -1,0 +1,165 @@
+"""The evaluation corpus of real documents (tests/fixtures/drafting_corpus) and its scorer.
+
+The corpus is the measuring stick for the drafting parser: items copied verbatim from public
+notices, letters and telegrams of 2015-2025, each with the drafts a clerk would make. These tests
+check that the scorer reads the corpus and reports every figure, and pin the baseline measured on
+2026-12-02 (before the parser was rebuilt on this corpus) as a floor: a later parser may score
+higher, never lower. Raise the floor when the parser improves.
+"""
+
+import datetime
+import json
+
+import pytest
+import yaml
+from django.core.management import CommandError, call_command
+
+from directives.drafting.agencies import Unmatched
+from directives.drafting.deadlines import DeadlineResult
+from directives.drafting.evaluation import Agreement, Comparison, Expected
+from directives.drafting.parser import Draft
+from directives.drafting.textutil import fold_key
+from directives.drafting_corpus import (
+    DEFAULT_CORPUS,
+    CorpusError,
+    ExpectedDraft,
+    Item,
+    ItemResult,
+    corpus_registry,
+    load_corpus,
+    score_corpus,
+)
+
+# Measured on 2026-12-02 with `python manage.py score_drafting` (39 documents, 46 items, 59 expected drafts).
+BASELINE_2026_12_02 = {
+    "draft_count": 0.3913,
+    "lead": 0.7966,
+    "coordinating": 0.8983,
+    "due": 0.678,
+    "all_fields": 0.5593,
+    "items_right": 0.3478,
+}
+BASELINE_SILENT_WRONG_DATES = 18  # a ceiling: wrong dates without a flag may only go down
+
+
+@pytest.fixture(scope="module")
+def documents():
+    return load_corpus(DEFAULT_CORPUS)
+
+
+@pytest.fixture(scope="module")
+def figures(documents):
+    return score_corpus(documents).figures()
+
+
+def test_the_corpus_is_real_documents_of_several_kinds_and_years(documents):
+    assert len(documents) >= 30
+    assert sum(len(d.items) for d in documents) >= 46
+    years = {d.issued.year for d in documents}
+    assert len(years) >= 8 and min(years) >= 2015
+    numbers = {d.number for d in documents}
+    assert any("TB-" in n for n in numbers) and any("VPCP-" in n for n in numbers)
+    assert any("CĐ-TTg" in n for n in numbers) and any("UBND-" in n for n in numbers)
+    for document in documents:
+        assert document.address.startswith("http"), document.path.name
+
+
+def test_every_name_the_clerk_expects_is_in_the_registry(documents):
+    """So that a name the parser does not match is the parser's fault, not the registry's."""
+    registry, codes = corpus_registry(documents)
+    known = {a.code for a in registry}
+    for document in documents:
+        for item in document.items:
+            for draft in item.expected:
+                for name in [draft.lead, *draft.coordinating]:
+                    if name:
+                        assert codes[fold_key(name)] in known, name
+
+
+def test_the_scores_are_reported_per_field_and_per_class(figures):
+    assert set(figures["scores"]) == set(BASELINE_2026_12_02)
+    assert figures["items"] == 46 and figures["expected_drafts"] == 59
+    for name in ("deadline-clause", "second-verb", "list-after-colon", "province-in-name", "joint-lead", "narrative"):
+        entry = figures["classes"][name]
+        assert 0 <= entry["right"] <= entry["items"]
+    assert len(figures["failures"]) == round(figures["items"] * (1 - figures["scores"]["items_right"]))
+    for failure in figures["failures"]:
+        assert failure["reasons"], failure
+
+
+def test_the_parser_does_not_fall_below_the_baseline(figures):
+    for field, floor in BASELINE_2026_12_02.items():
+        assert figures["scores"][field] >= floor - 0, (field, figures["scores"][field], floor)
+    assert figures["silent_wrong_dates"] <= BASELINE_SILENT_WRONG_DATES
+
+
+def test_the_command_prints_the_same_figures_as_json(figures, capsys):
+    call_command("score_drafting", "--json")
+    printed = json.loads(capsys.readouterr().out)
+    assert printed["scores"] == figures["scores"]
+    assert printed["classes"] == figures["classes"]
+
+
+def test_the_command_prints_fields_classes_and_failures(capsys):
+    call_command("score_drafting")
+    out = capsys.readouterr().out
+    for words in ("lead:", "coordinating:", "due date:", "wrong dates without a flag", "Per failure class", "Failures"):
+        assert words in out
+
+
+def test_a_broken_corpus_file_is_a_clear_error(tmp_path):
+    (tmp_path / "bad.yaml").write_text("source: {kind: x}\nitems: []\n", encoding="utf-8")
+    with pytest.raises(CommandError, match=r"bad.yaml: source.number is required"):
+        call_command("score_drafting", "--corpus", str(tmp_path))
+    with pytest.raises(CommandError, match="not a directory"):
+        call_command("score_drafting", "--corpus", str(tmp_path / "missing"))
+
+
+def test_an_expected_draft_needs_a_due_key_and_one_lead(tmp_path):
+    record = {
+        "source": {"kind": "k", "number": "1/TB-X", "date": "2024-01-02", "issuer": "i", "address": "https://x"},
+        "issued": "2024-01-02",
+        "items": [{"text": "Giao Bộ Y tế chủ trì.", "expected": [{"lead": "Bộ Y tế"}]}],
+    }
+    (tmp_path / "a.yaml").write_text(yaml.safe_dump(record, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(CorpusError, match="'due' is required"):
+        load_corpus(tmp_path)
+    record["items"][0]["expected"] = [{"lead": "Bộ Y tế", "lead_group": "các Bộ", "due": None}]
+    (tmp_path / "a.yaml").write_text(yaml.safe_dump(record, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(CorpusError, match="exactly one of 'lead' or 'lead_group'"):
+        load_corpus(tmp_path)
+
+
+def _result(expected, drafts, comparisons):
+    item = Item(document="x.yaml", index=1, text="t", classes=("deadline-clause",), expected=expected)
+    return ItemResult(item, drafts, Agreement(comparisons, extra_drafts=len(drafts) - len(comparisons)))
+
+
+def test_an_item_is_right_only_with_one_draft_per_expected_draft_and_every_field_right():
+    due = datetime.date(2024, 5, 19)
+    draft = Draft(item="", text="t", lead=Unmatched("Bộ Y tế"), deadline=DeadlineResult(due_date=due))
+    split = Draft(item="", text="t", lead=Unmatched("Bộ Y tế"))
+    expected = [ExpectedDraft(lead="Bộ Y tế", due=due)]
+    comparison = Comparison(Expected(key="k", text="t", due_date=due), draft, lead=True, coordinating=True, due=True)
+    assert _result(expected, [draft], [comparison]).right
+    split_result = _result(expected, [draft, split], [comparison])
+    assert not split_result.right and "2 drafts for 1 expected" in split_result.reasons()[0]
+
+
+def test_a_wrong_date_without_a_flag_is_counted_and_a_required_flag_is_checked():
+    wrong = Draft(
+        item="", text="t", lead=Unmatched("Bộ Y tế"), deadline=DeadlineResult(due_date=datetime.date(2024, 5, 1))
+    )
+    expected = [ExpectedDraft(lead="Bộ Y tế", due=datetime.date(2024, 5, 19), must_flag=True)]
+    comparison = Comparison(Expected(key="k", text="t"), wrong, lead=True, coordinating=True, due=False)
+    result = _result(expected, [wrong], [comparison])
+    assert result.silent_wrong_dates == 2  # the silent wrong date, and the flag the clerk needed
+    flagged = Draft(item="", text="t", lead=Unmatched("Bộ Y tế"), deadline=DeadlineResult(flags=("before_issue",)))
+    comparison = Comparison(Expected(key="k", text="t"), flagged, lead=True, coordinating=True, due=False)
+    assert _result(expected, [flagged], [comparison]).silent_wrong_dates == 0
+
+
+def test_a_narrative_item_is_right_only_without_drafts():
+    assert _result([], [], []).right
+    stray = Draft(item="", text="t")
+    assert not _result([], [stray], []).right
