@@ -30,16 +30,23 @@ from directives.drafting_corpus import (
     score_corpus,
 )
 
-# Measured on 2026-12-02 with `python manage.py score_drafting` (39 documents, 46 items, 59 expected drafts).
+# Measured with `python manage.py score_drafting` (39 documents, 46 items, 59 expected drafts). First
+# run, 2026-12-02, before any tuning: one draft per expected 39.1%, lead 79.7%, coordinating 89.8%,
+# due 67.8%, all fields 55.9%, items right 34.8%, 18 wrong dates without a flag. After the rule that
+# a new draft needs a new assignee (deadline-only and report clauses, and a one-paragraph item, go on
+# with the directive before them), the names read whole and the narrative/joint/event flags:
 BASELINE_2026_12_02 = {
-    "draft_count": 0.3913,
-    "lead": 0.7966,
-    "coordinating": 0.8983,
-    "due": 0.678,
-    "all_fields": 0.5593,
-    "items_right": 0.3478,
+    "draft_count": 0.8043,
+    "lead": 0.8305,
+    # Lower than the first run's 0.8983: items that now come out as one draft are scored on their
+    # coordinators as well, and groups read short ("các đơn vị" for "các đơn vị địa phương liên quan",
+    # ubnd-quangtri-707-2023) count against it.
+    "coordinating": 0.8644,
+    "due": 0.8136,
+    "all_fields": 0.7119,
+    "items_right": 0.6304,
 }
-BASELINE_SILENT_WRONG_DATES = 18  # a ceiling: wrong dates without a flag may only go down
+BASELINE_SILENT_WRONG_DATES = 5  # a ceiling (18 on the first run): wrong dates without a flag may only go down
 
 
 @pytest.fixture(scope="module")

@@ -768,10 +768,12 @@ def _parse_numbered(parser: DirectiveParser, units, preamble=()) -> list[Draft]:
 def _parse_prose(parser: DirectiveParser, paragraphs) -> list[Draft]:
     drafts: list[Draft] = []
     pending: list[Draft] = []  # drafts waiting for the document's addressee
+    one_item = len([p for p in paragraphs if p.strip()]) == 1
     counter = 0
     doc_group = None  # the group the text last addressed as a whole
     last_agency_leads: list = []
     for paragraph in paragraphs:
+        last_new: list[Draft] = []  # the drafts the paragraph's previous clause made or grew
         for sentence_index, sentence in enumerate(split_sentences(paragraph)):
             prev = None  # the part before, in this sentence
             opener = None  # the part that opened a parenthesis: "... như: A (B; C; D)"
@@ -804,6 +806,19 @@ def _parse_prose(parser: DirectiveParser, paragraphs) -> list[Draft]:
                         flags.append(LEAD_INFERRED)
                     else:
                         leads, coords = [], clause.coords
+                    body = clause.body or capitalise(part.strip(" ;."))
+                    if last_new and _same_assignee(
+                        clause, part, leads, last_new, same_sentence=prev is not None, one_item=one_item
+                    ):
+                        # "...; hoàn thành trong quý IV/2025.", "Thời hạn: ...", a second verb of the same
+                        # assignee: the same directive goes on. A new draft needs a new assignee.
+                        for draft in last_new:
+                            _extend_draft(draft, body, clause, part.strip())
+                        remembered = _Clause(text=part, leads=leads, coords=coords, flags=flags)
+                        if not inside:
+                            opener = remembered
+                        prev = remembered
+                        continue
                     new = []
                     for lead in leads or [None]:
                         counter += 1
@@ -822,6 +837,7 @@ def _parse_prose(parser: DirectiveParser, paragraphs) -> list[Draft]:
                     if not leads:
                         pending.extend(new)
                     drafts.extend(new)
+                    last_new = new
                     remembered = _Clause(text=part, leads=leads, coords=coords, flags=flags)
                     if not inside:
                         opener = remembered
@@ -833,6 +849,62 @@ def _parse_prose(parser: DirectiveParser, paragraphs) -> list[Draft]:
             draft.lead = first_group
             draft.flags = [f for f in draft.flags if f != NO_LEAD] + [LEAD_INFERRED]
     return drafts
+
+
+def _lead_keys(leads) -> set:
+    return {_target_key(lead) for lead in leads if lead is not None}
+
+
+# What may surround a deadline in a clause that carries nothing else ("; hoàn thành trong quý IV/2025",
+# "Thời hạn hoàn thành: tháng 12/2025", "xong trước ngày 30/6").
+_DEADLINE_ONLY_WORDS = re.compile(
+    r"^(?:\s|[,;:.\-–]|\b(?:va|de|hoan thanh|hoan tat|xong|thoi han|thoi gian|han|cham nhat|truoc|trong|vao"
+    r"|thuc hien|nhiem vu|nay|bao cao ket qua|bao cao)\b)*$"
+)
+# A report of the task just given: "Báo cáo UBND tỉnh trước ngày 20/5", "báo cáo kết quả về Sở ...".
+_REPORT_CLAUSE = re.compile(r"^\s*(?:va\s+)?(?:bao cao|gui bao cao|tong hop(?:,)? bao cao|gui ket qua)\b")
+
+
+def _deadline_only(part: str, clause) -> bool:
+    span = clause.deadline.span
+    if not clause.deadline.phrase or span is None:
+        return False
+    folded = fold_text(nfc(part))
+    rest = folded[: span[0]] + " " + folded[span[1] :]
+    return bool(_DEADLINE_ONLY_WORDS.match(rest))
+
+
+def _same_assignee(clause, part, leads, previous: list[Draft], *, same_sentence: bool, one_item: bool) -> bool:
+    """Whether a clause carries on the previous one's directive rather than starting another.
+
+    A new draft starts at a new item or when a new assignee takes over. A clause that only gives a
+    deadline, or reports on the task ("chỉ đạo quyết liệt, rà soát ...; báo cáo ... trước ngày ..."),
+    goes on with the directive before it, as does the same assignee named again within the sentence.
+    Any other clause that names no one is a new directive of the same assignee when the text has
+    several paragraphs (notices and articles list tasks that way: "các bộ, ngành: tập trung ...; đẩy
+    mạnh ..."); when the text is one paragraph, a clerk pasted one item, and it is one directive.
+    """
+    before = _lead_keys(d.lead for d in previous)
+    if not before:
+        return False
+    if _deadline_only(part, clause):
+        return True
+    if not clause.explicit and (one_item or _REPORT_CLAUSE.match(fold_text(nfc(part)))):
+        return True
+    return clause.explicit and same_sentence and _lead_keys(leads) == before
+
+
+def _extend_draft(draft: Draft, body: str, clause, source: str) -> None:
+    """Append a clause to a draft: its words, its deadline if the draft had none, its coordinators."""
+    body = body.strip()
+    if body and fold_text(body) not in fold_text(draft.text):
+        draft.text = f"{draft.text.rstrip(' ;.')}; {body[:1].lower() + body[1:]}"
+    if clause.deadline.phrase and not draft.deadline.phrase:
+        draft.deadline = clause.deadline
+    for target in _unique_coords(draft.lead, clause.coords):
+        if _target_key(target) not in {_target_key(c) for c in draft.coordinating}:
+            draft.coordinating.append(target)
+    draft.source = f"{draft.source} {source}".strip()
 
 
 def parse_directives(
