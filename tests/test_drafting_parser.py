@@ -344,3 +344,13 @@ def test_a_reporting_schedule_is_read_with_its_day(parse):
     assert (deadline.report_every, deadline.report_day, deadline.due_date) == ("monthly", 20, None)
     assert deadline.flags == () and deadline.recurring  # "trước ngày 20" is the report day, not unreadable
     assert drafts[0].report_to == "Chính phủ"
+
+
+def test_a_list_after_a_colon_keeps_a_field_with_and_in_it_whole(parse):
+    # The shape of ubnd-quangtri-1159-2024 in the corpus: "Sở Tài nguyên" + "Sở Môi trường" before.
+    drafts = parse(
+        "1. Bộ Xây dựng chủ trì, phối hợp với các Bộ: Tài chính, Tài nguyên và Môi trường rà soát quy hoạch.\n"
+    )
+    coordinating = [getattr(c, "code", None) or c.name for c in drafts[0].coordinating]
+    assert coordinating == ["bo-tai-chinh", "bo-tai-nguyen-va-moi-truong"] or "Bộ Môi trường" not in str(coordinating)
+    assert all(getattr(c, "name", "") != "Bộ Môi trường" for c in drafts[0].coordinating)

@@ -48,6 +48,15 @@ NATIONAL_NAMES = [
     "Tòa án nhân dân tối cao", "Viện kiểm sát nhân dân tối cao", "Đại học Quốc gia Hà Nội",
     "Đại học Quốc gia Thành phố Hồ Chí Minh", "Ủy ban Trung ương Mặt trận Tổ quốc Việt Nam",
 ]  # fmt: skip
+# The fields in ministries' and departments' names that hold a "và" or a comma: in a list after one
+# head word ("các Sở: Công Thương, Tài nguyên và Môi trường") they are one name, not two.
+DOMAIN_NAMES = sorted(
+    {n.split(" ", 1)[1] for n in NATIONAL_NAMES if n.startswith("Bộ ") and (" và " in n or "," in n)}
+    | {"Văn hóa và Thể thao", "Văn hóa, Thể thao", "Văn hóa, Thông tin", "Văn hóa, Thông tin, Thể thao và Du lịch",
+       "Giao thông vận tải", "Giao thông - Xây dựng"},
+    key=len,
+    reverse=True,
+)  # fmt: skip
 _NATIONAL_KEYS = sorted(((fold_text(n), n) for n in NATIONAL_NAMES), key=lambda kn: len(kn[0]), reverse=True)
 
 # Long forms and the abbreviations clerks write for them (both directions are generated).

@@ -26,7 +26,7 @@ import json
 import re
 from dataclasses import dataclass, field
 
-from .agencies import AgencyMatcher, Group, Mention, Unmatched, describe
+from .agencies import DOMAIN_NAMES, AgencyMatcher, Group, Mention, Unmatched, describe
 from .deadlines import DeadlineResult, parse_deadline
 from .textutil import Folded, capitalise, clean_spaces, fold_aligned, fold_text, nfc
 
@@ -485,6 +485,10 @@ class DirectiveParser:
                     break
                 if not isinstance(self.matcher.match(f"{head} {segment}"), (Group, Unmatched)):
                     best = stop
+            if best is None:
+                known = next((d for d in DOMAIN_NAMES if fold_text(text[pos : pos + len(d)]) == fold_text(d)), None)
+                if known and not text[pos + len(known) : pos + len(known) + 1].isalnum():
+                    best = pos + len(known)  # "Tài nguyên và Môi trường": one department, not two
             if best is None:
                 stop = stops[0] if stops else len(text)
                 segment = text[pos:stop].strip()
