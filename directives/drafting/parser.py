@@ -40,6 +40,13 @@ JOINT_LEAD = "joint_lead"
 # A sentence that reports what was done ("Ngày 12/3/2023, Sở Y tế đã ban hành ..."), not a directive.
 NARRATIVE = "narrative"
 
+# A past act told ("đã có văn bản", "đã ban hành", "đang tham mưu"), in a clause that asks nothing.
+_PAST_ACT = re.compile(
+    r"\b(?:da|vua|dang)\s+(?:co\s+(?:nhieu\s+)?van ban|ban hanh|to chuc|thuc hien|trien khai|gui|tham muu|xem xet"
+    r"|phe duyet|chi dao)\b"
+)
+_ASKS = re.compile(r"\b(?:giao|de nghi|yeu cau|chu tri|khan truong|can|phai|tiep tuc|nghien cuu|chi dao)\b(?!\s+cua)")
+
 # "báo cáo Thủ tướng Chính phủ", "gửi Sở Kế hoạch và Đầu tư tổng hợp", "báo cáo kết quả về Bộ Công an".
 _REPORT_TO = re.compile(
     r"\b(?:bao cao|gui(?:\s+bao cao)?)\s+(?:ket qua\s+(?:thuc hien\s+)?)?(?:ve\s+|cho\s+|len\s+)?"
@@ -670,7 +677,10 @@ def _target_key(target):
 def _make_drafts(label, lead_targets, coords, text, deadline, source, issued_on, extra_flags=()):
     drafts = []
     leads = lead_targets or [None]
-    narrative = bool(_NARRATIVE.match(fold_text(source or text)))
+    folded_source = fold_text(source or text)
+    narrative = bool(_NARRATIVE.match(folded_source)) or (
+        bool(_PAST_ACT.search(folded_source)) and not _ASKS.search(folded_source) and not deadline.phrase
+    )
     for index, lead in enumerate(leads, start=1):
         item = label if len(leads) == 1 else f"{label}.{index}"
         coordinating = _unique_coords(lead, coords)
@@ -766,7 +776,8 @@ def _parse_numbered(parser: DirectiveParser, units, preamble=()) -> list[Draft]:
             base = {"leads": intro.leads, "coords": intro.coords, "deadline": DeadlineResult()}
     for unit in units:
         walk(unit, base)
-    return drafts
+    # An item that only tells what was done ("Ngày 12/3/2023, Sở Y tế đã ban hành ...") is no directive.
+    return [d for d in drafts if NARRATIVE not in d.flags]
 
 
 def _parse_prose(parser: DirectiveParser, paragraphs) -> list[Draft]:
@@ -852,6 +863,12 @@ def _parse_prose(parser: DirectiveParser, paragraphs) -> list[Draft]:
         for draft in pending:
             draft.lead = first_group
             draft.flags = [f for f in draft.flags if f != NO_LEAD] + [LEAD_INFERRED]
+    if one_item:
+        # One item pasted: what only reports the past ("Sở ... đã có văn bản số ...") or sets the scene
+        # for the assignee named after it ("Đồng ý với kiến nghị ...") is not a directive of its own.
+        drafts = [d for d in drafts if NARRATIVE not in d.flags]
+        if any(d.lead is not None for d in drafts):
+            drafts = [d for d in drafts if d.lead is not None]
     return drafts
 
 
