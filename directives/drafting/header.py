@@ -113,7 +113,12 @@ def read_header(text: str) -> Header:
         header.subject = " ".join([first, *title_lines[1:]]).strip() if first or title_lines[1:] else ""
     elif header.subject:  # a letter: "V/v ..." under its number
         header.title = header.subject
-    body_start = title_end if title_at is not None else len(head)
+    if title_at is not None:
+        body_start = title_end
+    elif header.number or header.issued_on:  # a header without a title: the body follows its last line
+        body_start = max(i for i, line in enumerate(head) if _NUMBER.search(_fold(line)) or _has_date(line)) + 1
+    else:  # no header at all (pasted items): all of it is the body
+        body_start = 0
     sign_at = _find_signature(lines, body_start)
     header.signer_title, header.signer = _read_signature(lines[sign_at:])
     header.body = "\n".join(lines[body_start:sign_at]).strip() + "\n"
@@ -202,6 +207,11 @@ def _read_head(head, header):
         header.issuer = " ".join(groups[-1])
         if len(groups) > 1:
             header.issuer_parent = " ".join(groups[-2])
+
+
+def _has_date(line: str) -> bool:
+    folded = _fold(line)
+    return bool(_DATE_WORDS.search(folded) or _DATE_DIGITS.search(folded))
 
 
 def _date(match) -> datetime.date | None:
