@@ -70,7 +70,9 @@ _HEADER_LINES = 14  # the header block never runs longer; past it only the title
 class SessionInfo:
     title: str = ""
     held_on: datetime.date | None = None
-    chair: str = ""
+    chair: str = ""  # as written: "Chủ tịch UBND tỉnh Nguyễn Văn A"
+    chair_name: str = ""  # "Nguyễn Văn A"
+    chair_title: str = ""  # "Chủ tịch UBND tỉnh"
 
 
 @dataclass
@@ -284,7 +286,7 @@ def _name_tail(line: str) -> str:
             tail.insert(0, word)
         else:
             break
-        if len(tail) == 5:
+        if len(tail) == 4:  # Vietnamese names run to four words; more is a title ("Thủ tướng Chính phủ ...")
             break
     return " ".join(tail) if len(tail) >= 2 else ""
 
@@ -303,7 +305,20 @@ def _session(subject: str, body: str) -> SessionInfo | None:
     found = _DATE_WORDS.search(source) or _DATE_DIGITS.search(source)
     if found:
         held_on = _date(found)
-    return SessionInfo(title=title[:1].upper() + title[1:], held_on=held_on, chair=_chair(chair))
+    chair = _chair(chair)
+    name = _name_tail(chair.split(",")[0]) if "," in chair else _name_tail(chair)
+    if "," in chair and not name:  # "Nguyễn Văn A, Phó Chủ tịch UBND tỉnh"
+        name = chair.split(",")[0].strip() if _name_tail(chair.split(",")[0]) else ""
+    chair_title = chair[: len(chair) - len(name)].strip(" ,") if name and chair.endswith(name) else ""
+    if name and not chair_title and "," in chair:
+        chair_title = chair.split(",", 1)[1].strip()
+    return SessionInfo(
+        title=title[:1].upper() + title[1:],
+        held_on=held_on,
+        chair=chair,
+        chair_name=name,
+        chair_title=chair_title,
+    )
 
 
 def _chair(text: str) -> str:
