@@ -1,4 +1,4 @@
-"""The drafting page with a whole notice uploaded: its header proposed as a notice, saved with the drafts or not at all."""
+"""The drafting page given a whole notice: its header proposed as a notice, saved with the drafts or not at all."""
 
 import datetime
 
@@ -110,9 +110,8 @@ def test_an_upload_proposes_the_notice_and_its_drafts(clerk_client, province, fi
     assert header.initial["session_held_on"] == datetime.date(2024, 6, 20)
     formset = response.context["formset"]
     leads = [form.initial["lead_agency"] for form in formset.forms]
-    assert leads == [
-        Agency.objects.get(code=code).pk for code in ("so-tttt-bac-giang", "cong-an-tinh-bac-giang", "so-khcn-bac-giang")
-    ]
+    codes = ("so-tttt-bac-giang", "cong-an-tinh-bac-giang", "so-khcn-bac-giang")
+    assert leads == [Agency.objects.get(code=code).pk for code in codes]
     assert [form.initial["due_date"] for form in formset.forms] == [
         datetime.date(2024, 7, 14),
         datetime.date(2024, 9, 30),
