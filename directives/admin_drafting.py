@@ -465,6 +465,7 @@ def draft_view(model_admin, request):
         "title": _("Draft directives from a text"),
         "source_form": source_form,
         "header_form": header_form,
+        "wide_header_fields": ("issuer", "subject", "session_title"),
         "existing_notice": getattr(header_form, "existing", None) if header_form is not None else None,
         "formset": formset,
         "saved_error": saved_error,

@@ -5,7 +5,7 @@ Word templates of Nghị định 30/2020/NĐ-CP), the title centred, the body, t
 beside the signature. The PDF is rendered by WeasyPrint from HTML (it has a text layer); the
 DOCX is written by python-docx. ``scanned_pdf`` is an image only, as a scanner makes.
 
-    python -m tests.document_samples tests/fixtures/documents/tb-243-ubnd-bac-giang.txt /tmp/out
+    python -m tests.document_samples tests/fixtures/documents/tb-281-ubnd-bac-giang.txt /tmp/out
 writes out.pdf and out.docx beside each other, to look at them.
 """
 

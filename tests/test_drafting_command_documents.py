@@ -11,7 +11,7 @@ from conference.models import Agency
 from .document_samples import docx_bytes, fixture_text, pdf_bytes, scanned_pdf
 from .factories import AgencyFactory
 
-NOTICE = "tb-243-ubnd-bac-giang.txt"
+NOTICE = "tb-281-ubnd-bac-giang.txt"
 
 
 @pytest.fixture(scope="module")
@@ -44,7 +44,7 @@ def run(*args):
 
 @pytest.mark.parametrize("kind", ["pdf", "docx"])
 def test_a_document_gives_its_drafts_as_json_lines(tmp_path, registry, texts, kind):
-    path = tmp_path / f"tb-243.{kind}"
+    path = tmp_path / f"tb-281.{kind}"
     path.write_bytes(pdf_bytes(texts) if kind == "pdf" else docx_bytes(texts))
     lines = run(str(path), "--issued", "2024-06-24")
     assert [line["item"] for line in lines] == ["1", "2", "3"]
@@ -60,11 +60,11 @@ def test_a_document_gives_its_drafts_as_json_lines(tmp_path, registry, texts, ki
 
 
 def test_header_first_and_the_issue_date_from_it(tmp_path, registry, texts):
-    path = tmp_path / "tb-243.pdf"
+    path = tmp_path / "tb-281.pdf"
     path.write_bytes(pdf_bytes(texts))
     header, *drafts = run(str(path), "--header")
     assert set(header) == {"header"}
-    assert header["header"]["number"] == "243/TB-UBND"
+    assert header["header"]["number"] == "281/TB-UBND"
     assert header["header"]["issued_on"] == "2024-06-24"
     assert header["header"]["issuer"] == "ỦY BAN NHÂN DÂN TỈNH BẮC GIANG"
     assert header["header"]["signer"] == "Phan Thế Tuấn"

@@ -32,8 +32,8 @@ EXPECTED = {
         "kind": "directive",
         "signer": "",  # the stored excerpt stops before the signature
     },
-    "tb-243-ubnd-bac-giang.txt": {
-        "number": "243/TB-UBND",
+    "tb-281-ubnd-bac-giang.txt": {
+        "number": "281/TB-UBND",
         "issued_on": datetime.date(2024, 6, 24),
         "place": "Bắc Giang",
         "issuer": "ỦY BAN NHÂN DÂN TỈNH BẮC GIANG",
@@ -71,13 +71,13 @@ def test_the_header_is_read_from_pasted_text(name):
 
 
 def test_decomposed_unicode_reads_the_same():
-    text = unicodedata.normalize("NFD", fixture_text("tb-243-ubnd-bac-giang.txt"))
-    _check(read_header(text), EXPECTED["tb-243-ubnd-bac-giang.txt"])
+    text = unicodedata.normalize("NFD", fixture_text("tb-281-ubnd-bac-giang.txt"))
+    _check(read_header(text), EXPECTED["tb-281-ubnd-bac-giang.txt"])
 
 
 @pytest.mark.parametrize("kind", ["pdf", "docx"])
 def test_the_session_concluded_its_date_and_chair(files, kind):
-    header = read_header(read_document(files[("tb-243-ubnd-bac-giang.txt", kind)]).text)
+    header = read_header(read_document(files[("tb-281-ubnd-bac-giang.txt", kind)]).text)
     assert header.subject.startswith("Kết luận của Chủ tịch UBND tỉnh Nguyễn Văn Gấu tại cuộc họp")
     assert header.title.startswith("THÔNG BÁO Kết luận")
     assert header.session.title == "Cuộc họp về tiến độ chuyển đổi số và Đề án 06 năm 2024"
@@ -87,7 +87,7 @@ def test_the_session_concluded_its_date_and_chair(files, kind):
 
 @pytest.mark.parametrize("kind", ["pdf", "docx"])
 def test_the_body_stops_before_the_distribution_list(files, kind):
-    body = read_header(read_document(files[("tb-243-ubnd-bac-giang.txt", kind)]).text).body
+    body = read_header(read_document(files[("tb-281-ubnd-bac-giang.txt", kind)]).text).body
     assert body.startswith("Ngày 20 tháng 6 năm 2024")
     assert "3. Sở Khoa học và Công nghệ" in body
     assert "Nơi nhận" not in body and "Lưu: VT" not in body and "Phan Thế Tuấn" not in body
@@ -178,7 +178,7 @@ def test_a_broken_docx_is_refused():
 
 
 def test_a_truncated_pdf_is_refused(files):
-    data = files[("tb-243-ubnd-bac-giang.txt", "pdf")]
+    data = files[("tb-281-ubnd-bac-giang.txt", "pdf")]
     assert _refused(data[: len(data) // 3], "tb.pdf") in (documents.BROKEN, documents.NO_TEXT)
 
 
@@ -197,7 +197,7 @@ def test_an_old_word_file_is_told_to_be_saved_as_docx():
 
 
 def test_the_name_must_agree_with_the_content(files):
-    assert _refused(files[("tb-243-ubnd-bac-giang.txt", "docx")], "tb.pdf") == documents.NAME_MISMATCH
+    assert _refused(files[("tb-281-ubnd-bac-giang.txt", "docx")], "tb.pdf") == documents.NAME_MISMATCH
 
 
 def test_an_empty_file_is_refused():

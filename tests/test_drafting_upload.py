@@ -16,7 +16,7 @@ from .factories import AgencyFactory, NoticeFactory
 pytestmark = pytest.mark.django_db
 
 URL = "admin:directives_directive_draft"
-NOTICE = "tb-243-ubnd-bac-giang.txt"
+NOTICE = "tb-281-ubnd-bac-giang.txt"
 
 
 @pytest.fixture(scope="module")
@@ -97,11 +97,11 @@ def _counts():
 
 @pytest.mark.parametrize("kind", ["pdf", "docx"])
 def test_an_upload_proposes_the_notice_and_its_drafts(clerk_client, province, files, kind):
-    response = _upload(clerk_client, files[kind], f"tb-243.{kind}")
+    response = _upload(clerk_client, files[kind], f"tb-281.{kind}")
     assert response.status_code == 200
     header = response.context["header_form"]
     assert header is not None, response.context["source_form"].errors
-    assert header.initial["number"] == "243/TB-UBND"
+    assert header.initial["number"] == "281/TB-UBND"
     assert header.initial["issued_on"] == datetime.date(2024, 6, 24)
     assert header.initial["issuer"] == province.pk
     assert header.initial["signer_name"] == "Phan Thế Tuấn"
@@ -119,7 +119,7 @@ def test_an_upload_proposes_the_notice_and_its_drafts(clerk_client, province, fi
     ]
     # The text read from the file stands in the text box, and the deadlines count from the header's date.
     source = response.context["source_form"]
-    assert "243/TB-UBND" in source["text"].value()
+    assert "281/TB-UBND" in source["text"].value()
     assert source["issued_on"].value() == "24/06/2024"
     page = response.content.decode()
     assert "Thông báo đề xuất" in page and 'enctype="multipart/form-data"' in page
@@ -127,13 +127,13 @@ def test_an_upload_proposes_the_notice_and_its_drafts(clerk_client, province, fi
 
 
 def test_confirming_saves_the_notice_its_session_and_directives(clerk_client, province, files):
-    response = _upload(clerk_client, files["pdf"], "tb-243.pdf")
+    response = _upload(clerk_client, files["pdf"], "tb-281.pdf")
     saved = clerk_client.post(reverse(URL), _confirm_data(response))
     assert saved.status_code == 302, saved.context and saved.context["source_form"].errors
     notice = ConclusionNotice.objects.get()
     assert saved["Location"] == reverse("admin:conference_conclusionnotice_change", args=[notice.pk])
     assert (notice.number, notice.issued_on, notice.issuer, notice.kind) == (
-        "243/TB-UBND",
+        "281/TB-UBND",
         datetime.date(2024, 6, 24),
         province,
         ConclusionNotice.Kind.CONCLUSION_NOTICE,
@@ -159,7 +159,7 @@ def test_confirming_saves_the_notice_its_session_and_directives(clerk_client, pr
 
 
 def test_one_wrong_draft_saves_nothing_not_even_the_notice(clerk_client, province, files):
-    response = _upload(clerk_client, files["docx"], "tb-243.docx")
+    response = _upload(clerk_client, files["docx"], "tb-281.docx")
     data = _confirm_data(response)
     data.pop("drafts-1-lead_agency")  # kept but without a lead: refused
     refused = clerk_client.post(reverse(URL), data)
@@ -169,7 +169,7 @@ def test_one_wrong_draft_saves_nothing_not_even_the_notice(clerk_client, provinc
 
 
 def test_a_header_without_issuer_saves_nothing(clerk_client, province, files):
-    response = _upload(clerk_client, files["pdf"], "tb-243.pdf")
+    response = _upload(clerk_client, files["pdf"], "tb-281.pdf")
     data = _confirm_data(response)
     data.pop("header-issuer")
     refused = clerk_client.post(reverse(URL), data)
@@ -179,8 +179,8 @@ def test_a_header_without_issuer_saves_nothing(clerk_client, province, files):
 
 
 def test_a_notice_already_recorded_gets_the_directives(clerk_client, province, files):
-    existing = NoticeFactory(number="243/TB-UBND", issuer=province, issued_on=datetime.date(2024, 6, 24))
-    response = _upload(clerk_client, files["pdf"], "tb-243.pdf")
+    existing = NoticeFactory(number="281/TB-UBND", issuer=province, issued_on=datetime.date(2024, 6, 24))
+    response = _upload(clerk_client, files["pdf"], "tb-281.pdf")
     data = _confirm_data(response)
     saved = clerk_client.post(reverse(URL), data)
     assert saved.status_code == 302
@@ -190,7 +190,7 @@ def test_a_notice_already_recorded_gets_the_directives(clerk_client, province, f
 
 def test_pasting_the_whole_notice_proposes_it_too(clerk_client, province):
     response = clerk_client.post(reverse(URL), {"text": fixture_text(NOTICE), "issued_on": "", "_draft": "1"})
-    assert response.context["header_form"].initial["number"] == "243/TB-UBND"
+    assert response.context["header_form"].initial["number"] == "281/TB-UBND"
     assert response.context["formset"].total_form_count() == 3
 
 
@@ -202,8 +202,8 @@ def _big_pdf():
     ("make", "name", "message"),
     [
         (scanned_pdf, "scan.pdf", "không có lớp văn bản"),
-        (lambda: b"MZ\x90\x00" + b"\x00" * 500, "tb-243.pdf", "không phải văn bản PDF hoặc DOCX"),
-        (lambda: b"PK\x03\x04broken", "tb-243.docx", "không phải văn bản PDF hoặc DOCX"),
+        (lambda: b"MZ\x90\x00" + b"\x00" * 500, "tb-281.pdf", "không phải văn bản PDF hoặc DOCX"),
+        (lambda: b"PK\x03\x04broken", "tb-281.docx", "không phải văn bản PDF hoặc DOCX"),
         (_big_pdf, "big.pdf", "lớn hơn 10 MB"),
     ],
 )
@@ -223,6 +223,6 @@ def test_a_damaged_docx_is_refused(clerk_client, province, files):
     with zipfile.ZipFile(out, "w") as archive:
         archive.writestr("[Content_Types].xml", "<Types/>")
         archive.writestr("word/document.xml", "<w:document><broken>")
-    response = _upload(clerk_client, out.getvalue(), "tb-243.docx")
+    response = _upload(clerk_client, out.getvalue(), "tb-281.docx")
     assert "bị hỏng" in response.content.decode()
     assert _counts() == (0, 0, 0, 0)
