@@ -450,6 +450,7 @@ def draft_view(model_admin, request):
             if not drafts:
                 messages.warning(request, gettext("No directive was found in this text."))
             if data["document"] is not None:
+                messages.info(request, _read_note(request.FILES["document"].name, data["document"]))
                 # The file is not sent again: the text read from it stands in the text box from now on.
                 source_form = _with_text(source_form, request.POST, data, site)
     else:
@@ -473,6 +474,16 @@ def draft_view(model_admin, request):
         "can_save": model_admin.has_add_permission(request),
     }
     return TemplateResponse(request, "admin/directives/drafting/draft_form.html", context)
+
+
+def _read_note(name, document):
+    if document.pages is not None:
+        return ngettext(
+            "Read from %(name)s (PDF, %(pages)d page): the text below is what the drafts come from.",
+            "Read from %(name)s (PDF, %(pages)d pages): the text below is what the drafts come from.",
+            document.pages,
+        ) % {"name": name, "pages": document.pages}
+    return gettext("Read from %(name)s (DOCX): the text below is what the drafts come from.") % {"name": name}
 
 
 def _with_text(source_form, post, data, site):
