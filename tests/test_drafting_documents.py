@@ -206,3 +206,17 @@ def test_an_empty_file_is_refused():
 
 def test_text_is_tidied():
     assert documents.tidy("a\u00a0 b  \r\n\r\n\r\n\r\nc\u200b") == "a b\n\nc\n"
+
+
+def test_the_session_date_is_the_one_of_the_chaired_sentence():
+    subject = "THÔNG BÁO\nKết luận của Phó Chủ tịch UBND tỉnh Mai Sơn tại hội nghị về đất đai\n\n"
+    header = read_header(
+        "UBND TỈNH BẮC GIANG\nSố: 12/TB-UBND\nBắc Giang, ngày 9 tháng 5 năm 2024\n"
+        + subject
+        + "Căn cứ Nghị định số 38/2015/NĐ-CP ngày 24 tháng 4 năm 2015 của Chính phủ;\n"
+        + "Ngày 03/5/2024, đồng chí Mai Sơn, Phó Chủ tịch UBND tỉnh chủ trì hội nghị. Sau khi nghe:\n"
+    )
+    assert header.session.held_on == datetime.date(2024, 5, 3)
+    assert (header.session.chair_name, header.session.chair_title) == ("Mai Sơn", "Phó Chủ tịch UBND tỉnh")
+    undated = read_header("BỘ Y TẾ\nSố: 1/TB-BYT\n" + subject + "Căn cứ Luật ngày 24 tháng 4 năm 2015;\n")
+    assert undated.session.held_on is None

@@ -300,25 +300,46 @@ def _session(subject: str, body: str) -> SessionInfo | None:
     chair = subject[match.start(1) : match.end(1)].strip()
     title = subject[match.start(2) : match.end(2)].strip()
     held_on = None
-    date_in_title = _SESSION_DATE_IN_TITLE.search(folded[match.start(2) :])
-    source = folded[match.start(2) :] if date_in_title else _fold(body[:600])
+    if _SESSION_DATE_IN_TITLE.search(folded[match.start(2) :]):
+        source = folded[match.start(2) :]
+    else:
+        source = _chaired_sentence(_fold(body[:2000]))
     found = _DATE_WORDS.search(source) or _DATE_DIGITS.search(source)
     if found:
         held_on = _date(found)
     chair = _chair(chair)
-    name = _name_tail(chair.split(",")[0]) if "," in chair else _name_tail(chair)
-    if "," in chair and not name:  # "Nguyễn Văn A, Phó Chủ tịch UBND tỉnh"
-        name = chair.split(",")[0].strip() if _name_tail(chair.split(",")[0]) else ""
-    chair_title = chair[: len(chair) - len(name)].strip(" ,") if name and chair.endswith(name) else ""
-    if name and not chair_title and "," in chair:
-        chair_title = chair.split(",", 1)[1].strip()
+    chair_name, chair_title = _split_chair(chair)
     return SessionInfo(
         title=title[:1].upper() + title[1:],
         held_on=held_on,
         chair=chair,
-        chair_name=name,
+        chair_name=chair_name,
         chair_title=chair_title,
     )
+
+
+def _chaired_sentence(folded_body: str) -> str:
+    """The opening sentence that says who chaired ("Ngày 20/6/2024, ..., đồng chí ... chủ trì cuộc họp").
+
+    Only its date is the session's: an earlier "Căn cứ Nghị định ... ngày 24 tháng 4 năm 2015" is not.
+    """
+    at = folded_body.find("chu tri")
+    if at < 0:
+        return ""
+    start = max(folded_body.rfind(". ", 0, at), folded_body.rfind(";", 0, at), folded_body.rfind(":", 0, at)) + 1
+    return folded_body[start:at]
+
+
+def _split_chair(chair: str) -> tuple[str, str]:
+    """(name, title) of "Phó Thủ tướng Trần Hồng Hà" or "Nguyễn Văn A, Phó Chủ tịch UBND tỉnh"; ("", "") if unsure."""
+    if "," in chair:
+        before, after = (part.strip() for part in chair.split(",", 1))
+        if _name_tail(before) == before:
+            return before, after
+    name = _name_tail(chair)
+    if name and chair.endswith(name) and len(name) < len(chair):
+        return name, chair[: -len(name)].strip(" ,")
+    return "", ""
 
 
 def _chair(text: str) -> str:
