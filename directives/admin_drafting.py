@@ -36,7 +36,7 @@ from .drafting import parse_directives
 from .drafting import parser as draft_flags
 from .drafting.documents import MAX_DOCUMENT_BYTES, DocumentError, read_document
 from .drafting.header import read_header
-from .drafting_notice import DOCUMENT_ERRORS, NoticeHeaderForm, header_initial, save_notice
+from .drafting_notice import DOCUMENT_ERRORS, NoticeHeaderForm, header_initial, recorded_notice, save_notice
 from .drafting_registry import agency_matcher, issuing_agency
 from .forms import DirectiveForm
 from .models import Directive
@@ -439,6 +439,7 @@ def draft_view(model_admin, request):
                 header_form = NoticeHeaderForm(
                     initial=header_initial(source_form.header, issuer), prefix="header", admin_site=site
                 )
+                header_form.existing = recorded_notice(issuer, source_form.header.number)
                 if source_form.header.issuer and issuer is None:
                     messages.warning(
                         request,

@@ -82,12 +82,18 @@ class NoticeHeaderForm(forms.Form):
     def clean(self):
         cleaned = super().clean()
         issuer, number = cleaned.get("issuer"), (cleaned.get("number") or "").strip()
-        if issuer is not None and number:
-            # The same document uploaded twice: its directives go to the notice already recorded.
-            self.existing = ConclusionNotice.objects.filter(issuer=issuer, number=number).first()
+        self.existing = recorded_notice(issuer, number)
         if cleaned.get("session_chair_title") and not cleaned.get("session_chair"):
             self.add_error("session_chair", _("Name the chair, or leave the chair's title empty."))
         return cleaned
+
+
+def recorded_notice(issuer, number):
+    """The notice already recorded under this issuer and number: the same document given twice gets its directives."""
+    number = (number or "").strip()
+    if issuer is None or not number:
+        return None
+    return ConclusionNotice.objects.filter(issuer=issuer, number=number).first()
 
 
 def header_initial(header, issuer) -> dict:
@@ -157,4 +163,4 @@ def save_notice(form, *, text, session=None):
     return notice
 
 
-__all__ = ["DOCUMENT_ERRORS", "NoticeHeaderForm", "ValidationError", "header_initial", "save_notice"]
+__all__ = ["DOCUMENT_ERRORS", "NoticeHeaderForm", "ValidationError", "header_initial", "recorded_notice", "save_notice"]

@@ -181,6 +181,8 @@ def test_a_header_without_issuer_saves_nothing(clerk_client, province, files):
 def test_a_notice_already_recorded_gets_the_directives(clerk_client, province, files):
     existing = NoticeFactory(number="281/TB-UBND", issuer=province, issued_on=datetime.date(2024, 6, 24))
     response = _upload(clerk_client, files["pdf"], "tb-281.pdf")
+    assert response.context["existing_notice"] == existing
+    assert "Thông báo đã có trong hệ thống" in response.content.decode()
     data = _confirm_data(response)
     saved = clerk_client.post(reverse(URL), data)
     assert saved.status_code == 302
@@ -225,4 +227,20 @@ def test_a_damaged_docx_is_refused(clerk_client, province, files):
         archive.writestr("word/document.xml", "<w:document><broken>")
     response = _upload(clerk_client, out.getvalue(), "tb-281.docx")
     assert "bị hỏng" in response.content.decode()
+    assert _counts() == (0, 0, 0, 0)
+
+
+def test_with_a_notice_picked_no_other_is_proposed(clerk_client, province, files):
+    picked = NoticeFactory(number="7/TB-UBND", issuer=province, issued_on=datetime.date(2024, 6, 24))
+    response = _upload(clerk_client, files["docx"], "tb-281.docx", notice=str(picked.pk))
+    assert response.context["header_form"] is None
+    assert response.context["formset"].total_form_count() == 3
+    assert ConclusionNotice.objects.count() == 1
+
+
+def test_an_issuer_not_in_the_registry_is_pointed_out(clerk_client, files):
+    response = _upload(clerk_client, files["pdf"], "tb-281.pdf")
+    header = response.context["header_form"]
+    assert header.initial["issuer"] is None and header.initial["issuer_as_written"] == "ỦY BAN NHÂN DÂN TỈNH BẮC GIANG"
+    assert "chưa có trong danh mục" in response.content.decode()
     assert _counts() == (0, 0, 0, 0)
