@@ -220,3 +220,23 @@ def test_the_session_date_is_the_one_of_the_chaired_sentence():
     assert (header.session.chair_name, header.session.chair_title) == ("Mai Sơn", "Phó Chủ tịch UBND tỉnh")
     undated = read_header("BỘ Y TẾ\nSố: 1/TB-BYT\n" + subject + "Căn cứ Luật ngày 24 tháng 4 năm 2015;\n")
     assert undated.session.held_on is None
+
+
+def test_both_header_columns_interleaved_line_by_line():
+    text = (
+        "ỦY BAN NHÂN DÂN CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n"
+        "TỈNH BẮC GIANG Độc lập - Tự do - Hạnh phúc\n"
+        "Số: 243/TB-UBND Bắc Giang, ngày 24 tháng 6 năm 2024\n"
+        "THÔNG BÁO\nKết luận của Phó Chủ tịch UBND tỉnh Mai Sơn tại hội nghị sơ kết Đề án 06\n"
+        "1. Sở Tư pháp rà soát văn bản.\n"
+        "Nơi nhận: KT. CHỦ TỊCH\n- Như trên; PHÓ CHỦ TỊCH\n- Lưu: VT.\nMai Sơn\n"
+    )
+    header = read_header(text)
+    assert (header.issuer, header.number, header.issued_on, header.place) == (
+        "ỦY BAN NHÂN DÂN TỈNH BẮC GIANG",
+        "243/TB-UBND",
+        datetime.date(2024, 6, 24),
+        "Bắc Giang",
+    )
+    assert (header.signer_title, header.signer) == ("KT. CHỦ TỊCH / PHÓ CHỦ TỊCH", "Mai Sơn")
+    assert header.body.strip() == "1. Sở Tư pháp rà soát văn bản."
