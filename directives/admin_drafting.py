@@ -7,6 +7,10 @@ until the clerk saves, and then every kept draft is saved in one transaction, ch
 same rules as the directive form (``DirectiveForm`` and the model's constraints): if one draft is
 wrong, none is saved and the errors are shown on its row. Each directive saved gets its history
 row, attributed to the clerk, by the history signals.
+
+The clerk may instead upload the notice as a PDF (with a text layer) or a DOCX, or paste all of
+it: its header is read too (``drafting.header``), and when no notice is picked the page proposes
+one (``drafting_notice.NoticeHeaderForm``), saved with the directives in the same transaction.
 """
 
 import json
@@ -15,7 +19,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.widgets import AdminDateWidget, AutocompleteSelect, AutocompleteSelectMultiple
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError
+from django.db import IntegrityError, transaction
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -30,7 +34,10 @@ from . import services
 from .drafting import deadlines as deadline_flags
 from .drafting import parse_directives
 from .drafting import parser as draft_flags
-from .drafting_registry import agency_matcher
+from .drafting.documents import MAX_DOCUMENT_BYTES, DocumentError, read_document
+from .drafting.header import read_header
+from .drafting_notice import DOCUMENT_ERRORS, NoticeHeaderForm, header_initial, recorded_notice, save_notice
+from .drafting_registry import agency_matcher, issuing_agency
 from .forms import DirectiveForm
 from .models import Directive
 
@@ -91,12 +98,26 @@ class DraftSourceForm(forms.Form):
     issued_on = forms.DateField(
         label=_("Issue date"),
         widget=AdminDateWidget,
-        help_text=_("Deadlines without a year, and periods such as “within 7 days”, count from this date."),
+        required=False,
+        help_text=_(
+            "Deadlines without a year, and periods such as “within 7 days”, count from this date. "
+            "Left empty, the date of the uploaded or pasted notice is taken."
+        ),
+    )
+    document = forms.FileField(
+        label=_("Document"),
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.docx"}),
+        help_text=_("Or upload the notice as a PDF (with its text, not a scan) or DOCX file, at most 10 MB."),
     )
     text = forms.CharField(
         label=_("Text"),
+        required=False,
         widget=forms.Textarea(attrs={"rows": 14, "cols": 110}),
-        help_text=_("Paste the text of the notice: its numbered items, or the paragraphs that give directives."),
+        help_text=_(
+            "Paste the text of the notice: its numbered items, or the paragraphs that give directives, "
+            "or all of it with its header and signature."
+        ),
     )
 
     def __init__(self, *args, admin_site=None, **kwargs):
@@ -104,15 +125,57 @@ class DraftSourceForm(forms.Form):
         site = admin_site or admin.site
         _autocomplete(self.fields["notice"], AutocompleteSelect(_field("notice"), site))
         _autocomplete(self.fields["session"], AutocompleteSelect(_field("session"), site))
+        self.header = None
+
+    def clean_document(self):
+        upload = self.cleaned_data.get("document")
+        if not upload:
+            return None
+        # Refused before it is read whole: the size is known from the request.
+        if upload.size > MAX_DOCUMENT_BYTES:
+            raise ValidationError(DOCUMENT_ERRORS["too_large"])
+        try:
+            return read_document(upload.read(MAX_DOCUMENT_BYTES + 1), upload.name or "")
+        except DocumentError as exc:
+            raise ValidationError(DOCUMENT_ERRORS[exc.code]) from exc
 
     def clean(self):
         cleaned = super().clean()
+        if "document" in self.errors:
+            return cleaned
+        if cleaned.get("document") is not None:
+            cleaned["text"] = cleaned["document"].text
+        text = cleaned.get("text") or ""
+        if not text.strip():
+            raise ValidationError(_("Paste the notice's text or upload its file."))
+        self.header = read_header(text)
         notice, session = cleaned.get("notice"), cleaned.get("session")
-        if not notice and not session:
+        if not notice and not session and not self.is_whole_notice:
             raise ValidationError(_("Say which notice or session the directives come from."))
         if notice and session and notice.session_id not in (None, session.pk):
             self.add_error("session", _("The notice concludes another session."))
+        if cleaned.get("issued_on") is None:
+            if self.header.issued_on is None:
+                self.add_error("issued_on", _("The text gives no issue date: enter it."))
+            else:
+                cleaned["issued_on"] = self.header.issued_on
         return cleaned
+
+    @property
+    def is_whole_notice(self):
+        """A whole notice was given, its header with a number ("Số: 243/TB-UBND"): one can be proposed from it.
+
+        A title alone ("THÔNG BÁO / Kết luận ...") over pasted items is not enough: no notice is
+        proposed, and the clerk says which notice the items belong to, as before.
+        """
+        return self.header is not None and bool(self.header.number)
+
+    @property
+    def draft_text(self):
+        """What the directives are drafted from: the body under a header and title, or the text as given."""
+        if self.header is not None and (self.header.number or self.header.title):
+            return self.header.body
+        return self.cleaned_data["text"]
 
     def date_warning(self):
         """A word to the clerk when the issue date entered is not the notice's (or the session's) own.
@@ -145,7 +208,7 @@ class DraftSourceForm(forms.Form):
         return message % {"entered": f"{entered:%d/%m/%Y}", "recorded": f"{recorded:%d/%m/%Y}"}
 
     @property
-    def context_agency(self):
+    def context_agency(self):  # the agency whose province resolves "UBND tỉnh", "Sở ..."
         notice, session = self.cleaned_data.get("notice"), self.cleaned_data.get("session")
         if notice is not None:
             return notice.issuer
@@ -338,43 +401,69 @@ def save_drafts(source, formset):
 
 
 def draft_view(model_admin, request):
-    """Step 1: pick the source and paste the text. Step 2: review the drafts. Step 3: save them all."""
+    """Step 1: pick the source and paste the text or upload the file. Step 2: review. Step 3: save them all."""
     if not model_admin.has_change_permission(request):
         raise PermissionDenied
     site = model_admin.admin_site
-    formset = None
+    formset = header_form = None
     saved_error = False
     if request.method == "POST":
-        source_form = DraftSourceForm(request.POST, admin_site=site)
+        source_form = DraftSourceForm(request.POST, request.FILES, admin_site=site)
         if "_save" in request.POST:
             if not model_admin.has_add_permission(request):
                 raise PermissionDenied
             formset = DraftFormSet(request.POST, prefix="drafts", admin_site=site)
-            if source_form.is_valid() and formset.is_valid():
-                saved, ok = save_drafts(source_form.cleaned_data, formset)
+            if "header-kind" in request.POST:  # the page proposed a notice from the document's header
+                header_form = NoticeHeaderForm(request.POST, prefix="header", admin_site=site)
+            forms_valid = source_form.is_valid() & formset.is_valid() & (header_form is None or header_form.is_valid())
+            if forms_valid:
+                saved, ok = _save_all(source_form, header_form, formset)
                 if ok:
                     messages.success(
                         request,
                         ngettext("%(n)d directive saved.", "%(n)d directives saved.", len(saved)) % {"n": len(saved)},
                     )
-                    return redirect(_after_save_url(source_form.cleaned_data))
+                    return redirect(_after_save_url(source_form.cleaned_data, saved))
                 saved_error = True
                 if not any(f.cleaned_data.get("keep") for f in formset.forms):
                     messages.warning(request, gettext("No draft is ticked to be saved."))
                 else:
                     messages.error(request, gettext("Nothing was saved: correct the drafts marked below."))
+            else:
+                saved_error = True
+                messages.error(request, gettext("Nothing was saved: correct the fields marked below."))
         elif source_form.is_valid():
             if warning := source_form.date_warning():
                 messages.warning(request, warning)
             data = source_form.cleaned_data
             matcher = agency_matcher(context=source_form.context_agency, on_date=data["issued_on"])
-            drafts = parse_directives(data["text"], data["issued_on"], matcher=matcher)
+            if source_form.is_whole_notice and data["notice"] is None:
+                issuer = issuing_agency(source_form.header, matcher)
+                if issuer is not None and source_form.context_agency is None:
+                    matcher = agency_matcher(context=issuer, on_date=data["issued_on"])
+                header_form = NoticeHeaderForm(
+                    initial=header_initial(source_form.header, issuer), prefix="header", admin_site=site
+                )
+                header_form.existing = recorded_notice(issuer, source_form.header.number)
+                if source_form.header.issuer and issuer is None:
+                    messages.warning(
+                        request,
+                        gettext("The issuing body “%(name)s” is not in the registry: pick it or create it.")
+                        % {"name": source_form.header.issuer},
+                    )
+            drafts = parse_directives(source_form.draft_text, data["issued_on"], matcher=matcher)
             formset = DraftFormSet(initial=initial_rows(drafts), prefix="drafts", admin_site=site)
             if not drafts:
                 messages.warning(request, gettext("No directive was found in this text."))
+            if data["document"] is not None:
+                messages.info(request, _read_note(request.FILES["document"].name, data["document"]))
+                # The file is not sent again: the text read from it stands in the text box from now on.
+                source_form = _with_text(source_form, request.POST, data, site)
     else:
         source_form = DraftSourceForm(initial=_initial_source(request), admin_site=site)
     media = model_admin.media + source_form.media
+    if header_form is not None:
+        media += header_form.media
     if formset is not None:
         media += formset.media
     context = {
@@ -382,12 +471,53 @@ def draft_view(model_admin, request):
         "opts": Directive._meta,
         "title": _("Draft directives from a text"),
         "source_form": source_form,
+        "header_form": header_form,
+        "wide_header_fields": ("issuer", "subject", "session_title"),
+        "existing_notice": getattr(header_form, "existing", None) if header_form is not None else None,
         "formset": formset,
         "saved_error": saved_error,
         "media": media,
         "can_save": model_admin.has_add_permission(request),
     }
     return TemplateResponse(request, "admin/directives/drafting/draft_form.html", context)
+
+
+def _read_note(name, document):
+    if document.pages is not None:
+        return ngettext(
+            "Read from %(name)s (PDF, %(pages)d page): the text below is what the drafts come from.",
+            "Read from %(name)s (PDF, %(pages)d pages): the text below is what the drafts come from.",
+            document.pages,
+        ) % {"name": name, "pages": document.pages}
+    return gettext("Read from %(name)s (DOCX): the text below is what the drafts come from.") % {"name": name}
+
+
+def _with_text(source_form, post, data, site):
+    """The source form again, bound to the text read from the uploaded file and the issue date used."""
+    bound = post.copy()
+    bound["text"] = data["text"]
+    bound["issued_on"] = data["issued_on"].strftime("%d/%m/%Y")
+    form = DraftSourceForm(bound, admin_site=site)
+    form.is_valid()
+    return form
+
+
+def _save_all(source_form, header_form, formset):
+    """Save the proposed notice (if any) and the ticked drafts in one transaction: all or nothing."""
+    source = dict(source_form.cleaned_data)
+    with transaction.atomic():
+        if header_form is not None and source["notice"] is None:
+            try:
+                source["notice"] = save_notice(header_form, text=source["text"], session=source["session"])
+            except ValidationError as exc:
+                for message in exc.messages:
+                    header_form.add_error(None, message)
+                return [], False
+            source["session"] = source["session"] or source["notice"].session
+        saved, ok = save_drafts(source, formset)
+        if not ok:
+            transaction.set_rollback(True)  # the notice recorded above goes too
+    return saved, ok
 
 
 def _initial_source(request):
@@ -407,7 +537,8 @@ def _initial_source(request):
     return initial
 
 
-def _after_save_url(source):
-    if source["notice"] is not None:
-        return reverse("admin:conference_conclusionnotice_change", args=[source["notice"].pk])
+def _after_save_url(source, saved):
+    notice_id = source["notice"].pk if source["notice"] is not None else saved[0].notice_id
+    if notice_id is not None:
+        return reverse("admin:conference_conclusionnotice_change", args=[notice_id])
     return reverse("admin:directives_directive_changelist") + "?" + urlencode({"session": source["session"].pk})

@@ -41,3 +41,21 @@ def registry_from_records(records) -> list:
         parent = by_code.get(record.get("parent") or "")
         agency.parent_id = parent.pk if parent else None
     return agencies
+
+
+def issuing_agency(header, matcher: AgencyMatcher):
+    """The registry's agency for a document header's issuing body ("ỦY BAN NHÂN DÂN TỈNH BẮC GIANG"), or None.
+
+    A unit written under its parent ("UBND TỈNH BẮC GIANG" over "SỞ NỘI VỤ") is tried with the
+    parent's name after it too ("SỞ NỘI VỤ UBND TỈNH BẮC GIANG" reads as the province's Sở).
+    """
+    names = [header.issuer]
+    if header.issuer_parent:
+        names.append(f"{header.issuer} {header.issuer_parent}")
+    for name in names:
+        if not name:
+            continue
+        target = matcher.match(name)
+        if isinstance(target, Agency):
+            return target
+    return None

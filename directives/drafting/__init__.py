@@ -3,7 +3,10 @@
 - ``deadlines.parse_deadline``: a deadline phrase to a due date, the rule used and flags;
 - ``agencies.AgencyMatcher``: agency names (full, short, abbreviated, provincial) to the registry;
 - ``parser.parse_directives``: the text to a list of ``Draft`` (item, text, lead, coordinating
-  agencies, deadline), for the clerk to review in the admin or to print from the command line.
+  agencies, deadline), for the clerk to review in the admin or to print from the command line;
+- ``documents.read_document``: the text of an uploaded PDF (with a text layer) or DOCX;
+- ``header.read_header``: a whole notice's number, date, issuer, title, session concluded,
+  signer, and the body that ``parse_directives`` is given.
 
 Nothing here writes to the database.
 """

@@ -1,0 +1,351 @@
+"""The header and signature of a whole notice, read from its text. Plain Python, no Django.
+
+A Vietnamese administrative document (Nghị định 30/2020/NĐ-CP) opens with the issuing body top left
+("ỦY BAN NHÂN DÂN / TỈNH BẮC GIANG") over its number ("Số: 243/TB-UBND"), the motto top right over
+the place and date ("Bắc Giang, ngày 24 tháng 6 năm 2024"); then the kind ("THÔNG BÁO") and the
+subject ("Kết luận của Chủ tịch UBND tỉnh ... tại cuộc họp ..."); it ends with the distribution
+list ("Nơi nhận:") beside the signature ("KT. CHỦ TỊCH / PHÓ CHỦ TỊCH / Nguyễn Văn A").
+
+Text taken out of a PDF may run the two columns together on one line ("ỦY BAN NHÂN DÂN CỘNG HÒA
+XÃ HỘI ..."), so the motto is cut out of every line first and each field is searched for in the
+lines rather than at fixed places. What is not found stays empty: the clerk fills it in.
+"""
+
+import datetime
+import re
+from dataclasses import asdict, dataclass, field
+
+from .textutil import fold_aligned, nfc
+
+# ConclusionNotice.Kind values (kept as strings: this package does not import the models).
+CONCLUSION_NOTICE = "conclusion_notice"
+OFFICIAL_LETTER = "official_letter"
+TELEGRAM = "telegram"
+DIRECTIVE = "directive"
+DECISION = "decision"
+PLAN = "plan"
+RESOLUTION = "resolution"
+
+# The document-type code in the number ("243/TB-UBND") and the kind word of the title, folded.
+_KIND_BY_CODE = {"TB": CONCLUSION_NOTICE, "CD": TELEGRAM, "CT": DIRECTIVE, "QD": DECISION, "KH": PLAN, "NQ": RESOLUTION}
+_KIND_BY_WORD = {
+    "thong bao": CONCLUSION_NOTICE,
+    "cong dien": TELEGRAM,
+    "chi thi": DIRECTIVE,
+    "quyet dinh": DECISION,
+    "ke hoach": PLAN,
+    "nghi quyet": RESOLUTION,
+    "cong van": OFFICIAL_LETTER,
+}
+
+_MOTTO = re.compile(r"cong hoa xa hoi chu nghia viet nam|doc lap\s*-\s*tu do\s*-\s*hanh phuc")
+_SEPARATOR = re.compile(r"^[-_=.*\s]{3,}$")
+_NUMBER = re.compile(r"\bso\s*[:.]?\s*(\d+[a-z0-9]*(?:/\d{4})?/[a-z0-9][a-z0-9&.\-/]*)")
+_DATE_WORDS = re.compile(r"\bngay\s+(\d{1,2})\s+thang\s+(\d{1,2})\s+nam\s+(\d{4})\b")
+_DATE_DIGITS = re.compile(r"\b(?:ngay\s+)?(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{4})\b")
+_TITLE_WORD = re.compile(r"^(" + "|".join(_KIND_BY_WORD) + r")\b")
+# A line that opens the body, so the title has ended before it.
+_BODY_OPENER = re.compile(
+    r"^(ngay \d|sang|chieu|toi|can cu|thuc hien|trong|theo|xet|vua qua|tai |sau khi|kinh gui|"
+    r"\d+\s*[.)]|[a-z]\)|[ivx]+\.|dieu \d)"
+)
+_LETTER_SUBJECT = re.compile(r"^v/v\b|^ve viec\b")
+_DISTRIBUTION = re.compile(r"\bnoi nhan\s*:")
+_AUTHORITY = re.compile(r"\b(tm|kt|tl|tuq|q)\s*\.\s*\S")
+_TITLE_WORDS = re.compile(
+    r"\b(chu tich|thu tuong|bo truong|chu nhiem|giam doc|chanh van phong|truong ban|tong giam doc|"
+    r"cuc truong|vu truong|bi thu|pho chanh|truong phong|thu truong)\b"
+)
+# A unit's line that goes on the name of the line above ("ỦY BAN NHÂN DÂN" / "TỈNH BẮC GIANG").
+_NAME_GOES_ON = re.compile(r"^(tinh|thanh pho|huyen|quan|thi xa|thi tran|xa|phuong|dac khu|chinh phu|nhan dan)\b")
+_SESSION = re.compile(
+    r"^(?:y kien )?(?:ket luan|chi dao)(?: chi dao)? cua (.+?) tai ((?:cuoc hop|hoi nghi|phien hop|buoi lam viec|"
+    r"cuoc lam viec|buoi kiem tra|chuyen cong tac|cuoc kiem tra|hop|buoi hop)\b.*)$"
+)
+_SESSION_DATE_IN_TITLE = re.compile(r"\bngay\s+\d{1,2}\s*(?:/|thang)")
+_HEADER_LINES = 14  # the header block never runs longer; past it only the title is searched for
+
+
+@dataclass
+class SessionInfo:
+    title: str = ""
+    held_on: datetime.date | None = None
+    chair: str = ""  # as written: "Chủ tịch UBND tỉnh Nguyễn Văn A"
+    chair_name: str = ""  # "Nguyễn Văn A"
+    chair_title: str = ""  # "Chủ tịch UBND tỉnh"
+
+
+@dataclass
+class Header:
+    number: str = ""
+    issued_on: datetime.date | None = None
+    place: str = ""
+    issuer: str = ""  # as written, e.g. "ỦY BAN NHÂN DÂN TỈNH BẮC GIANG"
+    issuer_parent: str = ""  # "UBND TỈNH BẮC GIANG" above "SỞ NỘI VỤ"
+    kind: str = ""
+    title: str = ""  # "THÔNG BÁO Kết luận của ..."
+    subject: str = ""  # "Kết luận của ..."
+    signer: str = ""
+    signer_title: str = ""  # "KT. CHỦ TỊCH / PHÓ CHỦ TỊCH"
+    session: SessionInfo | None = None
+    body: str = field(default="", repr=False)
+
+    def to_json(self) -> dict:
+        data = asdict(self)
+        data.pop("body")
+        data["issued_on"] = self.issued_on.isoformat() if self.issued_on else None
+        if self.session is not None:
+            data["session"]["held_on"] = self.session.held_on.isoformat() if self.session.held_on else None
+        return data
+
+
+def read_header(text: str) -> Header:
+    """The header, signature and body of a whole notice's text (the parts not found stay empty)."""
+    lines = [_without_motto(line) for line in nfc(text).split("\n")]
+    header = Header()
+    title_at, title_end = _find_title(lines)
+    head = lines[: title_at if title_at is not None else _HEADER_LINES]
+    _read_head(head, header)
+    if title_at is not None:
+        title_lines = lines[title_at:title_end]
+        header.title = " ".join(title_lines)
+        kind_word = _TITLE_WORD.match(_fold(title_lines[0]))
+        header.kind = header.kind or _KIND_BY_WORD[kind_word.group(1)]
+        first = title_lines[0][kind_word.end() :].strip(" :")
+        header.subject = " ".join([first, *title_lines[1:]]).strip() if first or title_lines[1:] else ""
+    elif header.subject:  # a letter: "V/v ..." under its number
+        header.title = header.subject
+    if title_at is not None:
+        body_start = title_end
+    elif header.number or header.issued_on:  # a header without a title: the body follows its last line
+        body_start = max(i for i, line in enumerate(head) if _NUMBER.search(_fold(line)) or _has_date(line)) + 1
+    else:  # no header at all (pasted items): all of it is the body
+        body_start = 0
+    sign_at = _find_signature(lines, body_start)
+    header.signer_title, header.signer = _read_signature(lines[sign_at:])
+    header.body = "\n".join(lines[body_start:sign_at]).strip() + "\n"
+    header.session = _session(header.subject, header.body)
+    return header
+
+
+def _fold(text: str) -> str:
+    return fold_aligned(text).lower()
+
+
+def _without_motto(line: str) -> str:
+    folded = _fold(line)
+    for match in reversed(list(_MOTTO.finditer(folded))):
+        line = line[: match.start()] + " " + line[match.end() :]
+    line = re.sub(r"\s+", " ", line).strip()
+    return "" if _SEPARATOR.match(line) else line
+
+
+def _is_caps(line: str) -> bool:
+    letters = [ch for ch in line if ch.isalpha()]
+    return bool(letters) and all(ch.isupper() for ch in letters)
+
+
+def _find_title(lines):
+    """Where the title (kind word, then the subject) starts and ends, or (None, None)."""
+    for index, line in enumerate(lines[: _HEADER_LINES + 10]):
+        folded = _fold(line)
+        match = _TITLE_WORD.match(folded)
+        if not match or not _is_caps(line[: match.end()]) or _NUMBER.search(folded):
+            continue
+        rest = line[match.end() :].strip()
+        if rest and not _is_caps(rest):
+            continue  # "Thông báo ..." in a sentence, not a title
+        end = index + 1
+        # The subject: the lines after the kind word, up to a blank line or the body's first words.
+        while end < len(lines) and end - index <= 5:
+            following = lines[end]
+            if not following or _BODY_OPENER.match(_fold(following)) or _DISTRIBUTION.search(_fold(following)):
+                break
+            if end > index + 1 and lines[end - 1].endswith((".", ":", ";")):
+                break
+            end += 1
+        return index, end
+    return None, None
+
+
+def _read_head(head, header):
+    issuer_lines = []
+    number_seen = False
+    for line in head:
+        if not line:
+            continue
+        folded = _fold(line)
+        number = _NUMBER.search(folded)
+        date = _DATE_WORDS.search(folded) or _DATE_DIGITS.search(folded)
+        if number and not header.number:
+            header.number = line[number.start(1) : number.end(1)].rstrip(".-/")
+            code = re.search(r"/([a-z]+)-", folded[number.start(1) : number.end(1)] + "-")
+            header.kind = _KIND_BY_CODE.get(code.group(1).upper(), "") if code else ""
+            if not header.kind and re.search(r"/[a-z&]+-[a-z]", folded[number.start(1) : number.end(1)]):
+                header.kind = OFFICIAL_LETTER  # "1234/UBND-KT", "56/VPCP-CN": a letter has no type code
+            number_seen = True
+        if date and header.issued_on is None and (number_seen or "," in line[: date.start()]):
+            header.issued_on = _date(date)
+            before = line[: date.start()]
+            if number:
+                before = before[number.end(1) :] if number.end(1) <= date.start() else before[: number.start()]
+            header.place = before.strip(" ,")
+        if _LETTER_SUBJECT.match(folded) and not header.subject:
+            header.subject = line
+        if not number and not date and not number_seen and _is_caps(line):
+            issuer_lines.append(line)
+        elif number and not issuer_lines:
+            # "ỦY BAN NHÂN DÂN ... Số: 12/TB-UBND" run together: the name is before the number
+            name = line[: number.start()].strip()
+            if _is_caps(name):
+                issuer_lines.append(name)
+    groups: list[list[str]] = []
+    for line in issuer_lines:
+        if groups and _NAME_GOES_ON.match(_fold(line)):
+            groups[-1].append(line)
+        else:
+            groups.append([line])
+    if groups:
+        header.issuer = " ".join(groups[-1])
+        if len(groups) > 1:
+            header.issuer_parent = " ".join(groups[-2])
+
+
+def _has_date(line: str) -> bool:
+    folded = _fold(line)
+    return bool(_DATE_WORDS.search(folded) or _DATE_DIGITS.search(folded))
+
+
+def _date(match) -> datetime.date | None:
+    day, month, year = (int(g) for g in match.groups())
+    try:
+        return datetime.date(year, month, day)
+    except ValueError:
+        return None
+
+
+def _find_signature(lines, start):
+    """Where the closing block (distribution list or signature) starts, after the body."""
+    for index in range(start, len(lines)):
+        folded = _fold(lines[index])
+        if _DISTRIBUTION.search(folded):
+            return index
+        if _AUTHORITY.match(folded) and _is_caps(lines[index]):
+            return index
+    # No distribution list and no "KT." line: the signature is the last caps line over a name.
+    for index in range(len(lines) - 1, max(start, len(lines) - 8) - 1, -1):
+        if _is_caps(lines[index]) and _TITLE_WORDS.search(_fold(lines[index])):
+            return index
+    return len(lines)
+
+
+def _read_signature(tail):
+    """(signer's title, signer's name) from the closing block's lines."""
+    titles, name = [], ""
+    for line in tail:
+        if not line:
+            continue
+        folded = _fold(line)
+        caps = _caps_tail(line)
+        authority = _AUTHORITY.search(folded)
+        if authority and _is_caps(line[authority.start() :]):
+            titles.append(line[authority.start() :])  # "TM. ỦY BAN NHÂN DÂN" over "KT. CHỦ TỊCH"
+            continue
+        if caps and (titles or _TITLE_WORDS.search(_fold(caps))):
+            if name:  # a second signature (a joint document): keep the first
+                break
+            titles.append(caps)
+            continue
+        if titles and not name:
+            candidate = _name_tail(line)
+            if candidate:
+                name = candidate
+                break
+    return " / ".join(titles), name
+
+
+def _caps_tail(line: str) -> str:
+    """The words in capitals that end the line ("- Lưu: VT. PHÓ CHỦ TỊCH" gives "PHÓ CHỦ TỊCH")."""
+    words = line.split()
+    tail = []
+    for word in reversed(words):
+        if _is_caps(word) and any(ch.isalpha() for ch in word) and len(word.strip(".,;:")) > 1:
+            tail.insert(0, word)
+        else:
+            break
+    text = " ".join(tail)
+    return text if _TITLE_WORDS.search(_fold(text)) or (tail and len(tail) == len(words)) else ""
+
+
+def _name_tail(line: str) -> str:
+    """A person's name ending the line: two to five capitalised words ("Nguyễn Văn Phòng")."""
+    words = line.split()
+    tail = []
+    for word in reversed(words):
+        if word.isalpha() and word[0].isupper() and (len(word) == 1 or word[1:].islower()):
+            tail.insert(0, word)
+        else:
+            break
+        if len(tail) == 4:  # Vietnamese names run to four words; more is a title ("Thủ tướng Chính phủ ...")
+            break
+    return " ".join(tail) if len(tail) >= 2 else ""
+
+
+def _session(subject: str, body: str) -> SessionInfo | None:
+    """The session a conclusion notice concludes, when its subject says so ("... tại cuộc họp ...")."""
+    folded = _fold(subject)
+    match = _SESSION.match(folded)
+    if not match:
+        return None
+    chair = subject[match.start(1) : match.end(1)].strip()
+    title = subject[match.start(2) : match.end(2)].strip()
+    held_on = None
+    if _SESSION_DATE_IN_TITLE.search(folded[match.start(2) :]):
+        source = folded[match.start(2) :]
+    else:
+        source = _chaired_sentence(_fold(body[:2000]))
+    found = _DATE_WORDS.search(source) or _DATE_DIGITS.search(source)
+    if found:
+        held_on = _date(found)
+    chair = _chair(chair)
+    chair_name, chair_title = _split_chair(chair)
+    return SessionInfo(
+        title=title[:1].upper() + title[1:],
+        held_on=held_on,
+        chair=chair,
+        chair_name=chair_name,
+        chair_title=chair_title,
+    )
+
+
+def _chaired_sentence(folded_body: str) -> str:
+    """The opening sentence that says who chaired ("Ngày 20/6/2024, ..., đồng chí ... chủ trì cuộc họp").
+
+    Only its date is the session's: an earlier "Căn cứ Nghị định ... ngày 24 tháng 4 năm 2015" is not.
+    """
+    at = folded_body.find("chu tri")
+    if at < 0:
+        return ""
+    start = max(folded_body.rfind(". ", 0, at), folded_body.rfind(";", 0, at), folded_body.rfind(":", 0, at)) + 1
+    return folded_body[start:at]
+
+
+def _split_chair(chair: str) -> tuple[str, str]:
+    """(name, title) of "Phó Thủ tướng Trần Hồng Hà" or "Nguyễn Văn A, Phó Chủ tịch UBND tỉnh"; ("", "") if unsure."""
+    if "," in chair:
+        before, after = (part.strip() for part in chair.split(",", 1))
+        if _name_tail(before) == before:
+            return before, after
+    name = _name_tail(chair)
+    if name and chair.endswith(name) and len(name) < len(chair):
+        return name, chair[: -len(name)].strip(" ,")
+    return "", ""
+
+
+def _chair(text: str) -> str:
+    # "đồng chí Nguyễn Văn A, Phó Chủ tịch UBND tỉnh" and "Phó Thủ tướng Trần Hồng Hà" both name the chair
+    text = re.sub(r"^(đồng chí|ông|bà)\s+", "", text, flags=re.IGNORECASE)
+    return text[:1].upper() + text[1:]
+
+
+__all__ = ["Header", "SessionInfo", "read_header"]
