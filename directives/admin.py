@@ -460,7 +460,10 @@ class DirectiveAdmin(StaleCheckAdminMixin, FoldedSearchMixin, admin.ModelAdmin):
             _("Assigned to"),
             {"fields": [("lead_agency", "lead_group"), ("coordinating", "coordinating_groups")]},
         ),
-        (_("Deadline"), {"fields": [("deadline_phrase", "due_date"), "due_rule"]}),
+        (
+            _("Deadline"),
+            {"fields": [("deadline_phrase", "due_date"), "due_rule", ("report_every", "report_day"), "report_to"]},
+        ),
         (_("Progress"), {"fields": [("state", "completed_on"), "completion_document", "completion_claim"]}),
     ]
     actions = [

@@ -238,6 +238,11 @@ class DraftRowForm(forms.Form):
         widget=forms.TextInput(attrs={"size": 70}),
     )
     recurring = forms.BooleanField(label=_("Recurring"), required=False)
+    report_every = forms.ChoiceField(
+        label=_label("report_every"), choices=[("", "—"), *Directive.ReportEvery.choices], required=False
+    )
+    report_day = forms.IntegerField(label=_label("report_day"), min_value=1, max_value=31, required=False)
+    report_to = forms.CharField(label=_label("report_to"), max_length=300, required=False)
     # Carried through the round trip so the page can show them again.
     flags = forms.CharField(required=False, widget=forms.HiddenInput)
     unmatched = forms.CharField(required=False, widget=forms.HiddenInput)
@@ -316,6 +321,9 @@ def initial_rows(drafts):
                 "deadline_phrase": draft.deadline.phrase[:300],
                 "due_date": draft.deadline.due_date,
                 "due_rule": draft.deadline.rule[:300],
+                "report_every": draft.deadline.report_every,
+                "report_day": draft.deadline.report_day,
+                "report_to": draft.report_to[:300],
                 "recurring": draft.deadline.recurring,
                 "flags": json.dumps(draft.all_flags),
                 "unmatched": json.dumps(unmatched, ensure_ascii=False),
@@ -351,6 +359,9 @@ def _directive_data(row, source):
         "deadline_phrase": row["deadline_phrase"],
         "due_date": row["due_date"],
         "due_rule": row["due_rule"],
+        "report_every": row.get("report_every", ""),
+        "report_day": row.get("report_day"),
+        "report_to": row.get("report_to", ""),
     }
 
 

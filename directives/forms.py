@@ -47,6 +47,9 @@ class DirectiveForm(forms.ModelForm):
             "deadline_phrase",
             "due_date",
             "due_rule",
+            "report_every",
+            "report_day",
+            "report_to",
         ]
         widgets = {"text": forms.Textarea(attrs={"rows": 3, "cols": 100})}
 

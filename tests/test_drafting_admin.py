@@ -225,3 +225,19 @@ def test_an_issue_date_other_than_the_notices_is_pointed_out(clerk_client, notic
         "Ngày ban hành đã nhập (01/01/2020) khác ngày ban hành của thông báo (12/07/2024): "
         "thời hạn sẽ được tính theo ngày đã nhập."
     ]
+
+
+def test_a_reporting_schedule_and_its_recipient_are_saved_with_the_directive(clerk_client, notice, agencies):
+    text = "1. Bộ Công an theo dõi tình hình, định kỳ hằng tháng, trước ngày 20 báo cáo Thủ tướng Chính phủ.\n"
+    response = _draft(clerk_client, notice, text=text)
+    initial = response.context["formset"].forms[0].initial
+    assert (initial["report_every"], initial["report_day"], initial["report_to"]) == (
+        "monthly",
+        20,
+        "Thủ tướng Chính phủ",
+    )
+    data = _post_data(response, notice)
+    data["text"] = text
+    assert clerk_client.post(reverse(URL), data).status_code == 302
+    saved = Directive.objects.get()
+    assert (saved.report_every, saved.report_day, saved.report_to) == ("monthly", 20, "Thủ tướng Chính phủ")
