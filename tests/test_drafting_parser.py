@@ -357,3 +357,15 @@ def test_a_list_after_a_colon_keeps_a_field_with_and_in_it_whole(parse):
     drafts = parse("1. Công an tỉnh chủ trì, phối hợp với các Sở: Tư pháp, Tài nguyên và Môi trường rà soát hồ sơ.\n")
     names = [c.name for c in drafts[0].coordinating]
     assert "Sở Tài nguyên và Môi trường" in names and "Sở Môi trường" not in names
+
+
+def test_a_district_committee_is_never_the_issuers_own_committee(parse):
+    # The shape of ubnd-quangtri-707-2023: "UBND" alone is the issuer's committee, "UBND huyện X" is not.
+    drafts = parse(
+        "1. Sở Tư pháp chủ trì, phối hợp với UBND huyện Lục Nam, các đơn vị địa phương liên quan rà soát hồ sơ.\n",
+        context="ubnd-tinh-bac-giang",
+    )
+    names = [c.name for c in drafts[0].coordinating]
+    assert names[0] == "UBND huyện Lục Nam"
+    assert names[1].lower() == "các đơn vị địa phương liên quan"
+    assert drafts[0].text.startswith("Rà soát hồ sơ")

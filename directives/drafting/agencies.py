@@ -122,6 +122,7 @@ _VERB_PAIRS = {
 _MAX_NAME_WORDS = 12
 # The administrative unit word that a place name follows: "tỉnh Quảng Ngãi", "huyện Lục Nam".
 _UNIT_WORD_END = re.compile(r"\b(?:tinh|thanh pho|huyen|quan|thi xa|thi tran|xa|phuong|dac khu)$")
+_UNIT_NEXT = re.compile(r"\s+(?:tinh|thanh pho|huyen|quan|thi xa|thi tran|xa|phuong|dac khu)\b")
 _PLACE_NEXT = re.compile(r"[ \t]+(?:[A-ZĐÀ-Ỹ][\wÀ-ỹ]*)")
 
 
@@ -179,9 +180,13 @@ _ITEM = rf"(?:{_ROLE}\s+(?:{_UBND}\s+)?{_DET}\s+{_NOUN}|{_ROLE}\s+{_NOUN}|(?:{_U
 _FIRST = rf"\b(?:{_ROLE}\s+)?(?:{_UBND}\s+)?{_DET}\s+{_NOUN}"
 _QUAL = (
     r"(?:\s+(?:co lien quan|lien quan|truc thuoc trung uong|truc thuoc tinh|vien thong|cac cap|tren dia ban(?:\s+tinh)?"
-    r"|trong tinh|ngang bo|thuoc chinh phu|thanh vien|cap (?:tinh|huyen|xa)))"
+    r"|trong tinh|ngang bo|thuoc chinh phu|thanh vien|cap (?:tinh|huyen|xa)"
+    # "các đơn vị địa phương liên quan", "các sở ngành liên quan": a second noun before the qualifier.
+    r"|(?:dia phuong|nganh|chuyen mon)(?=\s+(?:co\s+)?lien quan)))"
 )
-_GROUP_RE = re.compile(rf"{_FIRST}(?:\s*(?:,\s*va|,|va|/)\s*{_ITEM}|{_QUAL})*")
+# "Ủy ban nhân dân thành phố và các huyện": the town's committee and the districts' ones, as one group.
+_UNIT_AND_GROUP = rf"\b{_UBND}\s+(?:thanh pho|thi xa|huyen)\s+va\s+{_DET}\s+{_NOUN}"
+_GROUP_RE = re.compile(rf"(?:{_UNIT_AND_GROUP}|{_FIRST})(?:\s*(?:,\s*va|,|va|/)\s*{_ITEM}|{_QUAL})*")
 # Short folded nouns that are other words with other diacritics ("số" is not "sở").
 _NOUN_FORMS = {
     "bo": {"bộ"},
@@ -493,7 +498,12 @@ class AgencyMatcher:
         written = ft.text[s:e]
         before = ft.text[s - 1] if s > 0 else " "
         out = []
-        if _UNIT_WORD_END.search(fold_text(written)) and _PLACE_NEXT.match(ft.text, e):
+        folded_written = fold_text(written).lower()
+        if re.search(r"\b(?:ubnd|uy ban nhan dan|hdnd|hoi dong nhan dan)$", folded_written) and _UNIT_NEXT.match(
+            fold_text(ft.text[e : e + 20]).lower()
+        ):
+            return []  # "UBND | huyện Gio Linh": another body than the issuer's own committee
+        if _UNIT_WORD_END.search(folded_written) and _PLACE_NEXT.match(ft.text, e):
             # "Ủy ban nhân dân tỉnh | Quảng Ngãi": a place name follows, so the name is longer than this
             # form ("UBND tỉnh" of the issuer's province); never match it to some other province.
             return []

@@ -680,7 +680,8 @@ def parse_deadline(text: str, issued_on: datetime.date | None) -> DeadlineResult
         # "trước ngày 20" of a monthly report: explained by the schedule, not an unread deadline.
         rule = f"Báo cáo định kỳ {_EVERY_WORDS[every]}" + (f", trước ngày {day}" if day else "")
         return replace(result, flags=(), rule=rule, recurring=True, report_every=every, report_day=day)
-    return replace(result, recurring=result.recurring or result.due_date is None, report_every=every, report_day=day)
+    # With a due date, "hằng tháng" is how often to report on it, not a task without a deadline.
+    return replace(result, recurring=result.due_date is None, report_every=every, report_day=day)
 
 
 def _parse_deadline(text: str, issued_on: datetime.date | None) -> DeadlineResult:

@@ -24,7 +24,7 @@ letter that name no one go to whom its opening asks ("... đề nghị UBND các
 import datetime
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from .agencies import DOMAIN_NAMES, AgencyMatcher, Group, Mention, Unmatched, describe
 from .deadlines import DeadlineResult, parse_deadline
@@ -920,8 +920,16 @@ def _extend_draft(draft: Draft, body: str, clause, source: str) -> None:
     body = body.strip()
     if body and fold_text(body) not in fold_text(draft.text):
         draft.text = f"{draft.text.rstrip(' ;.')}; {body[:1].lower() + body[1:]}"
-    if clause.deadline.phrase and not draft.deadline.phrase:
-        draft.deadline = clause.deadline
+    new, old = clause.deadline, draft.deadline
+    if new.phrase and (not old.phrase or (old.due_date is None and new.due_date is not None)):
+        # "...; định kỳ hằng tháng báo cáo. Hoàn thành trước ngày 10/3/2026.": the date is the deadline,
+        # the schedule stays the reporting schedule.
+        draft.deadline = replace(
+            new,
+            report_every=new.report_every or old.report_every,
+            report_day=new.report_day or old.report_day,
+            recurring=new.recurring and not (old.report_every or new.report_every) if new.due_date else new.recurring,
+        )
     for target in _unique_coords(draft.lead, clause.coords):
         if _target_key(target) not in {_target_key(c) for c in draft.coordinating}:
             draft.coordinating.append(target)
