@@ -17,6 +17,8 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from conference.reference import national_names
+
 from .textutil import Folded, capitalise, clean_spaces, fold_key, fold_text, nfc
 
 # The provinces and centrally-run cities (before and after the 2025 reorganisation).
@@ -35,19 +37,7 @@ _PROVINCE_KEYS = sorted({fold_key(p) for p in PROVINCES}, key=len, reverse=True)
 # The official names of the ministries, ministry-level agencies and Government agencies since 2007
 # (before and after the 2025 mergers): a name the registry lacks is still read whole ("Bộ Nông nghiệp
 # và Phát triển nông thôn", never "Bộ Nông nghiệp và Phát"), and offered to the clerk to create.
-NATIONAL_NAMES = [
-    "Bộ Quốc phòng", "Bộ Công an", "Bộ Ngoại giao", "Bộ Nội vụ", "Bộ Tư pháp", "Bộ Kế hoạch và Đầu tư",
-    "Bộ Tài chính", "Bộ Công Thương", "Bộ Nông nghiệp và Phát triển nông thôn", "Bộ Nông nghiệp và Môi trường",
-    "Bộ Giao thông vận tải", "Bộ Xây dựng", "Bộ Tài nguyên và Môi trường", "Bộ Thông tin và Truyền thông",
-    "Bộ Lao động - Thương binh và Xã hội", "Bộ Lao động – Thương binh và Xã hội", "Bộ Văn hóa, Thể thao và Du lịch",
-    "Bộ Khoa học và Công nghệ", "Bộ Giáo dục và Đào tạo", "Bộ Y tế", "Bộ Dân tộc và Tôn giáo", "Ủy ban Dân tộc",
-    "Ngân hàng Nhà nước Việt Nam", "Thanh tra Chính phủ", "Văn phòng Chính phủ",
-    "Ủy ban Quản lý vốn nhà nước tại doanh nghiệp", "Bảo hiểm xã hội Việt Nam", "Thông tấn xã Việt Nam",
-    "Đài Truyền hình Việt Nam", "Đài Tiếng nói Việt Nam", "Viện Hàn lâm Khoa học và Công nghệ Việt Nam",
-    "Viện Hàn lâm Khoa học xã hội Việt Nam", "Ban Quản lý Lăng Chủ tịch Hồ Chí Minh", "Kiểm toán Nhà nước",
-    "Tòa án nhân dân tối cao", "Viện kiểm sát nhân dân tối cao", "Đại học Quốc gia Hà Nội",
-    "Đại học Quốc gia Thành phố Hồ Chí Minh", "Ủy ban Trung ương Mặt trận Tổ quốc Việt Nam",
-]  # fmt: skip
+NATIONAL_NAMES = national_names()
 # The fields in ministries' and departments' names that hold a "và" or a comma: in a list after one
 # head word ("các Sở: Công Thương, Tài nguyên và Môi trường") they are one name, not two.
 DOMAIN_NAMES = sorted(

@@ -1,0 +1,64 @@
+"""The reference registry: on a fresh install the drafter and the follow-up know the national agencies
+and every province, before and after the 2025 reorganisations."""
+
+import datetime
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+from conference.models import Agency, AgencyChange
+from directives.drafting import AgencyMatcher, parse_directives
+from directives.drafting_registry import agency_matcher
+
+pytestmark = pytest.mark.django_db
+
+
+def load(*args):
+    out = StringIO()
+    call_command("load_reference_agencies", *args, stdout=out)
+    return out.getvalue()
+
+
+def test_a_fresh_registry_gets_the_government_and_the_provinces_with_their_2025_changes():
+    assert load().startswith("96 agencies added")
+    assert Agency.objects.filter(kind="ministry").count() == 20
+    assert Agency.objects.filter(kind="peoples_committee", dissolved_on=None).count() == 34
+    bac_giang = Agency.objects.get(name="Ủy ban nhân dân tỉnh Bắc Giang")
+    assert bac_giang.dissolved_on == datetime.date(2025, 7, 1)
+    assert bac_giang.successor.name == "Ủy ban nhân dân tỉnh Bắc Ninh"
+    hcm = Agency.objects.get(name="Ủy ban nhân dân thành phố Hồ Chí Minh")
+    assert set(Agency.objects.filter(successor=hcm).values_list("name", flat=True)) == {
+        "Ủy ban nhân dân tỉnh Bà Rịa – Vũng Tàu",
+        "Ủy ban nhân dân tỉnh Bình Dương",
+    }
+    tttt = AgencyChange.objects.get(predecessor__code="bo-thong-tin-va-truyen-thong")
+    assert tttt.primary_successor.code == "bo-khoa-hoc-va-cong-nghe" and tttt.effective_on == datetime.date(2025, 3, 1)
+
+
+def test_running_it_again_or_after_the_seeds_changes_nothing_a_clerk_recorded():
+    load()
+    call_command("load_seeds", stdout=StringIO())
+    Agency.objects.filter(code="bo-y-te").update(short_name="Bộ YT")  # a clerk's edit
+    assert load().startswith("0 agencies added")
+    assert Agency.objects.get(code="bo-y-te").short_name == "Bộ YT"
+    assert Agency.objects.filter(name="Bộ Công an").count() == 1
+
+
+def test_communes_come_from_the_maintained_package():
+    load("--communes")
+    assert Agency.objects.filter(kind="commune").count() > 3000
+    assert Agency.objects.filter(name__startswith="Ủy ban nhân dân phường Hoàn Kiếm").exists()
+
+
+def test_the_drafter_finds_a_province_it_never_saw_in_the_seeds():
+    load()
+    issued = datetime.date(2024, 8, 20)
+    drafts = parse_directives(
+        "1. Ủy ban nhân dân tỉnh Quảng Ngãi chủ trì, phối hợp với Bộ Xây dựng rà soát quy hoạch khu kinh tế.\n",
+        issued,
+        matcher=agency_matcher(on_date=issued),
+    )
+    assert drafts[0].lead.name == "Ủy ban nhân dân tỉnh Quảng Ngãi"
+    assert [c.name for c in drafts[0].coordinating] == ["Bộ Xây dựng"]
+    assert isinstance(agency_matcher(on_date=issued), AgencyMatcher)
