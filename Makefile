@@ -49,6 +49,7 @@ migrate: setup
 	$(BIN)/python manage.py migrate --no-input
 
 seed: migrate
+	$(BIN)/python manage.py load_reference_agencies
 	$(BIN)/python manage.py load_seeds
 
 # Web app and follow-up worker (with its beat) side by side; Ctrl-C stops both.
