@@ -258,3 +258,9 @@ def test_the_link_list_does_a_fixed_number_of_queries(clerk_client, world, djang
         AgencyLink.issue(agency=world["lead"], email=f"nguoi{index}@soxd.example.vn", valid_days=60)
     with django_assert_max_num_queries(12):
         assert clerk_client.get(reverse("admin:directives_agencylink_changelist")).status_code == 200
+
+
+def test_the_page_title_is_the_directive_alone(client, world):
+    content = client.get(page(world["lead_token"], world["shared"])).content.decode()
+    title = content[content.index("<title>") + 7 : content.index("</title>")]
+    assert title == str(world["shared"]) and "<script" not in title
