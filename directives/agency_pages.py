@@ -6,6 +6,7 @@ through the API's services, so validation, history, the ETag check and the throt
 Any other directive, and any token that never existed, is a 404.
 """
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404, HttpResponseRedirect
@@ -53,8 +54,6 @@ class LinkRateThrottle(SimpleRateThrottle):
         super().__init__()
 
     def get_rate(self):
-        from django.conf import settings
-
         return settings.API_THROTTLE_RATE
 
     def get_cache_key(self, request, view):

@@ -175,7 +175,9 @@ def _answering_for(current, items):
         lead = item.role == OutboxMessage.Role.TO
         assigned = [directive.lead_agency] if lead else directive.coordinating_agencies.all()
         for agency in assigned:
-            if agency is not None and agency.pk != current.pk and agency.dissolved_on is not None:
+            if agency is None or agency.pk in found:
+                continue  # a digest names the same dissolved agency for many directives: one look-up
+            if agency.pk != current.pk and agency.dissolved_on is not None:
                 change = AgencyChange.objects.filter(predecessor=agency).only("kind").first()
                 verb = CEASED_WORDS.get(change.kind if change else "", "đã giải thể")
                 found[agency.pk] = {"agency": agency, "since": agency.dissolved_on, "verb": verb}
