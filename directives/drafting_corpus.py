@@ -43,6 +43,7 @@ class ExpectedDraft:
     due: datetime.date | None = None
     joint: bool = False
     must_flag: bool = False
+    starts_on: datetime.date | None = None  # the day the work may begin ("từ ngày 10/5 đến hết ngày 14/5")
 
 
 @dataclass
@@ -52,6 +53,12 @@ class Item:
     text: str
     classes: tuple
     expected: list
+    split: str = ""
+
+
+# A document's place in the corpus: "" for the first 39 documents (tuned on), "tuning" for later
+# documents the parser may be tuned on, "heldout" for later documents it must never be tuned on.
+SPLITS = ("", "tuning", "heldout")
 
 
 @dataclass
@@ -62,6 +69,7 @@ class Document:
     issued: datetime.date
     context: str
     items: list
+    split: str = ""
 
 
 # -- reading ------------------------------------------------------------------------------------
@@ -87,7 +95,16 @@ def _names(value, where: str) -> tuple:
 def _expected(record, where: str) -> ExpectedDraft:
     if not isinstance(record, dict):
         raise CorpusError(f"{where}: each expected draft is a mapping.")
-    unknown = set(record) - {"lead", "lead_group", "coordinating", "coordinating_groups", "due", "joint", "must_flag"}
+    unknown = set(record) - {
+        "lead",
+        "lead_group",
+        "coordinating",
+        "coordinating_groups",
+        "due",
+        "joint",
+        "must_flag",
+        "starts_on",
+    }
     if unknown:
         raise CorpusError(f"{where}: unknown keys {sorted(unknown)}.")
     if "due" not in record:
@@ -103,6 +120,7 @@ def _expected(record, where: str) -> ExpectedDraft:
         due=_date(record["due"], where),
         joint=bool(record.get("joint")),
         must_flag=bool(record.get("must_flag")),
+        starts_on=_date(record.get("starts_on"), where),
     )
 
 
@@ -120,6 +138,9 @@ def load_document(path: Path) -> Document:
     issued = _date(data.get("issued"), f"{path.name}: issued")
     if issued is None:
         raise CorpusError(f"{path.name}: 'issued' (the issue date) is required.")
+    split = str(data.get("split") or "")
+    if split not in SPLITS:
+        raise CorpusError(f"{path.name}: split is one of 'tuning', 'heldout' (or absent), not {split!r}.")
     items = []
     for n, record in enumerate(data.get("items") or [], start=1):
         where = f"{path.name} item {n}"
@@ -134,23 +155,30 @@ def load_document(path: Path) -> Document:
                 text=str(record["text"]).strip(),
                 classes=tuple(record.get("classes") or ()),
                 expected=[_expected(e, f"{where} draft {k}") for k, e in enumerate(record["expected"], start=1)],
+                split=split,
             )
         )
     if not items:
         raise CorpusError(f"{path.name}: no items.")
     return Document(
-        path, str(source["number"]), str(source["address"]), issued, (data.get("context") or "").strip(), items
+        path, str(source["number"]), str(source["address"]), issued, (data.get("context") or "").strip(), items, split
     )
 
 
-def load_corpus(directory: Path) -> list[Document]:
+def load_corpus(directory: Path, split: str | None = None) -> list[Document]:
+    """The corpus's documents; ``split`` keeps those of one split ("", "tuning", "heldout") or,
+    with "new", both later splits."""
     directory = Path(directory)
     if not directory.is_dir():
         raise CorpusError(f"{directory} is not a directory.")
     paths = sorted(directory.glob("*.yaml"))
     if not paths:
         raise CorpusError(f"{directory} holds no .yaml corpus files.")
-    return [load_document(p) for p in paths]
+    documents = [load_document(p) for p in paths]
+    if split is None:
+        return documents
+    wanted = ("tuning", "heldout") if split == "new" else (split,)
+    return [d for d in documents if d.split in wanted]
 
 
 # -- the registry ---------------------------------------------------------------------------------
@@ -234,6 +262,15 @@ class ItemResult:
         )
 
     @property
+    def starts_wrong(self) -> list:
+        """Expected drafts whose start (or its absence) the paired draft gets wrong."""
+        return [
+            expected
+            for expected, c in zip(self.item.expected, self.agreement.comparisons, strict=True)
+            if c.draft is not None and c.draft.deadline.starts_on != expected.starts_on
+        ]
+
+    @property
     def count_ok(self) -> bool:
         return len(self.drafts) == len(self.item.expected)
 
@@ -246,7 +283,12 @@ class ItemResult:
 
     @property
     def right(self) -> bool:
-        return self.count_ok and not self.flag_missing and all(c.all for c in self.agreement.comparisons)
+        return (
+            self.count_ok
+            and not self.flag_missing
+            and not self.starts_wrong
+            and all(c.all for c in self.agreement.comparisons)
+        )
 
     def reasons(self) -> list[str]:
         out = []
@@ -266,6 +308,8 @@ class ItemResult:
                 out.append(f"due: expected {c.expected.due_date}, got {c.draft.deadline.due_date} ({flagged})")
         if self.flag_missing:
             out.append("no flag where the date must be checked")
+        for expected in self.starts_wrong:
+            out.append(f"start: expected {expected.starts_on} for {expected.lead or expected.lead_group}")
         return out
 
 
@@ -303,6 +347,9 @@ class Score:
                 "due": round(agreement.share("due"), 4),
                 "all_fields": round(agreement.share("all"), 4),
                 "items_right": round(sum(r.right for r in self.results) / items, 4) if items else 1.0,
+                "start": round(1 - sum(len(r.starts_wrong) for r in self.results) / agreement.total, 4)
+                if agreement.total
+                else 1.0,
             },
             "extra_drafts": agreement.extra_drafts,
             "silent_wrong_dates": sum(r.silent_wrong_dates for r in self.results),
@@ -333,8 +380,10 @@ def _to_expected(item: Item, draft: ExpectedDraft, codes: dict, n: int) -> Expec
     )
 
 
-def score_corpus(documents) -> Score:
-    registry, codes = corpus_registry(documents)
+def score_corpus(documents, registry_documents=None) -> Score:
+    """Score ``documents``; the registry holds every agency ``registry_documents`` (default: the
+    same documents) name, so scoring one split sees the same registry as scoring them all."""
+    registry, codes = corpus_registry(registry_documents if registry_documents is not None else documents)
     by_code = {a.code: a for a in registry}
     score = Score(documents=len(documents))
     for document in documents:

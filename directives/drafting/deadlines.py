@@ -52,6 +52,9 @@ class DeadlineResult:
     # "half_yearly", "yearly" (the values of Directive.ReportEvery), and the day of the month if given.
     report_every: str = ""
     report_day: int | None = None
+    # The day the work may begin, when the text sets one ("sau ngày 15/10/2024", "từ ngày 10/5 đến
+    # hết ngày 14/5", "trong giai đoạn 2026-2030"): before it nobody is reminded.
+    starts_on: datetime.date | None = None
     # Where the phrase sits in the (NFC) text that was parsed, so callers can cut it out.
     span: tuple[int, int] | None = field(default=None, compare=False)
 

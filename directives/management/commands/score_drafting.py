@@ -1,12 +1,14 @@
 """Score the drafting parser on the evaluation corpus of real documents.
 
-    python manage.py score_drafting [--corpus DIR] [--json]
+    python manage.py score_drafting [--corpus DIR] [--split all|base|new|tuning|heldout] [--json]
 
 Each item of tests/fixtures/drafting_corpus (or DIR) is drafted alone, as a clerk would paste it,
 with its document's issue date, and compared with the drafts a clerk would make. Prints the share
 right per field (one draft per expected draft, lead, coordinating agencies, due date, all three,
 whole item), per failure class, the wrong dates that carry no flag, and every failing item.
-Nothing is saved and the database is not read.
+Nothing is saved and the database is not read. ``--split`` scores one part of the corpus (the
+first documents, the later ones, the later ones tuned on, or those held out from tuning), always
+over the registry of the whole corpus.
 """
 
 import json
@@ -21,14 +23,23 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--corpus", default=str(DEFAULT_CORPUS), help="directory of corpus YAML files")
+        parser.add_argument(
+            "--split",
+            choices=sorted(_SPLITS),
+            default="all",
+            help="score all documents, the first ones (base), the later ones (new), or one later split",
+        )
         parser.add_argument("--json", action="store_true", help="print the figures and failures as one JSON object")
 
     def handle(self, *args, **options):
         try:
-            documents = load_corpus(options["corpus"])
+            everything = load_corpus(options["corpus"])
+            documents = load_corpus(options["corpus"], split=_SPLITS[options["split"]])
         except CorpusError as exc:
             raise CommandError(str(exc)) from exc
-        figures = score_corpus(documents).figures()
+        if not documents:
+            raise CommandError(f"The corpus has no documents in the split {options['split']!r}.")
+        figures = score_corpus(documents, registry_documents=everything).figures()
         if options["json"]:
             self.stdout.write(json.dumps(figures, ensure_ascii=False, indent=1))
             return
@@ -44,6 +55,7 @@ class Command(BaseCommand):
         w(f"  due date:      {s['due']:.1%}")
         w(f"  all three:     {s['all_fields']:.1%}")
         w(f"  items right:   {s['items_right']:.1%} (right count of drafts, every field right, flags where needed)")
+        w(f"  start date:    {s['start']:.1%} (the day work may begin, or none)")
         w(f"  wrong dates without a flag: {figures['silent_wrong_dates']}")
         w("Per failure class (items right / items):")
         for name, entry in figures["classes"].items():
@@ -57,6 +69,9 @@ class Command(BaseCommand):
                 lead = _label(draft["lead"]) if draft["lead"] else None
                 coordinating = ", ".join(_label(c) for c in draft["coordinating"])
                 w(f"      > lead={lead!r} coord=[{coordinating}] due={draft['due_date']} flags={draft['flags']}")
+
+
+_SPLITS = {"all": None, "base": "", "new": "new", "tuning": "tuning", "heldout": "heldout"}
 
 
 def _label(described: dict) -> str:
