@@ -171,12 +171,35 @@ _FIRST = rf"\b(?:{_ROLE}\s+)?(?:{_UBND}\s+)?{_DET}\s+{_NOUN}"
 _QUAL = (
     r"(?:\s+(?:co lien quan|lien quan|truc thuoc trung uong|truc thuoc tinh|vien thong|cac cap|tren dia ban(?:\s+tinh)?"
     r"|trong tinh|ngang bo|thuoc chinh phu|thanh vien|cap (?:tinh|huyen|xa)"
+    # "các cơ quan, đơn vị của Trung ương", "các Bộ, cơ quan, địa phương khác": part of the group's name.
+    r"|cua trung uong|o trung uong|trung uong|khac(?!\s+(?:nhau|biet|phuc))"
     # "các đơn vị địa phương liên quan", "các sở ngành liên quan": a second noun before the qualifier.
     r"|(?:dia phuong|nganh|chuyen mon)(?=\s+(?:co\s+)?lien quan)))"
 )
 # "Ủy ban nhân dân thành phố và các huyện": the town's committee and the districts' ones, as one group.
 _UNIT_AND_GROUP = rf"\b{_UBND}\s+(?:thanh pho|thi xa|huyen)\s+va\s+{_DET}\s+{_NOUN}"
 _GROUP_RE = re.compile(rf"(?:{_UNIT_AND_GROUP}|{_FIRST})(?:\s*(?:,\s*va|,|va|/)\s*{_ITEM}|{_QUAL})*")
+_TITLE_IN_GROUP = re.compile(rf"\b(?:{_ROLE}|thu truong)\s+(?=(?:{_UBND}\s+)?(?:{_DET}\s+)?{_NOUN})")
+
+
+def _without_titles(ft, start: int, end: int) -> str:
+    """A group's words without the heads' titles: "Chủ tịch Ủy ban nhân dân các tỉnh" is "Ủy ban nhân
+    dân các tỉnh", "Bộ trưởng các bộ, Thủ trưởng cơ quan ngang bộ" is "các bộ, cơ quan ngang bộ"."""
+    folded = ft.folded
+    cuts = []
+    for m in _TITLE_IN_GROUP.finditer(folded, start, end):
+        before = folded[start : m.start()].rstrip()
+        if before and not (before.endswith(",") or before.endswith(" va") or before == "va"):
+            continue  # "Ban Giám đốc các sở": a title inside a name stays
+        if not folded[m.end() : end].strip():
+            continue
+        cuts.append((m.start(), m.end()))
+    pieces, pos = [], start
+    for a, b in cuts:
+        pieces.append(ft.original(pos, a))
+        pos = b
+    pieces.append(ft.original(pos, end))
+    return "".join(pieces)
 # Short folded nouns that are other words with other diacritics ("số" is not "sở").
 _NOUN_FORMS = {
     "bo": {"bộ"},
@@ -186,7 +209,7 @@ _NOUN_FORMS = {
     "hoi": {"hội"},
     "cap": {"cấp"},
     "quan": {"quận", "quan"},
-    "phuong": {"phường", "phương"},
+    "phuong": {"phường", "phương"},  # "phương" of "địa phương"; "các phương tiện" is caught in _group_words_ok
     "ban": {"ban"},
     "cac": {"các"},
     "moi": {"mỗi"},
@@ -194,7 +217,10 @@ _NOUN_FORMS = {
 
 
 def _group_words_ok(original: str) -> bool:
-    for word in re.findall(r"\w+", original.lower()):
+    words = re.findall(r"\w+", original.lower())
+    if len(words) >= 2 and words[1] == "phương":
+        return False  # "các phương tiện", "các phương án": "phương" leads a group only in "địa phương"
+    for word in words:
         folded = fold_text(word)
         forms = _NOUN_FORMS.get(folded)
         if forms and word != folded and word not in forms:
@@ -513,7 +539,7 @@ class AgencyMatcher:
             text = ft.text[s:e]
             if not _group_words_ok(text):
                 continue
-            found.append(Mention(s, e, Group(capitalise(clean_spaces(text))), text))
+            found.append(Mention(s, e, Group(capitalise(clean_spaces(_without_titles(ft, m.start(), end)))), text))
         return found
 
     def scan(self, text_or_folded) -> list[Mention]:

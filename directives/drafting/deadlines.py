@@ -227,8 +227,9 @@ _PAST_BEFORE_PLAIN = re.compile(
     r"(?:\bda duoc|\bqua han|\bton dong|\btinh den|\btinh tu|\bke tu|\bbat dau(?: tu)?|\bso voi|\bcung ky|\bso ket"
     r"|\btong ket|\bthuc hien tu|\btrien khai tu)\s*(?:(?:duoc|giao|thuc hien|trong|den|den het|vao|tu)\s+)*$"
 )
+# "số 92/TTr-UBND ngày ...": a document's number has letters after its slash, a date ("10/5/2026") none.
 _DOC_NUMBER_BEFORE = re.compile(
-    r"(?:\d+\s*/\s*[a-z0-9][a-z0-9.-]*\s*(?:ngay\s*)?$)|(?:\b(?:ban hanh|ky)\s+(?:ngay\s*)?$)"
+    r"(?:\d+\s*/\s*[a-z0-9.-]*[a-z][a-z0-9.-]*\s*(?:ngay\s*)?$)|(?:\b(?:ban hanh|ky)\s+(?:ngay\s*)?$)"
 )
 _DOC_WORD_BEFORE = re.compile(
     r"\b(?:thong bao|quyet dinh|nghi quyet|cong van|ket luan|chi thi|ke hoach|van ban|nghi dinh|thong tu|to trinh"
@@ -672,10 +673,119 @@ def reporting_schedule(folded: str) -> tuple[str, int | None]:
     return every, day
 
 
+# -- when the work may begin ------------------------------------------------------------------------
+
+_DATE_GROUPS = r"(?:ngay\s+)?(?P<d{n}>\d{{1,2}})\s*(?:/|-|\.|\s+thang\s+)\s*(?P<m{n}>\d{{1,2}})(?:\s*(?:/|-|\.|,?\s*nam\s+)\s*(?P<y{n}>\d{{4}}))?"
+# "từ ngày 10/5/2026 đến hết ngày 14/5/2026", "(từ 30/4 - 03/5)": a window; its last day is the due date.
+_WINDOW = re.compile(
+    r"\b(?:ke\s+)?tu\s+"
+    + _DATE_GROUPS.format(n=1)
+    + r"\s*(?:den\s+het|den|toi|-|–)\s*"
+    + _DATE_GROUPS.format(n=2)
+    + r"(?![\d/])"
+)
+# "sau ngày 15/10/2024 ...", "kể từ ngày 01/01/2025", "bắt đầu từ ngày ...": only a start ("sau" needs
+# "ngày": "thứ sáu 02 tháng 12" is a weekday).
+_START = re.compile(
+    r"\b(?P<how>sau(?=\s+ngay)|ke tu|bat dau(?:\s+tu)?|ap dung tu|thuc hien tu|trien khai tu)\s+"
+    + _DATE_GROUPS.format(n=1)
+    + r"(?![\d/])"
+)
+# "thực hiện trong giai đoạn 2026-2030": a window of years (a plan's "thời kỳ 2021 - 2030" is not one).
+_PERIOD = re.compile(
+    r"\b(?:thuc hien|trien khai|to chuc thuc hien|hoan thanh)\s+(?:trong\s+)?giai doan\s+(?P<y1>\d{4})\s*(?:-|–|den)\s*"
+    r"(?P<y2>\d{4})\b"
+)
+
+
+@dataclass(frozen=True)
+class _Window:
+    start: int  # folded positions
+    end: int
+    starts_on: datetime.date | None
+    due: datetime.date | None
+    rule: str
+    flags: tuple[str, ...] = ()
+
+
+def _window_date(m, n: int, issued_on, after: datetime.date | None = None):
+    """The date of group ``n``; a missing year is the issue date's (or, for a window's end, the start's)."""
+    d, mo, y = int(m.group(f"d{n}")), int(m.group(f"m{n}")), m.group(f"y{n}")
+    if y:
+        year, flags = int(y), ()
+    elif after is not None:
+        year, flags = after.year, ()
+    elif issued_on is not None:
+        year, flags = issued_on.year, (YEAR_ASSUMED,)
+    else:
+        return None, (NEEDS_ISSUE_DATE,)
+    try:
+        day = datetime.date(year, mo, d)
+    except ValueError:
+        return None, (UNREADABLE,)
+    if after is not None and day < after:
+        day = day.replace(year=day.year + 1)  # "từ 28/12 đến 05/01"
+    return day, flags
+
+
+def _find_window(folded: str, issued_on) -> _Window | None:
+    """When the work may begin, and the window's end if the text gives one."""
+    if m := _WINDOW.search(folded):
+        # The start's missing year follows the end's when only the end gives it ("từ 30/4 - 03/5/2021").
+        start_year = m.group("y1") or m.group("y2")
+        start, flags = _window_date(m, 1, issued_on) if m.group("y1") or not start_year else (None, ())
+        if start is None and start_year:
+            try:
+                start = datetime.date(int(start_year), int(m.group("m1")), int(m.group("d1")))
+            except ValueError:
+                start = None
+        if start is not None:
+            end, end_flags = _window_date(m, 2, issued_on, after=start)
+            if end is not None:
+                rule = f"Từ ngày {_d(start)} đến hết ngày {_d(end)}: bắt đầu {_d(start)}, hạn {_d(end)}"
+                return _Window(m.start(), m.end(), start, end, rule, (*flags, *end_flags))
+    if m := _PERIOD.search(folded):
+        y1, y2 = int(m.group("y1")), int(m.group("y2"))
+        if y1 <= y2:
+            start, end = datetime.date(y1, 1, 1), datetime.date(y2, 12, 31)
+            rule = f"Thực hiện trong giai đoạn {y1}-{y2}: bắt đầu {_d(start)}, hạn {_d(end)}"
+            return _Window(m.start(), m.end(), start, end, rule)
+    if m := _START.search(folded):
+        day, flags = _window_date(m, 1, issued_on)
+        if day is not None:
+            if m.group("how") == "sau":
+                day += datetime.timedelta(days=1)  # "sau ngày 15/10": from the 16th
+            return _Window(m.start(), m.end(), day, None, f"Bắt đầu từ ngày {_d(day)}", flags)
+    return None
+
+
 def parse_deadline(text: str, issued_on: datetime.date | None) -> DeadlineResult:
-    """The deadline of a directive's ``text``, given the issue date of the document, and the reporting
-    schedule it sets, if any."""
-    result = _parse_deadline(text, issued_on)
+    """The deadline of a directive's ``text``, given the issue date of the document, the day the work
+    may begin if the text sets one, and the reporting schedule it sets, if any."""
+    ft = Folded(text)
+    window = _find_window(ft.folded, issued_on)
+    if window is not None and window.due is not None:
+        s, e = ft.to_original(window.start, window.end)
+        due, rule, flags = window.due, window.rule, window.flags
+        if issued_on is not None and due < issued_on:
+            due, rule, flags = None, f"{rule}: trước ngày ban hành {_d(issued_on)}, không dùng được", (*flags, BEFORE_ISSUE)
+        result = DeadlineResult(
+            phrase=clean_spaces(ft.text[s:e]),
+            due_date=due,
+            rule=rule,
+            flags=flags,
+            starts_on=window.starts_on,
+            span=(s, e),
+        )
+    else:
+        masked = text
+        if window is not None:  # "sau ngày 15/10/2024" is when to begin, never the due date
+            s, e = ft.to_original(window.start, window.end)
+            masked = text[:s] + " " * (e - s) + text[e:]
+        result = _parse_deadline(masked, issued_on)
+        if window is not None:
+            flags = tuple(dict.fromkeys((*result.flags, *window.flags)))
+            result = replace(result, starts_on=window.starts_on, flags=flags)
     every, day = reporting_schedule(Folded(text).folded)
     if not every:
         return result

@@ -122,6 +122,7 @@ class Draft:
             "coordinating": [describe(c) for c in self.coordinating],
             "deadline_phrase": self.deadline.phrase,
             "due_date": self.deadline.due_date.isoformat() if self.deadline.due_date else None,
+            "starts_on": self.deadline.starts_on.isoformat() if self.deadline.starts_on else None,
             "rule": self.deadline.rule,
             "flags": self.all_flags,
             "recurring": self.deadline.recurring,
@@ -793,11 +794,25 @@ def _parse_prose(parser: DirectiveParser, paragraphs) -> list[Draft]:
             prev = None  # the part before, in this sentence
             opener = None  # the part that opened a parenthesis: "... như: A (B; C; D)"
             depth = 0
-            for clause_text in split_clauses(sentence):
+            clauses = split_clauses(sentence)
+            carried: list = []  # addressees listed before a semicolon, sharing the task after it
+            carried_text = ""
+            for clause_index, clause_text in enumerate(clauses):
                 inside = depth > 0
                 depth += clause_text.count("(") - clause_text.count(")")
                 for part in _prose_parts(clause_text):
                     clause = parser.analyse(part)
+                    if clause.explicit and not clause.body and clause_index < len(clauses) - 1 and not inside:
+                        # "đề nghị các cơ quan của Trung ương; các sở, ban, ngành ... treo cờ ...", "Các Bộ: A,
+                        # B; Thông tấn xã Việt Nam; Ủy ban ... báo cáo ...": names only, the task follows.
+                        carried.extend(t for t in clause.leads if _target_key(t) not in _lead_keys(carried))
+                        carried_text = f"{carried_text}; {part.strip()}" if carried_text else part.strip()
+                        continue
+                    if carried:
+                        extra = [t for t in clause.leads if _target_key(t) not in _lead_keys(carried)]
+                        clause.leads, clause.explicit = [*carried, *extra], True
+                        part = f"{carried_text}; {part.strip()}"
+                        carried, carried_text = [], ""
                     source = opener if inside and opener is not None else prev
                     flags = []
                     if clause.explicit:
@@ -857,9 +872,10 @@ def _parse_prose(parser: DirectiveParser, paragraphs) -> list[Draft]:
                     if not inside:
                         opener = remembered
                     prev = remembered
-    # Directives before the first named addressee go to the first group addressed later.
+    # Directives before the first named addressee go to the first group addressed later; in one item
+    # pasted, what comes before the addressee only sets the scene ("Nhân dịp Đại hội ...").
     first_group = next((d.lead for d in drafts if isinstance(d.lead, Group)), None)
-    if first_group is not None:
+    if first_group is not None and not one_item:
         for draft in pending:
             draft.lead = first_group
             draft.flags = [f for f in draft.flags if f != NO_LEAD] + [LEAD_INFERRED]
