@@ -179,13 +179,20 @@ _QUAL = (
 # "Ủy ban nhân dân thành phố và các huyện": the town's committee and the districts' ones, as one group.
 _UNIT_AND_GROUP = rf"\b{_UBND}\s+(?:thanh pho|thi xa|huyen)\s+va\s+{_DET}\s+{_NOUN}"
 _GROUP_RE = re.compile(rf"(?:{_UNIT_AND_GROUP}|{_FIRST})(?:\s*(?:,\s*va|,|va|/)\s*{_ITEM}|{_QUAL})*")
-_TITLE_IN_GROUP = re.compile(rf"\b(?:{_ROLE}|thu truong)\s+(?=(?:{_UBND}\s+)?(?:{_DET}\s+)?{_NOUN})")
+# A head's title that stands for the bodies it heads. "Người đứng đầu", "lãnh đạo" stay: they make the
+# heads answer in person ("Người đứng đầu các bộ, ngành ... trực tiếp chỉ đạo").
+_TITLE_IN_GROUP = re.compile(
+    rf"\b(?:bo truong|thu truong|giam doc|chu tich|truong)\s+(?=(?:{_UBND}\s+)?(?:{_DET}\s+)?{_NOUN})"
+)
 
 
 def _without_titles(ft, start: int, end: int) -> str:
     """A group's words without the heads' titles: "Chủ tịch Ủy ban nhân dân các tỉnh" is "Ủy ban nhân
-    dân các tỉnh", "Bộ trưởng các bộ, Thủ trưởng cơ quan ngang bộ" is "các bộ, cơ quan ngang bộ"."""
+    dân các tỉnh", "Bộ trưởng các bộ, Thủ trưởng cơ quan ngang bộ" is "các bộ, cơ quan ngang bộ". Only
+    a group that opens with a title: "Các Bộ trưởng, Trưởng ngành, Chủ tịch UBND các cấp" names people."""
     folded = ft.folded
+    if not _TITLE_IN_GROUP.match(folded, start):
+        return ft.original(start, end)
     cuts = []
     for m in _TITLE_IN_GROUP.finditer(folded, start, end):
         before = folded[start : m.start()].rstrip()

@@ -226,7 +226,13 @@ def _split_units(text: str):
         else:
             paragraphs.append((None, stripped))
     paragraphs = [(m, t.strip().removesuffix("./.").strip()) for m, t in paragraphs if t.strip()]
-    numbered = sum(1 for m, _t in paragraphs if m and m[0] not in ("roman",)) >= 2
+    # Numbered: several items, or one item pasted with its number ("1. Bộ Tài chính ...", then a
+    # paragraph of its own): paragraphs without a number belong to the item above them.
+    markers = sum(1 for m, _t in paragraphs if m and m[0] not in ("roman",))
+    first = paragraphs[0][0] if paragraphs else None
+    numbered = markers >= 2 or (
+        markers == 1 and len(paragraphs) > 1 and first is not None and first[0] in ("arabic", "dotted", "letter")
+    )
     if not numbered:
         return [t for _m, t in paragraphs], [], False
     preamble, units, stack = [], [], []
