@@ -462,7 +462,14 @@ class DirectiveAdmin(StaleCheckAdminMixin, FoldedSearchMixin, admin.ModelAdmin):
         ),
         (
             _("Deadline"),
-            {"fields": [("deadline_phrase", "due_date"), "due_rule", ("report_every", "report_day"), "report_to"]},
+            {
+                "fields": [
+                    ("deadline_phrase", "due_date"),
+                    ("starts_on", "due_rule"),
+                    ("report_every", "report_day"),
+                    "report_to",
+                ]
+            },
         ),
         (_("Progress"), {"fields": [("state", "completed_on"), "completion_document", "completion_claim"]}),
     ]

@@ -230,6 +230,7 @@ class DraftRowForm(forms.Form):
     )
     coordinating_groups = forms.CharField(label=_label("coordinating_groups"), max_length=500, required=False)
     deadline_phrase = forms.CharField(label=_label("deadline_phrase"), max_length=300, required=False)
+    starts_on = forms.DateField(label=_label("starts_on"), required=False, widget=AdminDateWidget)
     due_date = forms.DateField(label=_label("due_date"), required=False, widget=AdminDateWidget)
     due_rule = forms.CharField(
         label=_label("due_rule"),
@@ -319,6 +320,7 @@ def initial_rows(drafts):
                 "coordinating_agencies": [a.pk for a in draft.coordinating_agencies],
                 "coordinating_groups": "; ".join(draft.coordinating_groups)[:500],
                 "deadline_phrase": draft.deadline.phrase[:300],
+                "starts_on": draft.deadline.starts_on,
                 "due_date": draft.deadline.due_date,
                 "due_rule": draft.deadline.rule[:300],
                 "report_every": draft.deadline.report_every,
@@ -357,6 +359,7 @@ def _directive_data(row, source):
         "coordinating": [a.pk for a in row["coordinating_agencies"]],
         "coordinating_groups": row["coordinating_groups"],
         "deadline_phrase": row["deadline_phrase"],
+        "starts_on": row.get("starts_on"),
         "due_date": row["due_date"],
         "due_rule": row["due_rule"],
         "report_every": row.get("report_every", ""),

@@ -45,6 +45,7 @@ class DirectiveForm(forms.ModelForm):
             "lead_group",
             "coordinating_groups",
             "deadline_phrase",
+            "starts_on",
             "due_date",
             "due_rule",
             "report_every",

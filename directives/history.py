@@ -23,6 +23,7 @@ TRACKED_FIELDS = [
     "coordinating_groups",
     "given_on",
     "deadline_phrase",
+    "starts_on",
     "due_date",
     "due_rule",
     "category",

@@ -169,3 +169,20 @@ def test_a_narrative_item_is_right_only_without_drafts():
     assert _result([], [], []).right
     stray = Draft(item="", text="t")
     assert not _result([], [stray], []).right
+
+
+def test_every_item_in_decomposed_unicode_gives_the_same_drafts(documents):
+    """A clerk's text may arrive in NFD (copied from a PDF or a Mac): the drafts must not change."""
+    import unicodedata
+
+    from directives.drafting import AgencyMatcher, parse_directives
+
+    registry, codes = corpus_registry(documents)
+    by_code = {a.code: a for a in registry}
+    for document in documents:
+        context = by_code.get(codes.get(fold_key(document.context))) if document.context else None
+        for item in document.items:
+            matcher = AgencyMatcher(registry, context=context, on_date=document.issued)
+            composed = parse_directives(item.text, document.issued, matcher=matcher)
+            decomposed = parse_directives(unicodedata.normalize("NFD", item.text), document.issued, matcher=matcher)
+            assert [d.to_json() for d in decomposed] == [d.to_json() for d in composed], (document.path.name, item.index)

@@ -134,6 +134,7 @@ class DirectiveSerializer(serializers.ModelSerializer):
             "coordinating_groups",
             "given_on",
             "deadline_phrase",
+            "starts_on",
             "due_date",
             "due_rule",
             "category",
@@ -146,6 +147,8 @@ class DirectiveSerializer(serializers.ModelSerializer):
             "latest_progress",
             "updated_at",
         ]
+        # What the agencies read: the start and the deadline are the clerks' to set, never the API's.
+        read_only_fields = ["starts_on", "due_date", "due_rule", "deadline_phrase"]
 
     def to_representation(self, obj):
         """The same output as the declared fields give (a test holds them equal), built directly.
@@ -182,6 +185,7 @@ class DirectiveSerializer(serializers.ModelSerializer):
             "coordinating_groups": obj.coordinating_groups,
             "given_on": _DATE.to_representation(obj.given_on),
             "deadline_phrase": obj.deadline_phrase,
+            "starts_on": _DATE.to_representation(obj.starts_on),
             "due_date": _DATE.to_representation(obj.due_date),
             "due_rule": obj.due_rule,
             "category": obj.category,

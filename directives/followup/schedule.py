@@ -76,6 +76,7 @@ def owed_reminders(today, conf, succession):
     horizon = today + datetime.timedelta(days=max(conf.offsets))
     queryset = (
         Directive.objects.chased()
+        .started(today)
         .filter(due_date__isnull=False, due_date__lte=horizon)
         .exclude(category=Directive.Category.RECURRING)
         .prefetch_related("coordinating_agencies")
@@ -143,7 +144,7 @@ def owed_status_requests(today, conf, succession):
         stage_date = scheduled_request_stage(today, directive.report_every, directive.report_day, conf)
         return request_on(stage_date)(directive) if stage_date else []
 
-    queryset = Directive.objects.chased().filter(report_every__in=due_this_month).order_by("pk")
+    queryset = Directive.objects.chased().started(today).filter(report_every__in=due_this_month).order_by("pk")
     yield from _batched(queryset, scheduled)
     # The others: on the office's day, those recurring, far off or undated.
     stage_date = status_request_stage(today, conf)
@@ -152,6 +153,7 @@ def owed_status_requests(today, conf, succession):
     month_ahead = today + datetime.timedelta(days=30)
     queryset = (
         Directive.objects.chased()
+        .started(today)
         .filter(report_every="")
         .filter(Q(category=Directive.Category.RECURRING) | Q(due_date__gt=month_ahead) | Q(due_date__isnull=True))
         .order_by("pk")
@@ -263,7 +265,7 @@ def reminders_now(directives, now=None) -> "SweepResult":
     conf = FollowUpSettings.load()
     succession = Succession(today)
     owed = []
-    for directive in directives.chased().prefetch_related("coordinating_agencies").order_by("pk"):
+    for directive in directives.chased().started(today).prefetch_related("coordinating_agencies").order_by("pk"):
         if directive.due_date is None or directive.category == Directive.Category.RECURRING:
             kind = Kind.STATUS_REQUEST
         else:

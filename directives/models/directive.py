@@ -103,6 +103,19 @@ class DirectiveQuerySet(models.QuerySet):
         """
         return self.filter(state=Directive.State.OPEN, lead_agency__isnull=False)
 
+    def started(self, today: datetime.date):
+        """Directives whose work may have begun by ``today``: no start date, or one not after it.
+
+        The follow-up engine reminds nobody before a directive's start ("sau ngày 15/10/2024",
+        "từ ngày 10/5 đến hết ngày 14/5"); ``started_condition`` is the same rule as a condition.
+        """
+        return self.filter(started_condition(today))
+
+
+def started_condition(today: datetime.date) -> Q:
+    """The rows whose start date (if any) has come by ``today``."""
+    return Q(starts_on__isnull=True) | Q(starts_on__lte=today)
+
 
 def status_condition(status: Status, today: datetime.date) -> Q:
     """The rows ``status_expression`` labels ``status``, as a plain condition (tested to agree)."""
@@ -241,6 +254,15 @@ class Directive(models.Model):
         _("deadline as written"), max_length=300, blank=True, help_text=_('e.g. "vào ngày 27/7".')
     )
     due_date = models.DateField(_("due date"), null=True, blank=True, validators=[validate_record_date])
+    # The day the work may begin, when the text sets one ("sau ngày 15/10/2024", "từ ngày 10/5 đến hết
+    # ngày 14/5", "thực hiện trong giai đoạn 2026-2030"): nobody is reminded before it.
+    starts_on = models.DateField(
+        _("starts on"),
+        null=True,
+        blank=True,
+        validators=[validate_record_date],
+        help_text=_("The day the work may begin, when the document sets one; no reminder is sent before it."),
+    )
     due_rule = models.CharField(_("how the due date was worked out"), max_length=300, blank=True)
     category = models.CharField(
         _("category"), max_length=16, choices=Category.choices, default=Category.UNCLASSIFIED, blank=True
@@ -319,6 +341,11 @@ class Directive(models.Model):
                 violation_error_message=_("The due date cannot be before the day the directive was given."),
             ),
             models.CheckConstraint(
+                condition=Q(starts_on__isnull=True) | Q(due_date__isnull=True) | Q(due_date__gte=F("starts_on")),
+                name="directive_starts_not_after_due",
+                violation_error_message=_("The start date cannot be after the due date."),
+            ),
+            models.CheckConstraint(
                 condition=~Q(state="completed") | Q(completed_on__isnull=False),
                 name="directive_completed_has_date",
                 violation_error_message=_("Give the completion date of a completed directive."),
@@ -354,7 +381,7 @@ class Directive(models.Model):
                     name=f"directive_{name}_in_range",
                     violation_error_message=_("The date must be between 01/01/1945 and 31/12/2100."),
                 )
-                for name in ("given_on", "due_date", "completed_on")
+                for name in ("given_on", "due_date", "completed_on", "starts_on")
             ],
             models.CheckConstraint(
                 condition=Q(implements__isnull=True) | ~Q(implements=F("id")),
