@@ -214,7 +214,9 @@ _RECURRING = re.compile(
 _UNREADABLE_CUE = re.compile(
     r"\b(?:cham nhat|han chot|(?<!dung )(?<!dam bao )(?<!bao dam )(?<!qua )(?<!theo )thoi han"
     r"|hoan thanh truoc|xong truoc|thoi gian (?:hoan thanh|thuc hien)|han (?:hoan thanh|xu ly)"
-    r"|truoc\s+(?:tet|ky hop|phien hop|hoi nghi|le|dip|mua|thoi diem|khi|ngay|thang|quy|nam|\d))\b"
+    r"|truoc\s+(?:tet|ky hop|phien hop|hoi nghi|le|dip|mua|thoi diem|khi|ngay|thang|quy|nam|\d)"
+    # "để trình Chính phủ tại phiên họp Chính phủ thường kỳ sắp tới": a meeting to come, no date.
+    r"|(?:tai|trong)\s+(?:phien hop|ky hop)\b[^,;.]{0,60}?\b(?:sap toi|gan nhat|tiep theo|toi))\b"
 )
 # Words just before a date that make it a past or starting point, not a deadline.
 # Words just before a date that make it a past or starting point, not a deadline. With diacritics
@@ -238,7 +240,9 @@ _DOC_WORD_BEFORE = re.compile(
 
 
 # What makes an unreadable deadline an event: a holiday, a meeting, "before submitting ...".
-_EVENT_CUE = re.compile(r"\btruoc\s+(?P<event>tet|ky hop|phien hop|hoi nghi|le|dip|mua|khi)\b")
+_EVENT_CUE = re.compile(
+    r"\btruoc\s+(?P<event>tet|ky hop|phien hop|hoi nghi|le|dip|mua|khi)\b|\b(?:tai|trong)\s+(?:phien hop|ky hop)\b"
+)
 _LUNAR_NEW_YEAR = re.compile(r"\btet(?:\s+nguyen dan)?(?:\s+(?:nam\s+)?(?:[a-z]+\s+[a-z]+\s+)?(?P<year>\d{4}))?")
 # "trước ngày Giải phóng miền Nam 30/4/2026": a named day followed by its date (a few words, no digit).
 _NAMED_DAY = re.compile(

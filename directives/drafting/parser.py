@@ -681,12 +681,32 @@ def _target_key(target):
     return ("agency", target.pk)
 
 
+def _asks_outside_past_acts(folded: str) -> bool:
+    """Whether the text asks something other than what a past act it reports asked.
+
+    "Sở ... đã có văn bản số ... đề nghị UBND tỉnh cho phép ...": what the earlier letter asked,
+    up to the end of its sentence, is part of the report; "UBND tỉnh đã có nhiều văn bản chỉ đạo
+    UBND thành phố": the act's own next words are too.
+    """
+    kept, pos = [], 0
+    for m in _PAST_ACT.finditer(folded):
+        kept.append(folded[pos : m.start()])
+        if re.match(r"(?:da|vua|dang)\s+(?:co\s+(?:nhieu\s+)?van ban|gui|tham muu)", m.group(0)):
+            stop = re.compile(r"[.;]").search(folded, m.end())
+            pos = stop.start() if stop else len(folded)
+        else:
+            words = re.match(r"(?:\s+[^\s,.;]+){0,2}", folded[m.end() :])
+            pos = m.end() + words.end()
+    kept.append(folded[pos:])
+    return bool(_ASKS.search(" ".join(kept)))
+
+
 def _make_drafts(label, lead_targets, coords, text, deadline, source, issued_on, extra_flags=()):
     drafts = []
     leads = lead_targets or [None]
     folded_source = fold_text(source or text)
     narrative = bool(_NARRATIVE.match(folded_source)) or (
-        bool(_PAST_ACT.search(folded_source)) and not _ASKS.search(folded_source) and not deadline.phrase
+        bool(_PAST_ACT.search(folded_source)) and not _asks_outside_past_acts(folded_source) and not deadline.phrase
     )
     for index, lead in enumerate(leads, start=1):
         item = label if len(leads) == 1 else f"{label}.{index}"
@@ -922,7 +942,8 @@ def _same_assignee(clause, part, leads, previous: list[Draft], *, same_sentence:
 
     A new draft starts at a new item or when a new assignee takes over. A clause that only gives a
     deadline, or reports on the task ("chỉ đạo quyết liệt, rà soát ...; báo cáo ... trước ngày ..."),
-    goes on with the directive before it, as does the same assignee named again within the sentence.
+    goes on with the directive before it, as does the same assignee named again within the sentence
+    (or anywhere in one item: "UBND tỉnh yêu cầu UBND thị xã ... kiểm điểm .... Yêu cầu UBND thị xã ...").
     Any other clause that names no one is a new directive of the same assignee when the text has
     several paragraphs (notices and articles list tasks that way: "các bộ, ngành: tập trung ...; đẩy
     mạnh ..."); when the text is one paragraph, a clerk pasted one item, and it is one directive.
@@ -934,7 +955,7 @@ def _same_assignee(clause, part, leads, previous: list[Draft], *, same_sentence:
         return True
     if not clause.explicit and (one_item or _REPORT_CLAUSE.match(fold_text(nfc(part)))):
         return True
-    return clause.explicit and same_sentence and _lead_keys(leads) == before
+    return clause.explicit and (same_sentence or one_item) and _lead_keys(leads) == before
 
 
 def _extend_draft(draft: Draft, body: str, clause, source: str) -> None:
