@@ -163,6 +163,7 @@ _GROUP_NOUNS = [
     "dia phuong", "don vi", "so", "huyen", "quan", "thi xa", "thanh pho", "tp", "tinh", "xa", "phuong",
     "thi tran", "doanh nghiep", "tap doan", "tong cong ty", "nha mang", "to chuc", "hoi", "doan the", "cap",
     "thanh vien", "hiep hoi", "truong", "nha cung cap dich vu", "ngan hang thuong mai", "ngan hang",
+    "ban qlda", "ban quan ly du an",
 ]  # fmt: skip
 _NOUN = "(?:" + "|".join(sorted(_GROUP_NOUNS, key=len, reverse=True)) + r")\b"
 _UBND = r"(?:ubnd|uy ban nhan dan)"
@@ -173,12 +174,19 @@ _QUAL = (
     r"|trong tinh|ngang bo|thuoc chinh phu|thanh vien|cap (?:tinh|huyen|xa)"
     # "các cơ quan, đơn vị của Trung ương", "các Bộ, cơ quan, địa phương khác": part of the group's name.
     r"|cua trung uong|o trung uong|trung uong|khac(?!\s+(?:nhau|biet|phuc))"
+    # "các sở, ngành tỉnh;", "các Ban QLDA chuyên ngành tỉnh": the level, at the end of the name.
+    r"|chuyen nganh|tinh(?=\s*(?:[;,.:)]|$))"
     # "các đơn vị địa phương liên quan", "các sở ngành liên quan": a second noun before the qualifier.
     r"|(?:dia phuong|nganh|chuyen mon)(?=\s+(?:co\s+)?lien quan)))"
 )
 # "Ủy ban nhân dân thành phố và các huyện": the town's committee and the districts' ones, as one group.
 _UNIT_AND_GROUP = rf"\b{_UBND}\s+(?:thanh pho|thi xa|huyen)\s+va\s+{_DET}\s+{_NOUN}"
-_GROUP_RE = re.compile(rf"(?:{_UNIT_AND_GROUP}|{_FIRST})(?:\s*(?:,\s*va|,|va|/)\s*{_ITEM}|{_QUAL})*")
+# After "và", a new determiner starts another group: "UBND các huyện, thành phố và các cơ quan có liên
+# quan" is two (a comma keeps one list: "Các sở, ban, ngành, UBND các huyện, thành phố").
+_NEXT_ITEM = rf"(?!(?:{_UBND}\s+)?{_DET}\s){_ITEM}"
+_GROUP_RE = re.compile(
+    rf"(?:{_UNIT_AND_GROUP}|{_FIRST})(?:\s*(?:,\s*va|va)\s*{_NEXT_ITEM}|\s*(?:,|/)\s*{_ITEM}|{_QUAL})*"
+)
 # A head's title that stands for the bodies it heads. "Người đứng đầu", "lãnh đạo" stay: they make the
 # heads answer in person ("Người đứng đầu các bộ, ngành ... trực tiếp chỉ đạo").
 _TITLE_IN_GROUP = re.compile(

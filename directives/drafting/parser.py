@@ -375,7 +375,9 @@ _ROLE_BEFORE_AGENCY = re.compile(
     r"(?:dong chi\s+)?(?:pho\s+)?(?:bo truong|thu truong|chu tich|giam doc|tong giam doc|chu nhiem|truong ban"
     r"|nguoi dung dau|lanh dao)(?:\s+thuong truc)?\s+(?=\S)"
 )
-_LEAD_SKIP = re.compile(r"(?:luc luong|toan the|tap the)\s+")
+# Words before the subject that are not it: "lực lượng ...", "Bí thư, Chủ tịch UBND các tỉnh" (the
+# Party's secretary is addressed beside the committee's chairman; the committee leads).
+_LEAD_SKIP = re.compile(r"(?:luc luong|toan the|tap the|(?:dong chi\s+)?bi thu\s*(?:,|va)\s*)\s*")
 _BODY_JUNK = re.compile(
     r"[\s,:;.\-–]*(?:(?:chu tri|chu tri thuc hien)\s*[,:]?\s*)?(?:(?:phai|can|moi bo|moi co quan)\s+)?"
     r"(?:(?:khan truong|som)\s*[,:]?\s+)?"
@@ -701,13 +703,17 @@ def _asks_outside_past_acts(folded: str) -> bool:
     return bool(_ASKS.search(" ".join(kept)))
 
 
+def _is_narrative(folded: str, deadline) -> bool:
+    """Whether a clause reports what was done ("Ngày 12/3/2023, Sở Y tế đã ban hành ...") and asks nothing."""
+    return bool(_NARRATIVE.match(folded)) or (
+        bool(_PAST_ACT.search(folded)) and not _asks_outside_past_acts(folded) and not deadline.phrase
+    )
+
+
 def _make_drafts(label, lead_targets, coords, text, deadline, source, issued_on, extra_flags=()):
     drafts = []
     leads = lead_targets or [None]
-    folded_source = fold_text(source or text)
-    narrative = bool(_NARRATIVE.match(folded_source)) or (
-        bool(_PAST_ACT.search(folded_source)) and not _asks_outside_past_acts(folded_source) and not deadline.phrase
-    )
+    narrative = _is_narrative(fold_text(source or text), deadline)
     for index, lead in enumerate(leads, start=1):
         item = label if len(leads) == 1 else f"{label}.{index}"
         coordinating = _unique_coords(lead, coords)
@@ -863,8 +869,15 @@ def _parse_prose(parser: DirectiveParser, paragraphs) -> list[Draft]:
                     else:
                         leads, coords = [], clause.coords
                     body = clause.body or capitalise(part.strip(" ;."))
-                    if last_new and _same_assignee(
-                        clause, part, leads, last_new, same_sentence=prev is not None, one_item=one_item
+                    reported = all(NARRATIVE in d.flags for d in last_new)
+                    if reported and last_new and _is_narrative(fold_text(part), clause.deadline):
+                        reported = False  # the report goes on
+                    if (
+                        last_new
+                        and not reported  # after a reported past act, what is asked is a directive of its own
+                        and _same_assignee(
+                            clause, part, leads, last_new, same_sentence=prev is not None, one_item=one_item
+                        )
                     ):
                         # "...; hoàn thành trong quý IV/2025.", "Thời hạn: ...", a second verb of the same
                         # assignee: the same directive goes on. A new draft needs a new assignee.
