@@ -175,7 +175,7 @@ _QUAL = (
     # "các cơ quan, đơn vị của Trung ương", "các Bộ, cơ quan, địa phương khác": part of the group's name.
     r"|cua trung uong|o trung uong|trung uong|khac(?!\s+(?:nhau|biet|phuc))"
     # "các sở, ngành tỉnh;", "các Ban QLDA chuyên ngành tỉnh": the level, at the end of the name.
-    r"|chuyen nganh|tinh(?=\s*(?:[;,.:)]|$))"
+    r"|chuyen nganh(?:\s+tinh)?|tinh(?=\s*(?:[;,.:)]|$))"
     # "các đơn vị địa phương liên quan", "các sở ngành liên quan": a second noun before the qualifier.
     r"|(?:dia phuong|nganh|chuyen mon)(?=\s+(?:co\s+)?lien quan)))"
 )
@@ -189,6 +189,9 @@ _GROUP_RE = re.compile(
 )
 # A head's title that stands for the bodies it heads. "Người đứng đầu", "lãnh đạo" stay: they make the
 # heads answer in person ("Người đứng đầu các bộ, ngành ... trực tiếp chỉ đạo").
+# "từ Quảng Trị đến Khánh Hòa" after a group: the places, capitalised, are part of its name.
+_CAPITALISED_WORDS = r"[A-ZĐÀ-Ỹ][^\s,;:.()]*(?:\s+[A-ZĐÀ-Ỹ][^\s,;:.()]*){0,3}"
+_PLACE_RANGE = re.compile(rf"\s+từ\s+{_CAPITALISED_WORDS}\s+đến\s+{_CAPITALISED_WORDS}")
 _TITLE_IN_GROUP = re.compile(
     rf"\b(?:bo truong|thu truong|giam doc|chu tich|truong)\s+(?=(?:{_UBND}\s+)?(?:{_DET}\s+)?{_NOUN})"
 )
@@ -554,7 +557,11 @@ class AgencyMatcher:
             text = ft.text[s:e]
             if not _group_words_ok(text):
                 continue
-            found.append(Mention(s, e, Group(capitalise(clean_spaces(_without_titles(ft, m.start(), end)))), text))
+            name = _without_titles(ft, m.start(), end)
+            if places := _PLACE_RANGE.match(ft.text, e):  # "các tỉnh, thành phố từ Quảng Trị đến Khánh Hòa"
+                e = places.end()
+                name, text = name + places.group(0), ft.text[s:e]
+            found.append(Mention(s, e, Group(capitalise(clean_spaces(name))), text))
         return found
 
     def scan(self, text_or_folded) -> list[Mention]:

@@ -362,7 +362,11 @@ _LIST_SEP = re.compile(r"\s*(?:,\s*va|,|và|/)\s*", re.IGNORECASE)
 _CONTINUATION = re.compile(r"(?:dong thoi\s*,?\s*)?(?:chu tri|phoi hop)\b")
 _SPEAKER_KINDS = {"government", "committee"}
 _LIST_INTRO = re.compile(r"cac (?:don vi|co quan|dia phuong|so, nganh|so, ban, nganh|so|nganh)(?: lien quan)?\s*:\s*")
-_LISTED_HEADS = re.compile(r"\b[Cc]ác (?P<head>Bộ|bộ|Sở|sở)\s*:\s*")
+_LISTED_HEADS = re.compile(
+    r"\b[Cc]ác (?P<head>Bộ|bộ|Sở|sở)\s*:\s*"
+    # "UBND các huyện: Đakrông, Hải Lăng": the committee of each district named.
+    r"|\b(?P<committee>UBND|Ủy ban nhân dân|Uỷ ban nhân dân)\s+các\s+(?P<unit>huyện|thị xã|thành phố|xã|phường)\s*:\s*"
+)
 _ONLY_COORDINATES = re.compile(
     r",?\s*(?:theo chuc nang,? nhiem vu(?: duoc giao)?,?\s*)?(?:cung\s+)?(?:phoi hop|tham gia)(?:\s+chat che)?"
     r"(?P<with>\s+voi\b)?"
@@ -396,6 +400,7 @@ class _Clause:
     body: str = ""
     deadline: DeadlineResult = field(default_factory=DeadlineResult)
     flags: list = field(default_factory=list)  # passed on to the parts that inherit this one's lead
+    coordinators_open: bool = False  # the clause ends in its "phối hợp ..." list: more may follow a ";"
 
 
 class DirectiveParser:
@@ -489,7 +494,7 @@ class DirectiveParser:
         m = _LISTED_HEADS.search(text)
         if not m:
             return text
-        head = m.group("head").capitalize()
+        head = m.group("head").capitalize() if m.group("head") else f"{m.group('committee')} {m.group('unit')}"
         pos, names = m.end(), []
         while pos < len(text):
             # The longest run of words up to a comma or "và" that names a registry agency.
@@ -616,6 +621,7 @@ class DirectiveParser:
                 clause.coords.extend(x.target for x in listed)
                 if leads and m.start() <= body_start + 25:
                     body_start = max(body_start, end)  # "X chủ trì, phối hợp với Y <task>": the task follows
+                clause.coordinators_open = not folded[end:].strip(" ,;.:")
                 break
         clause.leads = [m.target for m in leads]
         clause.explicit = bool(leads)
@@ -829,22 +835,35 @@ def _parse_prose(parser: DirectiveParser, paragraphs) -> list[Draft]:
             clauses = split_clauses(sentence)
             carried: list = []  # addressees listed before a semicolon, sharing the task after it
             carried_text = ""
+            carried_coords = None  # when the part before ";" ended in its list of coordinators
             for clause_index, clause_text in enumerate(clauses):
                 inside = depth > 0
                 depth += clause_text.count("(") - clause_text.count(")")
                 for part in _prose_parts(clause_text):
                     clause = parser.analyse(part)
-                    if clause.explicit and not clause.body and clause_index < len(clauses) - 1 and not inside:
+                    if carried_coords is not None and clause.explicit and clause.via == "subject":
+                        # "X chủ trì, phối hợp các Sở: A, B; Ban Quản lý ...; UBND các huyện: C, D và các
+                        # đơn vị liên quan nghiên cứu ...": the names after ";" go on with the coordinators.
+                        carried_coords.extend([*clause.leads, *clause.coords])
+                        clause.leads, clause.coords = list(carried), carried_coords
+                        part = f"{carried_text}; {part.strip()}"
+                        if not clause.body and clause_index < len(clauses) - 1 and not inside:
+                            carried_text = part
+                            continue
+                        carried, carried_text, carried_coords = [], "", None
+                    elif clause.explicit and not clause.body and clause_index < len(clauses) - 1 and not inside:
                         # "đề nghị các cơ quan của Trung ương; các sở, ban, ngành ... treo cờ ...", "Các Bộ: A,
                         # B; Thông tấn xã Việt Nam; Ủy ban ... báo cáo ...": names only, the task follows.
                         carried.extend(t for t in clause.leads if _target_key(t) not in _lead_keys(carried))
                         carried_text = f"{carried_text}; {part.strip()}" if carried_text else part.strip()
+                        if clause.coordinators_open:
+                            carried_coords = list(clause.coords)
                         continue
-                    if carried:
+                    elif carried:
                         extra = [t for t in clause.leads if _target_key(t) not in _lead_keys(carried)]
                         clause.leads, clause.explicit = [*carried, *extra], True
                         part = f"{carried_text}; {part.strip()}"
-                        carried, carried_text = [], ""
+                        carried, carried_text, carried_coords = [], "", None
                     source = opener if inside and opener is not None else prev
                     flags = []
                     if clause.explicit:
