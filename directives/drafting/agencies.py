@@ -176,6 +176,8 @@ _QUAL = (
     r"|cua trung uong|o trung uong|trung uong|khac(?!\s+(?:nhau|biet|phuc))"
     # "các sở, ngành tỉnh;", "các Ban QLDA chuyên ngành tỉnh": the level, at the end of the name.
     r"|chuyen nganh(?:\s+tinh)?|tinh(?=\s*(?:[;,.:)]|$))"
+    # "các sở ngành", "các sở, ban ngành, đơn vị liên quan": "ngành" written without a comma.
+    r"|nganh(?=\s*(?:[,;.:)]|$|\s+(?:lien quan|co lien quan|tinh|don vi)\b))"
     # "các đơn vị địa phương liên quan", "các sở ngành liên quan": a second noun before the qualifier.
     r"|(?:dia phuong|nganh|chuyen mon)(?=\s+(?:co\s+)?lien quan)))"
 )
