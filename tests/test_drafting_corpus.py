@@ -1,10 +1,10 @@
 """The evaluation corpus of real documents (tests/fixtures/drafting_corpus) and its scorer.
 
 The corpus is the measuring stick for the drafting parser: items copied verbatim from public
-notices, letters and telegrams of 2015-2025, each with the drafts a clerk would make. These tests
-check that the scorer reads the corpus and reports every figure, and pin the baseline measured on
-2026-12-02 (before the parser was rebuilt on this corpus) as a floor: a later parser may score
-higher, never lower. Raise the floor when the parser improves.
+notices, letters and telegrams of 2015-2026, each with the drafts a clerk would make. These tests
+check that the scorer reads the corpus and reports every figure, and pin the figures measured on
+2026-12-02 as floors, for the whole corpus and for its held-out split: a later parser may score
+higher, never lower. Raise the floors when the parser improves; never tune on the held-out split.
 """
 
 import datetime
@@ -22,6 +22,7 @@ from directives.drafting.textutil import fold_key
 from directives.drafting_corpus import (
     DEFAULT_CORPUS,
     CorpusError,
+    SPLITS,
     ExpectedDraft,
     Item,
     ItemResult,
@@ -30,20 +31,32 @@ from directives.drafting_corpus import (
     score_corpus,
 )
 
-# Measured with `python manage.py score_drafting` (39 documents, 46 items, 59 expected drafts). First
-# run, 2026-12-02, before any tuning: one draft per expected 39.1%, lead 79.7%, coordinating 89.8%,
-# due 67.8%, all fields 55.9%, items right 34.8%, 18 wrong dates without a flag. After the rule that
-# a new draft needs a new assignee (deadline-only and report clauses, and a one-paragraph item, go on
-# with the directive before them), the names read whole and the narrative/joint/event flags:
-BASELINE_2026_12_02 = {
-    "draft_count": 0.8261,
-    "lead": 0.8475,
-    "coordinating": 0.8983,
-    "due": 0.8475,
-    "all_fields": 0.7627,
-    "items_right": 0.7174,
+# Measured with `python manage.py score_drafting` on 2026-12-02. History of the first 46 items (39
+# documents): before any tuning, items right 34.8% and 18 wrong dates without a flag; after the first
+# rebuild 71.7%. Then 16 items from 6 later documents were added and scored before tuning (items
+# right 56.2%; their failures were read while tuning, so they are the "tuning" split), and the parser
+# was tuned on them and on the first 46 (rules from the language, see the README). Last, 12 items
+# from 12 documents nobody had run the parser on were added as the "heldout" split and scored once,
+# with no change to the parser after: that is the honest estimate for documents never seen.
+BASELINE_2026_12_02 = {  # the whole corpus (57 documents, 74 items, 104 expected drafts)
+    "draft_count": 0.8784,
+    "lead": 0.9231,
+    "coordinating": 0.9712,
+    "due": 0.9423,
+    "all_fields": 0.8942,
+    "items_right": 0.8514,
+    "start": 1.0,
 }
-BASELINE_SILENT_WRONG_DATES = 3  # a ceiling (18 on the first run): wrong dates without a flag may only go down
+HELDOUT_2026_12_02 = {  # the held-out split alone (12 documents, 12 items, 13 expected drafts)
+    "draft_count": 0.5833,
+    "lead": 0.7692,
+    "coordinating": 0.9231,
+    "due": 0.9231,
+    "all_fields": 0.6923,
+    "items_right": 0.5833,
+    "start": 1.0,
+}
+BASELINE_SILENT_WRONG_DATES = 0  # a ceiling (18 on the first run): wrong dates without a flag may only go down
 
 
 @pytest.fixture(scope="module")
@@ -58,7 +71,7 @@ def figures(documents):
 
 def test_the_corpus_is_real_documents_of_several_kinds_and_years(documents):
     assert len(documents) >= 30
-    assert sum(len(d.items) for d in documents) >= 46
+    assert sum(len(d.items) for d in documents) >= 74
     years = {d.issued.year for d in documents}
     assert len(years) >= 8 and min(years) >= 2015
     numbers = {d.number for d in documents}
@@ -84,7 +97,7 @@ def test_every_name_the_clerk_expects_is_in_the_registry(documents):
 
 def test_the_scores_are_reported_per_field_and_per_class(figures):
     assert set(figures["scores"]) == set(BASELINE_2026_12_02)
-    assert figures["items"] == 46 and figures["expected_drafts"] == 59
+    assert figures["items"] == 74 and figures["expected_drafts"] == 104
     for name in ("deadline-clause", "second-verb", "list-after-colon", "province-in-name", "joint-lead", "narrative"):
         entry = figures["classes"][name]
         assert 0 <= entry["right"] <= entry["items"]
@@ -95,8 +108,43 @@ def test_the_scores_are_reported_per_field_and_per_class(figures):
 
 def test_the_parser_does_not_fall_below_the_baseline(figures):
     for field, floor in BASELINE_2026_12_02.items():
-        assert figures["scores"][field] >= floor - 0, (field, figures["scores"][field], floor)
+        assert figures["scores"][field] >= floor, (field, figures["scores"][field], floor)
     assert figures["silent_wrong_dates"] <= BASELINE_SILENT_WRONG_DATES
+
+
+def test_the_held_out_split_does_not_fall_below_its_first_measure(documents):
+    """Scored over the whole corpus's registry, like the command's --split heldout."""
+    held_out = [d for d in documents if d.split == "heldout"]
+    assert len(held_out) >= 10 and all(d.split in SPLITS for d in documents)
+    scores = score_corpus(held_out, registry_documents=documents).figures()
+    for field, floor in HELDOUT_2026_12_02.items():
+        assert scores["scores"][field] >= floor, (field, scores["scores"][field], floor)
+    assert scores["silent_wrong_dates"] <= BASELINE_SILENT_WRONG_DATES
+
+
+def test_the_command_scores_one_split(capsys):
+    call_command("score_drafting", "--split", "heldout", "--json")
+    printed = json.loads(capsys.readouterr().out)
+    assert printed["items"] == 12 and printed["scores"]["items_right"] >= HELDOUT_2026_12_02["items_right"]
+    with pytest.raises(CommandError):
+        call_command("score_drafting", "--split", "elsewhere")
+
+
+def test_a_split_and_a_start_date_are_read_and_checked(tmp_path):
+    record = {
+        "source": {"kind": "k", "number": "1/TB-X", "date": "2024-01-02", "issuer": "i", "address": "https://x"},
+        "issued": "2024-01-02",
+        "split": "heldout",
+        "items": [{"text": "Giao Bộ Y tế chủ trì.", "expected": [{"lead": "Bộ Y tế", "due": None, "starts_on": "2024-02-01"}]}],
+    }
+    (tmp_path / "a.yaml").write_text(yaml.safe_dump(record, allow_unicode=True), encoding="utf-8")
+    (document,) = load_corpus(tmp_path)
+    assert document.split == "heldout" and document.items[0].expected[0].starts_on == datetime.date(2024, 2, 1)
+    assert load_corpus(tmp_path, split="") == [] and len(load_corpus(tmp_path, split="new")) == 1
+    record["split"] = "seen"
+    (tmp_path / "a.yaml").write_text(yaml.safe_dump(record, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(CorpusError, match="split is one of"):
+        load_corpus(tmp_path)
 
 
 def test_the_command_prints_the_same_figures_as_json(figures, capsys):
