@@ -21,8 +21,8 @@ from directives.drafting.parser import Draft
 from directives.drafting.textutil import fold_key
 from directives.drafting_corpus import (
     DEFAULT_CORPUS,
-    CorpusError,
     SPLITS,
+    CorpusError,
     ExpectedDraft,
     Item,
     ItemResult,
@@ -135,7 +135,9 @@ def test_a_split_and_a_start_date_are_read_and_checked(tmp_path):
         "source": {"kind": "k", "number": "1/TB-X", "date": "2024-01-02", "issuer": "i", "address": "https://x"},
         "issued": "2024-01-02",
         "split": "heldout",
-        "items": [{"text": "Giao Bộ Y tế chủ trì.", "expected": [{"lead": "Bộ Y tế", "due": None, "starts_on": "2024-02-01"}]}],
+        "items": [
+            {"text": "Giao Bộ Y tế chủ trì.", "expected": [{"lead": "Bộ Y tế", "due": None, "starts_on": "2024-02-01"}]}
+        ],
     }
     (tmp_path / "a.yaml").write_text(yaml.safe_dump(record, allow_unicode=True), encoding="utf-8")
     (document,) = load_corpus(tmp_path)
@@ -232,5 +234,7 @@ def test_every_item_in_decomposed_unicode_gives_the_same_drafts(documents):
         for item in document.items:
             matcher = AgencyMatcher(registry, context=context, on_date=document.issued)
             composed = parse_directives(item.text, document.issued, matcher=matcher)
-            decomposed = parse_directives(unicodedata.normalize("NFD", item.text), document.issued, matcher=matcher)
-            assert [d.to_json() for d in decomposed] == [d.to_json() for d in composed], (document.path.name, item.index)
+            nfd = unicodedata.normalize("NFD", item.text)
+            decomposed = parse_directives(nfd, document.issued, matcher=matcher)
+            where = (document.path.name, item.index)
+            assert [d.to_json() for d in decomposed] == [d.to_json() for d in composed], where

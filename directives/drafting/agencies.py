@@ -220,6 +220,8 @@ def _without_titles(ft, start: int, end: int) -> str:
         pos = b
     pieces.append(ft.original(pos, end))
     return "".join(pieces)
+
+
 # Short folded nouns that are other words with other diacritics ("số" is not "sở").
 _NOUN_FORMS = {
     "bo": {"bộ"},

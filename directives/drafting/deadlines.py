@@ -679,7 +679,10 @@ def reporting_schedule(folded: str) -> tuple[str, int | None]:
 
 # -- when the work may begin ------------------------------------------------------------------------
 
-_DATE_GROUPS = r"(?:ngay\s+)?(?P<d{n}>\d{{1,2}})\s*(?:/|-|\.|\s+thang\s+)\s*(?P<m{n}>\d{{1,2}})(?:\s*(?:/|-|\.|,?\s*nam\s+)\s*(?P<y{n}>\d{{4}}))?"
+_DATE_GROUPS = (
+    r"(?:ngay\s+)?(?P<d{n}>\d{{1,2}})\s*(?:/|-|\.|\s+thang\s+)\s*(?P<m{n}>\d{{1,2}})"
+    r"(?:\s*(?:/|-|\.|,?\s*nam\s+)\s*(?P<y{n}>\d{{4}}))?"
+)
 # "từ ngày 10/5/2026 đến hết ngày 14/5/2026", "(từ 30/4 - 03/5)": a window; its last day is the due date.
 _WINDOW = re.compile(
     r"\b(?:ke\s+)?tu\s+"
@@ -772,7 +775,8 @@ def parse_deadline(text: str, issued_on: datetime.date | None) -> DeadlineResult
         s, e = ft.to_original(window.start, window.end)
         due, rule, flags = window.due, window.rule, window.flags
         if issued_on is not None and due < issued_on:
-            due, rule, flags = None, f"{rule}: trước ngày ban hành {_d(issued_on)}, không dùng được", (*flags, BEFORE_ISSUE)
+            rule = f"{rule}: trước ngày ban hành {_d(issued_on)}, không dùng được"
+            due, flags = None, (*flags, BEFORE_ISSUE)
         result = DeadlineResult(
             phrase=clean_spaces(ft.text[s:e]),
             due_date=due,
