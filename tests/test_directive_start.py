@@ -8,6 +8,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
+from django.utils.translation import gettext
 
 from directives.api.serializers import DirectiveSerializer
 from directives.drafting.deadlines import BEFORE_ISSUE, parse_deadline
@@ -58,8 +59,9 @@ def test_a_window_that_ended_before_the_issue_date_gives_no_due_date_but_a_flag(
 def test_the_record_refuses_a_start_after_the_due_date():
     directive = DirectiveFactory(due_date=D(2024, 8, 10))
     directive.starts_on = D(2024, 8, 11)
-    with pytest.raises(ValidationError, match="start date cannot be after the due date"):
+    with pytest.raises(ValidationError) as refused:
         directive.full_clean()
+    assert refused.value.message_dict["__all__"] == [gettext("The start date cannot be after the due date.")]
     with transaction.atomic(), pytest.raises(IntegrityError):
         Directive.objects.filter(pk=directive.pk).update(starts_on=D(2024, 8, 11))
 
