@@ -8,7 +8,6 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
-from django.utils.translation import gettext
 
 from directives.api.serializers import DirectiveSerializer
 from directives.drafting.deadlines import BEFORE_ISSUE, parse_deadline
@@ -61,7 +60,8 @@ def test_the_record_refuses_a_start_after_the_due_date():
     directive.starts_on = D(2024, 8, 11)
     with pytest.raises(ValidationError) as refused:
         directive.full_clean()
-    assert refused.value.message_dict["__all__"] == [gettext("The start date cannot be after the due date.")]
+    rule = next(c for c in Directive._meta.constraints if c.name == "directive_starts_not_after_due")
+    assert refused.value.message_dict["__all__"] == [str(rule.violation_error_message)]
     with transaction.atomic(), pytest.raises(IntegrityError):
         Directive.objects.filter(pk=directive.pk).update(starts_on=D(2024, 8, 11))
 

@@ -147,8 +147,8 @@ class DirectiveSerializer(serializers.ModelSerializer):
             "latest_progress",
             "updated_at",
         ]
-        # What the agencies read: the start and the deadline are the clerks' to set, never the API's.
-        read_only_fields = ["starts_on", "due_date", "due_rule", "deadline_phrase"]
+        # The start is the clerks' to set, never the API's.
+        read_only_fields = ["starts_on"]
 
     def to_representation(self, obj):
         """The same output as the declared fields give (a test holds them equal), built directly.
