@@ -1,0 +1,141 @@
+"""The directive list's rows, built from plain values: one query for the page, one for its coordinators.
+
+``DirectiveSerializer`` renders one directive instance (the detail endpoint); a page of 100 spent
+most of its time making model instances, prefetching and serializing them (bench/api.py). The
+list reads the same columns with ``values()`` and writes the same JSON: the same fields, in the
+same order, with the same formats (``tests/test_api_list_rows.py`` holds the two equal).
+"""
+
+from django.utils import timezone
+from rest_framework import serializers
+
+from directives.models import Coordination, Status
+from directives.selectors import latest_report_annotations
+
+_DATE = serializers.DateField()
+_DATETIME = serializers.DateTimeField()
+
+_AGENCY = ("id", "code", "name", "short_name")
+# What a row reads: the directive's columns, its notice (with the issuer), session and lead agency
+# through LEFT JOINs, the annotations of the caller's scope and status, and the latest report.
+LIST_FIELDS = (
+    "id",
+    "item_number",
+    "text",
+    "notice_id",
+    "notice__kind",
+    "notice__number",
+    "notice__issued_on",
+    *(f"notice__issuer__{name}" for name in _AGENCY),
+    "session_id",
+    "session__code",
+    "session__title",
+    "session__held_on",
+    *(f"lead_agency__{name}" for name in _AGENCY),
+    "lead_group",
+    "coordinating_groups",
+    "given_on",
+    "deadline_phrase",
+    "due_date",
+    "due_rule",
+    "category",
+    "status",
+    "completed_on",
+    "completion_document",
+    "updated_at",
+    "due_sort",
+    "latest_report_at",
+    "latest_report_percent",
+    "latest_report_note",
+    "latest_report_claim",
+)
+
+
+def list_values(queryset, *, with_role):
+    """``queryset`` (the caller's directives, filtered) as the dicts ``render_rows`` takes."""
+    fields = (*LIST_FIELDS, "your_role") if with_role else LIST_FIELDS
+    return queryset.annotate(**latest_report_annotations()).values(*fields)
+
+
+def _agency(row, prefix):
+    agency_id = row[f"{prefix}id"]
+    if agency_id is None:
+        return None
+    return {name: row[f"{prefix}{name}"] for name in _AGENCY}
+
+
+def coordinators_of(directive_ids) -> dict:
+    """{directive id: [agency as the API shows it]} in one query, each list by name as the detail's."""
+    found = {}
+    links = (
+        Coordination.objects.filter(directive_id__in=directive_ids)
+        .order_by("agency__name", "agency_id")
+        .values_list("directive_id", *(f"agency__{name}" for name in _AGENCY))
+    )
+    for directive_id, *agency in links:
+        found.setdefault(directive_id, []).append(dict(zip(_AGENCY, agency, strict=True)))
+    return found
+
+
+def render_rows(rows, today=None) -> list[dict]:
+    """The API's JSON of each row, as ``DirectiveSerializer`` writes a directive."""
+    today = today or timezone.localdate()
+    labels = {status.value: str(status.label) for status in Status}
+    coordinators = coordinators_of([row["id"] for row in rows]) if rows else {}
+    date = _DATE.to_representation
+    counting = (Status.IN_PROGRESS, Status.OVERDUE)
+    rendered = []
+    for row in rows:
+        status, due_date = row["status"], row["due_date"]
+        notice = None
+        if row["notice_id"] is not None:
+            notice = {
+                "id": row["notice_id"],
+                "kind": row["notice__kind"],
+                "number": row["notice__number"],
+                "issued_on": date(row["notice__issued_on"]),
+                "issuer": _agency(row, "notice__issuer__"),
+            }
+        session = None
+        if row["session_id"] is not None:
+            session = {
+                "id": row["session_id"],
+                "code": row["session__code"],
+                "title": row["session__title"],
+                "held_on": date(row["session__held_on"]),
+            }
+        latest = None
+        if row["latest_report_at"] is not None:
+            latest = {
+                "reported_at": row["latest_report_at"],
+                "percent_complete": row["latest_report_percent"],
+                "note": row["latest_report_note"],
+                "claims_completion": row["latest_report_claim"],
+            }
+        rendered.append(
+            {
+                "id": row["id"],
+                "item_number": row["item_number"],
+                "text": row["text"],
+                "notice": notice,
+                "session": session,
+                "lead_agency": _agency(row, "lead_agency__"),
+                "lead_group": row["lead_group"],
+                "coordinating_agencies": coordinators.get(row["id"], []),
+                "coordinating_groups": row["coordinating_groups"],
+                "given_on": date(row["given_on"]),
+                "deadline_phrase": row["deadline_phrase"],
+                "due_date": date(due_date),
+                "due_rule": row["due_rule"],
+                "category": row["category"],
+                "status": status,
+                "status_display": labels[status],
+                "days_left": (due_date - today).days if status in counting and due_date is not None else None,
+                "your_role": row.get("your_role"),
+                "completed_on": date(row["completed_on"]),
+                "completion_document": row["completion_document"],
+                "latest_progress": latest,
+                "updated_at": _DATETIME.to_representation(row["updated_at"]),
+            }
+        )
+    return rendered
