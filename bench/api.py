@@ -607,9 +607,7 @@ def raw_page_sql(assignments):
             ORDER BY a.due_sort, a.directive_id
             LIMIT %(limit)s
         )"""
-    return (
-        (assignment_page if assignments else union_page)
-        + """
+    rest = """
         SELECT p.id, p.item_number, p.text, p.lead_group, p.coordinating_groups, p.given_on,
                p.deadline_phrase, p.due_date, p.due_rule, p.category, p.completed_on,
                p.completion_document, p.updated_at,
@@ -637,8 +635,8 @@ def raw_page_sql(assignments):
             LIMIT 1
         ) r ON true
         ORDER BY p.due_date, p.id
-    """.format(**t)
-    )
+    """
+    return ((assignment_page if assignments else union_page) + rest).format(**t)
 
 
 def raw_params(ids, today, after=None):

@@ -54,7 +54,10 @@ def test_every_write_path_keeps_the_table_exact(clerk_actor):
     session = SessionFactory(held_on=TODAY - datetime.timedelta(days=30))
     [one, two] = services.directives_create(
         rows=[
-            (Directive(session=session, text="Một", lead_agency=a, due_date=TODAY + datetime.timedelta(days=5)), [b, c]),
+            (
+                Directive(session=session, text="Một", lead_agency=a, due_date=TODAY + datetime.timedelta(days=5)),
+                [b, c],
+            ),
             (Directive(session=session, text="Hai", lead_group="7 địa phương"), [a]),
         ],
         by=clerk_actor,
@@ -153,9 +156,7 @@ def test_a_succession_changes_no_row_and_the_successor_lists_what_it_may_open():
     coordinated = DirectiveFactory(lead_agency=other, coordinating=[old])
     DirectiveFactory(lead_agency=other)  # neither's
     before = stored()
-    agency_record_change(
-        kind="merge", predecessor=old, successors=[new], primary_successor=new, effective_on=TODAY
-    )
+    agency_record_change(kind="merge", predecessor=old, successors=[new], primary_successor=new, effective_on=TODAY)
     assert stored() == before == truth()
 
     caller = make_caller(new)
@@ -167,7 +168,7 @@ def test_a_succession_changes_no_row_and_the_successor_lists_what_it_may_open():
         detail = caller.client.get(f"/api/v1/directives/{directive.pk}/")
         assert (detail.status_code == 200) == (directive.pk in {led.pk, coordinated.pk})
         if detail.status_code == 200:
-            assert detail.json()["your_role"] == dict((r["id"], r["your_role"]) for r in listed)[directive.pk]
+            assert detail.json()["your_role"] == {r["id"]: r["your_role"] for r in listed}[directive.pk]
 
 
 def test_the_table_cannot_be_written_from_python():
