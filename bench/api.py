@@ -526,8 +526,15 @@ class CountingConnection(http.client.HTTPConnection):
 
 
 def http_get(conn, path, headers, server):
-    conn.request("GET", path, headers=headers)
-    response = conn.getresponse()
+    try:
+        conn.request("GET", path, headers=headers)
+        response = conn.getresponse()
+    except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError):
+        # The server closed a connection left idle past its keep-alive (while another key's pages
+        # were walked): connect again, once; the count of connections shows it.
+        conn.close()
+        conn.request("GET", path, headers=headers)
+        response = conn.getresponse()
     body = response.read()
     if response.status != 200:
         raise RuntimeError(f"GET {path} answered {response.status}: {body[:500]!r}\n{server.log_tail()}")
@@ -553,13 +560,15 @@ def path_of(url):
 def walk_pages(get, pages):
     """Follow ``next`` from the list's first page up to page ``pages`` (or the last one).
 
-    Returns [(path, JSON)] of each page read, the first page first.
+    Returns [(path, JSON)] of each page read, the first page first; the last one is a full page.
     """
     path, read = LIST_PATH, []
     while path and len(read) < pages:
         page = json.loads(get(path))
         read.append((path, page))
         path = path_of(page["next"]) if page["next"] else None
+    if len(read) > 2 and len(read[-1][1]["results"]) < PAGE_SIZE:
+        read.pop()  # a short last page is no deep page: the one before it is full
     return read
 
 

@@ -1,4 +1,4 @@
-"""The directive list's rows, built from plain values: one query for the page, one for its coordinators.
+"""The directive list's rows, built from plain values: one query for the page and its coordinators.
 
 ``DirectiveSerializer`` renders one directive instance (the detail endpoint); a page of 100 spent
 most of its time making model instances, prefetching and serializing them (bench/api.py). The
@@ -6,9 +6,13 @@ list reads the same columns with ``values()`` and writes the same JSON: the same
 same order, with the same formats (``tests/test_api_list_rows.py`` holds the two equal).
 """
 
+import json
+
+from django.db.models import F, Func, TextField
 from django.utils import timezone
 from rest_framework import serializers
 
+from conference.models import Agency
 from directives.models import Coordination, Status
 from directives.selectors import latest_report_annotations
 
@@ -51,10 +55,39 @@ LIST_FIELDS = (
 )
 
 
+class CoordinatorsJson(Func):
+    """A directive's coordinating agencies as a JSON array of the API's agency objects (by name, then
+    id, as the detail lists them), from a correlated subquery: the page needs no second query."""
+
+    arity = 1
+    output_field = TextField()
+    _from = "FROM {link} c JOIN {agency} a ON a.id = c.agency_id WHERE c.directive_id = %(expressions)s"
+    _object = "'id', a.id, 'code', a.code, 'name', a.name, 'short_name', a.short_name"
+
+    def _tables(self, connection):
+        quote = connection.ops.quote_name
+        return {"link": quote(Coordination._meta.db_table), "agency": quote(Agency._meta.db_table)}
+
+    def as_sql(self, compiler, connection, **extra):
+        # SQLite (3.40) has no ORDER BY inside an aggregate: the rows are ordered first.
+        inner = self._from.format(**self._tables(connection))
+        template = (
+            f"(SELECT json_group_array(json_object({self._object})) FROM "
+            f"(SELECT a.id, a.code, a.name, a.short_name {inner} ORDER BY a.name, a.id) a)"
+        )
+        return super().as_sql(compiler, connection, template=template, **extra)
+
+    def as_postgresql(self, compiler, connection, **extra):
+        inner = self._from.format(**self._tables(connection))
+        template = f"(SELECT json_agg(json_build_object({self._object}) ORDER BY a.name, a.id)::text {inner})"
+        return super().as_sql(compiler, connection, template=template, **extra)
+
+
 def list_values(queryset, *, with_role):
     """``queryset`` (the caller's directives, filtered) as the dicts ``render_rows`` takes."""
     fields = (*LIST_FIELDS, "your_role") if with_role else LIST_FIELDS
-    return queryset.annotate(**latest_report_annotations()).values(*fields)
+    annotations = {**latest_report_annotations(), "coordinators_json": CoordinatorsJson(F("pk"))}
+    return queryset.annotate(**annotations).values(*fields, "coordinators_json")
 
 
 def _agency(row, prefix):
@@ -64,24 +97,10 @@ def _agency(row, prefix):
     return {name: row[f"{prefix}{name}"] for name in _AGENCY}
 
 
-def coordinators_of(directive_ids) -> dict:
-    """{directive id: [agency as the API shows it]} in one query, each list by name as the detail's."""
-    found = {}
-    links = (
-        Coordination.objects.filter(directive_id__in=directive_ids)
-        .order_by("agency__name", "agency_id")
-        .values_list("directive_id", *(f"agency__{name}" for name in _AGENCY))
-    )
-    for directive_id, *agency in links:
-        found.setdefault(directive_id, []).append(dict(zip(_AGENCY, agency, strict=True)))
-    return found
-
-
 def render_rows(rows, today=None) -> list[dict]:
     """The API's JSON of each row, as ``DirectiveSerializer`` writes a directive."""
     today = today or timezone.localdate()
     labels = {status.value: str(status.label) for status in Status}
-    coordinators = coordinators_of([row["id"] for row in rows]) if rows else {}
     date = _DATE.to_representation
     counting = (Status.IN_PROGRESS, Status.OVERDUE)
     rendered = []
@@ -121,7 +140,7 @@ def render_rows(rows, today=None) -> list[dict]:
                 "session": session,
                 "lead_agency": _agency(row, "lead_agency__"),
                 "lead_group": row["lead_group"],
-                "coordinating_agencies": coordinators.get(row["id"], []),
+                "coordinating_agencies": json.loads(row["coordinators_json"] or "[]"),
                 "coordinating_groups": row["coordinating_groups"],
                 "given_on": date(row["given_on"]),
                 "deadline_phrase": row["deadline_phrase"],
