@@ -4,6 +4,7 @@ calendar, commands): which directives a caller sees and in which role, and their
 Selectors sit below services: services may import them, never the other way round.
 """
 
+import datetime
 from decimal import Decimal
 
 from django.db.models import (
@@ -21,7 +22,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, JSONArray
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
@@ -108,15 +109,40 @@ def directive_role(directive: Directive, agency_ids) -> str | None:
 # -- the latest progress report ---------------------------------------------------------------
 
 
+def _latest_report():
+    """A directive's reports, the latest first: the one order every reading of "the latest" uses."""
+    return ProgressReport.objects.filter(directive_id=OuterRef("pk")).order_by("-created_at", "-id")
+
+
 def latest_report_annotations() -> dict:
     """Annotations of a directive queryset with its latest progress report's date, percent, note and
     claim (``latest_report_at``, ``..._percent``, ``..._note``, ``..._claim``; None without a report).
 
     Subqueries the index ``report_directive_latest`` serves: one query for any number of rows.
     """
-    latest = ProgressReport.objects.filter(directive_id=OuterRef("pk")).order_by("-created_at", "-id")
     columns = {"at": "created_at", "percent": "percent_complete", "note": "note", "claim": "claims_completion"}
-    return {f"latest_report_{name}": Subquery(latest.values(column)[:1]) for name, column in columns.items()}
+    return {f"latest_report_{name}": Subquery(_latest_report().values(column)[:1]) for name, column in columns.items()}
+
+
+def latest_report_row() -> Subquery:
+    """The same four values in one subquery, as a JSON array [created_at, percent, note, claim] (None
+    without a report): one index probe a directive instead of four, for the API's list.
+
+    ``created_at`` comes back as the database writes a moment in JSON (in UTC); ``parse_report_row``
+    reads it back."""
+    values = JSONArray("created_at", "percent_complete", "note", "claims_completion")
+    return Subquery(_latest_report().values(row=values)[:1])
+
+
+def parse_report_row(row):
+    """(reported_at, percent, note, claim) of ``latest_report_row``'s array, or None."""
+    if row is None:
+        return None
+    at, percent, note, claim = row
+    moment = datetime.datetime.fromisoformat(at)
+    if moment.tzinfo is None:  # SQLite stores moments in UTC without an offset
+        moment = moment.replace(tzinfo=datetime.UTC)
+    return moment.astimezone(datetime.UTC), percent, note, bool(claim)
 
 
 class InvalidFilters(ValueError):

@@ -24,7 +24,7 @@ from directives.api.authentication import AgencyPrincipal
 from directives.api.serializers import DirectiveSerializer
 from directives.api.views import DirectiveViewSet
 from directives.audit import Actor
-from directives.models import Directive
+from directives.models import Directive, ProgressReport
 
 from .api_helpers import make_caller
 from .factories import AgencyFactory, DirectiveFactory, NoticeFactory, SessionFactory
@@ -88,6 +88,10 @@ def varied(clerk):
         document_date=days(-1),
     )
     services.directive_confirm_completion(directive_id=c.pk, by=clerk_actor)
+    # Moments the database writes shorter in JSON (no fraction, trailing zeros) read back the same.
+    moment = datetime.datetime(2025, 1, 2, 3, 4, 5, tzinfo=datetime.UTC)
+    ProgressReport.objects.filter(directive=a).update(created_at=moment)
+    ProgressReport.objects.filter(directive=b).update(created_at=moment.replace(microsecond=120000))
     services.directive_cancel(directive_id=d.pk, by=clerk_actor, reason="Thôi")
     agency_record_change(
         kind="merge", predecessor=old, successors=[caller.agency], primary_successor=caller.agency, effective_on=TODAY

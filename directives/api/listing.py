@@ -14,14 +14,15 @@ from rest_framework import serializers
 
 from conference.models import Agency
 from directives.models import Coordination, Status
-from directives.selectors import latest_report_annotations
+from directives.selectors import latest_report_row, parse_report_row
 
 _DATE = serializers.DateField()
 _DATETIME = serializers.DateTimeField()
 
 _AGENCY = ("id", "code", "name", "short_name")
 # What a row reads: the directive's columns, its notice (with the issuer), session and lead agency
-# through LEFT JOINs, the annotations of the caller's scope and status, and the latest report.
+# through LEFT JOINs, the annotations of the caller's scope and status, and two subqueries: the
+# latest report and the coordinating agencies, each as JSON.
 LIST_FIELDS = (
     "id",
     "item_number",
@@ -48,10 +49,8 @@ LIST_FIELDS = (
     "completion_document",
     "updated_at",
     "due_sort",
-    "latest_report_at",
-    "latest_report_percent",
-    "latest_report_note",
-    "latest_report_claim",
+    "latest_report",
+    "coordinators_json",
 )
 
 
@@ -86,8 +85,8 @@ class CoordinatorsJson(Func):
 def list_values(queryset, *, with_role):
     """``queryset`` (the caller's directives, filtered) as the dicts ``render_rows`` takes."""
     fields = (*LIST_FIELDS, "your_role") if with_role else LIST_FIELDS
-    annotations = {**latest_report_annotations(), "coordinators_json": CoordinatorsJson(F("pk"))}
-    return queryset.annotate(**annotations).values(*fields, "coordinators_json")
+    annotations = {"latest_report": latest_report_row(), "coordinators_json": CoordinatorsJson(F("pk"))}
+    return queryset.annotate(**annotations).values(*fields)
 
 
 def _agency(row, prefix):
@@ -123,14 +122,10 @@ def render_rows(rows, today=None) -> list[dict]:
                 "title": row["session__title"],
                 "held_on": date(row["session__held_on"]),
             }
-        latest = None
-        if row["latest_report_at"] is not None:
-            latest = {
-                "reported_at": row["latest_report_at"],
-                "percent_complete": row["latest_report_percent"],
-                "note": row["latest_report_note"],
-                "claims_completion": row["latest_report_claim"],
-            }
+        latest = parse_report_row(row["latest_report"])
+        if latest is not None:
+            at, percent, note, claim = latest
+            latest = {"reported_at": at, "percent_complete": percent, "note": note, "claims_completion": claim}
         rendered.append(
             {
                 "id": row["id"],
