@@ -166,10 +166,9 @@ class DirectivePagination(OrderedCursorPagination):
 
     def _same_cursor_link(self, reverse):
         """An empty page's link back the way it came: the cursor it was given, turned round."""
-        cursor = self.cursor._replace(reverse=reverse, offset=0)
-        tokens = {"p": cursor.position} if cursor.position is not None else {}
-        if reverse:
-            tokens = {"r": "1", **tokens}
+        tokens = {"r": "1"} if reverse else {}
+        if self.cursor.position is not None:
+            tokens["p"] = self.cursor.position
         if self._tie is not None:
             tokens[self.tie_query_param] = str(self._tie)
         encoded = b64encode(parse.urlencode(tokens).encode("ascii")).decode("ascii")

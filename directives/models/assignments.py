@@ -27,6 +27,9 @@ NO_DUE_DATE = datetime.date(9999, 12, 31)
 class Assignment(models.Model):
     """One agency's part in one directive: its lead agency (``lead``) or one of its coordinators."""
 
+    # Derived from the directives, never a record of its own: not in the admin (tests/test_admin.py).
+    kept_by_triggers = True
+
     # The triggers delete the rows with the directive or the link (DO_NOTHING: no query from Django);
     # the two indexes below lead with these columns, so neither needs one of its own.
     directive = models.ForeignKey(Directive, on_delete=models.DO_NOTHING, related_name="assignments", db_index=False)
