@@ -143,12 +143,35 @@ def load(args):
     counts = {}
     with transaction.atomic(), connection.cursor() as cursor:
         truncate_all(cursor)
+        # Row triggers off while COPY runs (the generated rows keep the rules they check): the
+        # assignment table, when there is one, is filled after in one INSERT ... SELECT.
+        cursor.execute("SET LOCAL session_replication_role = replica")
         for label, model, rows in data:
             counts[label] = copy_rows(cursor, model, rows)
+        cursor.execute("SET LOCAL session_replication_role = origin")
+        backfill = assignment_backfill()
+        if backfill:
+            cursor.execute(backfill)
+            counts["assignment rows"] = cursor.rowcount
         models = [Agency, Session, ConclusionNotice, Directive, Directive.coordinating_agencies.through]
         for sql in connection.ops.sequence_reset_sql(no_style(), [*models, ProgressReport, ApiKey, DirectiveChange]):
             cursor.execute(sql)
     return counts
+
+
+def assignment_backfill():
+    """The SQL that fills the assignment table from the directives, or None when there is no such table."""
+    import importlib
+
+    try:
+        migration = importlib.import_module("directives.migrations.0007_directive_assignments")
+    except ImportError:
+        return None
+    return migration.backfill_sql("postgresql")
+
+
+def has_assignments(conn):
+    return conn.execute("SELECT to_regclass('directives_assignment') IS NOT NULL").fetchone()[0]
 
 
 def generate(rng, n_agencies, n_directives):
@@ -368,17 +391,13 @@ def generate(rng, n_agencies, n_directives):
 # -- the caller ----------------------------------------------------------------------------------
 
 
-def pick_agency(conn, target, today):
-    """Among agencies with about ``target`` directives (lead or coordinating), the one with most overdue.
-
-    Only agencies with a second page of overdue directives qualify, when there are any.
-    """
-    from conference.models import Agency
+def agency_workloads(conn, today):
+    """(agency id, directives as lead or coordinating, as lead, overdue) for every agency with any."""
     from directives.models import Directive
 
     directive = Directive._meta.db_table
     through = Directive.coordinating_agencies.through._meta.db_table
-    rows = conn.execute(
+    return conn.execute(
         f"""
         WITH roles AS (
             SELECT id AS directive_id, lead_agency_id AS agency_id, true AS leads
@@ -393,16 +412,33 @@ def pick_agency(conn, target, today):
         """,
         [today],
     ).fetchall()
+
+
+def _described(rows, row):
+    from conference.models import Agency
+
+    agency_id, total, leads, overdue = row
+    totals = sorted(r[1] for r in rows)
+    spread = f"min {totals[0]}, median {totals[len(totals) // 2]}, max {totals[-1]}"
+    return Agency.objects.get(pk=agency_id), {"total": total, "leads": leads, "overdue": overdue, "spread": spread}
+
+
+def pick_agency(rows, target):
+    """Among agencies with about ``target`` directives (lead or coordinating), the one with most overdue.
+
+    Only agencies with a second page of overdue directives qualify, when there are any.
+    """
     # A second page needs more than PAGE_SIZE overdue directives.
     paged = [row for row in rows if row[3] > PAGE_SIZE] or rows
     near = [row for row in paged if 0.75 * target <= row[1] <= 1.25 * target]
     if near:
-        agency_id, total, leads, overdue = max(near, key=lambda row: row[3])
-    else:
-        agency_id, total, leads, overdue = min(paged, key=lambda row: (abs(row[1] - target), -row[3]))
-    totals = sorted(row[1] for row in rows)
-    spread = f"min {totals[0]}, median {totals[len(totals) // 2]}, max {totals[-1]}"
-    return Agency.objects.get(pk=agency_id), {"total": total, "leads": leads, "overdue": overdue, "spread": spread}
+        return _described(rows, max(near, key=lambda row: row[3]))
+    return _described(rows, min(paged, key=lambda row: (abs(row[1] - target), -row[3])))
+
+
+def pick_largest(rows):
+    """The agency with the most directives (lead or coordinating): the one whose pages grew with it."""
+    return _described(rows, max(rows, key=lambda row: (row[1], row[3])))
 
 
 # -- the API, in process: queries per request ----------------------------------------------------
@@ -490,8 +526,15 @@ class CountingConnection(http.client.HTTPConnection):
 
 
 def http_get(conn, path, headers, server):
-    conn.request("GET", path, headers=headers)
-    response = conn.getresponse()
+    try:
+        conn.request("GET", path, headers=headers)
+        response = conn.getresponse()
+    except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError):
+        # The server closed a connection left idle past its keep-alive (while another key's pages
+        # were walked): connect again, once; the count of connections shows it.
+        conn.close()
+        conn.request("GET", path, headers=headers)
+        response = conn.getresponse()
     body = response.read()
     if response.status != 200:
         raise RuntimeError(f"GET {path} answered {response.status}: {body[:500]!r}\n{server.log_tail()}")
@@ -499,27 +542,46 @@ def http_get(conn, path, headers, server):
 
 
 def open_http(server, raw_key):
-    """A keep-alive connection and the two pages it reads; returns (get, first, second, second_path, conn)."""
-    conn = CountingConnection("127.0.0.1", server.port, timeout=30)
+    """A keep-alive connection for one key; returns (get, conn)."""
+    conn = CountingConnection("127.0.0.1", server.port, timeout=120)
     headers = {"Authorization": f"Api-Key {raw_key}", "Accept": "application/json"}
 
     def get(path):
         return http_get(conn, path, headers, server)
 
-    first = json.loads(get(LIST_PATH))
-    if not first["next"]:
-        raise RuntimeError("The first page has no next cursor: the caller has too few overdue directives.")
-    parts = urllib.parse.urlsplit(first["next"])
-    second_path = f"{parts.path}?{parts.query}"
-    second = json.loads(get(second_path))
-    return get, first, second, second_path, conn
+    return get, conn
+
+
+def path_of(url):
+    parts = urllib.parse.urlsplit(url)
+    return f"{parts.path}?{parts.query}"
+
+
+def walk_pages(get, pages):
+    """Follow ``next`` from the list's first page up to page ``pages`` (or the last one).
+
+    Returns [(path, JSON)] of each page read, the first page first; the last one is a full page.
+    """
+    path, read = LIST_PATH, []
+    while path and len(read) < pages:
+        page = json.loads(get(path))
+        read.append((path, page))
+        path = path_of(page["next"]) if page["next"] else None
+    if len(read) > 2 and len(read[-1][1]["results"]) < PAGE_SIZE:
+        read.pop()  # a short last page is no deep page: the one before it is full
+    return read
 
 
 # -- raw SQL -------------------------------------------------------------------------------------
 
 
-def raw_page_sql():
-    """One agency's overdue directives with everything the endpoint shows, as one hand-written query."""
+def raw_page_sql(assignments):
+    """One agency's overdue directives with everything the endpoint shows, as one hand-written query.
+
+    With an assignment table (``assignments``), the page walks its index of the agency's open rows
+    in (due date, id) order, as a person writing SQL for that schema would; without one (the code
+    before it), the union of the lead and coordinating ids.
+    """
     from conference.models import Agency, ConclusionNotice, Session
     from directives.models import Directive, ProgressReport
 
@@ -531,7 +593,7 @@ def raw_page_sql():
         "session": Session._meta.db_table,
         "report": ProgressReport._meta.db_table,
     }
-    return """
+    union_page = """
         WITH mine AS (
             SELECT id AS directive_id FROM {directive} WHERE lead_agency_id = ANY(%(ids)s)
             UNION
@@ -544,7 +606,18 @@ def raw_page_sql():
               AND (d.due_date, d.id) > (%(after_due)s, %(after_id)s)
             ORDER BY d.due_date, d.id
             LIMIT %(limit)s
-        )
+        )"""
+    assignment_page = """
+        WITH page AS (
+            SELECT d.*
+            FROM directives_assignment a JOIN {directive} d ON d.id = a.directive_id
+            WHERE a.agency_id = %(agency)s AND a.state = 'open'
+              AND a.category <> 'recurring' AND a.due_sort < %(today)s
+              AND (a.due_sort, a.directive_id) > (%(after_due)s, %(after_id)s)
+            ORDER BY a.due_sort, a.directive_id
+            LIMIT %(limit)s
+        )"""
+    rest = """
         SELECT p.id, p.item_number, p.text, p.lead_group, p.coordinating_groups, p.given_on,
                p.deadline_phrase, p.due_date, p.due_rule, p.category, p.completed_on,
                p.completion_document, p.updated_at,
@@ -572,18 +645,25 @@ def raw_page_sql():
             LIMIT 1
         ) r ON true
         ORDER BY p.due_date, p.id
-    """.format(**t)
+    """
+    return ((assignment_page if assignments else union_page) + rest).format(**t)
 
 
-def raw_pages(conn, ids, today):
-    """The raw SQL with the parameters of page 1 and page 2 (keyset after page 1), and their rows."""
-    sql = raw_page_sql()
-    params1 = {"ids": ids, "today": today, "after_due": datetime.date.min, "after_id": 0, "limit": PAGE_SIZE}
-    first = conn.execute(sql, params1).fetchall()
-    last = first[-1]
-    params2 = {**params1, "after_due": last[7], "after_id": last[0]}
-    second = conn.execute(sql, params2).fetchall()
-    return sql, params1, params2, first, second
+def raw_params(ids, today, after=None):
+    """The raw SQL's parameters for the page after the API row ``after`` (None: the first page)."""
+    after_due = datetime.date.fromisoformat(after["due_date"]) if after else datetime.date.min
+    # "= ANY(array)" would make PostgreSQL (before 17) sort the agency's rows rather than walk its
+    # index in order; the generated agencies have no predecessors, so the hand-written page names one.
+    if len(ids) != 1:
+        raise RuntimeError(f"The benchmark's callers answer for one agency each, not {ids}.")
+    return {
+        "agency": ids[0],
+        "ids": ids,
+        "today": today,
+        "after_due": after_due,
+        "after_id": after["id"] if after else 0,
+        "limit": PAGE_SIZE,
+    }
 
 
 def explain(conn, sql, params=None):
@@ -619,6 +699,7 @@ def parse_args():
     parser.add_argument("--seed", type=int, default=20251122)
     parser.add_argument("--target-size", type=int, default=200, help="directives of the calling agency, about")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
+    parser.add_argument("--deep-page", type=int, default=50, help="the largest agency's page timed as the deep one")
     parser.add_argument("--plan-lines", type=int, default=60, help="lines of each EXPLAIN ANALYZE to print")
     parser.add_argument(
         "--profile", type=int, default=0, metavar="N", help="also profile 20 in-process requests, print N lines"
@@ -655,24 +736,29 @@ def main():
     print("data:", ensure_data(args, database_url), flush=True)
 
     today = timezone.localdate()
-    key = None
+    keys = []
     result = {"args": args, "today": today, "load_before": load_note()}
     try:
         with psycopg.connect(database_url, autocommit=True, prepare_threshold=None) as conn:
-            agency, result["info"] = pick_agency(conn, args.target_size, today)
-            ids = caller_agency_ids(agency)
+            workloads = agency_workloads(conn, today)
+            agency, result["info"] = pick_agency(workloads, args.target_size)
+            largest, result["largest_info"] = pick_largest(workloads)
             ApiKey.objects.filter(name=KEY_NAME).delete()  # left by a run that was killed
             key, raw_key = ApiKey.issue(agency=agency, name=KEY_NAME)
-            result["agency"] = agency
+            keys.append(key)
+            big_key, big_raw_key = ApiKey.issue(agency=largest, name=KEY_NAME)
+            keys.append(big_key)
+            result.update(agency=agency, largest=largest)
 
-            client = test_client(raw_key)
+            client, big_client = test_client(raw_key), test_client(big_raw_key)
             result["in_process_page"], queries = capture_queries(client, LIST_PATH)
             list_sql = main_list_query(queries)
             cursor = urllib.parse.urlsplit(result["in_process_page"]["next"] or "").query
             _, queries2 = capture_queries(client, f"/api/v1/directives/?{cursor}")
-            result.update(queries=(queries, queries2), list_sql=list_sql)
-            raw_sql, params1, params2, rows1, rows2 = raw_pages(conn, ids, today)
+            result.update(list_sql=list_sql)
             replay = [q["sql"] for q in queries if q["sql"].lstrip().upper().startswith("SELECT")]
+            sql = raw_page_sql(has_assignments(conn))
+            result["raw_form"] = "assignment table" if has_assignments(conn) else "union of lead and coordinating ids"
 
             def fetch(sql, params=None, connection=conn):
                 return lambda: connection.execute(sql, params).fetchall()
@@ -682,13 +768,42 @@ def main():
                 psycopg.connect(database_url, autocommit=True, prepare_threshold=None, options="-c jit=off") as nojit,
             ):
                 print(f"server: gunicorn on 127.0.0.1:{server.port} ({args.workers} gthread workers)", flush=True)
-                get, http1, http2, second_path, http = open_http(server, raw_key)
+                get, http = open_http(server, raw_key)
+                big_get, big_http = open_http(server, big_raw_key)
+                typical_pages = walk_pages(get, 2)
+                if len(typical_pages) < 2:
+                    raise RuntimeError("The first page has no next cursor: the caller has too few overdue directives.")
+                (path1, http1), (path2, http2) = typical_pages
+                started = time.perf_counter()
+                big_pages = walk_pages(big_get, args.deep_page)
+                walk_seconds = time.perf_counter() - started
+                deep_n = len(big_pages)
+                (big_path1, big1), (deep_path, deep) = big_pages[0], big_pages[-1]
+                result["walk"] = (deep_n, walk_seconds)
+                ids, big_ids = caller_agency_ids(agency), caller_agency_ids(largest)
+                params1, params2 = raw_params(ids, today), raw_params(ids, today, http1["results"][-1])
+                big_params1 = raw_params(big_ids, today)
+                deep_params = raw_params(big_ids, today, big_pages[-2][1]["results"][-1]) if deep_n > 1 else big_params1
+                rows1, rows2 = fetch(sql, params1)(), fetch(sql, params2)()
+                big_rows1, deep_rows = fetch(sql, big_params1)(), fetch(sql, deep_params)()
+                _, big_queries = capture_queries(big_client, big_path1)
+                _, deep_queries = capture_queries(big_client, deep_path)
+                result["queries"] = {
+                    "typical page 1": queries,
+                    "typical page 2": queries2,
+                    "largest page 1": big_queries,
+                    f"largest page {deep_n}": deep_queries,
+                }
                 runners = {
-                    "API page 1 (HTTP, gunicorn)": lambda: get(LIST_PATH),
-                    "API page 2 (HTTP, via next)": lambda: get(second_path),
+                    "API page 1 (HTTP, gunicorn)": lambda: get(path1),
+                    "API page 2 (HTTP, via next)": lambda: get(path2),
                     "API page 1 (in process, no HTTP)": lambda: client_get(client, LIST_PATH),
-                    "raw SQL page 1 (psycopg)": fetch(raw_sql, params1),
-                    "raw SQL page 2 (psycopg, keyset)": fetch(raw_sql, params2),
+                    "raw SQL page 1 (psycopg)": fetch(sql, params1),
+                    "raw SQL page 2 (psycopg, keyset)": fetch(sql, params2),
+                    "API largest agency, page 1 (HTTP)": lambda: big_get(big_path1),
+                    f"API largest agency, page {deep_n} (HTTP)": lambda: big_get(deep_path),
+                    "raw SQL largest agency, page 1": fetch(sql, big_params1),
+                    f"raw SQL largest agency, page {deep_n}": fetch(sql, deep_params),
                     "ORM list query alone (psycopg)": fetch(list_sql),
                     f"ORM's {len(replay)} SELECTs of a request": lambda: [fetch(q)() for q in replay],
                     "ORM list query, jit = off": fetch(list_sql, connection=nojit),
@@ -698,18 +813,26 @@ def main():
                     timings = time_interleaved(runners, runs=args.requests, warmup=args.warmup)
                 finally:
                     http.close()
-                result["connects"] = http.connects
+                    big_http.close()
+                result["connects"] = http.connects + big_http.connects
 
-            api1, api2, _, sql1, sql2, _, orm_all = timings[:7]
-            result.update(plan=explain(conn, list_sql), raw_plan=explain(conn, raw_sql, params1))
+            by_label = dict(zip(runners, timings, strict=True))
+            labels = list(runners)
+            result.update(plan=explain(conn, list_sql), raw_plan=explain(conn, sql, params1))
+            result["big_raw_plan"] = explain(conn, sql, deep_params)
             result["load_after"] = load_note()
             result.update(pages=(http1, http2, rows1, rows2), timings=timings)
-            result.update(api=(api1, api2), sql=(sql1, sql2), orm_all=orm_all)
+            result["big_pages"] = (big1, deep, big_rows1, deep_rows)
+            result.update(
+                api=(by_label[labels[0]], by_label[labels[1]]), sql=(by_label[labels[3]], by_label[labels[4]])
+            )
+            result["big"] = tuple(by_label[label] for label in labels[5:9])
+            result["orm_all"] = by_label[labels[10]]
             if args.profile:
                 result["profile"] = profile_requests(client, LIST_PATH, 20, args.profile)
         report(**result)
     finally:
-        if key is not None:
+        for key in keys:
             ApiKey.objects.filter(pk=key.pk).delete()
 
 
@@ -729,16 +852,32 @@ def print_plan(title, plan, limit):
 
 def report(*, args, today, agency, info, pages, timings, api, sql, orm_all, queries, connects, list_sql, **rest):
     (api1, api2), (sql1, sql2) = api, sql
+    big_api1, deep_api, big_sql1, deep_sql = rest["big"]
     http1, http2, rows1, rows2 = pages
-    ids_api = [row["id"] for row in http1["results"]] + [row["id"] for row in http2["results"]]
-    ids_sql = [row[0] for row in rows1] + [row[0] for row in rows2]
-    same = ids_api == ids_sql and [r["id"] for r in rest["in_process_page"]["results"]] == ids_api[:PAGE_SIZE]
+    big1, deep, big_rows1, deep_rows = rest["big_pages"]
+    deep_n, walk_seconds = rest["walk"]
+    largest, big_info = rest["largest"], rest["largest_info"]
+
+    def same(api_pages, sql_pages):
+        return [row["id"] for page in api_pages for row in page["results"]] == [
+            r[0] for rows in sql_pages for r in rows
+        ]
+
+    typical_same = same([http1, http2], [rows1, rows2]) and [r["id"] for r in rest["in_process_page"]["results"]] == [
+        r["id"] for r in http1["results"]
+    ]
+    big_same = same([big1, deep], [big_rows1, deep_rows])
 
     print()
     print(f"caller: agency {agency.pk} {agency.name!r}: {info['total']} directives ({info['leads']} as lead),")
     print(f"        {info['overdue']} overdue on {today}; per agency: {info['spread']} directives")
+    print(f"largest agency: {largest.pk} {largest.name!r}: {big_info['total']} directives")
+    print(f"        ({big_info['leads']} as lead), {big_info['overdue']} overdue; deep page: page {deep_n}")
+    print(f"        (walked from page 1 through next in {walk_seconds:.1f}s)")
     print(f"pages: API {len(http1['results'])} + {len(http2['results'])} rows, raw SQL {len(rows1)} + {len(rows2)};")
-    print(f"       same ids in the same order: {'yes' if same else 'NO'}; HTTP connections opened: {connects}")
+    yes = {True: "yes", False: "NO"}
+    print(f"       same ids in the same order: typical {yes[typical_same]}, largest {yes[big_same]};")
+    print(f"       HTTP connections opened: {connects}; raw SQL over the {rest['raw_form']}")
     print(f"machine: before {rest['load_before']}; after {rest['load_after']}")
     print()
     print(f"latency: {args.requests} interleaved rounds (each row once a round) after {args.warmup} warm-up rounds:")
@@ -748,12 +887,23 @@ def report(*, args, today, agency, info, pages, timings, api, sql, orm_all, quer
     print()
     print(f"ratio p95(API)/p95(raw SQL): page 1 {api1.p95 / sql1.p95:.1f}x, page 2 {api2.p95 / sql2.p95:.1f}x")
     print(f"ratio p50(API)/p50(raw SQL): page 1 {api1.p50 / sql1.p50:.1f}x, page 2 {api2.p50 / sql2.p50:.1f}x")
+    print(
+        f"ratio p95(API)/p95(raw SQL), largest agency: page 1 {big_api1.p95 / big_sql1.p95:.1f}x, "
+        f"page {deep_n} {deep_api.p95 / deep_sql.p95:.1f}x"
+    )
+    print(f"ratio p95 largest agency's page 1 / typical agency's page 1: {big_api1.p95 / api1.p95:.2f}x (goal ≤ 1.5x)")
+    print(f"ratio p95 largest agency's page {deep_n} / its page 1: {deep_api.p95 / big_api1.p95:.2f}x (goal ≤ 1.2x)")
     share = orm_all.p50 / api1.p50
     print(f"the ORM's own SQL is {share:.0%} of the API's p50 on page 1 (the rest: Python, serialisation, HTTP)")
+    print(f"load average: {os.getloadavg()[0]:.2f} (1 min), {os.getloadavg()[1]:.2f} (5 min) on {os.cpu_count()} CPUs")
     print()
-    first, second = queries
-    print(f"SQL queries per API request: {len(first)} (page 1), {len(second)} (page 2); times in process, 1 ms steps:")
-    for query in first:
+    counts = {label: len(captured) for label, captured in queries.items()}
+    constant = "constant" if len(set(counts.values())) == 1 else "NOT constant"
+    print(
+        "SQL queries per API request: " + ", ".join(f"{n} ({label})" for label, n in counts.items()) + f": {constant}"
+    )
+    print("times in process (typical page 1), 1 ms steps:")
+    for query in queries["typical page 1"]:
         print(f"  {float(query['time']) * 1000:7.0f} ms  {describe_query(query['sql'])}")
     print()
     flat = " ".join(list_sql.split())
@@ -763,6 +913,8 @@ def report(*, args, today, agency, info, pages, timings, api, sql, orm_all, quer
     print_plan("EXPLAIN (ANALYZE, BUFFERS) of the ORM's list query", rest["plan"], args.plan_lines)
     print()
     print_plan("EXPLAIN (ANALYZE, BUFFERS) of the raw SQL, for comparison", rest["raw_plan"], args.plan_lines)
+    print()
+    print_plan(f"EXPLAIN (ANALYZE, BUFFERS) of the raw SQL, largest agency's page {deep_n}", rest["big_raw_plan"], 30)
     if rest.get("profile"):
         print()
         print("cProfile of 20 in-process requests for page 1, by cumulative time:")

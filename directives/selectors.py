@@ -4,9 +4,25 @@ calendar, commands): which directives a caller sees and in which role, and their
 Selectors sit below services: services may import them, never the other way round.
 """
 
+import datetime
 from decimal import Decimal
 
-from django.db.models import BooleanField, Case, CharField, Count, ExpressionWrapper, OuterRef, Subquery, Value, When
+from django.db.models import (
+    BooleanField,
+    Case,
+    CharField,
+    Count,
+    DateField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, JSONArray
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
@@ -17,9 +33,11 @@ from conference.succession import Succession
 from .filters import DirectiveFilter, query_dict
 from .models import (
     COMPLETED_STATUSES,
+    NO_DUE_DATE,
     NOT_CANCELLED_STATUSES,
     OPEN_STATUSES,
     WITHOUT_DEADLINE_STATUSES,
+    Assignment,
     Directive,
     ProgressReport,
     Status,
@@ -39,19 +57,42 @@ def caller_agency_ids(agency: Agency, on=None) -> list[int]:
 
 def directives_visible_to(caller_agency_ids, *, among=None):
     """The directives a caller may see: every one for a clerk (None), else those the agencies lead or
-    coordinate, annotated ``your_role`` ("lead" or "coordinating").
+    coordinate, annotated ``your_role`` ("lead" or "coordinating") and
+    ``due_sort`` (the due date, ``NO_DUE_DATE`` without one).
 
-    ``among`` narrows a queryset the edge already built (default: every directive). The look-up is
-    ``DirectiveQuerySet.assigned_to``'s union of two indexed look-ups, whatever the edge.
+    ``among`` narrows a queryset the edge already built (default: every directive). For an agency,
+    the directives are joined to their visible assignment rows (one each), so that a list in
+    due-date order walks the index of the caller's assignments instead of sorting every directive
+    it has: ``due_sort`` is then the assignment's copy.
     """
     queryset = Directive.objects.all() if among is None else among
     if caller_agency_ids is None:
-        return queryset
-    return queryset.assigned_to(caller_agency_ids).annotate(
+        return queryset.annotate(due_sort=Coalesce("due_date", Value(NO_DUE_DATE), output_field=DateField()))
+    caller_agency_ids = list(caller_agency_ids)
+    if not caller_agency_ids:
+        return queryset.none()
+    # Annotations of one multi-valued relation share its join, so the kept row's columns stay together.
+    joined = queryset.annotate(
+        assigned_agency_id=F("assignments__agency_id"),
+        assigned_lead=F("assignments__lead"),
+        assigned_state=F("assignments__state"),
+        due_sort=F("assignments__due_sort"),
+    )
+    joined = joined.filter(assigned_agency_id__in=caller_agency_ids)
+    if len(caller_agency_ids) > 1:
+        # An agency answering for its predecessors may find a directive under two of them (one led
+        # it, the other coordinates it): the lead row is kept, else the lowest agency id's, once.
+        better = Assignment.objects.filter(directive_id=OuterRef("pk"), agency_id__in=caller_agency_ids).filter(
+            Q(lead__gt=OuterRef("assigned_lead"))
+            | Q(lead=OuterRef("assigned_lead"), agency_id__lt=OuterRef("assigned_agency_id"))
+        )
+        joined = joined.filter(~Exists(better))
+    # The copy's state always equals the directive's (the triggers keep it): saying so lets
+    # PostgreSQL carry a filter on the directive's state to the index of the caller's open rows.
+    joined = joined.filter(assigned_state=F("state"))
+    return joined.annotate(
         your_role=Case(
-            When(lead_agency_id__in=caller_agency_ids, then=Value("lead")),
-            default=Value("coordinating"),
-            output_field=CharField(),
+            When(assigned_lead=True, then=Value("lead")), default=Value("coordinating"), output_field=CharField()
         )
     )
 
@@ -68,15 +109,40 @@ def directive_role(directive: Directive, agency_ids) -> str | None:
 # -- the latest progress report ---------------------------------------------------------------
 
 
+def _latest_report():
+    """A directive's reports, the latest first: the one order every reading of "the latest" uses."""
+    return ProgressReport.objects.filter(directive_id=OuterRef("pk")).order_by("-created_at", "-id")
+
+
 def latest_report_annotations() -> dict:
     """Annotations of a directive queryset with its latest progress report's date, percent, note and
     claim (``latest_report_at``, ``..._percent``, ``..._note``, ``..._claim``; None without a report).
 
     Subqueries the index ``report_directive_latest`` serves: one query for any number of rows.
     """
-    latest = ProgressReport.objects.filter(directive_id=OuterRef("pk")).order_by("-created_at", "-id")
     columns = {"at": "created_at", "percent": "percent_complete", "note": "note", "claim": "claims_completion"}
-    return {f"latest_report_{name}": Subquery(latest.values(column)[:1]) for name, column in columns.items()}
+    return {f"latest_report_{name}": Subquery(_latest_report().values(column)[:1]) for name, column in columns.items()}
+
+
+def latest_report_row() -> Subquery:
+    """The same four values in one subquery, as a JSON array [created_at, percent, note, claim] (None
+    without a report): one index probe a directive instead of four, for the API's list.
+
+    ``created_at`` comes back as the database writes a moment in JSON (in UTC); ``parse_report_row``
+    reads it back."""
+    values = JSONArray("created_at", "percent_complete", "note", "claims_completion")
+    return Subquery(_latest_report().values(row=values)[:1])
+
+
+def parse_report_row(row):
+    """(reported_at, percent, note, claim) of ``latest_report_row``'s array, or None."""
+    if row is None:
+        return None
+    at, percent, note, claim = row
+    moment = datetime.datetime.fromisoformat(at)
+    if moment.tzinfo is None:  # SQLite stores moments in UTC without an offset
+        moment = moment.replace(tzinfo=datetime.UTC)
+    return moment.astimezone(datetime.UTC), percent, note, bool(claim)
 
 
 class InvalidFilters(ValueError):

@@ -1,12 +1,19 @@
 """Cursor pagination: pages cost the same at row 10 and row 900,000, and nothing counts the table."""
 
+import binascii
 import datetime
+from base64 import b64decode, b64encode
+from urllib import parse
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.pagination import CursorPagination
+from rest_framework.utils.urls import replace_query_param
+
+from directives.filters import MAX_ID
 
 
 class OrderedCursorPagination(CursorPagination):
@@ -70,8 +77,18 @@ class OrderedCursorPagination(CursorPagination):
 
 
 class DirectivePagination(OrderedCursorPagination):
-    # due_sort is the due date with "no due date" last (see the view's queryset): cursors need
-    # a non-null column.
+    """Keyset pages of the directive list: the cursor holds the last row's ordering value *and* its
+    id, so the next page starts with an index seek on (value, id), however deep, and stays right
+    when rows are added or change meanwhile.
+
+    DRF's cursor holds the value alone plus an offset among the rows that share it (many directives
+    share a due date), which becomes an OFFSET. A cursor of that form, handed out before, is still
+    read as DRF read it (value, then offset); the links of its page are keyset cursors again.
+
+    ``due_sort`` is the due date with "no due date" last (``directives_visible_to``): cursors need a
+    non-null column. The rows are whatever the queryset yields (the list's dicts).
+    """
+
     orderings = {
         "due_date": ("due_sort", "id"),
         "-due_date": ("-due_sort", "-id"),
@@ -81,3 +98,101 @@ class DirectivePagination(OrderedCursorPagination):
         "-id": ("-id",),
     }
     default_ordering = "due_date"
+    tie_query_param = "i"  # inside the cursor: the id of the row the cursor points after (or before)
+
+    def paginate_queryset(self, queryset, request, view=None):
+        self._queryset = queryset
+        self.request = request
+        self.page_size = self.get_page_size(request)
+        self.base_url = request.build_absolute_uri()
+        self.ordering = self.get_ordering(request, queryset, view)
+        self.cursor = self.decode_cursor(request)
+        reverse = self.cursor is not None and self.cursor.reverse
+        ordering = [_flip(column) for column in self.ordering] if reverse else list(self.ordering)
+        queryset = queryset.order_by(*ordering)
+        offset = 0
+        if self.cursor is not None and self.cursor.position is not None:
+            queryset, offset = self._after(queryset, ordering)
+        rows = list(queryset[offset : offset + self.page_size + 1])
+        self.page = rows[: self.page_size]
+        has_more = len(rows) > self.page_size
+        if reverse:
+            self.page.reverse()
+            self.has_previous, self.has_next = has_more, True
+        else:
+            self.has_previous, self.has_next = self.cursor is not None, has_more
+        return self.page
+
+    def _after(self, queryset, ordering):
+        """``queryset`` narrowed to the rows after the cursor in ``ordering``, and the offset to skip."""
+        first, descending = ordering[0].lstrip("-"), ordering[0].startswith("-")
+        more, same_or_more = ("lt", "lte") if descending else ("gt", "gte")
+        position, tie = self.cursor.position, self._tie
+        if len(ordering) == 1 or tie is None:
+            # One unique column, or a cursor of DRF's form: the value, then the offset among its ties.
+            return queryset.filter(**{f"{first}__{more}": position}), self.cursor.offset
+        # (value, id) after (position, tie): a range on the value the index serves, then the ties.
+        after = Q(**{f"{first}__{more}": position}) | Q(**{f"id__{more}": tie})
+        return queryset.filter(Q(**{f"{first}__{same_or_more}": position}) & after), 0
+
+    def decode_cursor(self, request):
+        cursor = super().decode_cursor(request)
+        self._tie = None
+        if cursor is None:
+            return None
+        encoded = request.query_params.get(self.cursor_query_param, "")
+        try:
+            tokens = parse.parse_qs(b64decode(encoded.encode("ascii")).decode("ascii"), keep_blank_values=True)
+            tie = tokens.get(self.tie_query_param, [None])[0]
+            self._tie = None if tie is None else int(tie)
+        except (TypeError, ValueError, UnicodeError, binascii.Error) as exc:
+            raise NotFound(self.invalid_cursor_message) from exc
+        if self._tie is not None and not 0 <= self._tie <= MAX_ID:
+            raise NotFound(self.invalid_cursor_message)
+        if self._tie is not None and cursor.position is None:
+            raise NotFound(self.invalid_cursor_message)
+        return cursor
+
+    def _cursor_link(self, row, reverse):
+        """A link to the rows after ``row`` (before it, ``reverse``) in the current ordering."""
+        tokens = {}
+        if reverse:
+            tokens["r"] = "1"
+        tokens["p"] = _position(row[self.ordering[0].lstrip("-")])
+        if len(self.ordering) > 1:
+            tokens[self.tie_query_param] = str(row["id"])
+        encoded = b64encode(parse.urlencode(tokens).encode("ascii")).decode("ascii")
+        return replace_query_param(self.base_url, self.cursor_query_param, encoded)
+
+    def _same_cursor_link(self, reverse):
+        """An empty page's link back the way it came: the cursor it was given, turned round."""
+        tokens = {"r": "1"} if reverse else {}
+        if self.cursor.position is not None:
+            tokens["p"] = self.cursor.position
+        if self._tie is not None:
+            tokens[self.tie_query_param] = str(self._tie)
+        encoded = b64encode(parse.urlencode(tokens).encode("ascii")).decode("ascii")
+        return replace_query_param(self.base_url, self.cursor_query_param, encoded)
+
+    def get_next_link(self):
+        if not self.has_next:
+            return None
+        return self._cursor_link(self.page[-1], reverse=False) if self.page else self._same_cursor_link(False)
+
+    def get_previous_link(self):
+        if not self.has_previous:
+            return None
+        return self._cursor_link(self.page[0], reverse=True) if self.page else self._same_cursor_link(True)
+
+
+def _flip(column):
+    return column[1:] if column.startswith("-") else "-" + column
+
+
+def _position(value):
+    """A row's ordering value as the cursor carries it (dates and ids as text, moments in UTC)."""
+    if isinstance(value, datetime.datetime):
+        return value.astimezone(datetime.UTC).isoformat()
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return str(value)

@@ -5,10 +5,7 @@ Scoping happens once, in ``directives.selectors.directives_visible_to`` (through
 another agency's directive is a 404 exactly as if it did not exist.
 """
 
-import datetime
-
-from django.db.models import DateField, Prefetch, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Prefetch
 from django.urls import Resolver404, resolve
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -34,6 +31,7 @@ from directives.selectors import (
     latest_report_annotations,
 )
 
+from . import listing
 from . import serializers as s
 from .authentication import AgencyPrincipal
 from .exceptions import PayloadTooLarge
@@ -43,7 +41,6 @@ from .parsers import FormParser, JSONParser
 
 # Ten attachments of 20 MB and the form around them; anything larger is refused before parsing.
 MAX_REQUEST_BYTES = 10 * services.MAX_ATTACHMENT_BYTES + 1024 * 1024
-FAR_FUTURE = datetime.date(9999, 12, 31)
 
 IF_MATCH = OpenApiParameter(
     "If-Match",
@@ -140,11 +137,16 @@ class DirectiveViewSet(CallerMixin, viewsets.ReadOnlyModelViewSet):
             .prefetch_related(
                 Prefetch("coordinating_agencies", Agency.objects.only("id", "code", "name", "short_name"))
             )
-            .annotate(
-                due_sort=Coalesce("due_date", Value(FAR_FUTURE), output_field=DateField()),
-                **latest_report_annotations(),
-            )
+            .annotate(**latest_report_annotations())
         )
+
+    def list(self, request, *args, **kwargs):
+        """A keyset page of plain rows (``listing``), written as the detail's serializer writes one."""
+        scope = self.filter_queryset(self.directives_for_caller())
+        rows = self.paginator.paginate_queryset(
+            listing.list_values(scope, with_role=self.caller_agency_ids is not None), request, view=self
+        )
+        return self.paginator.get_paginated_response(listing.render_rows(rows, timezone.localdate()))
 
     def get_serializer_context(self):
         return {**super().get_serializer_context(), "today": timezone.localdate()}

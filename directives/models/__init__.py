@@ -1,5 +1,6 @@
 """Directives, their history, progress reports and extension requests."""
 
+from .assignments import NO_DUE_DATE, Assignment
 from .calendar import CalendarFeed
 from .changes import DirectiveChange
 from .directive import (
@@ -23,9 +24,11 @@ from .progress import ExtensionRequest, ProgressReport, ReportAttachment
 
 __all__ = [
     "AgencyLink",
+    "Assignment",
     "ApiKey",
     "CalendarFeed",
     "COMPLETED_STATUSES",
+    "NO_DUE_DATE",
     "NOT_CANCELLED_STATUSES",
     "OPEN_STATUSES",
     "STATUS_COLOURS",
