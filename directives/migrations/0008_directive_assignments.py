@@ -173,7 +173,7 @@ def _backfill(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("conference", "0002_two_factor_group"),
-        ("directives", "0006_reporting_schedule"),
+        ("directives", "0007_directive_starts_on"),
     ]
 
     operations = [
