@@ -23,7 +23,9 @@ from django.utils.translation import ngettext
 
 from conference.admin_lists import two_line_column, two_lines
 from conference.admin_locking import StaleCheckAdminMixin
+from conference.admin_scope import SCOPED_CHOICES, OfficeScopedAdminMixin
 from conference.admin_search import FoldedSearchMixin
+from conference.selectors import records_of_office
 
 from . import admin_actions, services
 
@@ -47,7 +49,19 @@ from .models import (
     ReportAttachment,
     Status,
 )
+from .selectors import directives_implementable_by
 from .services import ALLOWED_ATTACHMENT_TYPES
+
+
+def _autocompleting(request, field_name):
+    """Whether this request is the admin's autocomplete asking for the directive's ``field_name``."""
+    match = getattr(request, "resolver_match", None)
+    return (
+        match is not None
+        and match.url_name == "autocomplete"
+        and request.GET.get("model_name") == "directive"
+        and request.GET.get("field_name") == field_name
+    )
 
 
 class ReadOnlyAdminMixin:
@@ -127,8 +141,11 @@ class SearchableFilter(DirectiveListFilter):
     def choices(self, changelist):
         # One "choice": what the template needs to draw the picker and reload the list from it.
         field = Directive._meta.get_field(self.field_name)
+        queryset = field.related_model._default_manager.all()
+        if path := SCOPED_CHOICES.get(field.related_model):  # another office's session is never named
+            queryset = records_of_office(queryset, self.request.user, path)
         picker = forms.ModelChoiceField(
-            queryset=field.related_model._default_manager.all(),
+            queryset=queryset,
             widget=AutocompleteSelect(field, changelist.model_admin.admin_site),
             required=False,
         )
@@ -422,8 +439,11 @@ def directive_history_since(directive, since):
 
 
 @admin.register(Directive)
-class DirectiveAdmin(StaleCheckAdminMixin, FoldedSearchMixin, admin.ModelAdmin):
+class DirectiveAdmin(OfficeScopedAdminMixin, StaleCheckAdminMixin, FoldedSearchMixin, admin.ModelAdmin):
     form = DirectiveForm
+    # A directive's office is its notice's or session's (Directive.save), never picked on the form.
+    scoped_choices = {**SCOPED_CHOICES, Directive: "office"}
+    unscoped_choices = ("implements",)  # a province's directive implements a national one: below
     stale_history = staticmethod(directive_history_since)
     list_display = [
         "short_text",
@@ -482,6 +502,9 @@ class DirectiveAdmin(StaleCheckAdminMixin, FoldedSearchMixin, admin.ModelAdmin):
         css = {"all": ["directives/admin.css", "directives/admin_pages.css"]}
 
     def get_queryset(self, request):
+        if _autocompleting(request, "implements"):
+            # The picker of "implements directive": the office's own and those given from the centre.
+            return directives_implementable_by(request.user).select_related("lead_agency")
         return (
             super()
             .get_queryset(request)
@@ -489,6 +512,12 @@ class DirectiveAdmin(StaleCheckAdminMixin, FoldedSearchMixin, admin.ModelAdmin):
             .select_related("lead_agency", "notice", "notice__issuer", "session")
             .prefetch_related("coordinating_agencies")
         )
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if db_field.name == "implements" and formfield is not None:
+            formfield.queryset = directives_implementable_by(request.user)
+        return formfield
 
     def get_changelist(self, request, **kwargs):
         return DirectiveChangeList
@@ -635,7 +664,8 @@ class DirectiveAdmin(StaleCheckAdminMixin, FoldedSearchMixin, admin.ModelAdmin):
 
 
 @admin.register(DirectiveChange)
-class DirectiveChangeAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class DirectiveChangeAdmin(OfficeScopedAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+    office_path = "directive__office"
     list_display = ["at", two_line_column(DirectiveChange, "directive"), "action", "actor_label", "client_address"]
     list_filter = ["action", ("at", admin.DateFieldListFilter)]
     list_select_related = ["directive"]
@@ -659,7 +689,8 @@ class DirectiveChangeAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(ProgressReport)
-class ProgressReportAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class ProgressReportAdmin(OfficeScopedAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+    office_path = "directive__office"
     list_display = [
         "created_at",
         two_line_column(ProgressReport, "directive"),
@@ -692,7 +723,8 @@ class ProgressReportAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(ReportAttachment)
-class ReportAttachmentAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class ReportAttachmentAdmin(OfficeScopedAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+    office_path = "report__directive__office"
     list_display = ["original_name", "report", "content_type", "size"]
     list_select_related = ["report"]
     search_fields = ["original_name"]
@@ -714,7 +746,7 @@ class ReportAttachmentAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
         if not self.has_view_permission(request):
             raise PermissionDenied
-        attachment = get_object_or_404(ReportAttachment, pk=object_id)
+        attachment = get_object_or_404(self.get_queryset(request), pk=object_id)
         # The type stored is the one sniffed from the bytes at upload; a row from before sniffing
         # that holds anything else is served as opaque bytes. Always a download, never rendered.
         stored = attachment.content_type
@@ -745,7 +777,8 @@ class PendingFirst(admin.SimpleListFilter):
 
 
 @admin.register(ExtensionRequest)
-class ExtensionRequestAdmin(admin.ModelAdmin):
+class ExtensionRequestAdmin(OfficeScopedAdminMixin, admin.ModelAdmin):
+    office_path = "directive__office"
     list_display = [
         "created_at",
         two_line_column(ExtensionRequest, "directive"),
