@@ -25,11 +25,12 @@ from conference.admin_lists import two_line_column, two_lines
 from conference.admin_locking import StaleCheckAdminMixin
 from conference.admin_scope import SCOPED_CHOICES, OfficeScopedAdminMixin
 from conference.admin_search import FoldedSearchMixin
-from conference.selectors import records_of_office
+from conference.selectors import office_scope, records_of_office
 
 from . import admin_actions, services
 
 # The follow-up engine's and the notices' pages, registered on the site by their @admin.register.
+from .admin_cascade import from_centre_detail, from_centre_list
 from .admin_drafting import draft_view
 from .admin_followup import FollowUpSettingsAdmin, OutboxMessageAdmin  # noqa: F401
 from .admin_keys import ApiKeyAdmin, CalendarFeedAdmin  # noqa: F401
@@ -37,6 +38,7 @@ from .admin_links import AgencyLinkAdmin  # noqa: F401
 from .admin_notices import ConclusionNoticeAdmin  # noqa: F401
 from .admin_review import decide_extension, review_completion
 from .audit import request_actor
+from .cascade import implementation_of, member_counts, member_table
 from .filters import DUE_CHOICES, MAX_ID, DirectiveFilter
 from .forms import DirectiveForm, for_admin_site
 from .models import (
@@ -404,7 +406,13 @@ def directive_standing(request, directive, model_admin):
     extension = (
         directive.extension_requests.filter(state=ExtensionRequest.State.PENDING).select_related("agency").first()
     )
+    # The offices implementing it (a province's directives carry it out) and, for a group, its members.
+    implementations = implementation_of(directive, None)
+    members = member_table(directive) if directive.lead_group else []
     return {
+        "implementations": implementations,
+        "members": members,
+        "member_counts": member_counts(members),
         "directive": directive,
         "status": status,
         "open": status in (Status.IN_PROGRESS, Status.OVERDUE),
@@ -540,7 +548,11 @@ class DirectiveAdmin(OfficeScopedAdminMixin, StaleCheckAdminMixin, FoldedSearchM
     def get_urls(self):
         review = self.admin_site.admin_view(lambda request, object_id: review_completion(self, request, object_id))
         draft = self.admin_site.admin_view(lambda request: draft_view(self, request))
+        centre = self.admin_site.admin_view(lambda request: from_centre_list(self, request))
+        centre_one = self.admin_site.admin_view(lambda request, object_id: from_centre_detail(self, request, object_id))
         return [
+            path("from-centre/", centre, name="directives_directive_from_centre"),
+            path("from-centre/<int:object_id>/", centre_one, name="directives_directive_from_centre_detail"),
             path("<int:object_id>/review-completion/", review, name="directives_directive_review"),
             path("draft/", draft, name="directives_directive_draft"),
             *super().get_urls(),
@@ -558,6 +570,8 @@ class DirectiveAdmin(OfficeScopedAdminMixin, StaleCheckAdminMixin, FoldedSearchM
         extra_context = {
             **(extra_context or {}),
             "can_draft": self.has_change_permission(request),
+            # A clerk of an office sees what the centre gave it (admin_cascade).
+            "from_centre": office_scope(request.user).office is not None,
             "quick_filters": quick_filter_links(request),
         }
         response = super().changelist_view(request, extra_context)

@@ -140,6 +140,14 @@ class FollowUpSettings(models.Model):
         row, _created = cls.objects.get_or_create(office=office, defaults=values)
         return row
 
+    @classmethod
+    def for_every_office(cls):
+        """The default row and every office's (an office without one gets it now, from the default)."""
+        for office in Office.objects.filter(followup_settings__isnull=True):
+            cls.load(office)
+        cls.load()
+        return list(cls.objects.select_related("office").order_by("pk"))
+
     @property
     def offsets(self) -> list[int]:
         return _parse_offsets(self.reminder_offsets)
