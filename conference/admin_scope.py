@@ -6,6 +6,8 @@ mixin scoping it closes them all: another office's record is a 404 ("does not ex
 API. The rule itself is ``conference.selectors.office_scope``; this module only applies it.
 """
 
+from django.http import Http404
+
 from .models import ConclusionNotice, Session
 from .selectors import office_for_agency, office_scope, records_of_office
 
@@ -40,6 +42,11 @@ class OfficeScopedAdminMixin:
 
     def get_queryset(self, request):
         return records_of_office(super().get_queryset(request), request.user, self.office_path)
+
+    def _get_obj_does_not_exist_redirect(self, request, opts, object_id):
+        # The admin would redirect to its index saying the record "does not exist": a 404 says the
+        # same without telling another office's record from a deleted one (as the API does).
+        raise Http404
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         formfield = super().formfield_for_foreignkey(db_field, request, **kwargs)
