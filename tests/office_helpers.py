@@ -80,7 +80,9 @@ def make_world() -> World:
         code="vp-ubnd-bac-giang", name="Văn phòng UBND tỉnh Bắc Giang", agency=old_province
     )
     national_session = Session.objects.create(
-        title="Hội nghị trực tuyến toàn quốc về chuyển đổi số", held_on=datetime.date(2025, 8, 1), convened_by=government
+        title="Hội nghị trực tuyến toàn quốc về chuyển đổi số",
+        held_on=datetime.date(2025, 8, 1),
+        convened_by=government,
     )
     province_session = Session.objects.create(
         title="Hội nghị triển khai chuyển đổi số của tỉnh Bắc Ninh",

@@ -15,7 +15,6 @@ from conference.selectors import office_scope
 from directives.models import (
     Directive,
     DirectiveChange,
-    ExtensionRequest,
     FollowUpSettings,
     OutboxMessage,
     ProgressReport,
@@ -112,8 +111,13 @@ def test_no_clerk_reaches_another_offices_records_by_any_admin_path(world, clerk
     directive = theirs["directive"]
     # The pages of a decision, a summary, a download.
     assert client.get(reverse("admin:directives_directive_review", args=[directive.pk])).status_code == 404
-    assert client.get(reverse("admin:directives_extensionrequest_decide", args=[theirs["extension"].pk])).status_code == 404
-    assert client.get(reverse("admin:conference_conclusionnotice_summary", args=[theirs["notice"].pk])).status_code == 404
+    assert (
+        client.get(reverse("admin:directives_extensionrequest_decide", args=[theirs["extension"].pk])).status_code
+        == 404
+    )
+    assert (
+        client.get(reverse("admin:conference_conclusionnotice_summary", args=[theirs["notice"].pk])).status_code == 404
+    )
     assert (
         client.post(reverse("admin:directives_outboxmessage_resend_uncertain", args=[theirs["outbox"].pk])).status_code
         == 404
@@ -188,7 +192,12 @@ def test_the_province_keeps_the_records_of_the_office_it_took_over(world, clerks
     assert world.old_provincial.pk in shown
     assert world.provincial.pk in shown
     assert world.to_province.pk not in shown and world.to_ministry.pk not in shown
-    assert clerks["province"].get(reverse("admin:conference_session_change", args=[world.old_province_session.pk])).status_code == 200
+    assert (
+        clerks["province"]
+        .get(reverse("admin:conference_session_change", args=[world.old_province_session.pk]))
+        .status_code
+        == 200
+    )
 
 
 def test_acceptance_two_offices_and_a_directive_that_cascades(world, clerks):
@@ -295,7 +304,9 @@ def test_an_office_administrator_manages_its_clerks_and_settings_only(world, cli
     create_clerk("thuky", "UBND tỉnh Bắc Ninh")
     admin_user = get_user_model().objects.get(username="quantri")
     client.force_login(admin_user)
-    listed = {c.user.username for c in client.get(reverse("admin:conference_clerk_changelist")).context["cl"].result_list}
+    listed = {
+        c.user.username for c in client.get(reverse("admin:conference_clerk_changelist")).context["cl"].result_list
+    }
     assert listed == {"quantri", "thuky"}
     response = client.post(
         reverse("admin:conference_clerk_add"), {"username": "moi", "email": "moi@bacninh.gov.vn", "is_office_admin": ""}
