@@ -39,4 +39,6 @@ def given_by_centre(directive) -> bool:
     source = directive.notice.issuer if directive.notice_id else None
     if source is None and directive.session_id:
         source = directive.session.convened_by
+    if source is None and directive.office_id:  # no convener recorded: the office's own body
+        source = directive.office.agency
     return source is not None and source.level == Level.CENTRAL
