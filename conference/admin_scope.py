@@ -9,7 +9,7 @@ API. The rule itself is ``conference.selectors.office_scope``; this module only 
 from django.http import Http404
 
 from .models import ConclusionNotice, Session
-from .selectors import office_for_agency, office_scope, records_of_office
+from .selectors import agencies_of_office, office_for_agency, office_scope, records_of_office
 
 # The records a form's choices are narrowed to, and the path of their office.
 SCOPED_CHOICES = {Session: "office", ConclusionNotice: "office"}
@@ -76,3 +76,26 @@ def narrow_choices(form, user, choices=SCOPED_CHOICES):
         if path:
             field.queryset = records_of_office(queryset, user, path)
     return form
+
+
+class AgencyScopedAdminMixin:
+    """Scope an agency's credentials (API keys, calendar addresses, personal links) to the agencies
+    under the clerk's office (``agencies_of_office``): another office's are a 404, and a new one can
+    only be issued to an agency of the office."""
+
+    agency_field = "agency"
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        ids = agencies_of_office(request.user)
+        return queryset if ids is None else queryset.filter(**{f"{self.agency_field}_id__in": sorted(ids)})
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        ids = agencies_of_office(request.user)
+        if formfield is not None and db_field.name == self.agency_field and ids is not None:
+            formfield.queryset = formfield.queryset.filter(pk__in=sorted(ids))
+        return formfield
+
+    def _get_obj_does_not_exist_redirect(self, request, opts, object_id):
+        raise Http404

@@ -159,3 +159,45 @@ def office_scope(user) -> OfficeScope:
 def records_of_office(queryset, user, path: str = "office"):
     """``queryset`` narrowed to the records ``user``'s office keeps (``path``: the office field)."""
     return queryset.filter(office_scope(user).condition(path))
+
+
+def agencies_of_office(user) -> frozenset | None:
+    """The agencies whose API keys, calendar addresses and personal links ``user`` manages: every one
+    (None) for a superuser or a clerk of no office; else those under the user's offices — the bodies
+    they serve and their issuers, with everything whose parent chain leads to them — and, for an
+    office serving a central body (the Government Office), the central agencies no office keeps.
+
+    A key to another office's agency would read that office's directives through the API: this keeps
+    the records' scope on the credentials too. Three queries, kept on the user for the request.
+    """
+    cached = getattr(user, "_office_agencies", None)
+    if cached is not None:
+        return cached or None
+    scope = office_scope(user)
+    if scope.everything or scope.office is None:
+        return None
+    keeper = dict(Office.objects.values_list("agency_id", "pk"))
+    for office_id, agency_id in Office.issuers.through.objects.values_list("office_id", "agency_id"):
+        keeper.setdefault(agency_id, office_id)
+    rows = dict(Agency.objects.values_list("pk", "parent_id"))
+    levels = dict(Agency.objects.values_list("pk", "level"))
+    central_office = levels.get(scope.office.agency_id) == "central"
+
+    def keeping_office(agency_id):
+        seen = set()
+        while agency_id is not None and agency_id not in seen:
+            if agency_id in keeper:
+                return keeper[agency_id]
+            seen.add(agency_id)
+            agency_id = rows.get(agency_id)
+        return None
+
+    found = set()
+    for agency_id in rows:
+        office_id = keeping_office(agency_id)
+        if office_id in scope.office_ids or (office_id is None and central_office and levels[agency_id] == "central"):
+            found.add(agency_id)
+    result = frozenset(found)
+    with contextlib.suppress(AttributeError):
+        user._office_agencies = result or frozenset({0})
+    return result

@@ -105,6 +105,8 @@ class ImplementSourceForm(forms.Form):
 
 
 class CentreReportForm(forms.Form):
+    # The national directive as the clerk read it: a report on a copy gone stale is refused.
+    etag = forms.CharField(widget=forms.HiddenInput, required=False)
     note = forms.CharField(label=_("Progress"), widget=forms.Textarea(attrs={"rows": 3, "cols": 80}))
     percent_complete = forms.IntegerField(label=_("percent complete"), min_value=0, max_value=100, required=False)
     claims_completion = forms.BooleanField(label=_("The province has completed this directive"), required=False)
@@ -129,7 +131,7 @@ def from_centre_detail(model_admin, request, object_id):
     implementation = implementation_of(national, scope.office_ids)
     source_form = narrow_choices(ImplementSourceForm(initial=_default_source(national, request.user)), request.user)
     formset = ImplementFormSet(prefix="rows", form_kwargs={"admin_site": site})
-    report_form = CentreReportForm(initial=_proposed_report(implementation))
+    report_form = CentreReportForm(initial={**_proposed_report(implementation), "etag": services.directive_etag(national)})
     may_change = model_admin.has_change_permission(request)
     if request.method == "POST":
         if not may_change:
@@ -223,10 +225,14 @@ def _report(request, national, office, form):
             claims_completion=data["claims_completion"],
             document_number=data["document_number"],
             document_date=data["document_date"],
+            expected_etag=data["etag"] or None,
         )
     except ValidationError as exc:
         for key, message_list in getattr(exc, "message_dict", {None: exc.messages}).items():
             form.add_error(key if key in form.fields else None, message_list)
+        return False
+    except services.StaleVersion:
+        form.add_error(None, gettext("The directive changed since this page was opened: reload it and send again."))
         return False
     except (services.WrongState, services.NotAllowed) as exc:
         form.add_error(None, str(exc))

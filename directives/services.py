@@ -218,6 +218,7 @@ def directives_implement(*, national: Directive, source, rows, by: Actor | None 
     """
     made = []
     errors = {}
+    rows = list(rows)
     for index, row in enumerate(rows):
         due = row.get("due_date")
         rule = ""
@@ -247,7 +248,23 @@ def directives_implement(*, national: Directive, source, rows, by: Actor | None 
         made.append((directive, row.get("coordinating") or []))
     if errors:
         raise ValidationError(errors)
-    return directives_create(rows=made, by=by)
+    with transaction.atomic():
+        # The national row is locked, so a second click (or a second clerk) waits and then finds
+        # the directives the first made: each is created once.
+        Directive.objects.select_for_update().filter(pk=national.pk).first()
+        office_id = made[0][0].source_office_id() if made else None
+        existing = {
+            (text.strip(), lead_id)
+            for text, lead_id in Directive.objects.filter(implements=national, office_id=office_id).values_list(
+                "text", "lead_agency_id"
+            )
+        }
+        for index, (directive, _coordinating) in enumerate(made):
+            if (directive.text.strip(), directive.lead_agency_id) in existing:
+                errors[str(index)] = [_("This implementing directive has already been created.")]
+        if errors:
+            raise ValidationError(errors)
+        return directives_create(rows=made, by=by)
 
 
 def _locked(directive_id, expected_etag):

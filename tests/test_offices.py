@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from conference.models import Clerk
 from conference.selectors import office_scope
+from directives import services
 from directives.models import (
     Directive,
     DirectiveChange,
@@ -359,3 +360,51 @@ def test_the_office_lists_ask_a_fixed_number_of_queries(world, clerks):
 def test_the_office_filter_is_indexed():
     indexes = {tuple(index.fields) for index in Directive._meta.indexes}
     assert ("office", "due_date", "id") in indexes
+
+
+def test_credentials_are_scoped_to_the_agencies_of_the_office(world, clerks):
+    """A provincial clerk never issues or sees a key for a ministry (it would read national directives)."""
+    from directives.models import AgencyLink, ApiKey
+
+    ministry_key, _raw = ApiKey.issue(agency=world.ministry, name="Hệ thống của Bộ")
+    department_key, _raw = ApiKey.issue(agency=world.department, name="Hệ thống của Sở")
+    link, _token = AgencyLink.issue(agency=world.ministry, email="vanthu@bo.gov.vn", valid_days=30)
+    province, national = clerks["province"], clerks["national"]
+    listed = {k.pk for k in province.get(reverse("admin:directives_apikey_changelist")).context["cl"].result_list}
+    assert listed == {department_key.pk}
+    assert province.get(reverse("admin:directives_apikey_change", args=[ministry_key.pk])).status_code == 404
+    assert province.get(reverse("admin:directives_agencylink_change", args=[link.pk])).status_code == 404
+    refused = province.post(reverse("admin:directives_apikey_add"), {"name": "Khóa lạ", "agency": world.ministry.pk})
+    assert refused.status_code == 200 and "agency" in refused.context["adminform"].form.errors
+    assert not ApiKey.objects.filter(name="Khóa lạ").exists()
+    # The Government Office manages the central agencies' credentials, not the province's departments'.
+    listed = {k.pk for k in national.get(reverse("admin:directives_apikey_changelist")).context["cl"].result_list}
+    assert listed == {ministry_key.pk}
+
+
+def test_a_second_click_creates_the_implementing_directives_once(world, clerks):
+    detail = reverse("admin:directives_directive_from_centre_detail", args=[world.to_province.pk])
+    rows = {
+        "rows-TOTAL_FORMS": "1",
+        "rows-INITIAL_FORMS": "0",
+        "rows-0-text": "Sở Khoa học và Công nghệ hoàn thành kết nối dữ liệu dân cư",
+        "rows-0-lead_agency": world.department.pk,
+        "session": world.province_session.pk,
+        "_implement": "1",
+    }
+    assert clerks["province"].post(detail, rows).status_code == 302
+    again = clerks["province"].post(detail, rows)
+    assert again.status_code == 200
+    made = Directive.objects.filter(implements=world.to_province)
+    assert made.count() == 1
+    assert made.get().due_date == world.to_province.due_date  # no date given: the national one
+
+
+def test_a_report_from_a_stale_page_is_refused(world, clerks):
+    detail = reverse("admin:directives_directive_from_centre_detail", args=[world.to_province.pk])
+    etag = clerks["province"].get(detail).context["report_form"].initial["etag"]
+    world.to_province.text += " (sửa)"
+    services.directive_save(directive=world.to_province)
+    stale = clerks["province"].post(detail, {"_report": "1", "note": "Đã triển khai", "etag": etag})
+    assert stale.status_code == 200
+    assert not ProgressReport.objects.filter(directive=world.to_province).exists()
