@@ -131,7 +131,9 @@ def from_centre_detail(model_admin, request, object_id):
     implementation = implementation_of(national, scope.office_ids)
     source_form = narrow_choices(ImplementSourceForm(initial=_default_source(national, request.user)), request.user)
     formset = ImplementFormSet(prefix="rows", form_kwargs={"admin_site": site})
-    report_form = CentreReportForm(initial={**_proposed_report(implementation), "etag": services.directive_etag(national)})
+    report_form = CentreReportForm(
+        initial={**_proposed_report(implementation), "etag": services.directive_etag(national)}
+    )
     may_change = model_admin.has_change_permission(request)
     if request.method == "POST":
         if not may_change:

@@ -6,7 +6,7 @@ Reads only; the writes are the services' (``directives_implement``, ``directive_
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Max, Q
+from django.db.models import Count, Max, Min, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -70,6 +70,8 @@ class MemberRow:
     implementing: int = 0
     implementing_completed: int = 0
     overdue: bool = False
+    claimed_on: object = None  # the date of the document its first completion report gave
+    status: Status = Status.NO_DEADLINE  # its own part, in the government's terms
 
     @property
     def reported(self) -> bool:
@@ -91,7 +93,12 @@ def member_table(directive: Directive, today=None) -> list[MemberRow]:
         row["agency_id"]: row
         for row in ProgressReport.objects.filter(directive=directive, agency_id__in=member_ids + list(current.values()))
         .values("agency_id")
-        .annotate(n=Count("pk"), latest=Max("created_at"), claims=Count("pk", filter=Q(claims_completion=True)))
+        .annotate(
+            n=Count("pk"),
+            latest=Max("created_at"),
+            claims=Count("pk", filter=Q(claims_completion=True)),
+            first_claim=Min("document_date", filter=Q(claims_completion=True)),
+        )
     }
     implementing = {
         row["office__agency_id"]: row
@@ -113,18 +120,39 @@ def member_table(directive: Directive, today=None) -> list[MemberRow]:
                 row.reports += found["n"]
                 row.claimed = row.claimed or found["claims"] > 0
                 row.latest_at = max(filter(None, [row.latest_at, found["latest"]]), default=None)
+                if found["first_claim"]:  # the date of the document that proves it, as a confirmation judges
+                    row.claimed_on = min(filter(None, [row.claimed_on, found["first_claim"]]))
             done = implementing.get(pk)
             if done:
                 row.implementing += done["n"]
                 row.implementing_completed += done["done"]
         row.overdue = bool(directive.due_date and directive.due_date < today and not row.claimed)
+        row.status = member_status(directive, row.claimed_on, today)
     return sorted(rows.values(), key=lambda r: r.agency.name)
 
 
+def member_status(directive, claimed_on, today) -> Status:
+    """A member's part in the two-by-two terms: completed on time or late (by the day it reported
+    completion), or not completed within the deadline or overdue (none: without a deadline)."""
+    due = directive.due_date
+    if claimed_on is not None:
+        return Status.COMPLETED_LATE if due and claimed_on > due else Status.COMPLETED_ON_TIME
+    if due is None or directive.category == Directive.Category.RECURRING:
+        return Status.NO_DEADLINE
+    return Status.OVERDUE if due < today else Status.IN_PROGRESS
+
+
 def member_counts(rows) -> dict:
+    """How many members reported, reported completion, are overdue; and the two-by-two of their parts."""
+    by_status = {status: sum(1 for r in rows if r.status == status) for status in Status}
     return {
         "members": len(rows),
         "reported": sum(r.reported for r in rows),
         "claimed": sum(r.claimed for r in rows),
         "overdue": sum(r.overdue for r in rows),
+        "grid": [
+            (_("Completed"), by_status[Status.COMPLETED_ON_TIME], by_status[Status.COMPLETED_LATE]),
+            (_("Not completed"), by_status[Status.IN_PROGRESS], by_status[Status.OVERDUE]),
+        ],
+        "without_deadline": by_status[Status.NO_DEADLINE],
     }

@@ -19,6 +19,7 @@ from directives.models import (
     FollowUpSettings,
     OutboxMessage,
     ProgressReport,
+    Status,
 )
 
 from .factories import ExtensionRequestFactory, ProgressReportFactory, SiteFactory
@@ -285,7 +286,14 @@ def test_a_group_directive_is_followed_member_by_member(world, clerks):
     table = {row.agency.pk: row for row in page.context["standing"]["members"]}
     assert table[world.province.pk].claimed and table[world.province.pk].reported
     assert table[world.other_province.pk].overdue and not table[world.other_province.pk].reported
-    assert page.context["standing"]["member_counts"] == {"members": 2, "reported": 1, "claimed": 1, "overdue": 1}
+    counts = page.context["standing"]["member_counts"]
+    assert (counts["members"], counts["reported"], counts["claimed"], counts["overdue"]) == (2, 1, 1, 1)
+    # The two-by-two of the members' parts: Bắc Ninh completed on time (its document of 01/12/2025,
+    # before the due date of 31/12/2025), Sơn La overdue.
+    assert table[world.other_province.pk].status == Status.OVERDUE
+    assert table[world.province.pk].status == Status.COMPLETED_ON_TIME
+    assert counts["grid"][0][1:] == (1, 0) and counts["grid"][1][1:] == (0, 1)
+    assert sum(n for _label, *cells in counts["grid"] for n in cells) == 2
 
 
 def test_create_clerk_refuses_an_unknown_office_and_a_taken_name(world):
