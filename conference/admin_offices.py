@@ -4,6 +4,7 @@ administrator adds and manages the clerks of its own office (a first password sh
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from .admin_lists import two_line_column
@@ -41,10 +42,10 @@ class OfficeAdmin(admin.ModelAdmin):
 class ClerkAddForm(forms.ModelForm):
     """A new clerk: the account is made with the membership (``clerk_create``)."""
 
-    username = forms.CharField(label=_("user name"), max_length=150)
-    email = forms.EmailField(label=_("email"), required=False)
-    first_name = forms.CharField(label=_("first name"), max_length=150, required=False)
-    last_name = forms.CharField(label=_("last name"), max_length=150, required=False)
+    username = forms.CharField(label=capfirst(_("user name")), max_length=150)
+    email = forms.EmailField(label=capfirst(_("email")), required=False)
+    first_name = forms.CharField(label=capfirst(_("first name")), max_length=150, required=False)
+    last_name = forms.CharField(label=capfirst(_("last name")), max_length=150, required=False)
 
     class Meta:
         model = Clerk
@@ -61,7 +62,9 @@ class ClerkAddForm(forms.ModelForm):
 
 class ClerkChangeForm(forms.ModelForm):
     is_active = forms.BooleanField(
-        label=_("active"), required=False, help_text=_("Untick to close the account without deleting its history.")
+        label=capfirst(_("active")),
+        required=False,
+        help_text=_("Untick to close the account without deleting its history."),
     )
 
     class Meta:

@@ -64,6 +64,7 @@ class OfficeScopedAdminMixin:
     def save_model(self, request, obj, form, change):
         if not change and self.office_from and getattr(obj, "office_id", None) is None:
             obj.office = office_for_new_record(request.user, getattr(obj, self.office_from))
+            obj.office_chosen = True
         super().save_model(request, obj, form, change)
 
 

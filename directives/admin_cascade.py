@@ -16,6 +16,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils.text import capfirst
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -66,10 +67,14 @@ def from_centre_list(model_admin, request):
 class ImplementForm(forms.Form):
     """One implementing directive of the province: to a department, a district or a commune."""
 
-    text = forms.CharField(label=_("directive"), widget=forms.Textarea(attrs={"rows": 2, "cols": 60}), required=False)
-    lead_agency = forms.ModelChoiceField(label=_("lead agency"), queryset=Agency.objects.all(), required=False)
-    due_date = forms.DateField(label=_("due date"), widget=AdminDateWidget, required=False)
-    later_accepted = forms.BooleanField(label=_("later than the national due date: accepted"), required=False)
+    text = forms.CharField(
+        label=capfirst(_("directive")), widget=forms.Textarea(attrs={"rows": 2, "cols": 60}), required=False
+    )
+    lead_agency = forms.ModelChoiceField(
+        label=capfirst(_("lead agency")), queryset=Agency.objects.all(), required=False
+    )
+    due_date = forms.DateField(label=capfirst(_("due date")), widget=AdminDateWidget, required=False)
+    later_accepted = forms.BooleanField(label=capfirst(_("later than the national due date: accepted")), required=False)
 
     def __init__(self, *args, admin_site=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -108,10 +113,12 @@ class CentreReportForm(forms.Form):
     # The national directive as the clerk read it: a report on a copy gone stale is refused.
     etag = forms.CharField(widget=forms.HiddenInput, required=False)
     note = forms.CharField(label=_("Progress"), widget=forms.Textarea(attrs={"rows": 3, "cols": 80}))
-    percent_complete = forms.IntegerField(label=_("percent complete"), min_value=0, max_value=100, required=False)
+    percent_complete = forms.IntegerField(
+        label=capfirst(_("percent complete")), min_value=0, max_value=100, required=False
+    )
     claims_completion = forms.BooleanField(label=_("The province has completed this directive"), required=False)
-    document_number = forms.CharField(label=_("document number"), max_length=100, required=False)
-    document_date = forms.DateField(label=_("document date"), widget=AdminDateWidget, required=False)
+    document_number = forms.CharField(label=capfirst(_("document number")), max_length=100, required=False)
+    document_date = forms.DateField(label=capfirst(_("document date")), widget=AdminDateWidget, required=False)
 
 
 ImplementFormSet = forms.formset_factory(ImplementForm, extra=CASCADE_ROWS, max_num=50)

@@ -150,6 +150,7 @@ def save_notice(form, *, text, session=None, user=None):
             held_on=data["session_held_on"],
             convened_by=data["issuer"],
         )
+        session.office_chosen = user is not None
         session.full_clean()
         session.save()
         if data["session_chair"]:
@@ -171,6 +172,7 @@ def save_notice(form, *, text, session=None, user=None):
         subject=data["subject"],
         text=text,
     )
+    notice.office_chosen = user is not None
     notice.full_clean()
     notice.save()
     return notice

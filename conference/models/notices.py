@@ -84,7 +84,7 @@ class ConclusionNotice(TimeStamped):
         return str(label)
 
     def save(self, *args, **kwargs):
-        if self.office_id is None:
+        if self.office_id is None and not getattr(self, "office_chosen", False):  # see Session.save
             from ..selectors import office_for_agency
 
             self.office = office_for_agency(self.issuer) if self.issuer_id else None

@@ -118,7 +118,8 @@ class Session(TimeStamped):
     def save(self, *args, **kwargs):
         if not self.code:
             self.code = self._unique_code()
-        if self.office_id is None and self.convened_by_id:
+        # ``office_chosen``: the office was decided by whoever records it (``office_for_new_record``).
+        if self.office_id is None and self.convened_by_id and not getattr(self, "office_chosen", False):
             from ..selectors import office_for_agency
 
             self.office = office_for_agency(self.convened_by)
