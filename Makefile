@@ -54,7 +54,9 @@ seed: migrate
 
 # Web app and follow-up worker (with its beat) side by side; Ctrl-C stops both.
 run: seed
-	$(BIN)/python manage.py create_demo_clerk
+	@# Two offices' clerks: the Government Office's, and Bắc Ninh's (which follows Bắc Giang's records).
+	$(BIN)/python manage.py create_demo_clerk --office van-phong-chinh-phu
+	$(BIN)/python manage.py create_demo_clerk --username bacninh --password bacninh-demo-2024 --office van-phong-ubnd-tinh-bac-ninh
 	@# As at 08:00 today (office hours), so the demo shows today's reminders whatever the hour.
 	$(BIN)/python manage.py followup_sweep --now "$$(TZ=Asia/Ho_Chi_Minh date +%Y-%m-%d)T08:00"
 	@echo "Reminders written to var/mail/ (the worker's beat sweeps again every 5 minutes)."

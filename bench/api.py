@@ -164,7 +164,7 @@ def assignment_backfill():
     import importlib
 
     try:
-        migration = importlib.import_module("directives.migrations.0008_directive_assignments")
+        migration = importlib.import_module("directives.migrations.0009_directive_assignments")
     except ImportError:
         return None
     return migration.backfill_sql("postgresql")

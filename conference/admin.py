@@ -13,6 +13,8 @@ from .admin_deletion import KeepAttachedRecordsMixin
 from .admin_lists import related_count, two_line_column
 from .admin_locking import StaleCheckAdminMixin
 from .admin_logins import UnlockingAccessAttemptAdmin
+from .admin_offices import ClerkAdmin, OfficeAdmin  # noqa: F401  (registered by their @admin.register)
+from .admin_scope import OfficeScopedAdminMixin
 from .admin_search import FoldedSearchMixin
 from .models import (
     Agency,
@@ -223,7 +225,11 @@ class SourceInline(StaleCheckAdminMixin, admin.TabularInline):
 
 
 @admin.register(Session)
-class SessionAdmin(KeepAttachedRecordsMixin, StaleCheckAdminMixin, FoldedSearchMixin, admin.ModelAdmin):
+class SessionAdmin(
+    OfficeScopedAdminMixin, KeepAttachedRecordsMixin, StaleCheckAdminMixin, FoldedSearchMixin, admin.ModelAdmin
+):
+    office_from = "convened_by"
+    unscoped_choices = ("follows",)  # a province's session follows the national one
     # get_absolute_url is this very page (for the emails' links): "view on site" would only reload it.
     view_on_site = False
     list_display = [
@@ -257,7 +263,7 @@ class SessionAdmin(KeepAttachedRecordsMixin, StaleCheckAdminMixin, FoldedSearchM
                 ]
             },
         ),
-        (None, {"fields": ["summary", "code"]}),
+        (None, {"fields": ["summary", "code", "office"]}),
     ]
 
     def get_queryset(self, request):
@@ -289,7 +295,8 @@ class SiteParticipationInline(StaleCheckAdminMixin, admin.TabularInline):
 
 
 @admin.register(Site)
-class SiteAdmin(StaleCheckAdminMixin, FoldedSearchMixin, admin.ModelAdmin):
+class SiteAdmin(OfficeScopedAdminMixin, StaleCheckAdminMixin, FoldedSearchMixin, admin.ModelAdmin):
+    office_path = "session__office"
     list_display = ["name", two_line_column(Site, "session"), two_line_column(Site, "host"), "is_main", "chairs"]
     list_filter = ["is_main"]
     list_select_related = ["session", "host"]
@@ -310,7 +317,8 @@ class SiteAdmin(StaleCheckAdminMixin, FoldedSearchMixin, admin.ModelAdmin):
 
 
 @admin.register(Participation)
-class ParticipationAdmin(StaleCheckAdminMixin, FoldedSearchMixin, admin.ModelAdmin):
+class ParticipationAdmin(OfficeScopedAdminMixin, StaleCheckAdminMixin, FoldedSearchMixin, admin.ModelAdmin):
+    office_path = "session__office"
     list_display = [
         "__str__",
         two_line_column(Participation, "title_as_stated"),
@@ -326,7 +334,8 @@ class ParticipationAdmin(StaleCheckAdminMixin, FoldedSearchMixin, admin.ModelAdm
 
 
 @admin.register(Figure)
-class FigureAdmin(StaleCheckAdminMixin, admin.ModelAdmin):
+class FigureAdmin(OfficeScopedAdminMixin, StaleCheckAdminMixin, admin.ModelAdmin):
+    office_path = "session__office"
     list_display = [
         two_line_column(Figure, "indicator"),
         two_line_column(Figure, "as_stated"),
@@ -340,7 +349,8 @@ class FigureAdmin(StaleCheckAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(SourceDocument)
-class SourceDocumentAdmin(StaleCheckAdminMixin, admin.ModelAdmin):
+class SourceDocumentAdmin(OfficeScopedAdminMixin, StaleCheckAdminMixin, admin.ModelAdmin):
+    office_path = "session__office"
     formfield_overrides = URL_OVERRIDES
     list_display = [
         two_line_column(SourceDocument, "title"),

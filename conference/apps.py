@@ -11,10 +11,12 @@ def refresh_clerk_group(sender, using="default", **kwargs):
     """
     from django.contrib.auth.models import Group
 
-    from .roles import CLERK_GROUP, ensure_clerk_group
+    from .roles import CLERK_GROUP, OFFICE_ADMIN_GROUP, ensure_clerk_group, ensure_office_admin_group
 
     if Group.objects.using(using).filter(name=CLERK_GROUP).exists():
         ensure_clerk_group()
+    if Group.objects.using(using).filter(name=OFFICE_ADMIN_GROUP).exists():
+        ensure_office_admin_group()
 
 
 class ConferenceConfig(AppConfig):

@@ -1,8 +1,13 @@
-"""Questions about the registry, each answered in one place: finding an agency by what a clerk types."""
+"""Questions about the registry, each answered in one place: finding an agency by what a clerk types,
+and which office keeps a record and which records a clerk sees (the office scope)."""
+
+import contextlib
+from dataclasses import dataclass
 
 from django.db.models import Q
 
-from .models import Agency
+from .models import Agency, Clerk, Office
+from .succession import Succession
 from .text import fold
 
 
@@ -50,3 +55,149 @@ def agencies_by_name() -> dict[str, set[int]]:
         for key in {fold(name), fold(short_name)} - {""}:
             index.setdefault(key, set()).add(pk)
     return index
+
+
+# -- offices: which office keeps a record, which records a clerk sees ---------------------------
+
+
+def office_find(reference: str) -> Office:
+    """The office named by ``reference``: its code, name or short name, or the name or short name of
+    the body it serves ("UBND tỉnh Bắc Ninh", "Chính phủ"); accents and case ignored.
+    Raises ``AgencyNotFound`` (with the candidates) when none or several answer."""
+    reference = (reference or "").strip()
+    folded = fold(reference)
+    if not folded:
+        raise AgencyNotFound(reference)
+    offices = list(Office.objects.select_related("agency"))
+    matches = [
+        office for office in offices if folded in {office.code, fold(office.name), fold(office.short_name)} - {""}
+    ]
+    if not matches:
+        try:
+            agency = agency_find(reference)
+        except AgencyNotFound as exc:
+            raise AgencyNotFound(reference, exc.candidates) from exc
+        found = office_for_agency(agency)
+        matches = [found] if found is not None else []
+    if len(matches) != 1:
+        raise AgencyNotFound(reference, matches)
+    return matches[0]
+
+
+def office_for_agency(agency) -> Office | None:
+    """The office that keeps the records ``agency`` convenes or issues: the office serving it or
+    naming it among its issuers, else its parent's (a department's is its province's), else None.
+    """
+    seen = set()
+    while agency is not None and agency.pk not in seen:
+        seen.add(agency.pk)
+        office = Office.objects.filter(Q(agency=agency) | Q(issuers=agency)).order_by("pk").first()
+        if office is not None:
+            return office
+        agency = agency.parent
+    return None
+
+
+def offices_kept_by(office: Office, on=None) -> set[int]:
+    """``office`` and the offices whose duties passed to it (the 2025 merges: Bắc Giang's office's
+    records are followed by Bắc Ninh's from 01/07/2025), from the successions of the bodies they serve."""
+    answering = Succession(on).answering_for(office.agency_id)
+    return set(Office.objects.filter(agency_id__in=answering).values_list("pk", flat=True)) | {office.pk}
+
+
+@dataclass(frozen=True)
+class OfficeScope:
+    """The records a signed-in user sees and edits.
+
+    ``office_ids`` None: every record (a superuser). A set: the records those offices keep (a clerk
+    of ``office``, with the offices it took over). Empty: the records no office keeps, for a clerk
+    without an office (a deployment that serves one office and never named it) — never an office's.
+    """
+
+    office_ids: frozenset | None
+    office: Office | None = None
+
+    @property
+    def everything(self) -> bool:
+        return self.office_ids is None
+
+    def condition(self, path: str = "office") -> Q:
+        """The rows whose ``path`` (an office foreign key, e.g. ``directive__office``) is in scope."""
+        if self.office_ids is None:
+            return Q()
+        if not self.office_ids:
+            return Q(**{f"{path}__isnull": True})
+        return Q(**{f"{path}__in": sorted(self.office_ids)})
+
+    def keeps(self, office_id) -> bool:
+        if self.office_ids is None:
+            return True
+        return office_id in self.office_ids if self.office_ids else office_id is None
+
+
+def office_scope(user) -> OfficeScope:
+    """What ``user`` sees: the one rule every edge applies (admin lists and pages, their actions,
+    exports, the dashboard, drafting, import, autocomplete, history, outbox). Kept on the user
+    object, so a page asks the database once however many querysets it scopes.
+    """
+    cached = getattr(user, "_office_scope", None)
+    if cached is not None:
+        return cached
+    if getattr(user, "is_superuser", False):
+        scope = OfficeScope(None)
+    else:
+        clerk = Clerk.objects.select_related("office").filter(user_id=getattr(user, "pk", None)).first()
+        if clerk is None:
+            scope = OfficeScope(frozenset())
+        else:
+            scope = OfficeScope(frozenset(offices_kept_by(clerk.office)), office=clerk.office)
+    with contextlib.suppress(AttributeError):  # an object that takes no attributes: asked again next time
+        user._office_scope = scope
+    return scope
+
+
+def records_of_office(queryset, user, path: str = "office"):
+    """``queryset`` narrowed to the records ``user``'s office keeps (``path``: the office field)."""
+    return queryset.filter(office_scope(user).condition(path))
+
+
+def agencies_of_office(user) -> frozenset | None:
+    """The agencies whose API keys, calendar addresses and personal links ``user`` manages: every one
+    (None) for a superuser or a clerk of no office; else those under the user's offices — the bodies
+    they serve and their issuers, with everything whose parent chain leads to them — and, for an
+    office serving a central body (the Government Office), the central agencies no office keeps.
+
+    A key to another office's agency would read that office's directives through the API: this keeps
+    the records' scope on the credentials too. Three queries, kept on the user for the request.
+    """
+    cached = getattr(user, "_office_agencies", None)
+    if cached is not None:
+        return cached or None
+    scope = office_scope(user)
+    if scope.everything or scope.office is None:
+        return None
+    keeper = dict(Office.objects.values_list("agency_id", "pk"))
+    for office_id, agency_id in Office.issuers.through.objects.values_list("office_id", "agency_id"):
+        keeper.setdefault(agency_id, office_id)
+    rows = dict(Agency.objects.values_list("pk", "parent_id"))
+    levels = dict(Agency.objects.values_list("pk", "level"))
+    central_office = levels.get(scope.office.agency_id) == "central"
+
+    def keeping_office(agency_id):
+        seen = set()
+        while agency_id is not None and agency_id not in seen:
+            if agency_id in keeper:
+                return keeper[agency_id]
+            seen.add(agency_id)
+            agency_id = rows.get(agency_id)
+        return None
+
+    found = set()
+    for agency_id in rows:
+        office_id = keeping_office(agency_id)
+        if office_id in scope.office_ids or (office_id is None and central_office and levels[agency_id] == "central"):
+            found.add(agency_id)
+    result = frozenset(found)
+    with contextlib.suppress(AttributeError):
+        user._office_agencies = result or frozenset({0})
+    return result

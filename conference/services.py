@@ -1,10 +1,12 @@
-"""Recording that agencies changed (the one place that sets who succeeds whom); reissuing calendar addresses."""
+"""Recording that agencies changed (the one place that sets who succeeds whom); creating an office's clerks."""
+
+import secrets
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from .models import Agency, AgencyChange
+from .models import Agency, AgencyChange, Clerk, Office
 
 
 def check_agency_change(kind, predecessor, successors, primary_successor) -> list[Agency]:
@@ -50,3 +52,42 @@ def agency_record_change(
         )
         change.successors.set(successors)
     return change
+
+
+def clerk_create(*, username: str, office: Office, email: str = "", is_office_admin: bool = False, **names):
+    """A staff account for a clerk of ``office``, in the clerks' group (and the office administrators'),
+    with a random first password returned once: it is stored only as a hash. Refused if the name is taken.
+    """
+    from django.contrib.auth import get_user_model
+
+    from .roles import ensure_clerk_group, ensure_office_admin_group
+
+    user_model = get_user_model()
+    username = (username or "").strip()
+    if not username:
+        raise ValidationError({"username": _("Give the clerk's user name.")})
+    password = secrets.token_urlsafe(12)
+    with transaction.atomic():
+        if user_model.objects.filter(username__iexact=username).exists():
+            raise ValidationError({"username": _("A user with this name already exists.")})
+        user = user_model(username=username, email=(email or "").strip(), is_staff=True, **names)
+        user.set_password(password)
+        user.full_clean(exclude=["password"])
+        user.save()
+        user.groups.add(ensure_clerk_group())
+        if is_office_admin:
+            user.groups.add(ensure_office_admin_group())
+        Clerk.objects.create(user=user, office=office, is_office_admin=is_office_admin)
+    return user, password
+
+
+def clerk_set_office_admin(clerk: Clerk, is_office_admin: bool) -> Clerk:
+    """Make a clerk an office administrator, or no longer one: the flag and the group move together."""
+    from .roles import ensure_office_admin_group
+
+    with transaction.atomic():
+        clerk.is_office_admin = is_office_admin
+        clerk.save(update_fields=["is_office_admin"])
+        group = ensure_office_admin_group()
+        (clerk.user.groups.add if is_office_admin else clerk.user.groups.remove)(group)
+    return clerk

@@ -23,11 +23,14 @@ from django.utils.translation import ngettext
 
 from conference.admin_lists import two_line_column, two_lines
 from conference.admin_locking import StaleCheckAdminMixin
+from conference.admin_scope import SCOPED_CHOICES, OfficeScopedAdminMixin
 from conference.admin_search import FoldedSearchMixin
+from conference.selectors import office_scope, records_of_office
 
 from . import admin_actions, services
 
 # The follow-up engine's and the notices' pages, registered on the site by their @admin.register.
+from .admin_cascade import from_centre_detail, from_centre_list
 from .admin_drafting import draft_view
 from .admin_followup import FollowUpSettingsAdmin, OutboxMessageAdmin  # noqa: F401
 from .admin_keys import ApiKeyAdmin, CalendarFeedAdmin  # noqa: F401
@@ -35,6 +38,7 @@ from .admin_links import AgencyLinkAdmin  # noqa: F401
 from .admin_notices import ConclusionNoticeAdmin  # noqa: F401
 from .admin_review import decide_extension, review_completion
 from .audit import request_actor
+from .cascade import implementation_of, member_counts, member_table
 from .filters import DUE_CHOICES, MAX_ID, DirectiveFilter
 from .forms import DirectiveForm, for_admin_site
 from .models import (
@@ -47,7 +51,19 @@ from .models import (
     ReportAttachment,
     Status,
 )
+from .selectors import directives_implementable_by
 from .services import ALLOWED_ATTACHMENT_TYPES
+
+
+def _autocompleting(request, field_name):
+    """Whether this request is the admin's autocomplete asking for the directive's ``field_name``."""
+    match = getattr(request, "resolver_match", None)
+    return (
+        match is not None
+        and match.url_name == "autocomplete"
+        and request.GET.get("model_name") == "directive"
+        and request.GET.get("field_name") == field_name
+    )
 
 
 class ReadOnlyAdminMixin:
@@ -127,8 +143,11 @@ class SearchableFilter(DirectiveListFilter):
     def choices(self, changelist):
         # One "choice": what the template needs to draw the picker and reload the list from it.
         field = Directive._meta.get_field(self.field_name)
+        queryset = field.related_model._default_manager.all()
+        if path := SCOPED_CHOICES.get(field.related_model):  # another office's session is never named
+            queryset = records_of_office(queryset, self.request.user, path)
         picker = forms.ModelChoiceField(
-            queryset=field.related_model._default_manager.all(),
+            queryset=queryset,
             widget=AutocompleteSelect(field, changelist.model_admin.admin_site),
             required=False,
         )
@@ -387,7 +406,13 @@ def directive_standing(request, directive, model_admin):
     extension = (
         directive.extension_requests.filter(state=ExtensionRequest.State.PENDING).select_related("agency").first()
     )
+    # The offices implementing it (a province's directives carry it out) and, for a group, its members.
+    implementations = implementation_of(directive, None)
+    members = member_table(directive) if directive.lead_group else []
     return {
+        "implementations": implementations,
+        "members": members,
+        "member_counts": member_counts(members),
         "directive": directive,
         "status": status,
         "open": status in (Status.IN_PROGRESS, Status.OVERDUE),
@@ -422,8 +447,11 @@ def directive_history_since(directive, since):
 
 
 @admin.register(Directive)
-class DirectiveAdmin(StaleCheckAdminMixin, FoldedSearchMixin, admin.ModelAdmin):
+class DirectiveAdmin(OfficeScopedAdminMixin, StaleCheckAdminMixin, FoldedSearchMixin, admin.ModelAdmin):
     form = DirectiveForm
+    # A directive's office is its notice's or session's (Directive.save), never picked on the form.
+    scoped_choices = {**SCOPED_CHOICES, Directive: "office"}
+    unscoped_choices = ("implements",)  # a province's directive implements a national one: below
     stale_history = staticmethod(directive_history_since)
     list_display = [
         "short_text",
@@ -489,6 +517,9 @@ class DirectiveAdmin(StaleCheckAdminMixin, FoldedSearchMixin, admin.ModelAdmin):
         css = {"all": ["directives/admin.css", "directives/admin_pages.css"]}
 
     def get_queryset(self, request):
+        if _autocompleting(request, "implements"):
+            # The picker of "implements directive": the office's own and those given from the centre.
+            return directives_implementable_by(request.user).select_related("lead_agency")
         return (
             super()
             .get_queryset(request)
@@ -496,6 +527,12 @@ class DirectiveAdmin(StaleCheckAdminMixin, FoldedSearchMixin, admin.ModelAdmin):
             .select_related("lead_agency", "notice", "notice__issuer", "session")
             .prefetch_related("coordinating_agencies")
         )
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if db_field.name == "implements" and formfield is not None:
+            formfield.queryset = directives_implementable_by(request.user)
+        return formfield
 
     def get_changelist(self, request, **kwargs):
         return DirectiveChangeList
@@ -518,7 +555,11 @@ class DirectiveAdmin(StaleCheckAdminMixin, FoldedSearchMixin, admin.ModelAdmin):
     def get_urls(self):
         review = self.admin_site.admin_view(lambda request, object_id: review_completion(self, request, object_id))
         draft = self.admin_site.admin_view(lambda request: draft_view(self, request))
+        centre = self.admin_site.admin_view(lambda request: from_centre_list(self, request))
+        centre_one = self.admin_site.admin_view(lambda request, object_id: from_centre_detail(self, request, object_id))
         return [
+            path("from-centre/", centre, name="directives_directive_from_centre"),
+            path("from-centre/<int:object_id>/", centre_one, name="directives_directive_from_centre_detail"),
             path("<int:object_id>/review-completion/", review, name="directives_directive_review"),
             path("draft/", draft, name="directives_directive_draft"),
             *super().get_urls(),
@@ -536,6 +577,8 @@ class DirectiveAdmin(StaleCheckAdminMixin, FoldedSearchMixin, admin.ModelAdmin):
         extra_context = {
             **(extra_context or {}),
             "can_draft": self.has_change_permission(request),
+            # A clerk of an office sees what the centre gave it (admin_cascade).
+            "from_centre": office_scope(request.user).office is not None,
             "quick_filters": quick_filter_links(request),
         }
         response = super().changelist_view(request, extra_context)
@@ -642,7 +685,8 @@ class DirectiveAdmin(StaleCheckAdminMixin, FoldedSearchMixin, admin.ModelAdmin):
 
 
 @admin.register(DirectiveChange)
-class DirectiveChangeAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class DirectiveChangeAdmin(OfficeScopedAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+    office_path = "directive__office"
     list_display = ["at", two_line_column(DirectiveChange, "directive"), "action", "actor_label", "client_address"]
     list_filter = ["action", ("at", admin.DateFieldListFilter)]
     list_select_related = ["directive"]
@@ -666,7 +710,8 @@ class DirectiveChangeAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(ProgressReport)
-class ProgressReportAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class ProgressReportAdmin(OfficeScopedAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+    office_path = "directive__office"
     list_display = [
         "created_at",
         two_line_column(ProgressReport, "directive"),
@@ -699,7 +744,8 @@ class ProgressReportAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(ReportAttachment)
-class ReportAttachmentAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class ReportAttachmentAdmin(OfficeScopedAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+    office_path = "report__directive__office"
     list_display = ["original_name", "report", "content_type", "size"]
     list_select_related = ["report"]
     search_fields = ["original_name"]
@@ -721,7 +767,7 @@ class ReportAttachmentAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
         if not self.has_view_permission(request):
             raise PermissionDenied
-        attachment = get_object_or_404(ReportAttachment, pk=object_id)
+        attachment = get_object_or_404(self.get_queryset(request), pk=object_id)
         # The type stored is the one sniffed from the bytes at upload; a row from before sniffing
         # that holds anything else is served as opaque bytes. Always a download, never rendered.
         stored = attachment.content_type
@@ -752,7 +798,8 @@ class PendingFirst(admin.SimpleListFilter):
 
 
 @admin.register(ExtensionRequest)
-class ExtensionRequestAdmin(admin.ModelAdmin):
+class ExtensionRequestAdmin(OfficeScopedAdminMixin, admin.ModelAdmin):
+    office_path = "directive__office"
     list_display = [
         "created_at",
         two_line_column(ExtensionRequest, "directive"),

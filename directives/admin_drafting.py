@@ -28,7 +28,9 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from conference.admin_scope import narrow_choices
 from conference.models import Agency, ConclusionNotice, Session
+from conference.selectors import records_of_office
 
 from . import services
 from .drafting import deadlines as deadline_flags
@@ -422,16 +424,16 @@ def draft_view(model_admin, request):
     formset = header_form = None
     saved_error = False
     if request.method == "POST":
-        source_form = DraftSourceForm(request.POST, request.FILES, admin_site=site)
+        source_form = narrow_choices(DraftSourceForm(request.POST, request.FILES, admin_site=site), request.user)
         if "_save" in request.POST:
             if not model_admin.has_add_permission(request):
                 raise PermissionDenied
             formset = DraftFormSet(request.POST, prefix="drafts", admin_site=site)
             if "header-kind" in request.POST:  # the page proposed a notice from the document's header
-                header_form = NoticeHeaderForm(request.POST, prefix="header", admin_site=site)
+                header_form = NoticeHeaderForm(request.POST, prefix="header", admin_site=site, user=request.user)
             forms_valid = source_form.is_valid() & formset.is_valid() & (header_form is None or header_form.is_valid())
             if forms_valid:
-                saved, ok = _save_all(source_form, header_form, formset)
+                saved, ok = _save_all(source_form, header_form, formset, request.user)
                 if ok:
                     messages.success(
                         request,
@@ -458,7 +460,7 @@ def draft_view(model_admin, request):
                 header_form = NoticeHeaderForm(
                     initial=header_initial(source_form.header, issuer), prefix="header", admin_site=site
                 )
-                header_form.existing = recorded_notice(issuer, source_form.header.number)
+                header_form.existing = recorded_notice(issuer, source_form.header.number, request.user) or None
                 if source_form.header.issuer and issuer is None:
                     messages.warning(
                         request,
@@ -472,9 +474,9 @@ def draft_view(model_admin, request):
             if data["document"] is not None:
                 messages.info(request, _read_note(request.FILES["document"].name, data["document"]))
                 # The file is not sent again: the text read from it stands in the text box from now on.
-                source_form = _with_text(source_form, request.POST, data, site)
+                source_form = narrow_choices(_with_text(source_form, request.POST, data, site), request.user)
     else:
-        source_form = DraftSourceForm(initial=_initial_source(request), admin_site=site)
+        source_form = narrow_choices(DraftSourceForm(initial=_initial_source(request), admin_site=site), request.user)
     media = model_admin.media + source_form.media
     if header_form is not None:
         media += header_form.media
@@ -516,13 +518,13 @@ def _with_text(source_form, post, data, site):
     return form
 
 
-def _save_all(source_form, header_form, formset):
+def _save_all(source_form, header_form, formset, user=None):
     """Save the proposed notice (if any) and the ticked drafts in one transaction: all or nothing."""
     source = dict(source_form.cleaned_data)
     with transaction.atomic():
         if header_form is not None and source["notice"] is None:
             try:
-                source["notice"] = save_notice(header_form, text=source["text"], session=source["session"])
+                source["notice"] = save_notice(header_form, text=source["text"], session=source["session"], user=user)
             except ValidationError as exc:
                 for message in exc.messages:
                     header_form.add_error(None, message)
@@ -538,13 +540,14 @@ def _initial_source(request):
     initial = {}
     notice_id, session_id = request.GET.get("notice"), request.GET.get("session")
     if notice_id and notice_id.isdigit():
-        notice = ConclusionNotice.objects.select_related("session").filter(pk=notice_id).first()
+        notices = records_of_office(ConclusionNotice.objects.all(), request.user)
+        notice = notices.select_related("session").filter(pk=notice_id).first()
         if notice is not None:
             initial.update(notice=notice, issued_on=notice.issued_on or (notice.session and notice.session.held_on))
             if notice.text:
                 initial["text"] = notice.text
     if session_id and session_id.isdigit():
-        session = Session.objects.filter(pk=session_id).first()
+        session = records_of_office(Session.objects.all(), request.user).filter(pk=session_id).first()
         if session is not None:
             initial["session"] = session
             initial.setdefault("issued_on", session.held_on)

@@ -14,6 +14,9 @@ from django.utils.translation import ngettext, pgettext_lazy
 
 from conference.admin_lists import two_line_column, two_lines
 from conference.admin_locking import StaleCheckAdminMixin
+from conference.admin_scope import OfficeScopedAdminMixin
+from conference.models import Clerk
+from conference.selectors import office_scope
 
 from .followup.delivery import outbox_resend_uncertain, resend
 from .models import FollowUpSettings, OutboxMessage, ProgressReport
@@ -49,7 +52,7 @@ def outbox_label(message):
 
 
 @admin.register(OutboxMessage)
-class OutboxMessageAdmin(admin.ModelAdmin):
+class OutboxMessageAdmin(OfficeScopedAdminMixin, admin.ModelAdmin):
     # What a clerk needs on one screen at 1366 pixels: when, how it went, to whom, about what;
     # long texts on two lines, whole on hover. The hand-over time is on the message's page.
     list_display = [
@@ -148,7 +151,7 @@ class OutboxMessageAdmin(admin.ModelAdmin):
         """The change page's one button: a clerk's decision to send an uncertain message again."""
         if request.method != "POST":
             return HttpResponseNotAllowed(["POST"])
-        message = get_object_or_404(OutboxMessage, pk=object_id)
+        message = get_object_or_404(self.get_queryset(request), pk=object_id)
         if not self.has_change_permission(request, message):
             return HttpResponseRedirect(reverse("admin:index"))
         count = outbox_resend_uncertain(messages=OutboxMessage.objects.filter(pk=message.pk), by=request.user)
@@ -281,11 +284,27 @@ class OutboxMessageAdmin(admin.ModelAdmin):
 
 
 @admin.register(FollowUpSettings)
-class FollowUpSettingsAdmin(StaleCheckAdminMixin, admin.ModelAdmin):
+class FollowUpSettingsAdmin(OfficeScopedAdminMixin, StaleCheckAdminMixin, admin.ModelAdmin):
+    """Each office's settings: its clerks read them, its administrators change them (a superuser: all)."""
+
     list_display = ["__str__", "reminder_offsets", "overdue_every_days", "escalate_after_days", "status_request_day"]
 
+    def get_queryset(self, request):
+        office = office_scope(request.user).office
+        if office is not None:
+            FollowUpSettings.load(office)  # an office's own row, made from the default on first visit
+        return super().get_queryset(request).select_related("office")
+
     def has_add_permission(self, request):
-        return not FollowUpSettings.objects.exists()
+        return False  # one row per office, made on first use (FollowUpSettings.load)
+
+    def has_change_permission(self, request, obj=None):
+        if not super().has_change_permission(request, obj):
+            return False
+        scope = office_scope(request.user)
+        if scope.everything or scope.office is None:
+            return True  # a superuser; or the clerks of a deployment without offices, as before
+        return Clerk.objects.filter(user=request.user, is_office_admin=True).exists()
 
     def has_delete_permission(self, request, obj=None):
         return False

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from conference.admin_lists import two_line_column
 from conference.admin_locking import StaleCheckAdminMixin
+from conference.admin_scope import AgencyScopedAdminMixin
 
 from .models import ApiKey, CalendarFeed
 from .services import calendar_feed_reissue
@@ -44,7 +45,7 @@ class CalendarFeedInline(admin.TabularInline):
 
 
 @admin.register(ApiKey)
-class ApiKeyAdmin(StaleCheckAdminMixin, admin.ModelAdmin):
+class ApiKeyAdmin(AgencyScopedAdminMixin, StaleCheckAdminMixin, admin.ModelAdmin):
     list_display = [
         "name",
         two_line_column(ApiKey, "agency"),
@@ -102,7 +103,7 @@ class ApiKeyAdmin(StaleCheckAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(CalendarFeed)
-class CalendarFeedAdmin(StaleCheckAdminMixin, admin.ModelAdmin):
+class CalendarFeedAdmin(AgencyScopedAdminMixin, StaleCheckAdminMixin, admin.ModelAdmin):
     list_display = [
         two_line_column(CalendarFeed, "agency"),
         "label",

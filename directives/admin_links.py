@@ -8,6 +8,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from conference.admin_scope import AgencyScopedAdminMixin
+
 from .models import AgencyLink
 
 
@@ -33,7 +35,7 @@ class LinkStateFilter(admin.SimpleListFilter):
 
 
 @admin.register(AgencyLink)
-class AgencyLinkAdmin(admin.ModelAdmin):
+class AgencyLinkAdmin(AgencyScopedAdminMixin, admin.ModelAdmin):
     list_display = ["agency", "email", "created_at", "expires_at", "state_display", "open_count", "use_count"]
     list_filter = [LinkStateFilter, ("created_at", admin.DateFieldListFilter)]
     list_select_related = ["agency"]

@@ -11,6 +11,7 @@ from conference.admin import short_date
 from conference.admin_deletion import KeepAttachedRecordsMixin
 from conference.admin_lists import related_count, two_line_column
 from conference.admin_locking import StaleCheckAdminMixin
+from conference.admin_scope import OfficeScopedAdminMixin
 from conference.admin_search import FoldedSearchMixin
 from conference.models import ConclusionNotice
 
@@ -43,7 +44,10 @@ class NoticeDirectiveInline(StaleCheckAdminMixin, admin.StackedInline):
 
 
 @admin.register(ConclusionNotice)
-class ConclusionNoticeAdmin(KeepAttachedRecordsMixin, StaleCheckAdminMixin, FoldedSearchMixin, admin.ModelAdmin):
+class ConclusionNoticeAdmin(
+    OfficeScopedAdminMixin, KeepAttachedRecordsMixin, StaleCheckAdminMixin, FoldedSearchMixin, admin.ModelAdmin
+):
+    office_from = "issuer"
     list_display = [
         "__str__",
         "kind",
@@ -58,7 +62,7 @@ class ConclusionNoticeAdmin(KeepAttachedRecordsMixin, StaleCheckAdminMixin, Fold
     folded_search_fields = ("search_index", "issuer__search_index")
     autocomplete_fields = ["issuer", "signer", "session"]
     inlines = [NoticeDirectiveInline]
-    fields = ["kind", "number", "issued_on", "issuer", "signer", "signer_title", "session", "subject", "text"]
+    fields = ["kind", "number", "issued_on", "issuer", "signer", "signer_title", "session", "subject", "text", "office"]
 
     def get_queryset(self, request):
         counted = super().get_queryset(request).annotate(_directive_count=related_count(ConclusionNotice, "directives"))

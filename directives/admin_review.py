@@ -9,6 +9,8 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 
+from conference.selectors import records_of_office
+
 from . import services
 from .audit import request_actor
 from .models import Directive, ExtensionRequest
@@ -66,7 +68,7 @@ def review_completion(model_admin, request, object_id):
     """Show the agency's completion claim; confirm it or send it back with a reason."""
     if not model_admin.has_change_permission(request):
         raise PermissionDenied
-    directive = get_object_or_404(Directive, pk=object_id)
+    directive = get_object_or_404(records_of_office(Directive.objects.all(), request.user), pk=object_id)
     claim = directive.reports.filter(claims_completion=True).prefetch_related("attachments").first()
     back = reverse("admin:directives_directive_change", args=[directive.pk])
     if directive.state != Directive.State.AWAITING_CONFIRMATION or claim is None:
@@ -103,7 +105,8 @@ def decide_extension(model_admin, request, object_id):
     """Approve (the due date moves) or refuse (with a reason) one pending extension request."""
     if not model_admin.has_change_permission(request):
         raise PermissionDenied
-    extension = get_object_or_404(ExtensionRequest.objects.select_related("directive", "agency"), pk=object_id)
+    extensions = records_of_office(ExtensionRequest.objects.all(), request.user, "directive__office")
+    extension = get_object_or_404(extensions.select_related("directive", "agency"), pk=object_id)
     # Back where the clerk came from: the directive's page (its "decide" buttons) or the requests' list.
     back = _safe_next(request) or reverse("admin:directives_extensionrequest_changelist")
     if extension.state != ExtensionRequest.State.PENDING:

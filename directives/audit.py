@@ -19,10 +19,16 @@ class Actor:
     api_key: object = None
     reason: str = ""
     link: object = None  # the personal link (AgencyLink) an agency acts through, from its email
+    # The body a clerk's office serves, when its clerk reports for it on what another office gave it
+    # (a province reporting on a national directive from its own system).
+    acting_for: object = None
 
     @property
     def agency(self):
-        """The agency acting, through its API key or its personal link; None for a clerk or the system."""
+        """The agency acting, through its API key, its personal link or its office's clerk; None for a
+        clerk acting on the office's own records, or the system."""
+        if self.acting_for is not None:
+            return self.acting_for
         if self.api_key is not None:
             return self.api_key.agency
         if self.link is not None:

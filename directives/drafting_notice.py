@@ -15,7 +15,9 @@ from django.core.exceptions import ValidationError
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from conference.admin_scope import office_for_new_record
 from conference.models import Agency, ConclusionNotice, Participation, Person, Session
+from conference.selectors import office_scope
 
 from .drafting import documents
 
@@ -72,8 +74,9 @@ class NoticeHeaderForm(forms.Form):
     session_chair = forms.CharField(label=_("Chaired by"), max_length=200, required=False)
     session_chair_title = forms.CharField(label=_("Chair's title"), max_length=500, required=False)
 
-    def __init__(self, *args, admin_site=None, **kwargs):
+    def __init__(self, *args, admin_site=None, user=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.user = user
         field = self.fields["issuer"]
         field.widget = AutocompleteSelect(_notice_field("issuer"), admin_site or admin.site)
         field.widget.choices = field.choices
@@ -82,18 +85,25 @@ class NoticeHeaderForm(forms.Form):
     def clean(self):
         cleaned = super().clean()
         issuer, number = cleaned.get("issuer"), (cleaned.get("number") or "").strip()
-        self.existing = recorded_notice(issuer, number)
+        self.existing = recorded_notice(issuer, number, self.user)
+        if self.existing is False:  # another office's notice: never given more directives from here
+            self.existing = None
+            self.add_error("number", _("Another office has recorded a document with this number from this issuer."))
         if cleaned.get("session_chair_title") and not cleaned.get("session_chair"):
             self.add_error("session_chair", _("Name the chair, or leave the chair's title empty."))
         return cleaned
 
 
-def recorded_notice(issuer, number):
-    """The notice already recorded under this issuer and number: the same document given twice gets its directives."""
+def recorded_notice(issuer, number, user=None):
+    """The notice already recorded under this issuer and number: the same document given twice gets its
+    directives. False when another office than ``user``'s keeps it (it is not shown, nor added to)."""
     number = (number or "").strip()
     if issuer is None or not number:
         return None
-    return ConclusionNotice.objects.filter(issuer=issuer, number=number).first()
+    notice = ConclusionNotice.objects.filter(issuer=issuer, number=number).first()
+    if notice is not None and user is not None and not office_scope(user).keeps(notice.office_id):
+        return False
+    return notice
 
 
 def header_initial(header, issuer) -> dict:
@@ -121,7 +131,7 @@ def _person(full_name):
     return person or Person.objects.create(full_name=full_name)
 
 
-def save_notice(form, *, text, session=None):
+def save_notice(form, *, text, session=None, user=None):
     """Record the notice of a valid ``NoticeHeaderForm`` (call it inside a transaction).
 
     Returns the notice already recorded under that issuer and number if there is one. ``session``
@@ -131,13 +141,16 @@ def save_notice(form, *, text, session=None):
     if form.existing is not None:
         return form.existing
     data = form.cleaned_data
+    office = office_for_new_record(user, data["issuer"]) if user is not None else None
     if session is None and data["session_title"]:
         session = Session(
+            office=office,
             title=data["session_title"],
             kind=Session.Kind.CONFERENCE,
             held_on=data["session_held_on"],
             convened_by=data["issuer"],
         )
+        session.office_chosen = user is not None
         session.full_clean()
         session.save()
         if data["session_chair"]:
@@ -152,12 +165,14 @@ def save_notice(form, *, text, session=None):
         number=data["number"].strip(),
         issued_on=data["issued_on"],
         issuer=data["issuer"],
+        office=office,
         signer=_person(data["signer_name"]) if data["signer_name"] else None,
         signer_title=data["signer_title"],
         session=session,
         subject=data["subject"],
         text=text,
     )
+    notice.office_chosen = user is not None
     notice.full_clean()
     notice.save()
     return notice

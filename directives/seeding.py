@@ -21,6 +21,7 @@ from conference.models import (
     AgencyContact,
     ConclusionNotice,
     Figure,
+    Office,
     Participation,
     Person,
     Session,
@@ -81,6 +82,7 @@ class SeedLoader:
         with transaction.atomic(), acting_as(label=_("Seed data (load_seeds)")):
             self._load_agencies(self._read("agencies.yaml").get("agencies", []))
             self._load_agency_changes(self._read("agency_changes.yaml").get("changes", []))
+            self._load_offices(self._read("offices.yaml").get("offices", []))
             self._load_people(self._read("people.yaml").get("people", []))
             articles = sorted((self.seed_dir / "articles").glob("*.yaml"))
             if not articles:
@@ -221,6 +223,23 @@ class SeedLoader:
             self.report.note(AgencyChange, True, False)
             self.agencies[record["predecessor"]].refresh_from_db()
 
+    def _load_offices(self, records):
+        """The offices keeping the records, before the sessions and notices that take theirs from them."""
+        self.offices = {}
+        for record in records:
+            what = f"office {record['code']}"
+            office, created = Office.objects.update_or_create(
+                code=record["code"],
+                defaults={
+                    "name": record["name"],
+                    "short_name": record.get("short_name") or "",
+                    "agency": self._ref(self.agencies, record["agency"], what),
+                },
+            )
+            self.report.note(Office, created, not created)
+            office.issuers.set([self._ref(self.agencies, code, what) for code in record.get("issuers") or []])
+            self.offices[record["code"]] = office
+
     def _load_people(self, records):
         self.where = "people.yaml"
         for record in records:
@@ -255,6 +274,8 @@ class SeedLoader:
                 "connects_district": "district" in levels,
                 "connects_commune": "commune" in levels,
                 "summary": record.get("summary") or "",
+                # A session without a convener says which office keeps it; else its convener's does.
+                **({"office": self._ref(self.offices, record["office"], what)} if record.get("office") else {}),
             },
             what,
         )

@@ -27,7 +27,8 @@ from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
-from conference.models import Agency
+from conference.models import Agency, Office
+from conference.selectors import office_scope, offices_kept_by, records_of_office
 from conference.succession import Succession
 
 from .filters import DirectiveFilter, query_dict
@@ -38,7 +39,9 @@ from .models import (
     OPEN_STATUSES,
     WITHOUT_DEADLINE_STATUSES,
     Assignment,
+    Coordination,
     Directive,
+    GroupMembership,
     ProgressReport,
     Status,
     claim_past_due_condition,
@@ -98,12 +101,53 @@ def directives_visible_to(caller_agency_ids, *, among=None):
 
 
 def directive_role(directive: Directive, agency_ids) -> str | None:
-    """ "lead", "coordinating" or None for an agency (given with its predecessors)."""
+    """ "lead", "coordinating", "member" (of its lead group, answering for its own part) or None for an
+    agency (given with its predecessors)."""
     if directive.lead_agency_id in agency_ids:
         return "lead"
     if directive.coordinating_agencies.filter(pk__in=agency_ids).exists():
         return "coordinating"
+    if directive.lead_group and directive.memberships.filter(agency_id__in=agency_ids).exists():
+        return "member"
     return None
+
+
+# -- offices: the directives an office keeps, and those it is given from the centre -------------
+
+
+def directives_of_office(user, queryset=None):
+    """The directives ``user``'s office keeps (every one for a superuser): ``office_scope``'s rule."""
+    return records_of_office(Directive.objects.all() if queryset is None else queryset, user)
+
+
+def office_agency_ids(office: Office, on=None) -> list[int]:
+    """The body an office serves, with those it succeeded (Bắc Ninh's office answers for Bắc Giang)."""
+    return caller_agency_ids(office.agency, on)
+
+
+def directives_from_centre(office: Office, *, on=None, among=None):
+    """The directives other offices keep that the office's body leads, coordinates, or is a member of
+    the lead group of: "Nhiệm vụ được giao từ trung ương" for a province's clerks (read only to them).
+
+    A union of three indexed look-ups, as ``DirectiveQuerySet.assigned_to``.
+    """
+    agency_ids = office_agency_ids(office, on)
+    led = Directive.objects.filter(lead_agency_id__in=agency_ids).order_by().values("pk")
+    coordinated = Coordination.objects.filter(agency_id__in=agency_ids).values("directive_id")
+    members = GroupMembership.objects.filter(agency_id__in=agency_ids).values("directive_id")
+    queryset = Directive.objects.all() if among is None else among
+    return queryset.filter(pk__in=led.union(coordinated, members, all=True)).exclude(
+        office_id__in=sorted(offices_kept_by(office, on))
+    )
+
+
+def directives_implementable_by(user):
+    """What a clerk's directive may implement: its office's own directives and those from the centre."""
+    own = directives_of_office(user)
+    office = office_scope(user).office
+    if office is None:
+        return own
+    return Directive.objects.filter(Q(pk__in=own.values("pk")) | Q(pk__in=directives_from_centre(office).values("pk")))
 
 
 # -- the latest progress report ---------------------------------------------------------------

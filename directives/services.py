@@ -18,7 +18,10 @@ from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from conference.models import ConclusionNotice, Session
+
 from .audit import Actor, as_actor
+from .groups import given_by_centre, tier_members
 from .history import record_change, record_coordinators, record_fields, snapshot
 from .models import (
     CalendarFeed,
@@ -26,6 +29,7 @@ from .models import (
     Directive,
     DirectiveChange,
     ExtensionRequest,
+    GroupMembership,
     ProgressReport,
     ReportAttachment,
 )
@@ -105,10 +109,24 @@ def _save(directive):
     stored = Directive.objects.filter(pk=directive.pk).first() if directive.pk else None
     before = snapshot(stored)
     directive.save()
+    if directive.lead_group and (stored is None or stored.lead_group != directive.lead_group):
+        _fill_group_members(directive)
     record_fields(directive, before)
     if stored is not None:
         directive_changed.send(sender=Directive, directive=directive, before=before)
     return directive
+
+
+def _fill_group_members(directive):
+    """A centre's group directive reaches every agency of the tier it names (``groups.tier_members``)."""
+    if not given_by_centre(directive):
+        return
+    members = tier_members(directive.lead_group, directive.given_on)
+    if members:
+        GroupMembership.objects.filter(directive=directive).exclude(agency_id__in=members).delete()
+        GroupMembership.objects.bulk_create(
+            [GroupMembership(directive=directive, agency_id=pk) for pk in members], ignore_conflicts=True
+        )
 
 
 def _set_coordinating(directive, wanted, *, phase):
@@ -188,6 +206,65 @@ def directives_create(*, rows, by: Actor | None = None) -> list[Directive]:
         raise ValidationError({str(index): messages for index, messages in errors.items()})
     with transaction.atomic():
         return [directive_save(directive=d, coordinating=c, by=by) for d, c in rows]
+
+
+def directives_implement(*, national: Directive, source, rows, by: Actor | None = None) -> list[Directive]:
+    """An office's directives that implement ``national``, all or none (``directives_create``).
+
+    ``source`` is the office's notice or session that gives them; ``rows`` are dicts of ``text``,
+    ``lead_agency``, ``coordinating``, ``due_date``, ``item_number`` and ``later_accepted``. A due
+    date later than the national one is refused unless the clerk accepted it, and then flagged in
+    its rule, so the office sees it.
+    """
+    made = []
+    errors = {}
+    rows = list(rows)
+    for index, row in enumerate(rows):
+        due = row.get("due_date")
+        rule = ""
+        if due and national.due_date and due > national.due_date:
+            if not row.get("later_accepted"):
+                errors[str(index)] = [
+                    _("The due date is later than the national directive's (%(date)s): tick to accept it.")
+                    % {"date": national.due_date.strftime("%d/%m/%Y")}
+                ]
+                continue
+            rule = _("Later than the national directive's due date (%(date)s), accepted by the office.") % {
+                "date": national.due_date.strftime("%d/%m/%Y")
+            }
+        elif due is None and national.due_date:
+            due, rule = national.due_date, _("The national directive's due date.")
+        directive = Directive(
+            notice=source if isinstance(source, ConclusionNotice) else None,
+            session=source if isinstance(source, Session) else getattr(source, "session", None),
+            item_number=row.get("item_number") or "",
+            text=row["text"],
+            lead_agency=row["lead_agency"],
+            due_date=due,
+            due_rule=rule,
+            category=national.category,
+            implements=national,
+        )
+        made.append((directive, row.get("coordinating") or []))
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        # The national row is locked, so a second click (or a second clerk) waits and then finds
+        # the directives the first made: each is created once.
+        Directive.objects.select_for_update().filter(pk=national.pk).first()
+        office_id = made[0][0].source_office_id() if made else None
+        existing = {
+            (text.strip(), lead_id)
+            for text, lead_id in Directive.objects.filter(implements=national, office_id=office_id).values_list(
+                "text", "lead_agency_id"
+            )
+        }
+        for index, (directive, _coordinating) in enumerate(made):
+            if (directive.text.strip(), directive.lead_agency_id) in existing:
+                errors[str(index)] = [_("This implementing directive has already been created.")]
+        if errors:
+            raise ValidationError(errors)
+        return directives_create(rows=made, by=by)
 
 
 def _locked(directive_id, expected_etag):
@@ -276,10 +353,13 @@ def directive_report_progress(
                 _("This directive is %(state)s: it takes no more reports.")
                 % {"state": directive.get_state_display().lower()}
             )
+        # A member of a lead group answers for its own part: its claim is its own (the national
+        # office's table of members shows it), the directive's state stays the office's.
+        own_part = role == "member"
         if claims_completion:
             if role == "coordinating":
                 raise NotAllowed(_("Only the lead agency can report that the directive is completed."))
-            if directive.state == Directive.State.AWAITING_CONFIRMATION:
+            if directive.state == Directive.State.AWAITING_CONFIRMATION and not own_part:
                 raise WrongState(_("Completion has already been reported and awaits a clerk's confirmation."))
             _check_completion_document(directive, document_number, document_date)
         if percent_complete is not None and not 0 <= percent_complete <= 100:
@@ -290,7 +370,7 @@ def directive_report_progress(
             agency=by.agency,
             api_key=by.api_key,
             link=by.link,
-            user=by.user if by.agency is None else None,
+            user=by.user if by.agency is None or by.acting_for is not None else None,
             note=note,
             percent_complete=percent_complete,
             claims_completion=claims_completion,
@@ -311,7 +391,7 @@ def directive_report_progress(
                 "attachments": len(checked_types),
             },
         )
-        if claims_completion:
+        if claims_completion and not own_part:
             directive.state = Directive.State.AWAITING_CONFIRMATION
         # Saving bumps updated_at, so the directive's ETag changes with every report.
         _save(directive)

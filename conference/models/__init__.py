@@ -4,15 +4,18 @@ from .agencies import Agency, AgencyContact, Level, Person
 from .base import TimeStamped
 from .changes import AgencyChange
 from .notices import ConclusionNotice
+from .offices import Clerk, Office
 from .sessions import Figure, Participation, Session, Site, SourceDocument
 
 __all__ = [
     "Agency",
     "AgencyContact",
     "AgencyChange",
+    "Clerk",
     "ConclusionNotice",
     "Figure",
     "Level",
+    "Office",
     "Participation",
     "Person",
     "Session",

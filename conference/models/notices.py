@@ -9,6 +9,7 @@ from ..dates import validate_record_date
 from ..text import fold_all
 from .agencies import Agency, Person
 from .base import TimeStamped
+from .offices import Office
 from .sessions import Session
 
 
@@ -52,6 +53,15 @@ class ConclusionNotice(TimeStamped):
     )
     subject = models.CharField(_("subject"), max_length=1000, blank=True)
     text = models.TextField(_("text"), blank=True)
+    office = models.ForeignKey(
+        Office,
+        verbose_name=_("office"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="notices",
+        help_text=_("Filled in from the issuer (or the session concluded) when left blank."),
+    )
     search_index = models.TextField(editable=False, blank=True)
 
     class Meta:
@@ -74,6 +84,12 @@ class ConclusionNotice(TimeStamped):
         return str(label)
 
     def save(self, *args, **kwargs):
+        if self.office_id is None and not getattr(self, "office_chosen", False):  # see Session.save
+            from ..selectors import office_for_agency
+
+            self.office = office_for_agency(self.issuer) if self.issuer_id else None
+            if self.office is None and self.session_id:
+                self.office_id = self.session.office_id
         self.search_index = fold_all(self.number, self.subject)
         super().save(*args, **kwargs)
 

@@ -12,6 +12,7 @@ from ..dates import validate_record_date
 from ..text import fold, fold_all
 from .agencies import Agency, Level, Person
 from .base import TimeStamped
+from .offices import Office
 
 
 class Session(TimeStamped):
@@ -86,6 +87,16 @@ class Session(TimeStamped):
         help_text=_("A session held right after another, e.g. a province's session after the national one."),
     )
     summary = models.TextField(_("summary"), blank=True)
+    # The office keeping the record: its clerks see and edit it (``conference.selectors.office_scope``).
+    office = models.ForeignKey(
+        Office,
+        verbose_name=_("office"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="sessions",
+        help_text=_("Filled in from the convener when left blank."),
+    )
     search_index = models.TextField(editable=False, blank=True)
 
     class Meta:
@@ -107,6 +118,11 @@ class Session(TimeStamped):
     def save(self, *args, **kwargs):
         if not self.code:
             self.code = self._unique_code()
+        # ``office_chosen``: the office was decided by whoever records it (``office_for_new_record``).
+        if self.office_id is None and self.convened_by_id and not getattr(self, "office_chosen", False):
+            from ..selectors import office_for_agency
+
+            self.office = office_for_agency(self.convened_by)
         self.search_index = fold_all(self.title, self.summary)
         super().save(*args, **kwargs)
 

@@ -92,18 +92,20 @@ def open_digests(now) -> None:
     waiting = (
         OutboxMessage.objects.filter(state=State.PENDING, digest__isnull=True, send_after__lte=now, kind__in=ITEM_KINDS)
         .filter(agency__reminder_mode="digest")
-        .values_list("agency_id", flat=True)
+        .values_list("agency_id", "office_id")
         .distinct()
     )
+    # One digest per agency, day and office: each goes in its office's name.
     rows = [
         OutboxMessage(
             kind=Kind.DIGEST,
             agency_id=agency_id,
+            office_id=office_id,
             stage_date=today,
-            dedupe_key=f"digest:a{agency_id}:{today}",
+            dedupe_key=f"digest:o{office_id}:a{agency_id}:{today}" if office_id else f"digest:a{agency_id}:{today}",
             send_after=now,
         )
-        for agency_id in waiting
+        for agency_id, office_id in waiting
     ]
     # One digest per agency and day, whoever creates it: the key is unique.
     OutboxMessage.objects.bulk_create(rows, batch_size=1000, ignore_conflicts=True)
@@ -147,6 +149,7 @@ def _items(envelope, now, token):
         OutboxMessage.objects.filter(
             Q(digest__isnull=True) | Q(digest=envelope),
             agency_id=envelope.agency_id,
+            office_id=envelope.office_id,
             state=State.PENDING,
             kind__in=ITEM_KINDS,
             send_after__lte=now,

@@ -111,7 +111,7 @@ def build(envelope, items, now=None):
     raw token is in ``email.secrets``, for the stored copy to leave out."""
     now = now or timezone.now()
     today = timezone.localdate(now)
-    conf = FollowUpSettings.load()
+    conf = FollowUpSettings.load(envelope.office_id)  # the email goes in its office's name
     with translation.override("vi"):
         if envelope.kind == Kind.CLERK_DIGEST:
             return _clerk_digest(envelope, today, conf)

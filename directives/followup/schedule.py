@@ -71,11 +71,16 @@ def status_request_stage(today, conf):
     return today.replace(day=conf.status_request_day)
 
 
+def _chased(conf):
+    """The chased directives of the settings' office (the default row: those no office keeps)."""
+    return Directive.objects.chased().filter(office_id=conf.office_id)
+
+
 def owed_reminders(today, conf, succession):
     """Yield batches of reminders owed: to the lead agency, and a copy to each coordinating one."""
     horizon = today + datetime.timedelta(days=max(conf.offsets))
     queryset = (
-        Directive.objects.chased()
+        _chased(conf)
         .started(today)
         .filter(due_date__isnull=False, due_date__lte=horizon)
         .exclude(category=Directive.Category.RECURRING)
@@ -144,7 +149,7 @@ def owed_status_requests(today, conf, succession):
         stage_date = scheduled_request_stage(today, directive.report_every, directive.report_day, conf)
         return request_on(stage_date)(directive) if stage_date else []
 
-    queryset = Directive.objects.chased().started(today).filter(report_every__in=due_this_month).order_by("pk")
+    queryset = _chased(conf).started(today).filter(report_every__in=due_this_month).order_by("pk")
     yield from _batched(queryset, scheduled)
     # The others: on the office's day, those recurring, far off or undated.
     stage_date = status_request_stage(today, conf)
@@ -152,7 +157,7 @@ def owed_status_requests(today, conf, succession):
         return
     month_ahead = today + datetime.timedelta(days=30)
     queryset = (
-        Directive.objects.chased()
+        _chased(conf)
         .started(today)
         .filter(report_every="")
         .filter(Q(category=Directive.Category.RECURRING) | Q(due_date__gt=month_ahead) | Q(due_date__isnull=True))
@@ -163,10 +168,13 @@ def owed_status_requests(today, conf, succession):
 
 def owed_clerk_digests(today, conf):
     week_start = today - datetime.timedelta(days=(today.weekday() - conf.clerk_digest_weekday) % 7)
+    # Each office's clerks get its digest; the default row's go to the clerks of no office and superusers.
+    of_office = Q(clerk__office_id=conf.office_id) if conf.office_id else Q(clerk__isnull=True)
     clerks = (
         get_user_model()
         .objects.filter(is_active=True, is_staff=True)
         .filter(Q(groups__name=CLERK_GROUP) | Q(is_superuser=True))
+        .filter(of_office)
         .exclude(email="")
         .distinct()
         .order_by("pk")
@@ -210,10 +218,11 @@ def sweep(now=None, *, dry_run=False) -> SweepResult:
     """Write to the outbox every message owed at ``now`` that is not there yet."""
     now = now or timezone.now()
     today = timezone.localdate(now)
-    conf = FollowUpSettings.load()
     result = SweepResult(created=[], already=0)
-    for batch in all_owed(today, conf):
-        result.add(outbox_write(batch, now, conf, dry_run=dry_run))
+    # Each office's directives on its own settings (its offsets, its day, its hour).
+    for conf in FollowUpSettings.for_every_office():
+        for batch in all_owed(today, conf):
+            result.add(outbox_write(batch, now, conf, dry_run=dry_run))
     return result
 
 
@@ -230,6 +239,9 @@ def outbox_write(batch, now, conf, *, dry_run=False, send_after=None) -> "SweepR
     existing = set(OutboxMessage.objects.filter(dedupe_key__in=keys).values_list("dedupe_key", flat=True))
     missing = [owed for key, owed in keys.items() if key not in existing]
     if not dry_run and missing:
+        # The office in whose name each email goes: its directive's (one query), else the settings'.
+        directive_ids = {owed.directive_id for owed in missing if owed.directive_id}
+        offices = dict(Directive.objects.filter(pk__in=directive_ids).values_list("pk", "office_id"))
         rows = [
             OutboxMessage(
                 kind=owed.kind,
@@ -241,6 +253,7 @@ def outbox_write(batch, now, conf, *, dry_run=False, send_after=None) -> "SweepR
                 stage_date=owed.stage_date,
                 escalated=owed.escalated,
                 dedupe_key=owed.key,
+                office_id=offices.get(owed.directive_id, conf.office_id),
                 send_after=send_after or max(now, _send_time(max(owed.stage_date, today), conf)),
             )
             for owed in missing
@@ -313,6 +326,7 @@ def owe_to_address(*, kind, agency, email, key, directive=None, now=None) -> boo
             "kind": kind,
             "agency": agency,
             "directive": directive,
+            "office_id": directive.office_id if directive is not None else None,
             "recipient_email": email,
             "stage_date": timezone.localdate(now),
             "send_after": now,

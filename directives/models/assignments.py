@@ -7,7 +7,7 @@ by, so that a page is a walk along one index however many directives the agency 
 
 Nothing in Python writes it: triggers on ``directives_directive`` and on the link table keep it
 exact on every write, whatever makes it (services, admin, bulk_create, COPY, raw SQL); see
-``directives/migrations/0008_directive_assignments.py``. ``tests/test_assignments.py`` compares it
+``directives/migrations/0009_directive_assignments.py``. ``tests/test_assignments.py`` compares it
 with the truth after every write path.
 """
 

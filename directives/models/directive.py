@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from conference.dates import MAX_DATE, MIN_DATE, validate_record_date
-from conference.models import Agency, ConclusionNotice, Session
+from conference.models import Agency, ConclusionNotice, Office, Session
 from conference.text import fold_all
 
 
@@ -294,6 +294,25 @@ class Directive(models.Model):
         related_name="implemented_by",
         help_text=_("The national directive that this provincial one carries out."),
     )
+    # The agencies of a lead group ("UBND các tỉnh, thành phố trực thuộc trung ương", "7 địa phương"),
+    # each followed for its own part: whom the directive reaches, and the national office's table.
+    group_members = models.ManyToManyField(
+        Agency,
+        verbose_name=_("members of the lead group"),
+        blank=True,
+        through="GroupMembership",
+        related_name="group_directives",
+    )
+    # The office keeping the directive, from its notice or session: never chosen on its own.
+    office = models.ForeignKey(
+        Office,
+        verbose_name=_("office"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="directives",
+    )
     state = models.CharField(_("state"), max_length=32, choices=State.choices, default=State.OPEN)
     responsible_clerk = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -405,6 +424,8 @@ class Directive(models.Model):
             models.Index(fields=["due_date"], name="directive_due_date"),
             models.Index(fields=["lead_agency", "state", "due_date"], name="directive_lead_state_due"),
             models.Index(fields=["state", "due_date"], name="directive_state_due"),
+            # The office scope of every clerk's list, in the list's default order.
+            models.Index(fields=["office", "due_date", "id"], name="directive_office_due"),
         ]
 
     def __str__(self):
@@ -417,6 +438,7 @@ class Directive(models.Model):
             self.session_id = self.notice.session_id
         if self.given_on is None:
             self.given_on = self.default_given_on()
+        self.office_id = self.source_office_id()
         self.search_index = fold_all(self.text, self.lead_group, self.coordinating_groups, self.deadline_phrase)
         self.version = (self.version or 0) + 1
         update_fields = kwargs.get("update_fields")
@@ -437,6 +459,14 @@ class Directive(models.Model):
             raise ValidationError({"completed_on": _("A directive cannot be completed before the day it was given.")})
         if self.notice_id and self.session_id and self.notice.session_id not in (None, self.session_id):
             raise ValidationError({"session": _("The notice concludes another session.")})
+
+    def source_office_id(self):
+        """The office of the notice that gave the directive, else of its session."""
+        if self.notice_id and self.notice.office_id:
+            return self.notice.office_id
+        if self.session_id:
+            return self.session.office_id
+        return None
 
     def default_given_on(self):
         if self.session_id and self.session.held_on:
@@ -520,6 +550,25 @@ class Coordination(models.Model):
         unique_together = [("directive", "agency")]
         verbose_name = _("coordinating agency")
         verbose_name_plural = _("coordinating agencies")
+
+    def __str__(self):
+        return f"{self.directive_id} ← {self.agency_id}"
+
+
+class GroupMembership(models.Model):
+    """An agency of a directive's lead group, answering for its own part."""
+
+    directive = models.ForeignKey(
+        Directive, verbose_name=_("directive"), on_delete=models.CASCADE, related_name="memberships"
+    )
+    agency = models.ForeignKey(
+        Agency, verbose_name=_("member agency"), on_delete=models.PROTECT, related_name="group_memberships"
+    )
+
+    class Meta:
+        unique_together = [("directive", "agency")]
+        verbose_name = _("member of the lead group")
+        verbose_name_plural = _("members of the lead group")
 
     def __str__(self):
         return f"{self.directive_id} ← {self.agency_id}"

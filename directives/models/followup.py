@@ -4,11 +4,12 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Q, Value
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from conference.models import Agency
+from conference.models import Agency, Office
 
 from .directive import Directive
 
@@ -24,7 +25,17 @@ def _parse_offsets(value: str) -> list[int]:
 
 
 class FollowUpSettings(models.Model):
-    """One row: when reminders and requests go out. Clerks edit it in the admin."""
+    """When reminders and requests go out, and in whose name: one row per office, and the default row
+    (no office) for the records no office keeps and for an office that has not set its own."""
+
+    office = models.OneToOneField(
+        Office,
+        verbose_name=_("office"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="followup_settings",
+    )
 
     reminder_offsets = models.CharField(
         _("reminder days before the due date"),
@@ -86,7 +97,8 @@ class FollowUpSettings(models.Model):
         verbose_name = _("follow-up settings")
         verbose_name_plural = _("follow-up settings")
         constraints = [
-            models.CheckConstraint(condition=Q(pk=1), name="followup_settings_single_row"),
+            # One default row (no office) and one row per office.
+            models.UniqueConstraint(Coalesce("office", Value(0)), name="followup_settings_one_per_office"),
             models.CheckConstraint(
                 condition=Q(status_request_day__gte=1) & Q(status_request_day__lte=28),
                 name="followup_status_day_in_every_month",
@@ -105,12 +117,36 @@ class FollowUpSettings(models.Model):
         ]
 
     def __str__(self):
+        if self.office_id:
+            return f"{_('Follow-up settings')} — {self.office}"
         return str(_("Follow-up settings"))
 
     @classmethod
-    def load(cls):
-        settings_row, _created = cls.objects.get_or_create(pk=1)
-        return settings_row
+    def load(cls, office=None):
+        """The settings of ``office`` (an office or its id), made from the default row on first use;
+        the default row without one."""
+        office_id = getattr(office, "pk", office)
+        if office_id is not None:
+            found = cls.objects.filter(office_id=office_id).select_related("office").first()
+            if found is not None:
+                return found
+        default, _created = cls.objects.get_or_create(office=None)
+        if office_id is None:
+            return default
+        office = office if isinstance(office, Office) else Office.objects.get(pk=office_id)
+        values = {f.name: getattr(default, f.name) for f in cls._meta.concrete_fields if f.name not in ("id", "office")}
+        # Reminders go out in the office's own name from the first day.
+        values["sender_name"] = office.name[: cls._meta.get_field("sender_name").max_length]
+        row, _created = cls.objects.get_or_create(office=office, defaults=values)
+        return row
+
+    @classmethod
+    def for_every_office(cls):
+        """The default row and every office's (an office without one gets it now, from the default)."""
+        for office in Office.objects.filter(followup_settings__isnull=True):
+            cls.load(office)
+        cls.load()
+        return list(cls.objects.select_related("office").order_by("pk"))
 
     @property
     def offsets(self) -> list[int]:
@@ -164,6 +200,15 @@ class OutboxMessage(models.Model):
     agency = models.ForeignKey(
         Agency,
         verbose_name=_("agency"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="outbox_messages",
+    )
+    # The office in whose name the email goes (its directive's, or the digest's): its clerks see it.
+    office = models.ForeignKey(
+        Office,
+        verbose_name=_("office"),
         on_delete=models.PROTECT,
         null=True,
         blank=True,

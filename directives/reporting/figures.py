@@ -4,7 +4,7 @@ import calendar
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import F
+from django.db.models import F, Q
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
@@ -52,6 +52,7 @@ class Scope:
     structure: str = "old"  # "old": as assigned; "new": grouped under the agency answering today
     today: datetime.date = field(default_factory=timezone.localdate)
     succession: Succession | None = None  # loaded once (one query) when the structure is "new"
+    records: Q = field(default_factory=Q)  # the office's directives (``office_scope``); all by default
 
     def __post_init__(self):
         if self.structure == "new" and self.succession is None:
@@ -83,7 +84,9 @@ class Scope:
         """
         any_role = bool(self.agency_ids) and self.role == "any"
         queryset = DirectiveFilter.apply(
-            Directive.objects.with_status(self.today), self.list_params(agency=not any_role), strict=True
+            Directive.objects.filter(self.records).with_status(self.today),
+            self.list_params(agency=not any_role),
+            strict=True,
         )
         return directives_visible_to(self.agency_ids, among=queryset) if any_role else queryset
 

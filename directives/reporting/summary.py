@@ -20,6 +20,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from conference.models import Agency, ConclusionNotice
+from conference.selectors import records_of_office
 from conference.text import fold
 from directives.models import Directive, Status
 from directives.selectors import directive_status_counts, latest_report_annotations
@@ -39,7 +40,8 @@ def _natural(item):
 def summary_context(request, notice_id):
     if not all(request.user.has_perm(p) for p in PERMISSIONS):
         raise PermissionDenied
-    notice = get_object_or_404(ConclusionNotice.objects.select_related("issuer", "session", "signer"), pk=notice_id)
+    notices = records_of_office(ConclusionNotice.objects.all(), request.user)  # another office's: a 404
+    notice = get_object_or_404(notices.select_related("issuer", "session", "signer"), pk=notice_id)
     today = timezone.localdate()
     of_notice = Directive.objects.filter(notice=notice).with_status(today)
     directives = (

@@ -13,6 +13,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from conference.admin_scope import narrow_choices
+from conference.models import ConclusionNotice, Session
+from conference.selectors import office_scope, records_of_office
 from directives.models import Directive, Status
 
 from . import charts, figures, sheets
@@ -51,10 +54,11 @@ def _linker(scope):
 
 
 def build_scope(request):
-    form = DashboardForm(request.GET or None)
+    form = narrow_choices(DashboardForm(request.GET or None), request.user)
     if form.is_bound:
         form.is_valid()
-    scope = figures.Scope(**form.scope_values())
+    # The office's own directives only (office_scope): its dashboard, sheets and links count them.
+    scope = figures.Scope(**form.scope_values(), records=office_scope(request.user).condition())
     ordering = (form.cleaned_data.get("o") if form.is_bound and hasattr(form, "cleaned_data") else "") or "-overdue"
     if ordering.lstrip("-") not in AGENCY_SORTS:
         ordering = "-overdue"
@@ -352,12 +356,21 @@ def directive_export(request, fmt):
     model_admin = admin.site.get_model_admin(Directive)
     if not model_admin.has_view_or_change_permission(request):
         raise PermissionDenied
+    _refuse_foreign_sources(request)
     try:
         cl = changelist_for(request)
     except IncorrectLookupParameters:
         return HttpResponseBadRequest(_("These filters cannot be applied to the directive list."))
     table = directive_table(cl.queryset, describe_filters(request.GET))
     return sheets.response([table], fmt, "danh-sach-nhiem-vu")
+
+
+def _refuse_foreign_sources(request):
+    """A 404 when the export names another office's session or notice (its sheet header would name it)."""
+    for key, model in (("session", Session), ("notice", ConclusionNotice)):
+        for value in request.GET.getlist(key):
+            if value.isdigit() and not records_of_office(model.objects.filter(pk=int(value)), request.user).exists():
+                raise Http404
 
 
 def import_template(request):
@@ -378,7 +391,7 @@ def directive_import(request):
     initial = {}
     if request.GET.get("notice", "").isdigit():
         initial["notice"] = request.GET["notice"]
-    form = ImportForm(request.POST or None, request.FILES or None, initial=initial)
+    form = narrow_choices(ImportForm(request.POST or None, request.FILES or None, initial=initial), request.user)
     result = None
     if request.method == "POST" and form.is_valid():
         notice = form.cleaned_data["notice"]

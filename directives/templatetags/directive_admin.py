@@ -7,10 +7,17 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
+from conference.selectors import records_of_office
 from directives.filters import DirectiveFilter
-from directives.models import STATUS_COLOURS, Directive, ExtensionRequest, Status
+from directives.models import STATUS_COLOURS, ExtensionRequest, Status
+from directives.selectors import directives_of_office
 
 register = template.Library()
+
+
+def extensions_of_office(user):
+    return records_of_office(ExtensionRequest.objects.all(), user, "directive__office")
+
 
 # A session of a national conference can give hundreds of directives: the page lists this many.
 SOURCE_DIRECTIVES_SHOWN = 100
@@ -34,9 +41,8 @@ def source_directives(context, session=None, notice=None):
     if request is None or not request.user.has_perm("directives.view_directive"):
         return {"shown": False}
     params = {"session": session.pk} if session is not None else {"notice": notice.pk}
-    directives = DirectiveFilter.apply(Directive.objects.with_status(), params, strict=True).select_related(
-        "lead_agency", "notice"
-    )
+    own = directives_of_office(request.user).with_status()
+    directives = DirectiveFilter.apply(own, params, strict=True).select_related("lead_agency", "notice")
     rows = list(directives[:SOURCE_DIRECTIVES_SHOWN])
     total = len(rows) if len(rows) < SOURCE_DIRECTIVES_SHOWN else directives.count()
     return {
@@ -73,7 +79,7 @@ def clerk_attention(context):
             {
                 "key": status.value,
                 "label": label,
-                "count": DirectiveFilter.apply(Directive.objects.all(), params, strict=True).count(),
+                "count": DirectiveFilter.apply(directives_of_office(request.user), params, strict=True).count(),
                 "url": directive_list_url(**params),
             }
         )
@@ -84,7 +90,7 @@ def clerk_attention(context):
             {
                 "key": "extension_pending",
                 "label": _("Extension requests to decide"),
-                "count": ExtensionRequest.objects.filter(state=pending).count(),
+                "count": extensions_of_office(request.user).filter(state=pending).count(),
                 "url": f"{reverse('admin:directives_extensionrequest_changelist')}?{urlencode({'state': pending})}",
             },
         )
@@ -100,7 +106,8 @@ def _decisions(request):
     if not request.user.has_perm("directives.change_directive"):
         return []
     claims = (
-        Directive.objects.with_status_in([Status.AWAITING_CONFIRMATION])
+        directives_of_office(request.user)
+        .with_status_in([Status.AWAITING_CONFIRMATION])
         .select_related("lead_agency")
         .order_by("updated_at", "pk")[:DECISIONS_SHOWN]
     )
@@ -115,7 +122,8 @@ def _decisions(request):
     ]
     if request.user.has_perm("directives.change_extensionrequest"):
         pending = (
-            ExtensionRequest.objects.filter(state=ExtensionRequest.State.PENDING)
+            extensions_of_office(request.user)
+            .filter(state=ExtensionRequest.State.PENDING)
             .select_related("agency", "directive")
             .order_by("created_at", "pk")[:DECISIONS_SHOWN]
         )

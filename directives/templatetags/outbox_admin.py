@@ -4,6 +4,7 @@ from django import template
 from django.db.models import Count
 from django.urls import reverse
 
+from conference.selectors import records_of_office
 from directives.models import OutboxMessage
 
 register = template.Library()
@@ -17,7 +18,12 @@ def outbox_attention(context):
         return {"rows": []}
     State = OutboxMessage.State
     counts = dict.fromkeys([State.UNCERTAIN, State.FAILED], 0)
-    found = OutboxMessage.objects.filter(state__in=counts).values_list("state").annotate(n=Count("pk"))
+    found = (
+        records_of_office(OutboxMessage.objects.all(), request.user)
+        .filter(state__in=counts)
+        .values_list("state")
+        .annotate(n=Count("pk"))
+    )
     counts.update({State(state): n for state, n in found})
     changelist = reverse("admin:directives_outboxmessage_changelist")
     rows = [

@@ -173,7 +173,7 @@ def _backfill(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("conference", "0002_two_factor_group"),
-        ("directives", "0007_directive_starts_on"),
+        ("directives", "0008_offices_and_group_members"),
     ]
 
     operations = [
