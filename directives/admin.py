@@ -21,7 +21,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from conference.admin_lists import two_line_column, two_lines
+from conference.admin_lists import capped_count_paginator, two_line_column, two_lines
 from conference.admin_locking import StaleCheckAdminMixin
 from conference.admin_search import FoldedSearchMixin
 
@@ -236,6 +236,15 @@ class DirectiveChangeList(ChangeList):
             raise IncorrectLookupParameters(filterset.errors)
         return filterset.qs
 
+    def get_results(self, request):
+        super().get_results(request)
+        # The paginator counted up to a bound (DirectiveAdmin.get_paginator): the templates of this
+        # list (pagination, search, actions) say "hơn 1.000" rather than a number that is not the total.
+        self.count_capped = getattr(self.paginator, "capped", False)
+        self.result_count_text = (
+            self.paginator.count_text() if hasattr(self.paginator, "count_text") else str(self.result_count)
+        )
+
 
 OTHER_LIST_PARAMS = frozenset(DirectiveFilter.base_filters) - set(SIDEBAR_PARAMS)
 
@@ -448,7 +457,8 @@ class DirectiveAdmin(StaleCheckAdminMixin, FoldedSearchMixin, admin.ModelAdmin):
     folded_search_fields = ("search_index", "lead_agency__search_index", "notice__search_index")
     autocomplete_fields = ["notice", "session", "lead_agency", "implements"]
     list_per_page = 50
-    # The exact total needs a second COUNT over the whole table; the filtered count is enough.
+    # The exact total needs a second COUNT over the whole table; the filtered count is enough, and
+    # it is counted up to a bound (get_paginator).
     show_full_result_count = False
     inlines = [ProgressReportInline, ExtensionRequestInline, DirectiveChangeInline]
     # The state and the completion change only through the services (confirm, send back, cancel).
@@ -492,6 +502,11 @@ class DirectiveAdmin(StaleCheckAdminMixin, FoldedSearchMixin, admin.ModelAdmin):
 
     def get_changelist(self, request, **kwargs):
         return DirectiveChangeList
+
+    def get_paginator(self, request, queryset, per_page, orphans=0, allow_empty_first_page=True):
+        return capped_count_paginator(
+            request, queryset, per_page, orphans=orphans, allow_empty_first_page=allow_empty_first_page
+        )
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         kwargs["form"] = for_admin_site(kwargs.get("form", self.form), self.admin_site)
