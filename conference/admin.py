@@ -10,7 +10,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from .admin_deletion import KeepAttachedRecordsMixin
-from .admin_lists import related_count, two_line_column
+from .admin_lists import AutocompleteCountMixin, related_count, two_line_column
 from .admin_locking import StaleCheckAdminMixin
 from .admin_logins import UnlockingAccessAttemptAdmin
 from .admin_search import FoldedSearchMixin
@@ -223,7 +223,9 @@ class SourceInline(StaleCheckAdminMixin, admin.TabularInline):
 
 
 @admin.register(Session)
-class SessionAdmin(KeepAttachedRecordsMixin, StaleCheckAdminMixin, FoldedSearchMixin, admin.ModelAdmin):
+class SessionAdmin(
+    AutocompleteCountMixin, KeepAttachedRecordsMixin, StaleCheckAdminMixin, FoldedSearchMixin, admin.ModelAdmin
+):
     # get_absolute_url is this very page (for the emails' links): "view on site" would only reload it.
     view_on_site = False
     list_display = [

@@ -4,6 +4,7 @@ from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import admin
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.utils import lookup_spawns_duplicates
 from django.contrib.admin.views.main import PAGE_VAR, ChangeList
@@ -18,8 +19,8 @@ from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.text import capfirst
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
 from conference.admin_lists import capped_count_paginator, two_line_column, two_lines
 from conference.admin_locking import StaleCheckAdminMixin
@@ -551,6 +552,17 @@ class DirectiveAdmin(StaleCheckAdminMixin, FoldedSearchMixin, admin.ModelAdmin):
         if context and "media" in context:  # a page, not a redirect: the searchable filters' pickers
             context["media"] += searchable_filter_media(self.admin_site)
         return response
+
+    def action_checkbox(self, obj):
+        # The admin renders this box through a form widget's template, 50 times a page: a fifth of
+        # the list's time. The same markup, written directly.
+        label = format_html(gettext("Select this object for an action - {}"), str(obj))
+        return format_html(
+            '<input type="checkbox" name="{}" value="{}" class="action-select" aria-label="{}">',
+            ACTION_CHECKBOX_NAME,
+            obj.pk,
+            label,
+        )
 
     @admin.display(description=_("completion claim"))
     def completion_claim(self, obj):

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from conference.admin import short_date
 from conference.admin_deletion import KeepAttachedRecordsMixin
-from conference.admin_lists import related_count, two_line_column
+from conference.admin_lists import AutocompleteCountMixin, related_count, two_line_column
 from conference.admin_locking import StaleCheckAdminMixin
 from conference.admin_search import FoldedSearchMixin
 from conference.models import ConclusionNotice
@@ -43,7 +43,9 @@ class NoticeDirectiveInline(StaleCheckAdminMixin, admin.StackedInline):
 
 
 @admin.register(ConclusionNotice)
-class ConclusionNoticeAdmin(KeepAttachedRecordsMixin, StaleCheckAdminMixin, FoldedSearchMixin, admin.ModelAdmin):
+class ConclusionNoticeAdmin(
+    AutocompleteCountMixin, KeepAttachedRecordsMixin, StaleCheckAdminMixin, FoldedSearchMixin, admin.ModelAdmin
+):
     list_display = [
         "__str__",
         "kind",
