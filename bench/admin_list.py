@@ -107,7 +107,7 @@ def measure(client, path, args):
 
 def result_count_text(response):
     """What the page says of how many rows it found (its paginator line), or "" for the autocomplete."""
-    context = getattr(response, "context", None)
+    context = getattr(response, "context_data", None)  # the list's TemplateResponse (no test signals here)
     cl = context.get("cl") if context else None
     if cl is None:
         return ""
