@@ -27,7 +27,14 @@ from _common import copy_rows, ensure_database, setup_django  # run as a script,
 from api import AGENCY_CODE_PREFIX, generate, truncate_all  # the same data as the API's benchmark
 
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/bench_dashboard"
+# The goals of issue 14 at a million directives: every structure unfiltered within 500 ms at p95,
+# one session's within 100 ms; the other pages have no goal of their own (1 s).
 BUDGET_SECONDS = 1.0
+BUDGETS = {
+    "dashboard, no filter": 0.5,
+    "dashboard, new structure": 0.5,
+    "dashboard, one session": 0.1,
+}
 
 
 def parse_args():
@@ -243,17 +250,22 @@ def main():
             print(f"  measured {label}", flush=True)
     print()
     print(f"in-process renderings, {args.runs} timed runs after {args.warmup} warm-up runs each (milliseconds):")
-    print(f"  {'page':<36}{'p50':>8}{'p95':>8}{'min':>8}{'max':>8}{'queries':>9}{'SQL':>8}")
+    print(f"  {'page':<36}{'p50':>8}{'p95':>8}{'min':>8}{'max':>8}{'queries':>9}{'SQL':>8}{'budget':>8}{'p95/b':>7}")
     for label, seconds, n_queries, sql_ms, _path in results:
         ms = [1000 * v for v in (quantile(seconds, 50), quantile(seconds, 95), min(seconds), max(seconds))]
-        print(f"  {label:<36}" + "".join(f"{v:>8.0f}" for v in ms) + f"{n_queries:>9}{sql_ms:>8.0f}")
-    print("  (SQL: the time of the page's queries in one rendering, as Django measured it)")
+        budget = BUDGETS.get(label, BUDGET_SECONDS)
+        print(
+            f"  {label:<36}"
+            + "".join(f"{v:>8.0f}" for v in ms)
+            + f"{n_queries:>9}{sql_ms:>8.0f}{budget * 1000:>8.0f}{quantile(seconds, 95) / budget:>6.2f}x"
+        )
+    print("  (SQL: the time of the page's queries in one rendering, as Django measured it; p95/b: p95 over the budget)")
     print()
     for label, *_rest, path in results:
         print(f"  {label:<36} {path}")
-    slow = [label for label, seconds, *_ in results if quantile(seconds, 95) > BUDGET_SECONDS]
+    slow = [label for label, seconds, *_ in results if quantile(seconds, 95) > BUDGETS.get(label, BUDGET_SECONDS)]
     print()
-    print(f"p95 under {BUDGET_SECONDS:.0f} s: {'yes, every page' if not slow else 'NO: ' + ', '.join(slow)}")
+    print(f"p95 within its budget: {'yes, every page' if not slow else 'NO: ' + ', '.join(slow)}")
     print(f"machine after: {load_note()}")
 
 

@@ -10,7 +10,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from .admin_deletion import KeepAttachedRecordsMixin
-from .admin_lists import related_count, two_line_column
+from .admin_lists import AutocompleteCountMixin, related_count, two_line_column
 from .admin_locking import StaleCheckAdminMixin
 from .admin_logins import UnlockingAccessAttemptAdmin
 from .admin_offices import ClerkAdmin, OfficeAdmin  # noqa: F401  (registered by their @admin.register)
@@ -226,7 +226,12 @@ class SourceInline(StaleCheckAdminMixin, admin.TabularInline):
 
 @admin.register(Session)
 class SessionAdmin(
-    OfficeScopedAdminMixin, KeepAttachedRecordsMixin, StaleCheckAdminMixin, FoldedSearchMixin, admin.ModelAdmin
+    OfficeScopedAdminMixin,
+    AutocompleteCountMixin,
+    KeepAttachedRecordsMixin,
+    StaleCheckAdminMixin,
+    FoldedSearchMixin,
+    admin.ModelAdmin,
 ):
     office_from = "convened_by"
     unscoped_choices = ("follows",)  # a province's session follows the national one

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from conference.admin import short_date
 from conference.admin_deletion import KeepAttachedRecordsMixin
-from conference.admin_lists import related_count, two_line_column
+from conference.admin_lists import AutocompleteCountMixin, related_count, two_line_column
 from conference.admin_locking import StaleCheckAdminMixin
 from conference.admin_scope import OfficeScopedAdminMixin
 from conference.admin_search import FoldedSearchMixin
@@ -45,7 +45,12 @@ class NoticeDirectiveInline(StaleCheckAdminMixin, admin.StackedInline):
 
 @admin.register(ConclusionNotice)
 class ConclusionNoticeAdmin(
-    OfficeScopedAdminMixin, KeepAttachedRecordsMixin, StaleCheckAdminMixin, FoldedSearchMixin, admin.ModelAdmin
+    OfficeScopedAdminMixin,
+    AutocompleteCountMixin,
+    KeepAttachedRecordsMixin,
+    StaleCheckAdminMixin,
+    FoldedSearchMixin,
+    admin.ModelAdmin,
 ):
     office_from = "issuer"
     list_display = [

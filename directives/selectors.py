@@ -8,13 +8,11 @@ import datetime
 from decimal import Decimal
 
 from django.db.models import (
-    BooleanField,
     Case,
     CharField,
     Count,
     DateField,
     Exists,
-    ExpressionWrapper,
     F,
     OuterRef,
     Q,
@@ -45,6 +43,7 @@ from .models import (
     ProgressReport,
     Status,
     claim_past_due_condition,
+    status_condition,
 )
 
 STATUS_KEYS = [choice.value for choice in Status]
@@ -228,33 +227,34 @@ CLAIMS_PAST_DUE = "awaiting_past_due"
 COUNT_KEYS = [*STATUS_KEYS, CLAIMS_PAST_DUE]
 
 
-def status_counts_by(queryset, *keys, today=None) -> dict:
-    """{values of ``keys``: {count key: n}} of ``queryset`` (annotated ``status`` for ``today``), in one
-    GROUP BY query over the keys, the status and whether a claim's due date has passed.
+def count_expressions(today) -> dict:
+    """{count key: a COUNT of the rows it counts on ``today``}: each status by ``status_condition``
+    (tested to agree with ``status_expression``), and the claims past their due date."""
+    counts = {status.value: Count("pk", filter=status_condition(status, today)) for status in Status}
+    counts[CLAIMS_PAST_DUE] = Count("pk", filter=claim_past_due_condition(today))
+    return counts
 
-    Grouping by the status computes its CASE once per directive; a filtered COUNT per status would
-    compute it once per status (three times slower on 100,000 directives).
+
+def status_counts_by(queryset, *keys, today=None) -> dict:
+    """{values of ``keys``: {count key: n}} of ``queryset`` on ``today``, in one query: one pass over
+    the rows, grouped by the keys alone, each count a conditional aggregate.
+
+    Grouped by the status as well, the database could not tell how few groups there are (it
+    guessed 200,000 where there were 5,000) and sorted a million rows on disk instead of hashing
+    them; the keys alone (agencies, months, sessions) it estimates well.
     """
     today = today or timezone.localdate()
-    flag = ExpressionWrapper(claim_past_due_condition(today), output_field=BooleanField())
-    grouped = (
-        queryset.order_by()
-        .annotate(claim_past_due=flag)
-        .values(*keys, "status", "claim_past_due")
-        .annotate(n=Count("pk"))
-        .values_list(*keys, "status", "claim_past_due", "n")
-    )
-    table = {}
-    for *key, status, past_due, n in grouped:
-        counts = table.setdefault(tuple(key), dict.fromkeys(COUNT_KEYS, 0))
-        counts[status] += n
-        if past_due and status == Status.AWAITING_CONFIRMATION:
-            counts[CLAIMS_PAST_DUE] += n
-    return table
+    aliases = {f"n_{key}": aggregate for key, aggregate in count_expressions(today).items()}
+    queryset = queryset.order_by()
+    if not keys:
+        row = queryset.aggregate(**aliases)
+        return {(): {key: row[f"n_{key}"] for key in COUNT_KEYS}}
+    rows = queryset.values(*keys).annotate(**aliases).values_list(*keys, *aliases)
+    return {tuple(row[: len(keys)]): dict(zip(COUNT_KEYS, row[len(keys) :], strict=True)) for row in rows}
 
 
 def directive_status_counts(queryset, today=None) -> dict:
-    """Counts by status of ``queryset`` (annotated ``status`` for ``today``) in one query, with the totals."""
+    """Counts by status of ``queryset`` on ``today`` in one query, with the totals."""
     return with_totals(counts_sum(status_counts_by(queryset, today=today).values()))
 
 

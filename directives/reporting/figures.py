@@ -5,7 +5,6 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.db.models import F, Q
-from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from conference.models import Agency, ConclusionNotice, Session
@@ -260,12 +259,20 @@ def session_rows(queryset, limit=None, *, today=None):
 
 
 def month_rows(queryset, today):
-    """Directives falling due each month, and how many of those are overdue today (one GROUP BY query)."""
-    months = queryset.filter(due_date__isnull=False).annotate(month=TruncMonth("due_date"))
+    """Directives falling due each month, and how many of those are overdue today (one GROUP BY query).
+
+    Counted by due date, then added up by month here (a few thousand days at most): truncating a
+    million dates to their month in the database, and skipping the undated, took longer than the
+    counting itself.
+    """
+    by_month = {}
+    for (due_date,), counts in status_counts_by(queryset, "due_date", today=today).items():
+        if due_date is not None:
+            by_month.setdefault(_month_start(due_date), []).append(counts)
     found = {}
-    for (month,), counts in status_counts_by(months, "month", today=today).items():
-        totals = with_totals(counts)
-        found[_month_start(month)] = {
+    for month, days in by_month.items():
+        totals = with_totals(counts_sum(days))
+        found[month] = {
             "due": totals["total"],
             "overdue": totals[Status.OVERDUE],
             "completed": totals["completed"],
