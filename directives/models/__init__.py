@@ -19,6 +19,7 @@ from .directive import (
 from .followup import FollowUpSettings, OutboxMessage
 from .keys import ApiKey
 from .links import AgencyLink
+from .milestones import Milestone
 from .progress import ExtensionRequest, ProgressReport, ReportAttachment
 
 __all__ = [
@@ -35,6 +36,7 @@ __all__ = [
     "DirectiveQuerySet",
     "ExtensionRequest",
     "FollowUpSettings",
+    "Milestone",
     "OutboxMessage",
     "ProgressReport",
     "ReportAttachment",
