@@ -374,7 +374,7 @@ def directive_standing(request, directive, model_admin):
     """What the top of a directive's page shows: status, assignment, latest report, decisions awaited.
 
     ``directive`` comes from ``DirectiveAdmin.get_queryset`` (its status annotated, its source and
-    lead joined, its coordinators prefetched): three more queries at most (latest report, the
+    lead joined, its coordinators prefetched): four more queries at most (latest report, milestones, the
     pending claim's files, a pending extension request).
     """
     status = directive.current_status
@@ -405,6 +405,8 @@ def directive_standing(request, directive, model_admin):
         else None,
         "coordinating": list(directive.coordinating_agencies.all()),
         "latest": latest,
+        "milestones": list(directive.milestones.all()),
+        "today": timezone.localdate(),
         "claim": claim,
         "extension": extension,
         "can_decide": model_admin.has_change_permission(request, directive),

@@ -66,12 +66,25 @@ def save_milestones(request, formset):
     services.directive_set_milestones(directive_id=formset.instance.pk, milestones=rows, by=request_actor(request))
 
 
+class MilestoneDoneFilter(admin.SimpleListFilter):
+    title = _("progress")
+    parameter_name = "done"
+
+    def lookups(self, request, model_admin):
+        return [("no", _("Not done")), ("yes", _("Done"))]
+
+    def queryset(self, request, queryset):
+        if self.value() in ("no", "yes"):
+            return queryset.filter(done_on__isnull=self.value() == "no")
+        return queryset
+
+
 @admin.register(Milestone)
 class MilestoneAdmin(admin.ModelAdmin):
     """The milestones of all directives, by due date: read here, edited on their directive's page."""
 
     list_display = ["short_text", "directive_link", "due_date", "done_on"]
-    list_filter = [("done_on", admin.EmptyFieldListFilter)]
+    list_filter = [MilestoneDoneFilter]
     search_fields = ["text", "directive__text"]
     date_hierarchy = "due_date"
     ordering = ["due_date", "directive_id", "position"]

@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+import time_machine
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
@@ -118,7 +119,7 @@ def test_a_clerk_adds_and_removes_milestones_on_the_directive_page(clerk_client,
     assert directive.milestones.count() == 2
 
     page = clerk_client.get(url).content.decode()
-    assert "<b>Các mốc thực hiện</b>: — → Thí điểm (31/03/2026); Triển khai toàn quốc (31/12/2026)" in page
+    assert "<b>Mốc thực hiện</b>: — → Thí điểm (31/03/2026); Triển khai toàn quốc (31/12/2026)" in page
     data = page_form(clerk_client, url)
     assert "due_date" not in data  # the last milestone's: read-only on the directive's own form
     pilot = Milestone.objects.get(text="Thí điểm")
@@ -138,3 +139,18 @@ def test_two_milestones_on_one_day_are_refused_on_the_page_in_vietnamese(clerk_c
     assert response.status_code == 200
     assert "Hai mốc có cùng một hạn" in response.content.decode()
     assert not Milestone.objects.exists()
+
+
+def test_the_directive_page_and_the_list_show_the_steps_and_which_are_late(clerk_client, directive):
+    services.directive_set_milestones(directive_id=directive.pk, milestones=STEPS)
+    with time_machine.travel(datetime.datetime(2026, 4, 2, 9, 0, tzinfo=datetime.UTC), tick=False):
+        page = clerk_client.get(reverse("admin:directives_directive_change", args=[directive.pk])).content.decode()
+    standing = page[page.index("<dt>Các mốc</dt>") :][:600]
+    assert '31/03/2026 — Thí điểm — <span class="standing-late">trễ hạn</span>' in standing
+    assert "31/12/2026 — Triển khai toàn quốc</div>" in standing
+
+    Milestone.objects.filter(text="Thí điểm").update(done_on=datetime.date(2026, 3, 30))
+    listing = reverse("admin:directives_milestone_changelist")
+    open_steps = clerk_client.get(listing, {"done": "no"}).content.decode()
+    assert 'title="Triển khai toàn quốc"' in open_steps and 'title="Thí điểm"' not in open_steps
+    assert 'title="Thí điểm"' in clerk_client.get(listing, {"done": "yes"}).content.decode()

@@ -27,7 +27,7 @@ class Milestone(models.Model):
 
     class Meta:
         verbose_name = _("milestone")
-        verbose_name_plural = _("milestones")
+        verbose_name_plural = _("milestones")  # "mốc thực hiện": Vietnamese counts without a plural
         ordering = ["directive", "position"]
         constraints = [
             models.UniqueConstraint(fields=["directive", "position"], name="milestone_position_unique"),
