@@ -9,9 +9,7 @@ ISSUED = datetime.date(2025, 12, 15)
 
 
 def test_two_steps_each_with_its_date_and_words():
-    steps = find_steps(
-        "Bộ Y tế chủ trì thí điểm trong quý I/2026, triển khai toàn quốc trong năm 2026.", ISSUED
-    )
+    steps = find_steps("Bộ Y tế chủ trì thí điểm trong quý I/2026, triển khai toàn quốc trong năm 2026.", ISSUED)
     assert [(s.text, s.due_date) for s in steps] == [
         ("Bộ Y tế chủ trì thí điểm", datetime.date(2026, 3, 31)),
         ("Triển khai toàn quốc", datetime.date(2026, 12, 31)),
