@@ -36,6 +36,7 @@ from .admin_drafting import draft_view
 from .admin_followup import FollowUpSettingsAdmin, OutboxMessageAdmin  # noqa: F401
 from .admin_keys import ApiKeyAdmin, CalendarFeedAdmin  # noqa: F401
 from .admin_links import AgencyLinkAdmin  # noqa: F401
+from .admin_milestones import MilestoneInline, save_milestones
 from .admin_notices import ConclusionNoticeAdmin  # noqa: F401
 from .admin_review import decide_extension, review_completion
 from .audit import request_actor
@@ -48,6 +49,7 @@ from .models import (
     Directive,
     DirectiveChange,
     ExtensionRequest,
+    Milestone,
     ProgressReport,
     ReportAttachment,
     Status,
@@ -362,7 +364,7 @@ def describe_changes(change):
         if isinstance(value, dict):
             return value.get("label") or value.get("id")
         if isinstance(value, list):
-            return ", ".join(str(label(v)) for v in value)
+            return "; ".join(str(label(v)) for v in value) or "—"
         if isinstance(value, bool):
             return _("Yes") if value else _("No")
         if value in (None, ""):
@@ -382,7 +384,11 @@ def describe_changes(change):
                 field = Directive._meta.get_field(name)
             except FieldDoesNotExist:  # a field since removed: show its stored name
                 field = None
-            shown = capfirst(field.verbose_name) if field is not None else name
+            if name == "milestones":
+                field = None
+                shown = capfirst(Milestone._meta.verbose_name_plural)
+            else:
+                shown = capfirst(field.verbose_name) if field is not None else name
             rows.append((shown, f"{label(values['from'], field)} → {label(values['to'], field)}"))
         elif name == "role":
             rows.append((capfirst(EVENT_KEYS[name]), ROLE_WORDS.get(values, values)))
@@ -397,7 +403,7 @@ def directive_standing(request, directive, model_admin):
     """What the top of a directive's page shows: status, assignment, latest report, decisions awaited.
 
     ``directive`` comes from ``DirectiveAdmin.get_queryset`` (its status annotated, its source and
-    lead joined, its coordinators prefetched): three more queries at most (latest report, the
+    lead joined, its coordinators prefetched): four more queries at most (latest report, milestones, the
     pending claim's files, a pending extension request).
     """
     status = directive.current_status
@@ -434,6 +440,8 @@ def directive_standing(request, directive, model_admin):
         else None,
         "coordinating": list(directive.coordinating_agencies.all()),
         "latest": latest,
+        "milestones": list(directive.milestones.all()),
+        "today": timezone.localdate(),
         "claim": claim,
         "extension": extension,
         "can_decide": model_admin.has_change_permission(request, directive),
@@ -489,7 +497,7 @@ class DirectiveAdmin(OfficeScopedAdminMixin, StaleCheckAdminMixin, FoldedSearchM
     # The exact total needs a second COUNT over the whole table; the filtered count is enough, and
     # it is counted up to a bound (get_paginator).
     show_full_result_count = False
-    inlines = [ProgressReportInline, ExtensionRequestInline, DirectiveChangeInline]
+    inlines = [MilestoneInline, ProgressReportInline, ExtensionRequestInline, DirectiveChangeInline]
     # The state and the completion change only through the services (confirm, send back, cancel).
     readonly_fields = ["state", "completed_on", "completion_document", "completion_claim"]
     fieldsets = [
@@ -561,11 +569,19 @@ class DirectiveAdmin(OfficeScopedAdminMixin, StaleCheckAdminMixin, FoldedSearchM
         # Through the service: the row is locked, the history written, the follow-up told.
         services.directive_save(directive=obj, coordinating=form.cleaned_data.get("coordinating"))
 
+    def save_formset(self, request, form, formset, change):
+        if formset.model is Milestone:
+            save_milestones(request, formset)  # through the service, like the directive itself
+        else:
+            super().save_formset(request, form, formset, change)
+
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
         if obj is not None and obj.extension_requests.filter(state=ExtensionRequest.State.APPROVED).exists():
             # An approved extension set this date; only another decision may move it.
             fields += ["due_date", "due_rule"]
+        elif obj is not None and obj.milestones.exists():
+            fields += ["due_date"]  # the last milestone's: edited in the milestones' table
         return fields
 
     def get_urls(self):

@@ -13,7 +13,7 @@ import zipfile
 
 import filetype
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -30,6 +30,7 @@ from .models import (
     DirectiveChange,
     ExtensionRequest,
     GroupMembership,
+    Milestone,
     ProgressReport,
     ReportAttachment,
 )
@@ -265,6 +266,71 @@ def directives_implement(*, national: Directive, source, rows, by: Actor | None 
         if errors:
             raise ValidationError(errors)
         return directives_create(rows=made, by=by)
+
+
+def _milestone_label(milestone) -> str:
+    done = f", {_('done on')} {milestone.done_on:%d/%m/%Y}" if milestone.done_on else ""
+    return f"{milestone.text} ({milestone.due_date:%d/%m/%Y}{done})"
+
+
+def directive_set_milestones(*, directive_id: int, milestones, by: Actor | None = None) -> Directive:
+    """Replace a directive's milestones, all or none; its due date becomes the last milestone's.
+
+    ``milestones`` are dicts with ``text``, ``due_date``, optional ``deadline_phrase``, ``done_on``
+    and ``id`` (an existing milestone of this directive, kept so its reminders keep their keys). An
+    empty list removes them all and leaves the due date as it is. Two milestones may not share a
+    date: one step per date is what a clerk can chase.
+    """
+    actor = as_actor(by) if by is not None else contextlib.nullcontext()
+    with transaction.atomic(), actor:
+        directive = Directive.objects.select_for_update().get(pk=directive_id)
+        existing = {m.pk: m for m in directive.milestones.all()}
+        wanted = sorted(milestones, key=lambda m: m["due_date"])
+        dates = [m["due_date"] for m in wanted]
+        if len(set(dates)) != len(dates):
+            raise ValidationError(_("Two milestones have the same due date: merge them into one."))
+        if directive.given_on and dates and dates[0] < directive.given_on:
+            raise ValidationError(
+                _("A milestone is due before the directive was given (%(day)s).")
+                % {"day": directive.given_on.strftime("%d/%m/%Y")}
+            )
+        before = [_milestone_label(m) for m in existing.values()]
+        kept = {m.get("id") for m in wanted} & set(existing)
+        directive.milestones.exclude(pk__in=kept).delete()
+        # Positions first out of the way, so the unique (directive, position) holds at every step.
+        directive.milestones.update(position=models.F("position") + 1000)
+        saved = []
+        for position, values in enumerate(wanted, start=1):
+            milestone = existing.get(values.get("id")) or Milestone(directive=directive)
+            milestone.position = position
+            milestone.text = values["text"].strip()
+            milestone.deadline_phrase = values.get("deadline_phrase", "") or ""
+            milestone.due_date = values["due_date"]
+            milestone.done_on = values.get("done_on")
+            milestone.full_clean(exclude=["directive"])
+            milestone.save()
+            saved.append(milestone)
+        after = [_milestone_label(m) for m in saved]
+        if after != before:
+            record_change(
+                directive, DirectiveChange.Action.MILESTONES_CHANGED, {"milestones": {"from": before, "to": after}}
+            )
+        if saved and directive.due_date != saved[-1].due_date:
+            directive.due_date = saved[-1].due_date
+            directive.due_rule = _("The due date of the last milestone")
+        if after != before:
+            _save(directive)  # a new version: a page read before this change is stale now
+    return directive
+
+
+def _move_last_milestone(directive, due_date):
+    """An approved extension moves the whole directive: its last milestone carries its due date."""
+    last = directive.milestones.order_by("-position").first()
+    if last is not None and last.due_date != due_date:
+        if directive.milestones.filter(due_date=due_date).exclude(pk=last.pk).exists():
+            return  # another milestone is already due that day; the clerk sorts the steps out
+        last.due_date = due_date
+        last.save(update_fields=["due_date"])
 
 
 def _locked(directive_id, expected_etag):
@@ -503,6 +569,7 @@ def extension_decide(*, request_id: int, by: Actor, approve: bool, note: str = "
             record_change(directive, action, {"request": request.pk, "due_date": dates})
             if approve:
                 directive.due_date = request.proposed_due_date
+                _move_last_milestone(directive, request.proposed_due_date)
                 directive.due_rule = _("Extended from %(old)s at the lead agency's request") % {
                     "old": request.current_due_date.strftime("%d/%m/%Y")
                 }

@@ -21,6 +21,7 @@ from .directive import (
 from .followup import FollowUpSettings, OutboxMessage
 from .keys import ApiKey
 from .links import AgencyLink
+from .milestones import Milestone
 from .progress import ExtensionRequest, ProgressReport, ReportAttachment
 
 __all__ = [
@@ -40,6 +41,7 @@ __all__ = [
     "ExtensionRequest",
     "FollowUpSettings",
     "GroupMembership",
+    "Milestone",
     "OutboxMessage",
     "ProgressReport",
     "ReportAttachment",

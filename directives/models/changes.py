@@ -24,6 +24,7 @@ class DirectiveChange(models.Model):
         EXTENSION_REFUSED = "extension_refused", _("Extension refused")
         COMPLETION_CONFIRMED = "completion_confirmed", _("Completion confirmed")
         COMPLETION_RETURNED = "completion_returned", _("Completion sent back")
+        MILESTONES_CHANGED = "milestones_changed", _("Milestones changed")
 
     directive = models.ForeignKey(
         Directive, verbose_name=_("directive"), on_delete=models.CASCADE, related_name="changes"
