@@ -14,33 +14,16 @@
    the 300 ms budget, and the share of the time spent in SQL.
 """
 
-import argparse
 import time
 import urllib.parse
 
 from _common import ensure_database, setup_django  # run as a script, so bench/ is on sys.path
-from dashboard import ensure_data, load_note, quantile, require_migrations_in_step, time_runs
+from dashboard import ensure_data, load_note, parse_args, quantile, require_migrations_in_step, time_runs
 
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/bench_dashboard"
 BUDGET_SECONDS = 0.300
 BUDGET_BYTES = 300_000
 LIST = "/admin/directives/directive/"
-
-
-def parse_args():
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--directives", type=int, default=100_000)
-    parser.add_argument("--agencies", type=int, default=500)
-    parser.add_argument("--merged", type=int, default=25, help="as bench/dashboard.py (the same data)")
-    parser.add_argument("--runs", type=int, default=20, help="timed renderings of each page")
-    parser.add_argument("--warmup", type=int, default=3, help="untimed renderings before each measurement")
-    parser.add_argument("--database-url", default=DEFAULT_DATABASE_URL)
-    parser.add_argument("--refill", action="store_true", help="reload the data even if it is already there")
-    parser.add_argument("--seed", type=int, default=20251122)
-    args = parser.parse_args()
-    if args.agencies < 20 or args.directives < 1000 or not 1 <= args.runs <= 1000:
-        parser.error("use at least 20 agencies, 1000 directives and 1..1000 runs")
-    return args
 
 
 def superuser_client():
@@ -115,7 +98,7 @@ def result_count_text(response):
 
 
 def main():
-    args = parse_args()
+    args = parse_args(__doc__, merged_help="as bench/dashboard.py (the same data)")
     database_url = args.database_url
     created = ensure_database(database_url)
     print(f"database: {urllib.parse.urlsplit(database_url).path.lstrip('/')} ({'created' if created else 'exists'})")

@@ -37,11 +37,12 @@ BUDGETS = {
 }
 
 
-def parse_args():
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+def parse_args(description=__doc__, merged_help="agencies marked as merged into another one"):
+    """The options of this benchmark and of admin_list.py, which fills and reads the same data."""
+    parser = argparse.ArgumentParser(description=description, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--directives", type=int, default=100_000)
     parser.add_argument("--agencies", type=int, default=500)
-    parser.add_argument("--merged", type=int, default=25, help="agencies marked as merged into another one")
+    parser.add_argument("--merged", type=int, default=25, help=merged_help)
     parser.add_argument("--runs", type=int, default=20, help="timed renderings of each page")
     parser.add_argument("--warmup", type=int, default=3, help="untimed renderings before each measurement")
     parser.add_argument("--database-url", default=DEFAULT_DATABASE_URL)
