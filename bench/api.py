@@ -583,7 +583,7 @@ def raw_page_sql(assignments):
     before it), the union of the lead and coordinating ids.
     """
     from conference.models import Agency, ConclusionNotice, Session
-    from directives.models import Directive, ProgressReport
+    from directives.models import Directive, Milestone, ProgressReport
 
     t = {
         "directive": Directive._meta.db_table,
@@ -592,6 +592,7 @@ def raw_page_sql(assignments):
         "notice": ConclusionNotice._meta.db_table,
         "session": Session._meta.db_table,
         "report": ProgressReport._meta.db_table,
+        "milestone": Milestone._meta.db_table,
     }
     union_page = """
         WITH mine AS (
@@ -625,7 +626,7 @@ def raw_page_sql(assignments):
                la.id, la.code, la.name, la.short_name,
                n.id, n.kind, n.number, n.issued_on, ni.id, ni.code, ni.name, ni.short_name,
                s.id, s.code, s.title, s.held_on,
-               co.agencies,
+               co.agencies, ms.milestones,
                r.created_at, r.percent_complete, r.note, r.claims_completion
         FROM page p
         LEFT JOIN {agency} la ON la.id = p.lead_agency_id
@@ -638,6 +639,12 @@ def raw_page_sql(assignments):
             FROM {through} c JOIN {agency} a ON a.id = c.agency_id
             WHERE c.directive_id = p.id
         ) co ON true
+        LEFT JOIN LATERAL (
+            SELECT json_agg(json_build_object('position', m.position, 'text', m.text,
+                                              'deadline_phrase', m.deadline_phrase, 'due_date', m.due_date,
+                                              'done_on', m.done_on) ORDER BY m.position) AS milestones
+            FROM {milestone} m WHERE m.directive_id = p.id
+        ) ms ON true
         LEFT JOIN LATERAL (
             SELECT created_at, percent_complete, note, claims_completion
             FROM {report} WHERE directive_id = p.id

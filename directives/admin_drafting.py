@@ -38,10 +38,14 @@ from .drafting import parse_directives
 from .drafting import parser as draft_flags
 from .drafting.documents import MAX_DOCUMENT_BYTES, DocumentError, read_document
 from .drafting.header import read_header
+from .drafting_milestones import MilestoneLinesField, proposed_lines
 from .drafting_notice import DOCUMENT_ERRORS, NoticeHeaderForm, header_initial, recorded_notice, save_notice
 from .drafting_registry import agency_matcher, issuing_agency
 from .forms import DirectiveForm
 from .models import Directive
+
+# The drafting page's own flag: the drafter read the steps of a directive with several due dates.
+MILESTONES = "milestones"
 
 FLAG_LABELS = {
     deadline_flags.VAGUE: _("The deadline is vague: the date is a convention, confirm it."),
@@ -63,6 +67,7 @@ FLAG_LABELS = {
     draft_flags.NARRATIVE: _("This sentence reports what was done, not a task: not ticked to be saved."),
     draft_flags.UNMATCHED: _("An agency named here is not in the registry: pick it or create it."),
     draft_flags.AGENCY_DISSOLVED: _("An agency named here was dissolved by the issue date: check its successor."),
+    MILESTONES: _("The text gives several dated steps: each is a milestone, the due date is the last one's."),
 }
 
 
@@ -246,6 +251,7 @@ class DraftRowForm(forms.Form):
     )
     report_day = forms.IntegerField(label=_label("report_day"), min_value=1, max_value=31, required=False)
     report_to = forms.CharField(label=_label("report_to"), max_length=300, required=False)
+    milestones = MilestoneLinesField()
     # Carried through the round trip so the page can show them again.
     flags = forms.CharField(required=False, widget=forms.HiddenInput)
     unmatched = forms.CharField(required=False, widget=forms.HiddenInput)
@@ -300,8 +306,8 @@ class BaseDraftFormSet(forms.BaseFormSet):
 DraftFormSet = forms.formset_factory(DraftRowForm, formset=BaseDraftFormSet, extra=0)
 
 
-def initial_rows(drafts):
-    """The formset's initial data for the parser's drafts."""
+def initial_rows(drafts, issued_on=None):
+    """The formset's initial data for the parser's drafts (with the steps read in each text)."""
     rows = []
     for draft in drafts:
         unmatched = []
@@ -334,7 +340,24 @@ def initial_rows(drafts):
                 "source": draft.source,
             }
         )
+        _with_milestones(rows[-1], draft, issued_on)
     return rows
+
+
+def _with_milestones(row, draft, issued_on):
+    """Several dated steps make milestones: the directive is due by the last, not the first."""
+    lines = proposed_lines(draft, issued_on)
+    if not lines:
+        return
+    last = MilestoneLinesField().clean(lines)[-1]
+    flags = [code for code in draft.all_flags if code != deadline_flags.SEVERAL] + [MILESTONES]
+    row.update(
+        milestones=lines,
+        due_date=last["due_date"],
+        deadline_phrase=last["deadline_phrase"][:300],
+        due_rule=gettext("The due date of the last milestone"),
+        flags=json.dumps(flags),
+    )
 
 
 def _names(unmatched):
@@ -405,6 +428,11 @@ def save_drafts(source, formset):
         saved = services.directives_create(
             rows=[(df.save(commit=False), df.cleaned_data.get("coordinating")) for _f, df in directive_forms]
         )
+        for (form, _df), directive in zip(directive_forms, saved, strict=True):
+            if form.cleaned_data["milestones"]:
+                _set_milestones(form, directive)
+    except _RowRefused:
+        return [], False  # the caller's transaction takes back the directives saved before
     except (ValidationError, IntegrityError) as exc:
         if isinstance(exc, ValidationError) and hasattr(exc, "error_dict"):
             for index, row_messages in exc.message_dict.items():
@@ -414,6 +442,19 @@ def save_drafts(source, formset):
             directive_forms[0][0].save_errors.extend(messages_)
         return [], False
     return saved, True
+
+
+def _set_milestones(form, directive):
+    """The row's milestones on its saved directive; a refusal is the row's error (nothing is kept)."""
+    try:
+        services.directive_set_milestones(directive_id=directive.pk, milestones=form.cleaned_data["milestones"])
+    except ValidationError as exc:
+        form.save_errors.extend(exc.messages)
+        raise _RowRefused from exc
+
+
+class _RowRefused(Exception):
+    """A saved row's later step was refused; its messages are on the row already."""
 
 
 def draft_view(model_admin, request):
@@ -468,7 +509,7 @@ def draft_view(model_admin, request):
                         % {"name": source_form.header.issuer},
                     )
             drafts = parse_directives(source_form.draft_text, data["issued_on"], matcher=matcher)
-            formset = DraftFormSet(initial=initial_rows(drafts), prefix="drafts", admin_site=site)
+            formset = DraftFormSet(initial=initial_rows(drafts, data["issued_on"]), prefix="drafts", admin_site=site)
             if not drafts:
                 messages.warning(request, gettext("No directive was found in this text."))
             if data["document"] is not None:

@@ -88,6 +88,15 @@ def varied(clerk):
         document_date=days(-1),
     )
     services.directive_confirm_completion(directive_id=c.pk, by=clerk_actor)
+    # Two milestones, one done, in the JSON as the detail writes them (dates, null, order).
+    services.directive_set_milestones(
+        directive_id=b.pk,
+        milestones=[
+            {"text": "Triển khai toàn quốc", "deadline_phrase": "", "due_date": days(-30)},
+            {"text": "Thí điểm", "deadline_phrase": "trong quý I", "due_date": days(-60), "done_on": days(-61)},
+        ],
+        by=clerk_actor,
+    )
     # Moments the database writes shorter in JSON (no fraction, trailing zeros) read back the same.
     moment = datetime.datetime(2025, 1, 2, 3, 4, 5, tzinfo=datetime.UTC)
     ProgressReport.objects.filter(directive=a).update(created_at=moment)
@@ -125,6 +134,11 @@ def test_each_row_equals_the_detail_serializers_output(varied, ordering):
     assert rows == serializer_rows(AgencyPrincipal(varied.caller.key), [row["id"] for row in rows])
     assert {row["status"] for row in rows} >= {"overdue", "in_progress", "no_deadline", "recurring", "cancelled"}
     assert any(row["latest_progress"] for row in rows) and any(len(row["coordinating_agencies"]) == 3 for row in rows)
+    steps = next(row["milestones"] for row in rows if row["milestones"])
+    assert [(m["position"], m["text"], m["done_on"]) for m in steps] == [
+        (1, "Thí điểm", days(-61).isoformat()),
+        (2, "Triển khai toàn quốc", None),
+    ]
 
 
 def test_a_clerks_rows_equal_the_serializers_too(varied, clerk):

@@ -1,6 +1,7 @@
 """The drafting page: paste a notice, review the drafts, save them all at once or not at all."""
 
 import datetime
+import json
 
 import pytest
 from django.contrib.auth.models import Permission
@@ -241,3 +242,65 @@ def test_a_reporting_schedule_and_its_recipient_are_saved_with_the_directive(cle
     assert clerk_client.post(reverse(URL), data).status_code == 302
     saved = Directive.objects.get()
     assert (saved.report_every, saved.report_day, saved.report_to) == ("monthly", 20, "Thủ tướng Chính phủ")
+
+
+STEPS = "1. Bộ Công an thí điểm trong quý I/2025, triển khai toàn quốc trong năm 2025.\n"  # the issue's example
+
+
+def _drafted_steps(clerk_client, notice, text=STEPS):
+    response = _draft(clerk_client, notice, text=text)
+    data = _post_data(response, notice)
+    data["text"] = text
+    return response, data
+
+
+def test_several_dated_steps_are_proposed_as_milestones_and_saved_with_the_directive(clerk_client, notice, agencies):
+    response, data = _drafted_steps(clerk_client, notice)
+    form = response.context["formset"].forms[0]
+    assert form.initial["milestones"].splitlines() == [
+        "31/03/2025 | Bộ Công an thí điểm | trong quý I/2025",
+        "31/12/2025 | Triển khai toàn quốc | trong năm 2025",
+    ]
+    # The directive is due by its last step, and the page says why instead of "the first was taken".
+    assert form.initial["due_date"] == datetime.date(2025, 12, 31)
+    flags = json.loads(form.initial["flags"])
+    assert "milestones" in flags and "several_deadlines" not in flags
+    page = response.content.decode()
+    assert "mỗi bước là một mốc" in page and "Các mốc" in page
+    data["drafts-0-milestones"] = data["drafts-0-milestones"].replace("Bộ Công an thí điểm", "Thí điểm tại 5 tỉnh")
+    assert clerk_client.post(reverse(URL), data).status_code == 302
+    directive = Directive.objects.get()
+    assert [(m.position, m.text, m.due_date) for m in directive.milestones.all()] == [
+        (1, "Thí điểm tại 5 tỉnh", datetime.date(2025, 3, 31)),
+        (2, "Triển khai toàn quốc", datetime.date(2025, 12, 31)),
+    ]
+    assert directive.due_date == datetime.date(2025, 12, 31)
+    assert directive.changes.filter(action=DirectiveChange.Action.MILESTONES_CHANGED).exists()
+
+
+@pytest.mark.parametrize(
+    ("lines", "message"),
+    [
+        ("31/13/2025 | Thí điểm", "không phải là ngày"),
+        ("Thí điểm trong quý I", "“|”"),
+        ("31/03/2025 | Thí điểm\n31/03/2025 | Triển khai", "cùng ngày"),
+    ],
+)
+def test_a_wrong_milestone_line_saves_nothing_and_says_which_line(clerk_client, notice, agencies, lines, message):
+    _response, data = _drafted_steps(clerk_client, notice)
+    data["drafts-0-milestones"] = lines
+    response = clerk_client.post(reverse(URL), data)
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert not Directive.objects.exists()
+
+
+def test_a_milestone_the_service_refuses_takes_back_every_draft(clerk_client, notice, agencies):
+    text = STEPS + "2. Bộ Tài chính rà soát quy định về phí, hoàn thành trong quý IV/2024.\n"
+    _response, data = _drafted_steps(clerk_client, notice, text=text)
+    # Due before the directive was given (the session of 10/07/2024): the service refuses it.
+    data["drafts-0-milestones"] = "01/01/2024 | Thí điểm\n31/12/2025 | Triển khai toàn quốc"
+    response = clerk_client.post(reverse(URL), data)
+    assert response.status_code == 200
+    assert "10/07/2024" in response.content.decode()
+    assert not Directive.objects.exists()

@@ -105,3 +105,17 @@ def test_exits_non_zero_with_a_clear_message(notice_file):
     assert result.returncode != 0
     assert "--issued must be a date as YYYY-MM-DD" in result.stderr
     assert result.stdout == ""
+
+
+@pytest.mark.django_db
+def test_each_line_lists_the_dated_steps_of_its_directive(tmp_path):
+    path = tmp_path / "notice.txt"
+    path.write_text("1. Bộ Y tế thí điểm trong quý I/2026, triển khai toàn quốc trong năm 2026.\n", encoding="utf-8")
+    out = io.StringIO()
+    call_command("draft_directives", str(path), "--issued", "2025-12-15", stdout=out)
+    (line,) = [json.loads(raw) for raw in out.getvalue().splitlines()]
+    assert [(m["text"], m["due_date"]) for m in line["milestones"]] == [
+        ("Bộ Y tế thí điểm", "2026-03-31"),
+        ("Triển khai toàn quốc", "2026-12-31"),
+    ]
+    assert line["milestones"][0]["deadline_phrase"] == "trong quý I/2026"

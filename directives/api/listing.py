@@ -13,7 +13,7 @@ from django.utils import timezone
 from rest_framework import serializers
 
 from conference.models import Agency
-from directives.models import Coordination, Status
+from directives.models import Coordination, Milestone, Status
 from directives.selectors import latest_report_row, parse_report_row
 
 _DATE = serializers.DateField()
@@ -21,8 +21,8 @@ _DATETIME = serializers.DateTimeField()
 
 _AGENCY = ("id", "code", "name", "short_name")
 # What a row reads: the directive's columns, its notice (with the issuer), session and lead agency
-# through LEFT JOINs, the annotations of the caller's scope and status, and two subqueries: the
-# latest report and the coordinating agencies, each as JSON.
+# through LEFT JOINs, the annotations of the caller's scope and status, and three subqueries: the
+# latest report, the coordinating agencies and the milestones, each as JSON.
 LIST_FIELDS = (
     "id",
     "item_number",
@@ -52,41 +52,71 @@ LIST_FIELDS = (
     "due_sort",
     "latest_report",
     "coordinators_json",
+    "milestones_json",
 )
 
 
-class CoordinatorsJson(Func):
-    """A directive's coordinating agencies as a JSON array of the API's agency objects (by name, then
-    id, as the detail lists them), from a correlated subquery: the page needs no second query."""
+class JsonRows(Func):
+    """Rows related to a directive as a JSON array of objects, in the detail's order, from a
+    correlated subquery: the page needs no second query. A subclass names the columns (the JSON's
+    keys, in order) of the rows aliased ``r``, their FROM ... WHERE (``{name}`` stands for the
+    table of ``tables[name]``, a model) and their order."""
 
     arity = 1
     output_field = TextField()
-    _from = "FROM {link} c JOIN {agency} a ON a.id = c.agency_id WHERE c.directive_id = %(expressions)s"
-    _object = "'id', a.id, 'code', a.code, 'name', a.name, 'short_name', a.short_name"
+    columns: tuple[str, ...] = ()
+    tables: dict = {}
+    source = ""
+    order = ""
 
-    def _tables(self, connection):
+    def _source(self, connection):
         quote = connection.ops.quote_name
-        return {"link": quote(Coordination._meta.db_table), "agency": quote(Agency._meta.db_table)}
+        return self.source.format(**{name: quote(model._meta.db_table) for name, model in self.tables.items()})
+
+    def _object(self):
+        return ", ".join(f"'{column}', r.{column}" for column in self.columns)
 
     def as_sql(self, compiler, connection, **extra):
         # SQLite (3.40) has no ORDER BY inside an aggregate: the rows are ordered first.
-        inner = self._from.format(**self._tables(connection))
+        selected = ", ".join(f"r.{column}" for column in self.columns)
         template = (
-            f"(SELECT json_group_array(json_object({self._object})) FROM "
-            f"(SELECT a.id, a.code, a.name, a.short_name {inner} ORDER BY a.name, a.id) a)"
+            f"(SELECT json_group_array(json_object({self._object()})) FROM "
+            f"(SELECT {selected} {self._source(connection)} ORDER BY {self.order}) r)"
         )
         return super().as_sql(compiler, connection, template=template, **extra)
 
     def as_postgresql(self, compiler, connection, **extra):
-        inner = self._from.format(**self._tables(connection))
-        template = f"(SELECT json_agg(json_build_object({self._object}) ORDER BY a.name, a.id)::text {inner})"
+        aggregate = f"json_agg(json_build_object({self._object()}) ORDER BY {self.order})::text"
+        template = f"(SELECT {aggregate} {self._source(connection)})"
         return super().as_sql(compiler, connection, template=template, **extra)
+
+
+class CoordinatorsJson(JsonRows):
+    """A directive's coordinating agencies as the API's agency objects (by name, then id)."""
+
+    columns = ("id", "code", "name", "short_name")
+    tables = {"link": Coordination, "agency": Agency}
+    source = "FROM {link} c JOIN {agency} r ON r.id = c.agency_id WHERE c.directive_id = %(expressions)s"
+    order = "r.name, r.id"
+
+
+class MilestonesJson(JsonRows):
+    """A directive's milestones, in their order (``MilestoneSerializer``'s fields)."""
+
+    columns = ("position", "text", "deadline_phrase", "due_date", "done_on")
+    tables = {"milestone": Milestone}
+    source = "FROM {milestone} r WHERE r.directive_id = %(expressions)s"
+    order = "r.position"
 
 
 def list_values(queryset, *, with_role):
     """``queryset`` (the caller's directives, filtered) as the dicts ``render_rows`` takes."""
     fields = (*LIST_FIELDS, "your_role") if with_role else LIST_FIELDS
-    annotations = {"latest_report": latest_report_row(), "coordinators_json": CoordinatorsJson(F("pk"))}
+    annotations = {
+        "latest_report": latest_report_row(),
+        "coordinators_json": CoordinatorsJson(F("pk")),
+        "milestones_json": MilestonesJson(F("pk")),
+    }
     return queryset.annotate(**annotations).values(*fields)
 
 
@@ -143,6 +173,7 @@ def render_rows(rows, today=None) -> list[dict]:
                 "starts_on": date(row["starts_on"]),
                 "due_date": date(due_date),
                 "due_rule": row["due_rule"],
+                "milestones": json.loads(row["milestones_json"] or "[]"),
                 "category": row["category"],
                 "status": status,
                 "status_display": labels[status],

@@ -7,7 +7,7 @@ from rest_framework import serializers
 
 from conference.dates import validate_record_date
 from conference.models import Agency, ConclusionNotice, Session, Site
-from directives.models import Directive, ExtensionRequest, ProgressReport, ReportAttachment, Status
+from directives.models import Directive, ExtensionRequest, Milestone, ProgressReport, ReportAttachment, Status
 from directives.services import MAX_ATTACHMENT_BYTES
 
 
@@ -109,6 +109,28 @@ def _agency(agency):
     return {"id": agency.pk, "code": agency.code, "name": agency.name, "short_name": agency.short_name}
 
 
+class MilestoneSerializer(serializers.ModelSerializer):
+    """One step of a directive with several due dates; the directive is due by the last."""
+
+    class Meta:
+        model = Milestone
+        fields = ["position", "text", "deadline_phrase", "due_date", "done_on"]
+
+
+# The order of a milestone's keys in the list's JSON and the detail's: one list for both.
+MILESTONE_FIELDS = tuple(MilestoneSerializer.Meta.fields)
+
+
+def milestone_json(milestone) -> dict:
+    return {
+        "position": milestone.position,
+        "text": milestone.text,
+        "deadline_phrase": milestone.deadline_phrase,
+        "due_date": _DATE.to_representation(milestone.due_date),
+        "done_on": _DATE.to_representation(milestone.done_on),
+    }
+
+
 class DirectiveSerializer(serializers.ModelSerializer):
     notice = NoticeBriefSerializer(read_only=True, allow_null=True)
     session = SessionBriefSerializer(read_only=True, allow_null=True)
@@ -119,6 +141,7 @@ class DirectiveSerializer(serializers.ModelSerializer):
     days_left = serializers.SerializerMethodField()
     your_role = serializers.SerializerMethodField()
     latest_progress = serializers.SerializerMethodField()
+    milestones = MilestoneSerializer(many=True, read_only=True)
 
     class Meta:
         model = Directive
@@ -137,6 +160,7 @@ class DirectiveSerializer(serializers.ModelSerializer):
             "starts_on",
             "due_date",
             "due_rule",
+            "milestones",
             "category",
             "status",
             "status_display",
@@ -188,6 +212,7 @@ class DirectiveSerializer(serializers.ModelSerializer):
             "starts_on": _DATE.to_representation(obj.starts_on),
             "due_date": _DATE.to_representation(obj.due_date),
             "due_rule": obj.due_rule,
+            "milestones": [milestone_json(m) for m in obj.milestones.all()],
             "category": obj.category,
             "status": obj.status,
             "status_display": self.get_status_display(obj),

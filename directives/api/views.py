@@ -135,7 +135,8 @@ class DirectiveViewSet(CallerMixin, viewsets.ReadOnlyModelViewSet):
             # Long texts of the related notice and session are not shown: leave them in the database.
             .defer("search_index", "notice__text", "notice__search_index", "session__summary", "session__search_index")
             .prefetch_related(
-                Prefetch("coordinating_agencies", Agency.objects.only("id", "code", "name", "short_name"))
+                Prefetch("coordinating_agencies", Agency.objects.only("id", "code", "name", "short_name")),
+                "milestones",
             )
             .annotate(**latest_report_annotations())
         )

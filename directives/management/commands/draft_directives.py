@@ -12,7 +12,8 @@ header.
 
 Nothing is saved. Each line has the item number, the directive's text, the lead (an agency's code
 and name, a group, or a name not in the registry), the coordinating agencies, the deadline as
-written, the due date worked out from it, the rule used, and the flags that ask for a check.
+written, the due date worked out from it, the rule used, the flags that ask for a check, and the
+milestones (each dated step of a directive with several due dates; [] for most).
 """
 
 import datetime
@@ -25,6 +26,7 @@ from conference.models import Agency
 from directives.drafting import parse_directives
 from directives.drafting.documents import MAX_DOCUMENT_BYTES, DocumentError, read_document, sniff
 from directives.drafting.header import read_header
+from directives.drafting_milestones import draft_steps
 from directives.drafting_registry import agency_matcher, issuing_agency
 
 
@@ -76,7 +78,12 @@ class Command(BaseCommand):
         # A whole document is drafted from its body only: its header and signature give no directive.
         body = header.body if is_document else text
         for draft in parse_directives(body, issued, matcher=matcher):
-            self.stdout.write(draft.to_json_line())
+            line = draft.to_json()
+            line["milestones"] = [
+                {"text": step.text, "deadline_phrase": step.deadline_phrase, "due_date": step.due_date.isoformat()}
+                for step in draft_steps(draft, issued)
+            ]
+            self.stdout.write(json.dumps(line, ensure_ascii=False))
 
     @staticmethod
     def _read(path):
