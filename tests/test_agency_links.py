@@ -264,3 +264,33 @@ def test_the_page_title_is_the_directive_alone(client, world):
     content = client.get(page(world["lead_token"], world["shared"])).content.decode()
     title = content[content.index("<title>") + 7 : content.index("</title>")]
     assert title == str(world["shared"]) and "<script" not in title
+
+
+def test_the_directive_page_lists_its_milestones_done_and_overdue(client, world):
+    services.directive_set_milestones(
+        directive_id=world["shared"].pk,
+        milestones=[
+            {
+                "text": "Rà soát 3 khu phía Bắc",
+                "deadline_phrase": "trong tháng 7",
+                "due_date": datetime.date(2024, 7, 31),
+            },  # noqa: E501
+            {"text": "Rà soát 4 khu còn lại", "due_date": datetime.date(2024, 8, 20)},
+            {"text": "Báo cáo UBND tỉnh", "due_date": datetime.date(2024, 9, 20), "done_on": None},
+        ],
+    )
+    services.directive_set_milestones(
+        directive_id=world["shared"].pk,
+        milestones=[
+            {**m, "done_on": datetime.date(2024, 7, 30) if i == 0 else None}
+            for i, m in enumerate(world["shared"].milestones.values("id", "text", "deadline_phrase", "due_date"))
+        ],
+    )
+    content = client.get(page(world["partner_token"], world["shared"])).content.decode()
+    assert content.index("31/07/2024") < content.index("20/08/2024") < content.index("Báo cáo UBND tỉnh")
+    assert "hoàn thành ngày 30/07/2024" in content and "(“trong tháng 7”)" in content
+    assert content.count(">quá hạn<") == 0  # 20/08 is not past on 01/08; the first step is done
+    with time_machine.travel(timezone.make_aware(datetime.datetime(2024, 8, 25, 9, 0)), tick=False):
+        later = client.get(page(world["partner_token"], world["shared"])).content.decode()
+    assert later.count(">quá hạn<") == 1
+    assert later.index(">quá hạn<") > later.index("Rà soát 4 khu còn lại")
