@@ -45,6 +45,14 @@ class MilestoneInline(admin.TabularInline):
     fields = ["text", "deadline_phrase", "due_date", "done_on"]
     verbose_name_plural = _("milestones (the directive's due date is the last one's)")
 
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        # At 1366 px a step's words get the room, its phrase as written ("trong quý I/2026") less.
+        widths = {"text": "27em", "deadline_phrase": "11em"}
+        if db_field.name in widths:
+            field.widget.attrs["style"] = f"width: {widths[db_field.name]}"
+        return field
+
     def has_add_permission(self, request, obj=None):
         return self.has_change_permission(request, obj)
 

@@ -274,7 +274,7 @@ def test_the_directive_page_lists_its_milestones_done_and_overdue(client, world)
                 "text": "Rà soát 3 khu phía Bắc",
                 "deadline_phrase": "trong tháng 7",
                 "due_date": datetime.date(2024, 7, 31),
-            },  # noqa: E501
+            },
             {"text": "Rà soát 4 khu còn lại", "due_date": datetime.date(2024, 8, 20)},
             {"text": "Báo cáo UBND tỉnh", "due_date": datetime.date(2024, 9, 20), "done_on": None},
         ],
