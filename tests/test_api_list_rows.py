@@ -262,3 +262,50 @@ def test_a_page_runs_three_queries_whatever_its_size_depth_or_the_callers_predec
         client.get(second)
     assert len(ctx.captured_queries) == 3
     assert list_queries(client, overdue="true", role="lead") == 3
+
+
+@pytest.fixture
+def successor(clerk):
+    """An agency that answers for two predecessors, with directives under each (ties, shared ones)."""
+    caller = make_caller(AgencyFactory(name="Sở Nông nghiệp và Môi trường"))
+    olds = [
+        AgencyFactory(name="Sở Nông nghiệp và Phát triển nông thôn"),
+        AgencyFactory(name="Sở Tài nguyên và Môi trường"),
+    ]
+    session = SessionFactory(held_on=days(-100))
+    for n in range(45):
+        lead = (caller.agency, *olds)[n % 3]
+        due = None if n % 11 == 0 else days(-40 + (n % 5))
+        directive = DirectiveFactory(session=session, lead_agency=lead, due_date=due)
+        if n % 4 == 0:  # one predecessor leads, the other coordinates: listed once, as lead
+            other = olds[1] if lead == olds[0] else olds[0]
+            services.directive_set_coordinating(directive=directive, coordinating=[other], by=Actor(user=clerk))
+    for old in olds:
+        agency_record_change(
+            kind="merge",
+            predecessor=old,
+            successors=[caller.agency],
+            primary_successor=caller.agency,
+            effective_on=TODAY,
+        )
+    return caller
+
+
+@pytest.mark.parametrize("ordering", ["due_date", "-due_date"])
+def test_a_successors_pages_read_each_agency_apart_and_cover_every_row_once(successor, ordering):
+    client = successor.client
+    whole = [row["id"] for row in listed(client, ordering=ordering)]
+    last = datetime.date(9999, 12, 31)
+    truth = sorted(Directive.objects.values_list("due_date", "id"), key=lambda row: (row[0] or last, row[1]))
+    assert whole == [pk for _due, pk in (truth if ordering == "due_date" else truth[::-1])]
+    walked, url, query = [], "/api/v1/directives/", {"page_size": 4, "ordering": ordering}
+    while url:
+        with CaptureQueriesContext(connection) as ctx:
+            page = client.get(url, query).json()
+        walked.extend(row["id"] for row in page["results"])
+        url, query = page["next"], {}
+    assert walked == whole
+    if connection.vendor == "postgresql":
+        # Each predecessor's rows in index order, a page's worth each: no sort of all of them.
+        (listing_sql,) = [q["sql"] for q in ctx.captured_queries if "directives_directive" in q["sql"]]
+        assert listing_sql.count("UNION ALL") == 2

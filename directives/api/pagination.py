@@ -6,7 +6,9 @@ from base64 import b64decode, b64encode
 from urllib import parse
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import connections
 from django.db.models import Q
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework.exceptions import NotFound, ValidationError
@@ -113,7 +115,7 @@ class DirectivePagination(OrderedCursorPagination):
         offset = 0
         if self.cursor is not None and self.cursor.position is not None:
             queryset, offset = self._after(queryset, ordering)
-        rows = list(queryset[offset : offset + self.page_size + 1])
+        rows = list(self._window(queryset, ordering, offset, getattr(request, "caller_agency_ids", None)))
         self.page = rows[: self.page_size]
         has_more = len(rows) > self.page_size
         if reverse:
@@ -122,6 +124,37 @@ class DirectivePagination(OrderedCursorPagination):
         else:
             self.has_previous, self.has_next = self.cursor is not None, has_more
         return self.page
+
+    def _window(self, queryset, ordering, offset, agency_ids):
+        """The page's rows and one more (to know whether there is a next page).
+
+        An agency that answers for its predecessors is scoped with ``agency_id IN (...)``, which
+        PostgreSQL (before 17) cannot read in index order: it would sort all the agencies' rows for
+        each page. In due-date order each agency's rows are read apart, in index order, a page's
+        worth each, and the page is the first rows of their union (a directive appears under one of
+        them only: ``directives_visible_to``). SQLite cannot order the parts of a union: one query.
+        """
+        limit = offset + self.page_size + 1
+        by_due_date = ordering[0].lstrip("-") == "due_sort"
+        if not (by_due_date and agency_ids and len(agency_ids) > 1 and self._ordered_unions()):
+            return queryset[offset:limit]
+        # The union picks the page's ids (cheap rows: the directive and its assignment); the page
+        # itself joins the rest for those ids only, so the planner sees the wide query once.
+        branches, params = [], []
+        for agency_id in agency_ids:
+            branch = queryset.filter(assigned_agency_id=agency_id).values("pk", "due_sort")[:limit]
+            sql, branch_params = branch.query.sql_with_params()
+            branches.append(f"({sql})")
+            params.extend(branch_params)
+        # The branches' columns are "pk" and "due_sort" (the ordering's "id" is "pk" there).
+        columns = {"due_sort": "u.due_sort", "id": "u.pk"}
+        order = ", ".join(f"{columns[c.lstrip('-')]} {'DESC' if c.startswith('-') else 'ASC'}" for c in ordering)
+        union = " UNION ALL ".join(branches)
+        page_ids = RawSQL(f"SELECT u.pk FROM ({union}) u ORDER BY {order} LIMIT {int(limit)}", params)
+        return queryset.filter(pk__in=page_ids)[offset:limit]
+
+    def _ordered_unions(self):
+        return connections[self._queryset.db].features.supports_slicing_ordering_in_compound
 
     def _after(self, queryset, ordering):
         """``queryset`` narrowed to the rows after the cursor in ``ordering``, and the offset to skip."""
