@@ -8,6 +8,7 @@ Any other directive, and any token that never existed, is a 404.
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -95,6 +96,9 @@ def _link_or_response(request, token):
     return link, None
 
 
+HOME_PAGE_SIZE = 50
+
+
 def _directives(link):
     return directives_visible_to(caller_agency_ids(link.agency)).with_status(timezone.localdate())
 
@@ -107,15 +111,18 @@ def agency_home(request, token):
     if response is not None:
         return response
     link.record_open()
-    agency_ids = caller_agency_ids(link.agency)
     directives = (
         _directives(link)
         .open()
         .select_related("lead_agency", "notice", "session")
-        .order_by("due_date", "pk")  # nulls last on both databases
+        # The assignment's copy of the due date ("none" last): a province's thousands of
+        # directives are read a page at a time along its index, overdue first.
+        .order_by("due_sort", "pk")
     )
-    rows = [{"directive": d, "role": directive_role(d, agency_ids), "url": _page_url(token, d)} for d in directives]
-    return _render(request, "home.html", {"link": link, "rows": rows, "token": token})
+    page = Paginator(directives, HOME_PAGE_SIZE).get_page(request.GET.get("page"))
+    # ``your_role`` comes with the scope (the caller's assignment row): no query per row.
+    rows = [{"directive": d, "role": d.your_role, "url": _page_url(token, d)} for d in page]
+    return _render(request, "home.html", {"link": link, "rows": rows, "page": page, "token": token})
 
 
 def _page_url(token, directive):

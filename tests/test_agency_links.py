@@ -294,3 +294,28 @@ def test_the_directive_page_lists_its_milestones_done_and_overdue(client, world)
         later = client.get(page(world["partner_token"], world["shared"])).content.decode()
     assert later.count(">quá hạn<") == 1
     assert later.index(">quá hạn<") > later.index("Rà soát 4 khu còn lại")
+
+
+def test_the_home_page_lists_a_page_at_a_time_overdue_first_without_a_query_per_row(
+    client, world, django_assert_max_num_queries
+):
+    session = SessionFactory(held_on=datetime.date(2024, 5, 10))
+    for n in range(120):
+        DirectiveFactory(
+            session=session,
+            text=f"Nhiệm vụ số {n:03d}",
+            lead_agency=world["lead"] if n % 3 else world["partner"],
+            coordinating=[world["lead"]] if n % 3 == 0 else [],
+            due_date=datetime.date(2024, 6, 1) + datetime.timedelta(days=n),
+        )
+    home = reverse("agency-home", args=[world["lead_token"]])
+    client.get(home)
+    with django_assert_max_num_queries(8):
+        first = client.get(home).content.decode()
+    with django_assert_max_num_queries(8):
+        last = client.get(home, {"page": 3}).content.decode()
+    assert "121 nhiệm vụ" in first and "Trang 1/3" in first and "Trang 3/3" in last
+    # Overdue first (due from 01/06/2024), the shared one (due 20/09/2024) among the rest, in due order.
+    assert first.index("Nhiệm vụ số 000") < first.index("Nhiệm vụ số 001") < first.index("Nhiệm vụ số 049")
+    assert "Nhiệm vụ số 050" not in first and "Nhiệm vụ số 119" in last
+    assert first.count("Cơ quan phối hợp") >= 10  # n % 3 == 0: the agency coordinates, and it says so
