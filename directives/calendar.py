@@ -10,6 +10,7 @@ import datetime
 import logging
 
 from django.conf import settings
+from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
@@ -18,7 +19,7 @@ from icalendar import Calendar, Event
 from conference.dates import MAX_DATE, MIN_DATE
 from directives.models import CalendarFeed
 
-from .models import Directive
+from .models import Directive, Milestone
 from .selectors import caller_agency_ids, directives_visible_to
 
 logger = logging.getLogger(__name__)
@@ -29,8 +30,28 @@ def directives_for_feed(agency):
     return (
         directives_visible_to(caller_agency_ids(agency), among=open_dated)
         .select_related("lead_agency", "notice", "session")
+        .prefetch_related(Prefetch("milestones", Milestone.objects.filter(done_on__isnull=True)))
         .order_by("due_date", "pk")
     )
+
+
+def _milestone_events(directive, stamp, domain):
+    """The steps still to do before the directive's own due date, each on its day."""
+    for milestone in directive.milestones.all():
+        if milestone.due_date >= directive.due_date or not MIN_DATE <= milestone.due_date <= MAX_DATE:
+            continue  # the last step is the directive's own event
+        event = Event()
+        event.add("uid", f"directive-{directive.pk}-milestone-{milestone.pk}@{domain}")
+        event.add("dtstamp", stamp)
+        event.add("last-modified", directive.updated_at)
+        event.add("sequence", directive.version)
+        event.add("dtstart", milestone.due_date)
+        event.add("dtend", milestone.due_date + datetime.timedelta(days=1))
+        event.add("transp", "TRANSPARENT")
+        event.add("summary", f"Mốc: {milestone.text}")
+        event.add("description", f"{milestone.text}\nNhiệm vụ: {directive.text}")
+        event.add("url", f"{settings.SITE_URL}/api/v1/directives/{directive.pk}/")
+        yield event
 
 
 def build_calendar(feed) -> bytes:
@@ -73,6 +94,8 @@ def build_calendar(feed) -> bytes:
         event.add("description", "\n".join(line for line in description if line))
         event.add("url", f"{settings.SITE_URL}/api/v1/directives/{directive.pk}/")
         calendar.add_component(event)
+        for step in _milestone_events(directive, stamp, domain):
+            calendar.add_component(step)
     return calendar.to_ical()
 
 

@@ -125,3 +125,45 @@ def test_build_calendar_skips_a_directive_dated_out_of_range_whatever_the_databa
     monkeypatch.setattr("directives.calendar.directives_for_feed", lambda agency: [typo])
     calendar = icalendar.Calendar.from_ical(build_calendar(feed))
     assert [c for c in calendar.walk() if c.name == "VEVENT"] == []
+
+
+@pytest.mark.django_db
+def test_each_step_still_to_do_is_an_event_on_its_own_day(client, django_assert_max_num_queries):
+    from directives import services
+
+    ministry = AgencyFactory()
+    session = SessionFactory(held_on=datetime.date(2025, 12, 1))
+    directive = DirectiveFactory(session=session, lead_agency=ministry, due_date=datetime.date(2026, 12, 31))
+    services.directive_set_milestones(
+        directive_id=directive.pk,
+        milestones=[
+            {
+                "text": "Xây dựng kế hoạch",
+                "due_date": datetime.date(2026, 1, 15),
+                "done_on": datetime.date(2026, 1, 10),
+            },
+            {"text": "Thí điểm tại 5 tỉnh", "due_date": datetime.date(2026, 3, 31)},
+            {"text": "Triển khai toàn quốc", "due_date": datetime.date(2026, 12, 31)},
+        ],
+    )
+    for n in range(5):  # more directives with steps: no query per directive
+        other = DirectiveFactory(session=session, lead_agency=ministry, due_date=datetime.date(2026, 6, 30))
+        services.directive_set_milestones(
+            directive_id=other.pk,
+            milestones=[
+                {"text": f"Bước {n}", "due_date": datetime.date(2026, 2, 1 + n)},
+                {"text": "Xong", "due_date": datetime.date(2026, 6, 30)},
+            ],
+        )
+    feed = CalendarFeed.objects.create(agency=ministry)
+    with django_assert_max_num_queries(6):
+        found = events(client.get(feed.path))
+    mine = {str(e["uid"]).split("@")[0]: e for e in found if str(e["uid"]).startswith(f"directive-{directive.pk}")}
+    # The done step is gone; the last step is the directive's own event (its due date).
+    assert sorted(mine) == [
+        f"directive-{directive.pk}",
+        f"directive-{directive.pk}-milestone-" + str(directive.milestones.get(position=2).pk),
+    ]
+    step = next(e for uid, e in mine.items() if "milestone" in uid)
+    assert step.decoded("dtstart") == datetime.date(2026, 3, 31) and str(step["summary"]) == "Mốc: Thí điểm tại 5 tỉnh"
+    assert len(found) == 6 + 1 + 5  # six directives, one step to do of the first, one of each other
