@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from conference.models import Agency
 from directives import services
-from directives.models import Directive, GroupMembership
+from directives.models import Directive, GroupMembership, ProgressReport
 
 from .factories import AgencyFactory
 from .office_helpers import create_clerk, directive, make_world
@@ -196,3 +196,80 @@ def test_the_from_centre_list_pages_and_filters_in_fixed_queries(world):
     assert "status=in_progress&amp;p=2" in by_status.content.decode()
     # A filter value that is not one is ignored, not an error.
     assert _get(province, status="nonsense")[0].context["total"] == already + 65
+
+
+# -- the national office follows the provinces' implementation ---------------------------------------
+
+
+def _implement(world, national, source, *texts):
+    rows = [{"text": text, "lead_agency": world.department, "item_number": ""} for text in texts]
+    return services.directives_implement(national=national, source=source, rows=rows)
+
+
+def test_the_national_office_sees_the_provinces_implementation_page_and_sheet(world):
+    made = _implement(world, world.to_province, world.province_session, "Kết nối dữ liệu dân cư", "Làm sạch dữ liệu")
+    assert len(made) == 2
+    ProgressReport.objects.create(
+        directive=world.to_group,
+        agency=world.province,
+        note="Đã rà soát",
+        claims_completion=True,
+        document_number="12/BC-UBND",
+        document_date=datetime.date(2025, 12, 1),
+    )
+    national = signed_in("tw", "Chính phủ")
+    url = reverse("admin:directives_directive_implementation")
+    with CaptureQueriesContext(connection) as ctx:
+        page = national.get(url)
+    queries = len(ctx.captured_queries)
+    assert page.status_code == 200
+    rows = {r.directive.pk: r for r in page.context["rows"]}
+    # Its directives given to the province (by name, by group, to Bắc Giang before the merger); not the ministry's.
+    assert set(rows) == {world.to_province.pk, world.to_group.pk, world.to_old_province.pk}
+    assert rows[world.to_province.pk].offices == [("Văn phòng UBND tỉnh Bắc Ninh", 0, 2)]
+    group = rows[world.to_group.pk]
+    assert (group.members, group.reported, group.claimed, group.overdue) == (2, 1, 1, 1)  # Sơn La overdue
+    assert (
+        "Triển khai tại địa phương" in national.get(reverse("admin:directives_directive_changelist")).content.decode()
+    )
+
+    # More directives given to provinces, implemented: the same number of queries.
+    for n in range(4):
+        more = directive(
+            notice=world.national_notice,
+            item_number=f"6{n}",
+            text=f"Nhiệm vụ {n}",
+            lead_agency=world.province,
+            due_date=datetime.date(2027, 6, 30),
+        )
+        _implement(world, more, world.province_session, f"Triển khai {n}")
+    with CaptureQueriesContext(connection) as ctx:
+        assert len(national.get(url).context["rows"]) == 7
+    assert len(ctx.captured_queries) == queries
+
+    # The sheet: the same rows, in Vietnamese.
+    sheet = national.get(url, {"format": "csv"})
+    assert sheet.status_code == 200 and sheet["Content-Type"].startswith("text/csv")
+    text = sheet.content.decode("utf-8")
+    assert "Văn phòng UBND tỉnh Bắc Ninh (0/2)" in text and world.to_group.text in text
+    assert world.to_ministry.text not in text
+
+    # The province's clerk: the province keeps none of the centre's directives, so none is listed here.
+    province = signed_in("bacninh", "UBND tỉnh Bắc Ninh")
+    listed = {r.directive.pk for r in province.get(url).context["rows"]}
+    assert not listed & {world.to_province.pk, world.to_group.pk, world.to_ministry.pk}
+    assert (
+        "Triển khai tại địa phương"
+        not in province.get(reverse("admin:directives_directive_changelist")).content.decode()
+    )
+
+
+def test_an_implementing_directive_of_a_merged_office_names_the_office_following_it(world):
+    """Bắc Ninh's clerk implements on a session of Bắc Giang's (kept by Bắc Giang's office): the national
+    page shows Bắc Giang's office and that Bắc Ninh's follows it since the merger."""
+    _implement(world, world.to_old_province, world.old_province_session, "Mở lớp kỹ năng số cho cán bộ xã")
+    national = signed_in("tw", "Chính phủ")
+    page = national.get(reverse("admin:directives_directive_change", args=[world.to_old_province.pk]))
+    body = page.content.decode()
+    assert "Văn phòng UBND tỉnh Bắc Giang" in body
+    assert "do Văn phòng UBND tỉnh Bắc Ninh theo dõi từ khi sáp nhập" in body
