@@ -104,9 +104,8 @@ def check_named_group(lead_group: str, text: str, on) -> None:
         return
     named = named_members(lead_group, text, on) or []
     if named and len(named) != number:
-        names = ", ".join(
-            _words_name(name) for name in Agency.objects.filter(pk__in=named).values_list("name", flat=True)
-        )
+        by_pk = dict(Agency.objects.filter(pk__in=named).values_list("pk", "name"))
+        names = ", ".join(_words_name(by_pk[pk]) for pk in named)  # in the order the text names them
         raise ValidationError(
             {
                 "lead_group": _(
