@@ -57,6 +57,7 @@ from .models import (
 )
 from .selectors import directives_implementable_by
 from .services import ALLOWED_ATTACHMENT_TYPES
+from .templatetags.offices import follows_provinces as _follows_provinces
 
 
 def _autocompleting(request, field_name):
@@ -463,12 +464,6 @@ def directive_history_since(directive, since):
         + (f" — {c.actor_label}" if c.actor_label else "")
         for c in changes
     ]
-
-
-def _follows_provinces(user) -> bool:
-    """A superuser, or a clerk of an office serving a central body (the Government Office)."""
-    scope = office_scope(user)
-    return scope.everything or (scope.office is not None and scope.office.agency.level == "central")
 
 
 @admin.register(Directive)

@@ -232,6 +232,7 @@ def test_the_national_office_sees_the_provinces_implementation_page_and_sheet(wo
     assert (
         "Triển khai tại địa phương" in national.get(reverse("admin:directives_directive_changelist")).content.decode()
     )
+    assert url in national.get(reverse("admin:dashboard")).content.decode()  # the dashboard links to it
 
     # More directives given to provinces, implemented: the same number of queries.
     for n in range(4):
@@ -262,6 +263,7 @@ def test_the_national_office_sees_the_provinces_implementation_page_and_sheet(wo
         "Triển khai tại địa phương"
         not in province.get(reverse("admin:directives_directive_changelist")).content.decode()
     )
+    assert url not in province.get(reverse("admin:dashboard")).content.decode()
 
 
 def test_an_implementing_directive_of_a_merged_office_names_the_office_following_it(world):
