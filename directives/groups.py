@@ -123,20 +123,22 @@ def _words_name(name: str) -> str:
 
 
 def group_members(directive) -> list[int]:
-    """The members of ``directive``'s lead group: the provinces it names, else the tiers it names."""
+    """The members of ``directive``'s lead group: the provinces it names (with the ministries, when
+    it names them too: "Bộ, ngành và các tỉnh: Lào Cai, Yên Bái"), else the tiers it names."""
     named = named_members(directive.lead_group, directive.text, directive.given_on)
-    if named is not None:
-        return named
-    return tier_members(directive.lead_group, directive.given_on)
+    if named is None:
+        return tier_members(directive.lead_group, directive.given_on)
+    ministries = tier_members(directive.lead_group, directive.given_on, provinces=False)
+    return named + [pk for pk in ministries if pk not in named]
 
 
-def tier_members(lead_group: str, on) -> list[int]:
+def tier_members(lead_group: str, on, *, provinces=True) -> list[int]:
     """The agencies a centre's group names by tier, in being on ``on``; [] when it names none."""
     words = fold(lead_group or "")
     if not words or any(ch.isdigit() for ch in words):
         return []  # "7 địa phương": the seven are named in the text, not by a tier
     wanted = Q(pk__in=[])
-    if any(w in words for w in PROVINCE_WORDS):
+    if provinces and any(w in words for w in PROVINCE_WORDS):
         wanted |= Q(level=Level.PROVINCE, kind=Agency.Kind.PEOPLES_COMMITTEE)
     if any(w in words for w in MINISTRY_WORDS):
         wanted |= Q(level=Level.CENTRAL, kind__in=CENTRAL_KINDS)

@@ -77,6 +77,11 @@ def test_a_listed_group_is_its_provinces_not_the_tier(world):
         due_date=datetime.date(2027, 1, 31),
     )
     assert members(listed) == {world.other_province.pk, world.committees["Gia Lai"].pk}
+    # Ministries and named provinces: the ministries' tier and the two, not every province.
+    listed.lead_group = "Các bộ, ngành và UBND các tỉnh: Sơn La, Gia Lai"
+    services.directive_save(directive=listed)
+    assert {world.other_province.pk, world.committees["Gia Lai"].pk, world.ministry.pk} <= members(listed)
+    assert world.province.pk not in members(listed)
     # Renamed to the whole tier, the group reaches every province in being (Bắc Ninh among them).
     listed.lead_group = "UBND các tỉnh, thành phố trực thuộc trung ương"
     services.directive_save(directive=listed)
