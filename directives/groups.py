@@ -32,6 +32,7 @@ def _in_being(on):
 COMMITTEE_PREFIX = re.compile(r"^(uy ban nhan dan|ubnd) (tinh|thanh pho|tp) ")
 # Names a text may use for a place besides the registry's (the province before it became a city).
 PLACE_ALIASES = {"thua thien hue": "hue", "tp hcm": "ho chi minh", "tphcm": "ho chi minh"}
+NOT_PLACES = re.compile(r" (tu tuong|chu tich|bac|lang) ho chi minh(?= )")
 NUMBER = re.compile(r"\b(\d{1,3})\b")
 
 
@@ -64,7 +65,8 @@ def named_provinces(text: str, on) -> list[int]:
     """The province committees ``text`` names by place ("Lào Cai, Yên Bái và Sơn La"), in the order
     named: the one in being on ``on`` when two share a name. The longest names are read first, and
     a stretch of text names one province only ("Hà Nam" is not read again inside a longer name)."""
-    words = f" {_words(text)} "
+    # "Tư tưởng Hồ Chí Minh", "Chủ tịch Hồ Chí Minh" name a person, not the city.
+    words = NOT_PLACES.sub(" ", f" {_words(text)} ")
     if not words.strip():
         return []
     places = _provinces_by_place(on)

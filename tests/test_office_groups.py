@@ -46,7 +46,10 @@ def members(directive_):
 def test_a_numbered_group_is_the_seven_provinces_its_text_names(world):
     text = (
         "Các tỉnh Hà Giang, Cao Bằng, Lai Châu, Điện Biên, Lào Cai, Sơn La và Bắc Ninh trình HĐND ban hành "
-        "Nghị quyết về miễn, giảm phí, lệ phí trong sử dụng dịch vụ công trực tuyến"
+        "Nghị quyết về miễn, giảm phí, lệ phí trong sử dụng dịch vụ công trực tuyến, theo tư tưởng Hồ Chí Minh"
+    )
+    world.committees["Hồ Chí Minh"] = AgencyFactory(
+        name="Ủy ban nhân dân thành phố Hồ Chí Minh", kind=Agency.Kind.PEOPLES_COMMITTEE, level="province"
     )
     seven = directive(
         notice=world.national_notice, item_number="41", text=text, lead_group="7 địa phương", due_date=None
@@ -54,6 +57,7 @@ def test_a_numbered_group_is_the_seven_provinces_its_text_names(world):
     assert members(seven) == {world.committees[place].pk for place in SEVEN}
     # Not the whole tier: Gia Lai and Hà Nam are not named ("Hà Nam" is no part of another name here).
     assert world.committees["Gia Lai"].pk not in members(seven)
+    assert world.committees["Hồ Chí Minh"].pk not in members(seven)  # "tư tưởng Hồ Chí Minh" is no city
 
     # Each named province finds it "from the centre"; a province not named does not.
     bac_ninh = signed_in("bacninh", "UBND tỉnh Bắc Ninh")
