@@ -13,10 +13,11 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count, F, Q
 from django.template.response import TemplateResponse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from conference.admin_lists import capped_count_paginator
-from conference.models import Agency, Level
+from conference.models import Agency, Level, Office
 from conference.selectors import office_scope, records_of_office
 from conference.succession import Succession
 
@@ -77,19 +78,26 @@ def implementation_rows(directives, today) -> list[Row]:
     implementing = (
         Directive.objects.filter(implements_id__in=ids)
         .with_status(today)
-        .values("implements_id", "office__short_name", "office__name")
+        .values("implements_id", "office__short_name", "office__name", "office__agency_id")
         .annotate(
             n=Count("pk", filter=~Q(status=Status.CANCELLED)), done=Count("pk", filter=Q(status__in=COMPLETED_STATUSES))
         )
         .order_by("implements_id", "office__name")
     )
+    implementing = list(implementing)
+    # A member merged since (Bắc Giang) answers through its successor (Bắc Ninh), as the members' table;
+    # an implementing directive kept by a merged province's office is labelled with the office following it.
+    succession = Succession(today)
+    following = _following_offices({found["office__agency_id"] for found in implementing}, succession)
     for found in implementing:
         row = rows[found["implements_id"]]
-        row.offices.append((found["office__short_name"] or found["office__name"] or "—", found["done"], found["n"]))
+        label = found["office__short_name"] or found["office__name"] or "—"
+        now = following.get(found["office__agency_id"])
+        if now is not None:
+            label = gettext("%(office)s (now %(following)s)") % {"office": label, "following": now.label}
+        row.offices.append((label, found["done"], found["n"]))
         row.implementing += found["n"]
         row.implementing_completed += found["done"]
-    # A member merged since (Bắc Giang) answers through its successor (Bắc Ninh), as the members' table.
-    succession = Succession(today)
     members: dict[int, set] = {}
     for directive_id, agency_id in GroupMembership.objects.filter(directive_id__in=ids).values_list(
         "directive_id", "agency_id"
@@ -117,6 +125,16 @@ def implementation_rows(directives, today) -> list[Row]:
         row.claimed = len(group & claimed.get(pk, set()))
         row.overdue = row.members - row.claimed if directive.status == Status.OVERDUE else 0
     return [rows[d.pk] for d in directives]
+
+
+def _following_offices(agency_ids, succession) -> dict:
+    """{agency of a merged office: the office serving its successor} (one query, none if no merger)."""
+    moved = {pk: succession.current_id(pk) for pk in agency_ids if pk is not None}
+    moved = {pk: now for pk, now in moved.items() if now != pk}
+    if not moved:
+        return {}
+    offices = {office.agency_id: office for office in Office.objects.filter(agency_id__in=set(moved.values()))}
+    return {pk: offices[now] for pk, now in moved.items() if now in offices}
 
 
 def _ordered(queryset, today):

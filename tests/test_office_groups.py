@@ -280,6 +280,9 @@ def test_an_implementing_directive_of_a_merged_office_names_the_office_following
     page shows Bắc Giang's office and that Bắc Ninh's follows it since the merger."""
     _implement(world, world.to_old_province, world.old_province_session, "Mở lớp kỹ năng số cho cán bộ xã")
     national = signed_in("tw", "Chính phủ")
+    listed = national.get(reverse("admin:directives_directive_implementation")).context["rows"]
+    row = next(r for r in listed if r.directive.pk == world.to_old_province.pk)
+    assert row.offices == [("Văn phòng UBND tỉnh Bắc Giang (nay: Văn phòng UBND tỉnh Bắc Ninh)", 0, 1)]
     page = national.get(reverse("admin:directives_directive_change", args=[world.to_old_province.pk]))
     body = page.content.decode()
     assert "Văn phòng UBND tỉnh Bắc Giang" in body
