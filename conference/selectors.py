@@ -146,7 +146,7 @@ def office_scope(user) -> OfficeScope:
     if getattr(user, "is_superuser", False):
         scope = OfficeScope(None)
     else:
-        clerk = Clerk.objects.select_related("office").filter(user_id=getattr(user, "pk", None)).first()
+        clerk = Clerk.objects.select_related("office__agency").filter(user_id=getattr(user, "pk", None)).first()
         if clerk is None:
             scope = OfficeScope(frozenset())
         else:

@@ -34,6 +34,7 @@ from . import admin_actions, services
 from .admin_cascade import from_centre_detail, from_centre_list
 from .admin_drafting import draft_view
 from .admin_followup import FollowUpSettingsAdmin, OutboxMessageAdmin  # noqa: F401
+from .admin_implementation import implementation_list
 from .admin_keys import ApiKeyAdmin, CalendarFeedAdmin  # noqa: F401
 from .admin_links import AgencyLinkAdmin  # noqa: F401
 from .admin_milestones import MilestoneInline, save_milestones
@@ -56,6 +57,7 @@ from .models import (
 )
 from .selectors import directives_implementable_by
 from .services import ALLOWED_ATTACHMENT_TYPES
+from .templatetags.offices import follows_provinces as _follows_provinces
 
 
 def _autocompleting(request, field_name):
@@ -589,7 +591,9 @@ class DirectiveAdmin(OfficeScopedAdminMixin, StaleCheckAdminMixin, FoldedSearchM
         draft = self.admin_site.admin_view(lambda request: draft_view(self, request))
         centre = self.admin_site.admin_view(lambda request: from_centre_list(self, request))
         centre_one = self.admin_site.admin_view(lambda request, object_id: from_centre_detail(self, request, object_id))
+        implementation = self.admin_site.admin_view(lambda request: implementation_list(self, request))
         return [
+            path("implementation/", implementation, name="directives_directive_implementation"),
             path("from-centre/", centre, name="directives_directive_from_centre"),
             path("from-centre/<int:object_id>/", centre_one, name="directives_directive_from_centre_detail"),
             path("<int:object_id>/review-completion/", review, name="directives_directive_review"),
@@ -610,7 +614,9 @@ class DirectiveAdmin(OfficeScopedAdminMixin, StaleCheckAdminMixin, FoldedSearchM
             **(extra_context or {}),
             "can_draft": self.has_change_permission(request),
             # A clerk of an office sees what the centre gave it (admin_cascade).
-            "from_centre": office_scope(request.user).office is not None,
+            "from_centre": office_scope(request.user).office is not None and not _follows_provinces(request.user),
+            # The national office (and a superuser) follows the provinces' implementation (admin_implementation).
+            "implementation": _follows_provinces(request.user),
             "quick_filters": quick_filter_links(request),
         }
         response = super().changelist_view(request, extra_context)

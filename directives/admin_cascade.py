@@ -12,6 +12,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.admin.widgets import AdminDateWidget, AutocompleteSelect
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import F
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -20,6 +21,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from conference.admin_lists import capped_count_paginator
 from conference.admin_scope import narrow_choices
 from conference.models import Agency, ConclusionNotice, Session
 from conference.selectors import office_scope
@@ -27,10 +29,11 @@ from conference.selectors import office_scope
 from . import services
 from .audit import request_actor
 from .cascade import implementation_of
-from .models import Directive
+from .filters import DUE_CHOICES, DirectiveFilter
+from .models import Directive, Status
 from .selectors import directives_from_centre, latest_report_annotations, office_agency_ids
 
-FROM_CENTRE_SHOWN = 200
+FROM_CENTRE_PER_PAGE = 50
 CASCADE_ROWS = 5
 
 
@@ -41,25 +44,57 @@ def _office(request):
     return office
 
 
+class CentreFilterForm(forms.Form):
+    """The list's filters: the directive list's own vocabulary (``DirectiveFilter``'s status and due)."""
+
+    status = forms.ChoiceField(label=capfirst(_("status")), required=False)
+    due = forms.ChoiceField(label=capfirst(_("due date")), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["status"].choices = [("", _("All")), *Status.choices]
+        self.fields["due"].choices = [("", _("All"))] + list(DUE_CHOICES)
+
+
 def from_centre_list(model_admin, request):
+    """The directives given to the office by the centre, a page at a time, filtered by status and due
+    date: a fixed number of queries per page (the count, bounded, and the page with its latest report)."""
     if not model_admin.has_view_permission(request):
         raise PermissionDenied
     office = _office(request)
-    found = (
-        directives_from_centre(office)
-        .with_status()
+    filter_form = CentreFilterForm(request.GET)
+    wanted = {
+        key: value
+        for key, value in (filter_form.cleaned_data.items() if filter_form.is_valid() else ())
+        if value  # "All": no filter
+    }
+    found = DirectiveFilter.apply(directives_from_centre(office), wanted)
+    paginator = capped_count_paginator(request, found.order_by("pk"), FROM_CENTRE_PER_PAGE, page_param="p")
+    page = paginator.get_page(request.GET.get("p"))
+    rows = list(
+        found.with_status()
         .select_related("lead_agency", "notice", "session", "office")
         .annotate(**latest_report_annotations())
-        .order_by("due_date", "pk")
+        .order_by(F("due_date").asc(nulls_last=True), "pk")[page.start_index() - 1 : page.end_index()]
+        if paginator.count
+        else []
     )
-    rows = list(found[:FROM_CENTRE_SHOWN])
+    query = request.GET.copy()
+    query.pop("p", None)
     context = {
         **model_admin.admin_site.each_context(request),
         "opts": Directive._meta,
         "title": _("Directives given by the centre"),
         "office": office,
         "rows": rows,
-        "total": len(rows) if len(rows) < FROM_CENTRE_SHOWN else found.count(),
+        "page": page,
+        "paginator": paginator,
+        "page_range": list(paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)),
+        "filter_form": filter_form,
+        "filtered": bool(wanted),
+        "query": query.urlencode(),
+        "total": paginator.count,
+        "total_text": paginator.count_text(),
     }
     return TemplateResponse(request, "admin/directives/cascade/from_centre.html", context)
 

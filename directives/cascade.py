@@ -10,8 +10,9 @@ from django.db.models import Count, Max, Min, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from conference.models import Agency
+from conference.models import Agency, Office
 from conference.succession import Succession
+from conference.text import fold
 
 from .models import COMPLETED_STATUSES, Directive, ProgressReport, Status
 
@@ -53,9 +54,33 @@ def implementation_of(national: Directive, office_ids, today=None) -> Implementa
         .select_related("lead_agency", "office")
         .order_by("office__name", "due_date", "pk")
     )
+    _mark_following_offices(rows, today or timezone.localdate())
     live = [d for d in rows if d.status != Status.CANCELLED]
     completed = sum(1 for d in live if d.status in COMPLETED_STATUSES)
     return Implementation(directives=rows, completed=completed, total=len(live))
+
+
+def _mark_following_offices(rows, today):
+    """``followed_by`` on each directive kept by an office whose body was merged (Bắc Giang's, from
+    01/07/2025): the office following it now (Bắc Ninh's), so the page names both. Two queries, or
+    none without rows."""
+    if not rows:
+        return
+    succession = Succession(today)
+    now_by_office = {d.office_id: succession.current_id(d.office.agency_id) for d in rows if d.office_id}
+    moved = {
+        office_id: agency_id for office_id, agency_id in now_by_office.items() if agency_id != _agency(rows, office_id)
+    }
+    following = {}
+    if moved:
+        by_agency = {office.agency_id: office for office in Office.objects.filter(agency_id__in=set(moved.values()))}
+        following = {office_id: by_agency.get(agency_id) for office_id, agency_id in moved.items()}
+    for d in rows:
+        d.followed_by = following.get(d.office_id)
+
+
+def _agency(rows, office_id):
+    return next(d.office.agency_id for d in rows if d.office_id == office_id)
 
 
 @dataclass
@@ -128,7 +153,8 @@ def member_table(directive: Directive, today=None) -> list[MemberRow]:
                 row.implementing_completed += done["done"]
         row.overdue = bool(directive.due_date and directive.due_date < today and not row.claimed)
         row.status = member_status(directive, row.claimed_on, today)
-    return sorted(rows.values(), key=lambda r: r.agency.name)
+    # In the alphabet's order as a Vietnamese reader expects it (Điện Biên among the D's, not after Z).
+    return sorted(rows.values(), key=lambda r: fold(r.agency.name))
 
 
 def member_status(directive, claimed_on, today) -> Status:

@@ -228,15 +228,17 @@ class SeedLoader:
         self.offices = {}
         for record in records:
             what = f"office {record['code']}"
-            office, created = Office.objects.update_or_create(
-                code=record["code"],
-                defaults={
+            # Saved only when a value differs, as every other record: loading twice changes nothing.
+            office = self._upsert(
+                Office,
+                {"code": record["code"]},
+                {
                     "name": record["name"],
                     "short_name": record.get("short_name") or "",
-                    "agency": self._ref(self.agencies, record["agency"], what),
+                    "agency_id": getattr(self._ref(self.agencies, record["agency"], what), "pk", None),
                 },
+                what,
             )
-            self.report.note(Office, created, not created)
             office.issuers.set([self._ref(self.agencies, code, what) for code in record.get("issuers") or []])
             self.offices[record["code"]] = office
 

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from conference.models import ConclusionNotice, Session
 
 from .audit import Actor, as_actor
-from .groups import given_by_centre, tier_members
+from .groups import given_by_centre, group_members
 from .history import record_change, record_coordinators, record_fields, snapshot
 from .models import (
     CalendarFeed,
@@ -110,7 +110,7 @@ def _save(directive):
     stored = Directive.objects.filter(pk=directive.pk).first() if directive.pk else None
     before = snapshot(stored)
     directive.save()
-    if directive.lead_group and (stored is None or stored.lead_group != directive.lead_group):
+    if _group_may_have_changed(stored, directive):
         _fill_group_members(directive)
     record_fields(directive, before)
     if stored is not None:
@@ -118,13 +118,24 @@ def _save(directive):
     return directive
 
 
+def _group_may_have_changed(stored, directive) -> bool:
+    """Whether the lead group's members are to be read again: a new group, another group, or (a
+    numbered group names its provinces in the text) another text or day given."""
+    if stored is None or not (stored.lead_group or directive.lead_group):
+        return bool(directive.lead_group)
+    return any(
+        getattr(stored, name) != getattr(directive, name)
+        for name in ("lead_group", "text", "given_on", "notice_id", "session_id")
+    )
+
+
 def _fill_group_members(directive):
-    """A centre's group directive reaches every agency of the tier it names (``groups.tier_members``)."""
-    if not given_by_centre(directive):
-        return
-    members = tier_members(directive.lead_group, directive.given_on)
+    """A centre's group directive reaches every agency it names (``groups.group_members``): the
+    provinces listed ("7 địa phương: ..."), else the tier ("UBND các tỉnh, thành phố"). A directive
+    led by one agency, or given by a province, has no members; the members' reports stay on record."""
+    members = group_members(directive) if directive.lead_group and given_by_centre(directive) else []
+    GroupMembership.objects.filter(directive=directive).exclude(agency_id__in=members).delete()
     if members:
-        GroupMembership.objects.filter(directive=directive).exclude(agency_id__in=members).delete()
         GroupMembership.objects.bulk_create(
             [GroupMembership(directive=directive, agency_id=pk) for pk in members], ignore_conflicts=True
         )

@@ -459,6 +459,11 @@ class Directive(models.Model):
             raise ValidationError({"completed_on": _("A directive cannot be completed before the day it was given.")})
         if self.notice_id and self.session_id and self.notice.session_id not in (None, self.session_id):
             raise ValidationError({"session": _("The notice concludes another session.")})
+        if self.lead_group:
+            from ..groups import check_named_group, given_by_centre
+
+            if given_by_centre(self):  # "7 địa phương" naming five: the clerk corrects one or the other
+                check_named_group(self.lead_group, self.text, self.given_on)
 
     def source_office_id(self):
         """The office of the notice that gave the directive, else of its session."""

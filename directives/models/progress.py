@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Length, Trim
 from django.db.models.lookups import GreaterThan
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from conference.dates import MAX_DATE, MIN_DATE, validate_record_date
@@ -80,7 +81,9 @@ class ProgressReport(models.Model):
         indexes = [models.Index(fields=["directive", "-created_at"], name="report_directive_latest")]
 
     def __str__(self):
-        return f"{self.directive_id} — {self.created_at:%d/%m/%Y %H:%M}"
+        # In the office's time (Asia/Ho_Chi_Minh), as every other moment a clerk reads: not UTC.
+        moment = timezone.localtime(self.created_at) if self.created_at else None
+        return f"{self.directive_id} — {moment:%d/%m/%Y %H:%M}" if moment else str(self.directive_id)
 
 
 def attachment_path(instance, filename):
