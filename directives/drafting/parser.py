@@ -357,6 +357,11 @@ _TRIGGER = re.compile(
     r"\b(?P<t>giao(?:\s+nhiem\s+vu)?(?:\s+cho)?|giao trach nhiem(?:\s+cho)?|de nghi|yeu cau|chi dao|nhan manh"
     r"|rieng doi voi|doi voi)\b\s*[:,]?\s*"
 )
+# Who may speak before "đề nghị", "yêu cầu", "giao": the notice's author, never the assignee.
+_SPEAKER_WORDS = re.compile(
+    r"\b(thu tuong|chu tich|dong chi|bo truong|lanh dao|chinh phu|ubnd|uy ban|truong ban|to truong"
+    r"|giam doc|hoi nghi|phien hop)\b"
+)
 _COORD = re.compile(r"\b(?:phoi hop(?:\s+chat che)?(?:\s+voi)?|thong nhat voi|voi su phoi hop cua|cung voi)\s*[:,]?\s*")
 _LIST_SEP = re.compile(r"\s*(?:,\s*va|,|và|/)\s*", re.IGNORECASE)
 _CONTINUATION = re.compile(r"(?:dong thoi\s*,?\s*)?(?:chu tri|phoi hop)\b")
@@ -566,21 +571,27 @@ class DirectiveParser:
             before = folded[start : m.start()].strip(" ,")
             if m.group("t") == "chi dao" and not before:
                 continue  # "Chỉ đạo UBND cấp xã ..." at the start: the predicate of the inherited lead
+            if before and m.group("t") in ("doi voi", "rieng doi voi"):
+                continue  # "... kiến nghị xử lý đối với các tổ chức, cá nhân": whom the task concerns
             if before:
                 subject = self._mention_at(text, mentions, self._skip_space(text, start))
                 if subject is not None and not self._is_speaker(subject):
                     break  # "Ủy ban ... chỉ đạo các tập đoàn": the subject leads
+                if (
+                    subject is None
+                    and m.group("t") != "giao"
+                    and any(_TASK_VERB_FIRST.match(seg) for seg in re.split(r"[,:]", before))
+                ):
+                    # "Chủ trì ..., hướng dẫn, đôn đốc, yêu cầu các đơn vị điều chỉnh ...": a verb of the
+                    # assignee's own task, whose object is not addressed by the notice.
+                    continue
             addressed, end = self._list_at(text, mentions, self._skip_space(text, m.end()))
             addressed = [a for a in addressed if not self._is_government(a)]
             if addressed:
                 leads, body_start = addressed, end
                 clause.via = m.group("t")
                 break
-            if not before or re.search(
-                r"\b(thu tuong|chu tich|dong chi|bo truong|lanh dao|chinh phu|ubnd|uy ban|truong ban|to truong"
-                r"|giam doc|hoi nghi|phien hop)\b",
-                before,
-            ):
+            if not before or _SPEAKER_WORDS.search(before):
                 body_start = max(body_start, m.end())
         # 2. The subject opens the clause: "Bộ X chủ trì ...", "7 địa phương khẩn trương ...".
         if not leads:
@@ -709,8 +720,19 @@ def _asks_outside_past_acts(folded: str) -> bool:
     return bool(_ASKS.search(" ".join(kept)))
 
 
+# A task opens with its verb ("Đẩy mạnh công tác theo dõi ... các kết luận thanh tra đã ban hành"): a
+# past act inside it only qualifies its object, the clause is no report.
+_TASK_VERB_FIRST = re.compile(
+    r"^\s*(?:[-+•]\s*)?(?:tang cuong|day manh|tiep tuc|chu dong|thuong xuyen|kien quyet|khan truong|ra soat"
+    r"|kiem tra|chi dao|phoi hop|chu tri|huong dan|theo doi|xu ly|nghien cuu|xay dung|hoan thien|bao dam"
+    r"|dam bao|nang cao|phat huy|quan ly|tuyen truyen|don doc|tham muu|giam sat)\b"
+)
+
+
 def _is_narrative(folded: str, deadline) -> bool:
     """Whether a clause reports what was done ("Ngày 12/3/2023, Sở Y tế đã ban hành ...") and asks nothing."""
+    if _TASK_VERB_FIRST.match(folded):
+        return False
     return bool(_NARRATIVE.match(folded)) or (
         bool(_PAST_ACT.search(folded)) and not _asks_outside_past_acts(folded) and not deadline.phrase
     )
