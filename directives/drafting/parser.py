@@ -159,6 +159,12 @@ _CLOSING = re.compile(
 _RECIPIENTS = re.compile(r"(?:\bđiện|kính gửi|nơi nhận|gửi)\s*:\s*$", re.IGNORECASE)
 _DEADLINE_LINE = re.compile(r"(?:thời hạn|hạn|thời gian (?:hoàn thành|thực hiện))\b", re.IGNORECASE)
 _TERMINAL = re.compile(r"[.;:!?…\"”)]\s*$")
+# A paragraph after the numbered items that sets the deadline of all of them.
+_FOR_ALL_ITEMS = re.compile(
+    r"^\s*(?:(?:các\s+)?báo cáo của các (?:cơ quan|đơn vị|sở|bộ)|các (?:cơ quan|đơn vị)(?:,\s*(?:đơn vị|địa phương))*"
+    r"\s+(?:gửi|báo cáo)|thời hạn (?:gửi|báo cáo|hoàn thành)(?: chung)?\s*:)",
+    re.IGNORECASE,
+)
 
 
 @dataclass
@@ -170,6 +176,9 @@ class _Unit:
     parent: object = None
     path: str = ""
     deadline_text: str = ""  # "Thời hạn: ..." written after the sub-items, for all of them
+    # After the last item, for every item: "Báo cáo của các cơ quan, đơn vị gửi về UBND tỉnh trước ngày
+    # 12/6/2026" (set on the first unit; the items with no deadline of their own take it).
+    tail_deadline: str = ""
 
 
 def _lines(text: str) -> list[str]:
@@ -238,7 +247,9 @@ def _split_units(text: str):
     preamble, units, stack = [], [], []
     for marker, body in paragraphs:
         if marker is None:
-            if stack and _DEADLINE_LINE.match(body) and stack[-1].kind in ("dash", "plus") and stack[-1].parent:
+            if len(units) >= 2 and _FOR_ALL_ITEMS.match(body) and re.search(r"\d", body):
+                units[0].tail_deadline += " " + body  # "Báo cáo của các cơ quan ... trước ngày ...": all items
+            elif stack and _DEADLINE_LINE.match(body) and stack[-1].kind in ("dash", "plus") and stack[-1].parent:
                 stack[-1].parent.deadline_text += " " + body  # after the bullets: for the whole item
             elif stack:
                 stack[-1].text += "\n" + body
@@ -835,6 +846,9 @@ def _parse_numbered(parser: DirectiveParser, units, preamble=()) -> list[Draft]:
         intro = parser.analyse(last)
         if intro.explicit and intro.via not in ("subject", "chu tri"):
             base = {"leads": intro.leads, "coords": intro.coords, "deadline": DeadlineResult()}
+    tail = " ".join(u.tail_deadline for u in units).strip()
+    if tail:
+        base = {**base, "deadline": parse_deadline(tail, parser.issued_on)}
     for unit in units:
         walk(unit, base)
     # An item that only tells what was done ("Ngày 12/3/2023, Sở Y tế đã ban hành ...") is no directive.
