@@ -90,3 +90,11 @@ def test_a_paragraph_after_the_items_gives_their_common_deadline(parse):
         "Báo cáo của các cơ quan, đơn vị gửi về Văn phòng Chính phủ trước ngày 20/6/2026 để tổng hợp.\n"
     )
     assert [d.deadline.due_date for d in drafts] == [D(2026, 6, 19)] * 3
+
+
+def test_a_heads_title_stands_for_the_body_it_heads(parse):
+    # Not in the seed registry: offered to the clerk under the body's name, without the title.
+    drafts = parse("Yêu cầu Tổng Thanh tra Chính phủ chỉ đạo kiểm tra, làm rõ nội dung phản ánh.")
+    assert len(drafts) == 1 and drafts[0].lead.name == "Thanh tra Chính phủ"
+    drafts = parse("Thống đốc Ngân hàng Nhà nước Việt Nam chỉ đạo các ngân hàng thương mại bảo đảm thanh khoản.")
+    assert [code(d.lead) for d in drafts] == ["ngan-hang-nha-nuoc-viet-nam"]

@@ -393,7 +393,10 @@ _COORDINATION_TAIL = re.compile(
 )
 _ROLE_BEFORE_AGENCY = re.compile(
     r"(?:dong chi\s+)?(?:pho\s+)?(?:bo truong|thu truong|chu tich|giam doc|tong giam doc|chu nhiem|truong ban"
-    r"|nguoi dung dau|lanh dao)(?:\s+thuong truc)?\s+(?=\S)"
+    r"|nguoi dung dau|lanh dao|thong doc|cuc truong|tong cuc truong|vien truong|hieu truong"
+    # "Tổng Thanh tra Chính phủ", "Chánh Thanh tra tỉnh", "Tổng Kiểm toán nhà nước", "Chánh Văn phòng
+    # UBND tỉnh": the title's last word is the first word of the body it heads.
+    r"|tong(?=\s+(?:thanh tra|kiem toan)\b)|chanh(?=\s+(?:thanh tra|van phong)\b))(?:\s+thuong truc)?\s+(?=\S)"
 )
 # Words before the subject that are not it: "lực lượng ...", "Bí thư, Chủ tịch UBND các tỉnh" (the
 # Party's secretary is addressed beside the committee's chairman; the committee leads).
