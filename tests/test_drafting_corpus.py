@@ -39,28 +39,30 @@ from directives.drafting_corpus import (
 # from 12 documents nobody had run the parser on were added as the "heldout" split and scored once
 # (58.3%). Later the same day 54 more items from 17 documents (provincial letters, plans and notices
 # of Lào Cai 2025-2026 with "heading, then bullets" sections, VPCP letters of 2015-2022) were added,
-# 27 to "tuning" and 27 to "heldout", and all were scored once before any parser change: the figures
-# below are that run (whole corpus, and the held-out split alone). Floors: a later parser may score
-# higher, never lower.
+# 27 to "tuning" and 27 to "heldout", and all were scored once before any parser change (whole corpus
+# 64.8% items right, held-out 35.9%). Floors: a later parser may score higher, never lower.
+# After the parser was tuned on the base and tuning splits (rules in the corpus README), scored once on
+# the held-out split: before tuning it was 46.2% items right with the same scorer (35.9% with the
+# old pairing), 58.3% on its first 12 items.
 BASELINE_2026_12_02 = {  # the whole corpus (73 documents, 128 items, 255 expected drafts)
-    "draft_count": 0.7891,
-    "lead": 0.8784,
-    "coordinating": 0.8078,
-    "due": 0.9373,
-    "all_fields": 0.7098,
-    "items_right": 0.6484,
+    "draft_count": 0.9062,
+    "lead": 0.9412,
+    "coordinating": 0.9373,
+    "due": 0.9647,
+    "all_fields": 0.8902,
+    "items_right": 0.8203,
     "start": 1.0,
 }
 HELDOUT_2026_12_02 = {  # the held-out split alone (18 documents, 39 items, 88 expected drafts)
-    "draft_count": 0.641,
-    "lead": 0.7955,
-    "coordinating": 0.7273,
-    "due": 0.9432,
-    "all_fields": 0.5795,
-    "items_right": 0.359,
+    "draft_count": 0.7949,
+    "lead": 0.8864,
+    "coordinating": 0.8523,
+    "due": 0.9545,
+    "all_fields": 0.7727,
+    "items_right": 0.5897,
     "start": 1.0,
 }
-BASELINE_SILENT_WRONG_DATES = 4  # a ceiling (18 on the first run, 0 before the last 54 items): may only go down
+BASELINE_SILENT_WRONG_DATES = 1  # a ceiling (18 on the first run, 4 when the last 54 items came): may only go down
 
 
 @pytest.fixture(scope="module")
