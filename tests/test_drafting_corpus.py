@@ -35,28 +35,34 @@ from directives.drafting_corpus import (
 # documents): before any tuning, items right 34.8% and 18 wrong dates without a flag; after the first
 # rebuild 71.7%. Then 16 items from 6 later documents were added and scored before tuning (items
 # right 56.2%; their failures were read while tuning, so they are the "tuning" split), and the parser
-# was tuned on them and on the first 46 (rules from the language, see the README). Last, 12 items
-# from 12 documents nobody had run the parser on were added as the "heldout" split and scored once,
-# with no change to the parser after: that is the honest estimate for documents never seen.
-BASELINE_2026_12_02 = {  # the whole corpus (57 documents, 74 items, 104 expected drafts)
-    "draft_count": 0.8784,
-    "lead": 0.9231,
-    "coordinating": 0.9712,
-    "due": 0.9423,
-    "all_fields": 0.8942,
-    "items_right": 0.8514,
+# was tuned on them and on the first 46 (rules from the language, see the README). Then 12 items
+# from 12 documents nobody had run the parser on were added as the "heldout" split and scored once
+# (58.3%). Later the same day 54 more items from 17 documents (provincial letters, plans and notices
+# of Lào Cai 2025-2026 with "heading, then bullets" sections, VPCP letters of 2015-2022) were added,
+# 27 to "tuning" and 27 to "heldout", and all were scored once before any parser change (whole corpus
+# 64.8% items right, held-out 35.9%). Floors: a later parser may score higher, never lower.
+# After the parser was tuned on the base and tuning splits (rules in the corpus README), scored once on
+# the held-out split: before tuning it was 46.2% items right with the same scorer (35.9% with the
+# old pairing), 58.3% on its first 12 items.
+BASELINE_2026_12_02 = {  # the whole corpus (73 documents, 128 items, 255 expected drafts)
+    "draft_count": 0.9062,
+    "lead": 0.9412,
+    "coordinating": 0.9373,
+    "due": 0.9647,
+    "all_fields": 0.8902,
+    "items_right": 0.8203,
     "start": 1.0,
 }
-HELDOUT_2026_12_02 = {  # the held-out split alone (12 documents, 12 items, 13 expected drafts)
-    "draft_count": 0.5833,
-    "lead": 0.7692,
-    "coordinating": 0.9231,
-    "due": 0.9231,
-    "all_fields": 0.6923,
-    "items_right": 0.5833,
+HELDOUT_2026_12_02 = {  # the held-out split alone (18 documents, 39 items, 88 expected drafts)
+    "draft_count": 0.7949,
+    "lead": 0.8864,
+    "coordinating": 0.8523,
+    "due": 0.9545,
+    "all_fields": 0.7727,
+    "items_right": 0.5897,
     "start": 1.0,
 }
-BASELINE_SILENT_WRONG_DATES = 0  # a ceiling (18 on the first run): wrong dates without a flag may only go down
+BASELINE_SILENT_WRONG_DATES = 1  # a ceiling (18 on the first run, 4 when the last 54 items came): may only go down
 
 
 @pytest.fixture(scope="module")
@@ -71,7 +77,7 @@ def figures(documents):
 
 def test_the_corpus_is_real_documents_of_several_kinds_and_years(documents):
     assert len(documents) >= 30
-    assert sum(len(d.items) for d in documents) >= 74
+    assert sum(len(d.items) for d in documents) >= 128
     years = {d.issued.year for d in documents}
     assert len(years) >= 8 and min(years) >= 2015
     numbers = {d.number for d in documents}
@@ -97,7 +103,7 @@ def test_every_name_the_clerk_expects_is_in_the_registry(documents):
 
 def test_the_scores_are_reported_per_field_and_per_class(figures):
     assert set(figures["scores"]) == set(BASELINE_2026_12_02)
-    assert figures["items"] == 74 and figures["expected_drafts"] == 104
+    assert figures["items"] == 128 and figures["expected_drafts"] == 255
     for name in ("deadline-clause", "second-verb", "list-after-colon", "province-in-name", "joint-lead", "narrative"):
         entry = figures["classes"][name]
         assert 0 <= entry["right"] <= entry["items"]
@@ -125,7 +131,7 @@ def test_the_held_out_split_does_not_fall_below_its_first_measure(documents):
 def test_the_command_scores_one_split(capsys):
     call_command("score_drafting", "--split", "heldout", "--json")
     printed = json.loads(capsys.readouterr().out)
-    assert printed["items"] == 12 and printed["scores"]["items_right"] >= HELDOUT_2026_12_02["items_right"]
+    assert printed["items"] == 39 and printed["scores"]["items_right"] >= HELDOUT_2026_12_02["items_right"]
     with pytest.raises(CommandError):
         call_command("score_drafting", "--split", "elsewhere")
 

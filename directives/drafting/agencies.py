@@ -162,18 +162,29 @@ _GROUP_NOUNS = [
     "truong nganh", "bi thu", "giam doc", "bo", "ban", "nganh",
     "dia phuong", "don vi", "so", "huyen", "quan", "thi xa", "thanh pho", "tp", "tinh", "xa", "phuong",
     "thi tran", "doanh nghiep", "tap doan", "tong cong ty", "nha mang", "to chuc", "hoi", "doan the", "cap",
-    "thanh vien", "hiep hoi", "truong", "nha cung cap dich vu", "ngan hang thuong mai", "ngan hang",
+    # "các trường" are schools; "các trường hợp" are cases, never a body.
+    "thanh vien", "hiep hoi", r"truong(?!\s+hop\b)", "nha cung cap dich vu", "ngan hang thuong mai", "ngan hang",
     "ban qlda", "ban quan ly du an",
 ]  # fmt: skip
 _NOUN = "(?:" + "|".join(sorted(_GROUP_NOUNS, key=len, reverse=True)) + r")\b"
 _UBND = r"(?:ubnd|uy ban nhan dan)"
-_ITEM = rf"(?:{_ROLE}\s+(?:{_UBND}\s+)?{_DET}\s+{_NOUN}|{_ROLE}\s+{_NOUN}|(?:{_UBND}\s+)?(?:{_DET}\s+)?{_NOUN})"
-_FIRST = rf"\b(?:{_ROLE}\s+)?(?:{_UBND}\s+)?{_DET}\s+{_NOUN}"
+# "UBND" joins a group only before a determiner or "cấp" ("UBND các huyện", "UBND cấp xã"): "UBND
+# phường Yên Bái" after "các sở, ngành và" is one committee, named, not more of the group.
+_ITEM = (
+    rf"(?:{_ROLE}\s+(?:{_UBND}\s+)?{_DET}\s+{_NOUN}|{_ROLE}\s+{_NOUN}"
+    rf"|(?:{_UBND}\s+(?:{_DET}\s+|(?=cap\s))|(?:{_DET}\s+)?){_NOUN})"
+)
+# "phối hợp với cơ quan liên quan": a bare noun before "(có) liên quan" is a group too.
+_FIRST = rf"\b(?:(?:{_ROLE}\s+)?(?:{_UBND}\s+)?{_DET}\s+{_NOUN}|(?:co quan|don vi)(?=\s+(?:co\s+)?lien quan))"
 _QUAL = (
     r"(?:\s+(?:co lien quan|lien quan|truc thuoc trung uong|truc thuoc tinh|vien thong|cac cap|tren dia ban(?:\s+tinh)?"
     r"|trong tinh|ngang bo|thuoc chinh phu|thanh vien|cap (?:tinh|huyen|xa)"
     # "các cơ quan, đơn vị của Trung ương", "các Bộ, cơ quan, địa phương khác": part of the group's name.
     r"|cua trung uong|o trung uong|trung uong|khac(?!\s+(?:nhau|biet|phuc))"
+    # "các Sở, ban, ngành thuộc tỉnh", "các sở, ngành thuộc UBND tỉnh": whose bodies they are.
+    r"|thuoc (?:(?:ubnd|uy ban nhan dan)\s+)?tinh"
+    # "các cơ quan chức năng", "lực lượng chức năng": the bodies whose field it is.
+    r"|chuc nang(?!\s*,?\s*nhiem vu)"
     # "các sở, ngành tỉnh;", "các Ban QLDA chuyên ngành tỉnh": the level, at the end of the name.
     r"|chuyen nganh(?:\s+tinh)?|tinh(?=\s*(?:[;,.:)]|$))"
     # "các sở ngành", "các sở, ban ngành, đơn vị liên quan": "ngành" written without a comma.

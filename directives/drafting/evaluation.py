@@ -89,6 +89,12 @@ def similarity(a: str, b: str) -> float:
     return 2 * len(wa & wb) / (len(wa) + len(wb))
 
 
+def _contained(part: str, whole: str) -> bool:
+    """Whether most of a draft's words come from the item's text."""
+    words = _words(part)
+    return bool(words) and len(words & _words(whole)) >= 0.5 * len(words)
+
+
 def _lead_matches(expected: Expected, draft) -> bool:
     lead = draft.lead
     if expected.lead:
@@ -121,6 +127,21 @@ def compare(drafts, expected: list[Expected], by_item: bool = False) -> Agreemen
             if exp.item in index:
                 pairs[n] = drafts[index[exp.item]]
                 used.add(index[exp.item])
+    elif len(expected) > 1 and len({e.text for e in expected}) == 1:
+        # Several drafts expected of one pasted item (bullets under a heading, joint leads): every draft
+        # is compared with the same text, so text says nothing about which is which. Pair them in
+        # order instead, the right lead first: the n-th task of the item with the n-th draft.
+        last = -1
+        for n, exp in enumerate(expected):
+            free = [i for i, d in enumerate(drafts) if i not in used and _contained(d.text, exp.text)]
+            pick = next((i for i in free if i > last and _lead_matches(exp, drafts[i])), None)
+            if pick is None:
+                pick = next((i for i in free if i > last), None)
+            if pick is None:
+                continue
+            pairs[n] = drafts[pick]
+            used.add(pick)
+            last = pick
     else:
         scored = []
         for n, exp in enumerate(expected):

@@ -159,6 +159,12 @@ _CLOSING = re.compile(
 _RECIPIENTS = re.compile(r"(?:\bđiện|kính gửi|nơi nhận|gửi)\s*:\s*$", re.IGNORECASE)
 _DEADLINE_LINE = re.compile(r"(?:thời hạn|hạn|thời gian (?:hoàn thành|thực hiện))\b", re.IGNORECASE)
 _TERMINAL = re.compile(r"[.;:!?…\"”)]\s*$")
+# A paragraph after the numbered items that sets the deadline of all of them.
+_FOR_ALL_ITEMS = re.compile(
+    r"^\s*(?:(?:các\s+)?báo cáo của các (?:cơ quan|đơn vị|sở|bộ)|các (?:cơ quan|đơn vị)(?:,\s*(?:đơn vị|địa phương))*"
+    r"\s+(?:gửi|báo cáo)|thời hạn (?:gửi|báo cáo|hoàn thành)(?: chung)?\s*:)",
+    re.IGNORECASE,
+)
 
 
 @dataclass
@@ -170,6 +176,9 @@ class _Unit:
     parent: object = None
     path: str = ""
     deadline_text: str = ""  # "Thời hạn: ..." written after the sub-items, for all of them
+    # After the last item, for every item: "Báo cáo của các cơ quan, đơn vị gửi về UBND tỉnh trước ngày
+    # 12/6/2026" (set on the first unit; the items with no deadline of their own take it).
+    tail_deadline: str = ""
 
 
 def _lines(text: str) -> list[str]:
@@ -238,7 +247,9 @@ def _split_units(text: str):
     preamble, units, stack = [], [], []
     for marker, body in paragraphs:
         if marker is None:
-            if stack and _DEADLINE_LINE.match(body) and stack[-1].kind in ("dash", "plus") and stack[-1].parent:
+            if len(units) >= 2 and _FOR_ALL_ITEMS.match(body) and re.search(r"\d", body):
+                units[0].tail_deadline += " " + body  # "Báo cáo của các cơ quan ... trước ngày ...": all items
+            elif stack and _DEADLINE_LINE.match(body) and stack[-1].kind in ("dash", "plus") and stack[-1].parent:
                 stack[-1].parent.deadline_text += " " + body  # after the bullets: for the whole item
             elif stack:
                 stack[-1].text += "\n" + body
@@ -357,6 +368,11 @@ _TRIGGER = re.compile(
     r"\b(?P<t>giao(?:\s+nhiem\s+vu)?(?:\s+cho)?|giao trach nhiem(?:\s+cho)?|de nghi|yeu cau|chi dao|nhan manh"
     r"|rieng doi voi|doi voi)\b\s*[:,]?\s*"
 )
+# Who may speak before "đề nghị", "yêu cầu", "giao": the notice's author, never the assignee.
+_SPEAKER_WORDS = re.compile(
+    r"\b(thu tuong|chu tich|dong chi|bo truong|lanh dao|chinh phu|ubnd|uy ban|truong ban|to truong"
+    r"|giam doc|hoi nghi|phien hop)\b"
+)
 _COORD = re.compile(r"\b(?:phoi hop(?:\s+chat che)?(?:\s+voi)?|thong nhat voi|voi su phoi hop cua|cung voi)\s*[:,]?\s*")
 _LIST_SEP = re.compile(r"\s*(?:,\s*va|,|và|/)\s*", re.IGNORECASE)
 _CONTINUATION = re.compile(r"(?:dong thoi\s*,?\s*)?(?:chu tri|phoi hop)\b")
@@ -377,7 +393,10 @@ _COORDINATION_TAIL = re.compile(
 )
 _ROLE_BEFORE_AGENCY = re.compile(
     r"(?:dong chi\s+)?(?:pho\s+)?(?:bo truong|thu truong|chu tich|giam doc|tong giam doc|chu nhiem|truong ban"
-    r"|nguoi dung dau|lanh dao)(?:\s+thuong truc)?\s+(?=\S)"
+    r"|nguoi dung dau|lanh dao|thong doc|cuc truong|tong cuc truong|vien truong|hieu truong"
+    # "Tổng Thanh tra Chính phủ", "Chánh Thanh tra tỉnh", "Tổng Kiểm toán nhà nước", "Chánh Văn phòng
+    # UBND tỉnh": the title's last word is the first word of the body it heads.
+    r"|tong(?=\s+(?:thanh tra|kiem toan)\b)|chanh(?=\s+(?:thanh tra|van phong)\b))(?:\s+thuong truc)?\s+(?=\S)"
 )
 # Words before the subject that are not it: "lực lượng ...", "Bí thư, Chủ tịch UBND các tỉnh" (the
 # Party's secretary is addressed beside the committee's chairman; the committee leads).
@@ -566,21 +585,27 @@ class DirectiveParser:
             before = folded[start : m.start()].strip(" ,")
             if m.group("t") == "chi dao" and not before:
                 continue  # "Chỉ đạo UBND cấp xã ..." at the start: the predicate of the inherited lead
+            if before and m.group("t") in ("doi voi", "rieng doi voi"):
+                continue  # "... kiến nghị xử lý đối với các tổ chức, cá nhân": whom the task concerns
             if before:
                 subject = self._mention_at(text, mentions, self._skip_space(text, start))
                 if subject is not None and not self._is_speaker(subject):
                     break  # "Ủy ban ... chỉ đạo các tập đoàn": the subject leads
+                if (
+                    subject is None
+                    and m.group("t") != "giao"
+                    and any(_TASK_VERB_FIRST.match(seg) for seg in re.split(r"[,:]", before))
+                ):
+                    # "Chủ trì ..., hướng dẫn, đôn đốc, yêu cầu các đơn vị điều chỉnh ...": a verb of the
+                    # assignee's own task, whose object is not addressed by the notice.
+                    continue
             addressed, end = self._list_at(text, mentions, self._skip_space(text, m.end()))
             addressed = [a for a in addressed if not self._is_government(a)]
             if addressed:
                 leads, body_start = addressed, end
                 clause.via = m.group("t")
                 break
-            if not before or re.search(
-                r"\b(thu tuong|chu tich|dong chi|bo truong|lanh dao|chinh phu|ubnd|uy ban|truong ban|to truong"
-                r"|giam doc|hoi nghi|phien hop)\b",
-                before,
-            ):
+            if not before or _SPEAKER_WORDS.search(before):
                 body_start = max(body_start, m.end())
         # 2. The subject opens the clause: "Bộ X chủ trì ...", "7 địa phương khẩn trương ...".
         if not leads:
@@ -709,8 +734,19 @@ def _asks_outside_past_acts(folded: str) -> bool:
     return bool(_ASKS.search(" ".join(kept)))
 
 
+# A task opens with its verb ("Đẩy mạnh công tác theo dõi ... các kết luận thanh tra đã ban hành"): a
+# past act inside it only qualifies its object, the clause is no report.
+_TASK_VERB_FIRST = re.compile(
+    r"^\s*(?:[-+•]\s*)?(?:tang cuong|day manh|tiep tuc|chu dong|thuong xuyen|kien quyet|khan truong|ra soat"
+    r"|kiem tra|chi dao|phoi hop|chu tri|huong dan|theo doi|xu ly|nghien cuu|xay dung|hoan thien|bao dam"
+    r"|dam bao|nang cao|phat huy|quan ly|tuyen truyen|don doc|tham muu|giam sat)\b"
+)
+
+
 def _is_narrative(folded: str, deadline) -> bool:
     """Whether a clause reports what was done ("Ngày 12/3/2023, Sở Y tế đã ban hành ...") and asks nothing."""
+    if _TASK_VERB_FIRST.match(folded):
+        return False
     return bool(_NARRATIVE.match(folded)) or (
         bool(_PAST_ACT.search(folded)) and not _asks_outside_past_acts(folded) and not deadline.phrase
     )
@@ -813,6 +849,9 @@ def _parse_numbered(parser: DirectiveParser, units, preamble=()) -> list[Draft]:
         intro = parser.analyse(last)
         if intro.explicit and intro.via not in ("subject", "chu tri"):
             base = {"leads": intro.leads, "coords": intro.coords, "deadline": DeadlineResult()}
+    tail = " ".join(u.tail_deadline for u in units).strip()
+    if tail:
+        base = {**base, "deadline": parse_deadline(tail, parser.issued_on)}
     for unit in units:
         walk(unit, base)
     # An item that only tells what was done ("Ngày 12/3/2023, Sở Y tế đã ban hành ...") is no directive.
