@@ -1,4 +1,6 @@
-"""The follow-up engine's state: its settings, and the outbox where every email is a row first."""
+"""The follow-up engine's state: its settings, the outbox where every email is a row first, the plan."""
+
+import datetime
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -12,6 +14,11 @@ from django.utils.translation import pgettext_lazy
 from conference.models import Agency, Office
 
 from .directive import Directive
+
+# A plan row to work out again at the next sweep (a day before any sweep), and one that owes nothing
+# until something changes (a directive no longer chased).
+PLAN_DIRTY = datetime.date(1900, 1, 1)
+PLAN_NEVER = datetime.date(9999, 12, 31)
 
 
 def _parse_offsets(value: str) -> list[int]:
@@ -92,6 +99,10 @@ class FollowUpSettings(models.Model):
             (6, _("Sunday")),
         ],
     )
+
+    # The latest day a sweep worked the plans out for: a sweep for an earlier day (``--now`` in
+    # the past) works every plan out again rather than trust days computed from the future.
+    plan_day = models.DateField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("follow-up settings")
@@ -284,3 +295,32 @@ class OutboxMessage(models.Model):
 
     def __str__(self):
         return self.dedupe_key
+
+
+class FollowUpPlan(models.Model):
+    """When a directive may next owe something (a reminder's next stage, the next status request):
+    the sweep reads only the rows whose day has come, so its cost follows what is owed, not the backlog.
+
+    One row per directive, made and marked "to work out again" (``next_on`` = ``PLAN_DIRTY``) by the
+    database's triggers whenever anything the sweep decides from changes: the directive's dates,
+    state, category, lead, office or reporting schedule, its coordinating agencies, a succession, the
+    office's follow-up settings (``directives/migrations/0012_followup_plan.py``). The sweep works the
+    row out from the directive (``schedule.plan_directive``) and writes the next day; an earlier day
+    is always safe (a sweep that finds nothing new), a later one never happens. ``generation`` counts
+    the triggers' marks, so a sweep never overwrites a mark made while it was working.
+    """
+
+    # Derived from the directives, never a record of its own: not in the admin.
+    kept_by_triggers = True
+
+    directive = models.OneToOneField(
+        Directive, on_delete=models.DO_NOTHING, primary_key=True, related_name="followup_plan"
+    )
+    next_on = models.DateField()
+    generation = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        indexes = [models.Index(fields=["next_on", "directive"], name="followup_plan_next")]
+
+    def __str__(self):
+        return f"{self.directive_id}: {self.next_on}"
