@@ -28,7 +28,7 @@ Kind = OutboxMessage.Kind
 Role = OutboxMessage.Role
 # Plan rows worked out per batch: a fixed number of queries per batch whatever the table's size.
 BATCH = 20000
-# Two sweeps never work at once (beat twice, a cron run beside beat): the second waits.
+# The advisory lock's key (PostgreSQL): see _lock_sweep.
 SWEEP_LOCK = 0x5EE9
 
 
@@ -241,18 +241,27 @@ def sweep(now=None, *, dry_run=False) -> SweepResult:
     """Write to the outbox every message owed at ``now`` that is not there yet."""
     now = now or timezone.now()
     today = timezone.localdate(now)
-    # Each office's directives on its own settings (its offsets, its day, its hour).
-    confs = FollowUpSettings.for_every_office()
+    FollowUpSettings.load()
     with transaction.atomic():
-        if connection.vendor == "postgresql":
-            # Held to the end of the transaction; SQLite lets one writer at a time anyway.
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [SWEEP_LOCK])
+        _lock_sweep()
+        # Each office's directives on its own settings (its offsets, its day, its hour).
+        confs = FollowUpSettings.for_every_office()
         result = _sweep_plans(now, today, confs, dry_run=dry_run)
         for conf in confs:
             for batch in owed_clerk_digests(today, conf):
                 result.add(outbox_write(batch, now, conf, dry_run=dry_run))
     return result
+
+
+def _lock_sweep():
+    """Two sweeps never work at once (two beats, a cron run beside beat): the second waits for the
+    first to commit, then finds the plans moved on. Held to the end of the transaction."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [SWEEP_LOCK])
+        else:
+            # SQLite: a write first takes the database's one writer lock before anything is read.
+            cursor.execute("UPDATE directives_followupsettings SET plan_day = plan_day WHERE office_id IS NULL")
 
 
 def _sweep_plans(now, today, confs, *, dry_run):

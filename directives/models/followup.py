@@ -200,6 +200,8 @@ class OutboxMessage(models.Model):
 
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     role = models.CharField(_("role"), max_length=8, choices=Role.choices, default=Role.TO)
+    # No index of their own: outbox_directive_state and outbox_agency_state lead with them (every
+    # index costs each of a million rows a sweep writes).
     directive = models.ForeignKey(
         Directive,
         verbose_name=_("directive"),
@@ -207,6 +209,7 @@ class OutboxMessage(models.Model):
         null=True,
         blank=True,
         related_name="outbox_messages",
+        db_index=False,
     )
     agency = models.ForeignKey(
         Agency,
@@ -215,6 +218,7 @@ class OutboxMessage(models.Model):
         null=True,
         blank=True,
         related_name="outbox_messages",
+        db_index=False,
     )
     # The office in whose name the email goes (its directive's, or the digest's): its clerks see it.
     office = models.ForeignKey(
@@ -232,6 +236,7 @@ class OutboxMessage(models.Model):
         null=True,
         blank=True,
         related_name="+",
+        db_index=False,  # outbox_clerk_digests: the few rows that have one
     )
     recipient_email = models.EmailField(
         _("to the address"), blank=True, help_text=_("Only this address of the agency (receipts, new links).")
@@ -239,7 +244,8 @@ class OutboxMessage(models.Model):
     due_date = models.DateField(_("due date concerned"), null=True, blank=True)
     stage_date = models.DateField(_("for the day"))
     escalated = models.BooleanField(_("head of agency and clerk copied"), default=False)
-    dedupe_key = models.CharField(_("key"), max_length=200, unique=True)
+    # Unique by the constraint outbox_dedupe_key (no second, pattern-matching index on PostgreSQL).
+    dedupe_key = models.CharField(_("key"), max_length=200)
     digest = models.ForeignKey(
         "self",
         verbose_name=_("sent in digest"),
@@ -247,6 +253,7 @@ class OutboxMessage(models.Model):
         null=True,
         blank=True,
         related_name="items",
+        db_index=False,  # outbox_in_digest: only the rows a digest carries
     )
     send_after = models.DateTimeField(_("send after"))
     state = models.CharField(_("state"), max_length=12, choices=State.choices, default=State.PENDING)
@@ -264,6 +271,7 @@ class OutboxMessage(models.Model):
         null=True,
         blank=True,
         related_name="+",
+        db_index=False,  # outbox_resent_by: the few a clerk decided
     )
     resent_at = models.DateTimeField(_("resend decided at"), null=True, blank=True)
     message_id = models.CharField(_("Message-ID"), max_length=200, blank=True)
@@ -291,7 +299,14 @@ class OutboxMessage(models.Model):
             models.Index(fields=["state"], condition=Q(state__in=["uncertain", "failed"]), name="outbox_needs_clerk"),
             models.Index(fields=["directive", "state"], name="outbox_directive_state"),
             models.Index(fields=["agency", "state"], name="outbox_agency_state"),
+            # The foreign keys most rows leave empty: indexed where set (deletes, digests' items).
+            models.Index(fields=["digest"], condition=Q(digest__isnull=False), name="outbox_in_digest"),
+            models.Index(
+                fields=["recipient_user"], condition=Q(recipient_user__isnull=False), name="outbox_clerk_digests"
+            ),
+            models.Index(fields=["resent_by"], condition=Q(resent_by__isnull=False), name="outbox_resent_by"),
         ]
+        constraints = [models.UniqueConstraint(fields=["dedupe_key"], name="outbox_dedupe_key")]
 
     def __str__(self):
         return self.dedupe_key
