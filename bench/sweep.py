@@ -41,6 +41,7 @@ def parse_args():
     parser.add_argument("--messages", type=int, default=10_000)
     parser.add_argument("--database-url", default=DEFAULT_DATABASE_URL)
     parser.add_argument("--seed", type=int, default=6)
+    parser.add_argument("--load-only", action="store_true", help="fill the database, then stop")
     return parser.parse_args()
 
 
@@ -135,6 +136,8 @@ def main():
     from directives.models import PLAN_DIRTY, FollowUpPlan, FollowUpSettings, OutboxMessage
 
     load(args)
+    if args.load_only:
+        return
     with connection.cursor() as cursor:
         cursor.execute("TRUNCATE directives_outboxmessage CASCADE")
     FollowUpPlan.objects.update(next_on=PLAN_DIRTY)

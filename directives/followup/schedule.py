@@ -264,16 +264,53 @@ def _lock_sweep():
             cursor.execute("UPDATE directives_followupsettings SET plan_day = plan_day WHERE office_id IS NULL")
 
 
+@dataclass(frozen=True)
+class Rules:
+    """One office's settings as the rules read them, parsed once per sweep (not once per directive)."""
+
+    office_id: int | None
+    offsets: list
+    overdue_every_days: int
+    escalate_after_days: int
+    status_request_day: int
+    send_hour: int
+
+    @classmethod
+    def of(cls, conf):
+        return cls(
+            conf.office_id,
+            conf.offsets,
+            conf.overdue_every_days,
+            conf.escalate_after_days,
+            conf.status_request_day,
+            conf.send_hour,
+        )
+
+
+class _Answering:
+    """``Succession.current_id``, remembered per agency for one sweep."""
+
+    def __init__(self, succession):
+        self.succession = succession
+        self.known = {}
+
+    def current_id(self, agency_id):
+        found = self.known.get(agency_id)
+        if found is None:
+            found = self.known[agency_id] = self.succession.current_id(agency_id)
+        return found
+
+
 def _sweep_plans(now, today, confs, *, dry_run):
     default = next(conf for conf in confs if conf.office_id is None)
-    by_office = {conf.office_id: conf for conf in confs}
+    by_office = {conf.office_id: Rules.of(conf) for conf in confs}
     everything = default.plan_day is not None and today < default.plan_day
     if everything and not dry_run:
         # A sweep for an earlier day than the last (``--now`` in the past): the plans were worked
         # out from a later day, so work every one out again.
         FollowUpPlan.objects.update(next_on=PLAN_DIRTY)
         everything = False
-    succession = Succession(today)
+    succession = _Answering(Succession(today))
     # Who answers for whom changes on a dissolution date with no write that day: plan no later.
     next_succession = (
         Agency.objects.filter(successor__isnull=False, dissolved_on__gt=today).aggregate(day=Min("dissolved_on"))["day"]
@@ -291,7 +328,7 @@ def _sweep_plans(now, today, confs, *, dry_run):
         coordinators = _coordinators([d.id for d in directives])
         rows, plans = [], []
         for directive in directives:
-            conf = by_office.get(directive.office_id, default)
+            conf = by_office.get(directive.office_id) or by_office[None]
             owed, next_on = plan_directive(directive, coordinators.get(directive.id, ()), today, conf, succession)
             rows.extend(
                 (item, directive.office_id, send_after.get(directive.office_id, send_after[None])) for item in owed
@@ -329,9 +366,19 @@ def _due_plans(today, after, everything):
 def _coordinators(directive_ids):
     """Each directive's coordinating agencies, for one batch (one query)."""
     found = {}
-    links = Directive.coordinating_agencies.through.objects.filter(directive_id__in=directive_ids)
-    for directive_id, agency_id in links.order_by("directive_id", "agency_id").values_list("directive_id", "agency_id"):
-        found.setdefault(directive_id, []).append(agency_id)
+    if not directive_ids:
+        return found
+    table = Directive.coordinating_agencies.through._meta.db_table
+    if connection.vendor == "postgresql":
+        where, params = "directive_id = ANY(%s)", [directive_ids]
+    else:
+        where, params = f"directive_id IN ({', '.join(['%s'] * len(directive_ids))})", directive_ids
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT directive_id, agency_id FROM {table} WHERE {where} ORDER BY directive_id, agency_id", params
+        )
+        for directive_id, agency_id in cursor.fetchall():
+            found.setdefault(directive_id, []).append(agency_id)
     return found
 
 
@@ -472,7 +519,7 @@ def _insert_owed_postgresql(keys):
             " dedupe_key varchar(200), office_id bigint, send_after timestamptz) ON COMMIT DELETE ROWS"
         )
         cursor.execute("TRUNCATE followup_owed")
-        _copy(cursor, f"followup_owed ({columns})", [_values(*row) for row in keys.values()])
+        _copy_owed(cursor, f"followup_owed ({columns})", keys)
         cursor.execute(
             f"INSERT INTO directives_outboxmessage ({columns}, {', '.join(defaults)})"
             f" SELECT {columns}, {', '.join(['%s'] * len(defaults))} FROM followup_owed"
@@ -482,6 +529,28 @@ def _insert_owed_postgresql(keys):
             list(defaults.values()),
         )
         return {key for (key,) in cursor.fetchall()}
+
+
+def _copy_owed(cursor, target, keys):
+    """``_copy`` of the owed rows, formatted in one pass (a sweep may write a million)."""
+    moments = {}
+
+    def moment(value):
+        found = moments.get(value)
+        if found is None:
+            found = moments[value] = value.isoformat()
+        return found
+
+    def text(value):
+        return "\\N" if value is None else value
+
+    data = "".join(
+        f"{o.kind}\t{o.role}\t{text(o.directive_id)}\t{text(o.agency_id)}\t{text(o.user_id)}\t{text(o.due_date)}"
+        f"\t{o.stage_date}\t{'t' if o.escalated else 'f'}\t{key}\t{text(office_id)}\t{moment(send_after)}\n"
+        for key, (o, office_id, send_after) in keys.items()
+    )
+    with cursor.cursor.copy(f"COPY {target} FROM STDIN") as copy:
+        copy.write(data)
 
 
 def _insert_owed_rows(keys):
