@@ -203,7 +203,15 @@ class _Round:
     def __init__(self, token):
         self.token = token
         self.heard = None
+        self.offices = {}
         self.lease_until = timezone.now() + datetime.timedelta(seconds=settings.FOLLOWUP_LEASE_SECONDS)
+
+    def settings(self, office_id):
+        """Each office's follow-up settings, read once a round (every email goes in its office's name)."""
+        found = self.offices.get(office_id)
+        if found is None:
+            found = self.offices[office_id] = FollowUpSettings.load(office_id)
+        return found
 
     def record_heard(self):
         if self.heard is not None:
@@ -244,15 +252,15 @@ def _send_smtp(envelope, now, token, connection, round_) -> str:
             _finish(envelope, token, state=State.WITHDRAWN, last_error="Nothing left to send.")
             return "withdrawn"
         try:
-            email = render.build(envelope, items, now)
-            email.message()  # the headers are checked here, once, not at every retry of a send
+            email = render.build(envelope, items, now, conf=round_.settings(envelope.office_id))
+            message = email.message()  # the headers are checked here, once, not at every retry of a send
         except Exception as exc:  # a template or data error must not lose the row: record it for the clerks
             log.exception("Could not build email for outbox row %s", envelope.pk)
             return _failed(envelope, token, f"Could not build the email: {exc}", permanent=True)
         if not email.to:
             return _failed(envelope, token, "The agency has no active contact address.", permanent=True)
         try:
-            connection.hand_over(email)
+            connection.hand_over(email, message)
             _record_handover(envelope, token, email)
         except LostClaim:
             # Before the final ".": nothing was delivered. The half-sent message dies with the

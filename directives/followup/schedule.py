@@ -354,10 +354,11 @@ def _due_plans(today, after, everything):
     sql = (
         f"SELECT p.next_on, {_PLAN_COLUMNS} FROM directives_followupplan p"
         " JOIN directives_directive d ON d.id = p.directive_id"
-        f" WHERE {due}(p.next_on > %s OR (p.next_on = %s AND p.directive_id > %s))"
+        # A row comparison: the index on (next_on, directive) walked from the last row on.
+        f" WHERE {due}(p.next_on, p.directive_id) > (%s, %s)"
         " ORDER BY p.next_on, p.directive_id LIMIT %s"
     )
-    params = ([] if everything else [today]) + [after[0], after[0], after[1], BATCH]
+    params = ([] if everything else [today]) + [after[0], after[1], BATCH]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return [(row[0], Planned(*row[1:])) for row in cursor.fetchall()]

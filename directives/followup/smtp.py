@@ -48,15 +48,17 @@ class HandoverSMTPBackend(DjangoSMTPBackend):
             sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         return opened
 
-    def hand_over(self, email_message) -> bool:
+    def hand_over(self, email_message, message=None) -> bool:
         """MAIL, RCPT, DATA and the message, all but its final ".": nothing is delivered yet, so the
-        caller may still record (and commit) the hand-over, then call ``confirm``. False: no recipient."""
+        caller may still record (and commit) the hand-over, then call ``confirm``. False: no recipient.
+        ``message``: ``email_message.message()`` when the caller built it already (it is not cheap)."""
         if not email_message.recipients():
             return False
         encoding = email_message.encoding or "utf-8"
         from_email = sanitize_address(email_message.from_email, encoding)
         recipients = [sanitize_address(addr, encoding) for addr in email_message.recipients()]
-        payload = _LEADING_DOT.sub(b"..", _line_endings(email_message.message().as_bytes(linesep="\r\n")))
+        message = message if message is not None else email_message.message()
+        payload = _LEADING_DOT.sub(b"..", _line_endings(message.as_bytes(linesep="\r\n")))
         if not payload.endswith(b"\r\n"):
             payload += b"\r\n"
         conn = self.connection
