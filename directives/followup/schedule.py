@@ -318,6 +318,14 @@ def _sweep_plans(now, today, confs, *, dry_run):
     )
     send_after = {conf.office_id: max(now, _send_time(today, conf)) for conf in confs}
     result = SweepResult(created=[], already=0)
+    if connection.vendor == "postgresql" and not dry_run and not everything:
+        others = [conf.office_id for conf in confs if conf.office_id is not None]
+        for conf in confs:
+            rules = by_office[conf.office_id]
+            result.add(_sweep_in_sql(today, rules, send_after[conf.office_id], succession, next_succession, others))
+        if default.plan_day != today:
+            FollowUpSettings.objects.filter(pk=default.pk).update(plan_day=today)
+        return result
     after = (PLAN_DIRTY, 0)
     while True:
         batch = _due_plans(today, after, everything)
@@ -340,6 +348,133 @@ def _sweep_plans(now, today, confs, *, dry_run):
     if not dry_run and default.plan_day != today:
         FollowUpSettings.objects.filter(pk=default.pk).update(plan_day=today)
     return result
+
+
+def _sweep_in_sql(today, rules, send_after, succession, next_succession, others):
+    """``plan_directive`` over every due plan row of one office, as one PostgreSQL statement: the
+    rules computed by the database, the owed rows inserted (ON CONFLICT DO NOTHING on the key), the
+    plan rows moved on (unless a trigger marked them meanwhile). ``tests/test_followup_plan.py``
+    holds it to the Python rules day after day (its dry runs work them out in Python)."""
+    offsets = sorted(rules.offsets)
+    every = rules.overdue_every_days
+    # reminder_stage's offset: the smallest one not below the days left.
+    offset = "CASE " + " ".join(f"WHEN days_left <= {o} THEN {o}" for o in offsets) + " END"
+    # next_reminder_stage before the first overdue day: the nearest later offset's day, else that day.
+    before = " ".join(f"WHEN due_date - {o} > %(today)s THEN due_date - {o}" for o in sorted(offsets, reverse=True))
+    schedules = [
+        (kind, day, scheduled_request_stage(today, kind, day, rules), next_scheduled_stage(today, kind, day, rules))
+        for kind in REPORT_MONTHS
+        for day in [None, *range(1, 32)]
+    ]
+    in_force = Agency.objects.filter(successor__isnull=False, dissolved_on__lte=today).values_list("pk", flat=True)
+    answering = {pk: succession.current_id(pk) for pk in in_force}
+    next_day = _next_status_day(today, rules)
+    params = {
+        "today": today,
+        "office": rules.office_id,
+        "others": others,
+        "status_stage": status_request_stage(today, rules),
+        "month_ahead": today + datetime.timedelta(days=30),
+        "next_day": next_day,
+        "next_day_ahead": next_day + datetime.timedelta(days=30),
+        "escalate": rules.escalate_after_days,
+        "never": PLAN_NEVER,
+        "next_succession": next_succession,
+        "send_after": send_after,
+        "from": list(answering),
+        "to": list(answering.values()),
+        "s_every": [str(row[0]) for row in schedules],
+        "s_day": [row[1] for row in schedules],
+        "s_stage": [row[2] for row in schedules],
+        "s_next": [row[3] for row in schedules],
+    }
+    defaults = _outbox_defaults()
+    params.update({f"default_{column}": value for column, value in defaults.items()})
+    office = (
+        "d.office_id = %(office)s"
+        if rules.office_id is not None
+        else "(d.office_id IS NULL OR d.office_id <> ALL(%(others)s::bigint[]))"
+    )
+    link = Directive.coordinating_agencies.through._meta.db_table
+    sql = f"""
+    WITH succ AS (
+        SELECT * FROM unnest(%(from)s::bigint[], %(to)s::bigint[]) AS s(agency_id, current_id)
+    ), sched AS (
+        SELECT * FROM unnest(%(s_every)s::text[], %(s_day)s::integer[], %(s_stage)s::date[], %(s_next)s::date[])
+            AS s(every, day, stage, next_on)
+    ), due AS MATERIALIZED (
+        SELECT d.id, d.lead_agency_id, d.due_date, d.category, d.starts_on, d.report_every, d.report_day,
+               p.generation, d.due_date - %(today)s::date AS days_left,
+               d.state = 'open' AND d.lead_agency_id IS NOT NULL AS chased,
+               d.starts_on IS NULL OR d.starts_on <= %(today)s::date AS started
+        FROM directives_followupplan p JOIN directives_directive d ON d.id = p.directive_id
+        WHERE p.next_on <= %(today)s::date AND {office}
+    ), calc AS MATERIALIZED (
+        SELECT due.*, COALESCE(s.current_id, due.lead_agency_id) AS lead,
+            CASE WHEN due_date IS NULL OR category = 'recurring' THEN NULL
+                 WHEN days_left < 0 THEN 'overdue'
+                 WHEN days_left <= {offsets[-1]} THEN
+                      CASE WHEN {offset} = 0 THEN 'due_today' ELSE 'before_due' END
+            END AS r_kind,
+            CASE WHEN days_left < 0 THEN due_date + 1 + ((-days_left - 1) / {every}) * {every}
+                 ELSE due_date - {offset} END AS r_stage,
+            days_left < 0 AND -days_left > %(escalate)s AS r_escalated,
+            CASE WHEN due_date IS NULL OR category = 'recurring' THEN NULL
+                 WHEN %(today)s::date < due_date + 1 THEN CASE {before} ELSE due_date + 1 END
+                 ELSE due_date + 1 + ((%(today)s::date - (due_date + 1)) / {every} + 1) * {every}
+            END AS r_next,
+            CASE WHEN report_every <> '' THEN sc.stage
+                 WHEN category = 'recurring' OR due_date IS NULL OR due_date > %(month_ahead)s::date
+                 THEN %(status_stage)s::date
+            END AS s_stage,
+            CASE WHEN report_every <> '' THEN sc.next_on
+                 WHEN category = 'recurring' OR due_date IS NULL OR due_date > %(next_day_ahead)s::date
+                 THEN %(next_day)s::date
+            END AS s_next
+        FROM due
+        LEFT JOIN succ s ON s.agency_id = due.lead_agency_id
+        LEFT JOIN sched sc ON sc.every = due.report_every AND sc.day IS NOT DISTINCT FROM due.report_day
+    ), owed AS (
+        SELECT r_kind AS kind, 'to' AS role, id AS directive_id, lead AS agency_id, due_date,
+               r_stage AS stage_date, r_escalated AS escalated, 0 AS ord
+        FROM calc WHERE chased AND started AND r_kind IS NOT NULL
+        UNION ALL
+        SELECT DISTINCT c.r_kind, 'copy', c.id, COALESCE(s.current_id, l.agency_id), c.due_date, c.r_stage, false, 1
+        FROM calc c JOIN {link} l ON l.directive_id = c.id LEFT JOIN succ s ON s.agency_id = l.agency_id
+        WHERE c.chased AND c.started AND c.r_kind IS NOT NULL AND COALESCE(s.current_id, l.agency_id) <> c.lead
+        UNION ALL
+        SELECT 'status_request', 'to', id, lead, due_date, s_stage, false, 2
+        FROM calc WHERE chased AND started AND s_stage IS NOT NULL
+    ), inserted AS (
+        INSERT INTO directives_outboxmessage
+            (kind, role, directive_id, agency_id, due_date, stage_date, escalated, dedupe_key, office_id, send_after,
+             {", ".join(defaults)})
+        SELECT kind, role, directive_id, agency_id, due_date, stage_date, escalated,
+               kind || ':' || directive_id || ':a' || agency_id || ':' || COALESCE(due_date::text, '-') || ':'
+               || stage_date::text || ':' || role,
+               %(office)s::bigint, %(send_after)s::timestamptz, {", ".join(f"%(default_{c})s" for c in defaults)}
+        FROM owed ORDER BY directive_id, ord
+        ON CONFLICT (dedupe_key) DO NOTHING
+        RETURNING kind, role, directive_id, agency_id, due_date, stage_date, escalated
+    ), moved AS (
+        UPDATE directives_followupplan p
+        SET next_on = LEAST(
+            CASE WHEN NOT calc.chased THEN %(never)s::date
+                 WHEN NOT calc.started THEN calc.starts_on
+                 ELSE COALESCE(LEAST(calc.r_next, calc.s_next), %(never)s::date) END,
+            %(next_succession)s::date)
+        FROM calc WHERE p.directive_id = calc.id AND p.generation = calc.generation
+    )
+    SELECT * FROM inserted
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    created = [
+        Owed(kind, role, directive_id, agency_id, None, due_date, stage_date, escalated)
+        for kind, role, directive_id, agency_id, due_date, stage_date, escalated in rows
+    ]
+    return SweepResult(created=created, already=0)
 
 
 _PLAN_COLUMNS = (
