@@ -133,10 +133,18 @@ def claim(now, limit, token) -> list[OutboxMessage]:
     OutboxMessage.objects.filter(pk__in=ids, state=State.PENDING).update(
         state=State.SENDING, claim_token=token, lease_until=lease, attempts=F("attempts") + 1
     )
+    # With what the emails show of their directives: a single reminder is its own item (_items).
     return list(
         OutboxMessage.objects.filter(claim_token=token, state=State.SENDING)
-        .select_related("agency__successor", "recipient_user")
-        .prefetch_related("agency__contacts", "agency__successor__contacts")
+        .select_related(
+            "agency__successor",
+            "recipient_user",
+            "directive__lead_agency",
+            "directive__notice",
+            "directive__session",
+            "directive__responsible_clerk",
+        )
+        .prefetch_related("agency__contacts", "agency__successor__contacts", "directive__coordinating_agencies")
         .order_by("send_after", "pk")
     )
 
@@ -145,6 +153,8 @@ def _items(envelope, now, token):
     """The reminders this email carries: itself, or (a digest) every waiting reminder of the agency."""
     if envelope.kind == Kind.CLERK_DIGEST:
         return []
+    if envelope.kind in ITEM_KINDS and envelope.directive_id is not None:
+        return [envelope]  # read with its directive by the claim
     if envelope.kind == Kind.DIGEST:
         OutboxMessage.objects.filter(
             Q(digest__isnull=True) | Q(digest=envelope),
@@ -180,7 +190,106 @@ def _renew_lease(envelope, token) -> bool:
     )
 
 
-def send_envelope(envelope, now, token, connection) -> str:
+class _Round:
+    """What one delivery round over one SMTP connection carries from one email to the next.
+
+    The 250 of an email is recorded in the same commit as the next email's hand-over (or at the
+    end of the round): one commit per email. A crash between the 250 and that commit leaves the
+    email handed over with no 250 on record, which is uncertain, never sent again by itself: the
+    promises hold, only the window in which a crash makes a row uncertain is a little longer. The
+    lease of every row of the round is renewed in one statement once half of it has run.
+    """
+
+    def __init__(self, token):
+        self.token = token
+        self.heard = None
+        self.offices = {}
+        self.lease_until = timezone.now() + datetime.timedelta(seconds=settings.FOLLOWUP_LEASE_SECONDS)
+
+    def settings(self, office_id):
+        """Each office's follow-up settings, read once a round (every email goes in its office's name)."""
+        found = self.offices.get(office_id)
+        if found is None:
+            found = self.offices[office_id] = FollowUpSettings.load(office_id)
+        return found
+
+    def record_heard(self):
+        if self.heard is not None:
+            envelope, email = self.heard
+            self.heard = None
+            _accepted(envelope, self.token, email)
+
+    def keep_lease(self):
+        seconds = settings.FOLLOWUP_LEASE_SECONDS
+        now = timezone.now()
+        if (self.lease_until - now).total_seconds() > seconds / 2:
+            return
+        self.lease_until = now + datetime.timedelta(seconds=seconds)
+        OutboxMessage.objects.filter(claim_token=self.token, state=State.SENDING).update(lease_until=self.lease_until)
+
+
+def _record_handover(envelope, token, email):
+    """The email's words are kept with the hand-over: what the clerks read is what went out."""
+    if not OutboxMessage.objects.filter(pk=envelope.pk, claim_token=token, state=State.SENDING).update(
+        handed_over_at=timezone.now(),
+        subject=email.subject[:300],
+        recipients={"to": email.to, "cc": email.cc},
+        body_text=_without_secrets(email.body, email),
+        body_html=_without_secrets(_html_alternative(email), email),
+    ):
+        raise LostClaim(f"outbox row {envelope.pk} was taken over by another worker")
+
+
+def _send_smtp(envelope, now, token, connection, round_) -> str:
+    """``send_envelope`` over SMTP, one commit per email: everything up to the hand-over (the
+    previous email's 250, this email's personal link, its hand-over) commits just before the final
+    ".", which alone delivers it; its 250 is recorded with the next email (see ``_Round``)."""
+    with transaction.atomic():
+        round_.record_heard()
+        round_.keep_lease()
+        items = _items(envelope, now, token)
+        if envelope.kind == Kind.DIGEST and not items:
+            _finish(envelope, token, state=State.WITHDRAWN, last_error="Nothing left to send.")
+            return "withdrawn"
+        try:
+            email = render.build(envelope, items, now, conf=round_.settings(envelope.office_id))
+            message = email.message()  # the headers are checked here, once, not at every retry of a send
+        except Exception as exc:  # a template or data error must not lose the row: record it for the clerks
+            log.exception("Could not build email for outbox row %s", envelope.pk)
+            return _failed(envelope, token, f"Could not build the email: {exc}", permanent=True)
+        if not email.to:
+            return _failed(envelope, token, "The agency has no active contact address.", permanent=True)
+        try:
+            connection.hand_over(email, message)
+            _record_handover(envelope, token, email)
+        except LostClaim:
+            # Before the final ".": nothing was delivered. The half-sent message dies with the
+            # connection, which is opened again for the rest of the round.
+            _drop(connection)
+            return "skipped"
+        except Refused as exc:
+            return _failed(envelope, token, f"Refused by the mail server: {exc}", permanent=exc.permanent)
+        except Exception as exc:
+            _drop(connection)  # before the final ".": nothing delivered, safe to try again
+            return _failed(envelope, token, f"{type(exc).__name__}: {exc}", permanent=False)
+    # The hand-over is committed: from here until the 250 the email's fate is unknown.
+    try:
+        connection.confirm()
+    except Refused as exc:
+        return _failed(envelope, token, f"Refused by the mail server: {exc}", permanent=exc.permanent)
+    except DeliveryUncertain as exc:
+        log.warning("Outbox row %s: %s", envelope.pk, exc)
+        _drop(connection)  # its late answer must not be read as the next message's
+        return _uncertain(envelope, token, f"{exc}. {NO_CONFIRMATION}")
+    except Exception as exc:
+        log.warning("Outbox row %s failed after hand-over: %s", envelope.pk, exc)
+        _drop(connection)
+        return _uncertain(envelope, token, f"{type(exc).__name__}: {exc}. {NO_CONFIRMATION}")
+    round_.heard = (envelope, email)
+    return "sent"
+
+
+def send_envelope(envelope, now, token, connection, round_=None) -> str:
     """Send one claimed email; returns "sent", "retried", "failed", "withdrawn", "uncertain" or "skipped".
 
     Why exactly once cannot be had: between the final "." reaching the server and its 250 reaching
@@ -191,6 +300,8 @@ def send_envelope(envelope, now, token, connection) -> str:
     trip), and a row caught in it becomes UNCERTAIN for a clerk to decide; the stable Message-ID
     lets a receiving system spot the copy if the clerk does resend.
     """
+    if round_ is not None and hasattr(connection, "hand_over"):
+        return _send_smtp(envelope, now, token, connection, round_)
     # A long batch can outlive the lease taken at claim time; renewing per row, and checking the
     # claim again at hand-over, keeps a slow worker and the one that took over from both sending.
     if not _renew_lease(envelope, token):
@@ -358,6 +469,7 @@ def deliver(now=None, *, limit=200) -> DeliveryResult:
     result = DeliveryResult(recovered=recover_expired_leases())
     open_digests(now)
     token = uuid.uuid4().hex
+    round_ = _Round(token)  # before the claim: its lease never ends later than the rows' own
     envelopes = claim(now, limit, token)
     if not envelopes:
         return result
@@ -373,9 +485,10 @@ def deliver(now=None, *, limit=200) -> DeliveryResult:
         return result
     try:
         for envelope in envelopes:
-            outcome = send_envelope(envelope, now, token, connection)
+            outcome = send_envelope(envelope, now, token, connection, round_)
             setattr(result, outcome, getattr(result, outcome) + 1)
     finally:
+        round_.record_heard()  # the last 250 heard, before anything else can fail
         try:
             connection.close()
         except Exception:  # closing after the messages went out must not undo their success

@@ -105,13 +105,14 @@ def _clerk_addresses(items):
     )
 
 
-def build(envelope, items, now=None):
+def build(envelope, items, now=None, *, conf=None):
     """The email for ``envelope`` (a single reminder, a digest with ``items``, a clerks' digest, a
     receipt or a new link). An email to an agency carries its personal link (``email.link``); the
-    raw token is in ``email.secrets``, for the stored copy to leave out."""
+    raw token is in ``email.secrets``, for the stored copy to leave out. ``conf``: the envelope's
+    office's settings, when the caller has them (a delivery round reads them once)."""
     now = now or timezone.now()
     today = timezone.localdate(now)
-    conf = FollowUpSettings.load(envelope.office_id)  # the email goes in its office's name
+    conf = conf or FollowUpSettings.load(envelope.office_id)  # the email goes in its office's name
     with translation.override("vi"):
         if envelope.kind == Kind.CLERK_DIGEST:
             return _clerk_digest(envelope, today, conf)

@@ -48,13 +48,17 @@ class HandoverSMTPBackend(DjangoSMTPBackend):
             sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         return opened
 
-    def _send(self, email_message):
+    def hand_over(self, email_message, message=None) -> bool:
+        """MAIL, RCPT, DATA and the message, all but its final ".": nothing is delivered yet, so the
+        caller may still record (and commit) the hand-over, then call ``confirm``. False: no recipient.
+        ``message``: ``email_message.message()`` when the caller built it already (it is not cheap)."""
         if not email_message.recipients():
             return False
         encoding = email_message.encoding or "utf-8"
         from_email = sanitize_address(email_message.from_email, encoding)
         recipients = [sanitize_address(addr, encoding) for addr in email_message.recipients()]
-        payload = _LEADING_DOT.sub(b"..", _line_endings(email_message.message().as_bytes(linesep="\r\n")))
+        message = message if message is not None else email_message.message()
+        payload = _LEADING_DOT.sub(b"..", _line_endings(message.as_bytes(linesep="\r\n")))
         if not payload.endswith(b"\r\n"):
             payload += b"\r\n"
         conn = self.connection
@@ -73,10 +77,12 @@ class HandoverSMTPBackend(DjangoSMTPBackend):
         if code != 354:
             raise Refused(code, reply)
         conn.send(payload)
-        # The last moment at which nothing has been delivered: record the hand-over, then commit it.
-        handover = getattr(email_message, "on_handover", None)
-        if handover is not None:
-            handover()
+        return True
+
+    def confirm(self):
+        """The final "." and the server's answer. Returns on its 250 (delivered); raises Refused on a
+        clear refusal, DeliveryUncertain when no answer came (it may have been delivered)."""
+        conn = self.connection
         try:
             conn.send(b".\r\n")
             code, reply = conn.getreply()
@@ -84,6 +90,15 @@ class HandoverSMTPBackend(DjangoSMTPBackend):
             raise DeliveryUncertain(f"no answer after the message was handed over: {exc}") from exc
         if code != 250:
             raise Refused(code, reply)  # a clear answer after the data: the server did not take it
+
+    def _send(self, email_message):
+        if not self.hand_over(email_message):
+            return False
+        # The last moment at which nothing has been delivered: record the hand-over, then commit it.
+        handover = getattr(email_message, "on_handover", None)
+        if handover is not None:
+            handover()
+        self.confirm()
         accepted = getattr(email_message, "on_accepted", None)
         if accepted is not None:
             accepted()  # at once: a crash from here on would leave a delivered message uncertain

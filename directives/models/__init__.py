@@ -18,7 +18,7 @@ from .directive import (
     status_condition,
     status_expression,
 )
-from .followup import FollowUpSettings, OutboxMessage
+from .followup import PLAN_DIRTY, PLAN_NEVER, FollowUpPlan, FollowUpSettings, OutboxMessage
 from .keys import ApiKey
 from .links import AgencyLink
 from .milestones import Milestone
@@ -36,6 +36,9 @@ __all__ = [
     "STATUS_COLOURS",
     "Coordination",
     "Directive",
+    "FollowUpPlan",
+    "PLAN_DIRTY",
+    "PLAN_NEVER",
     "DirectiveChange",
     "DirectiveQuerySet",
     "ExtensionRequest",

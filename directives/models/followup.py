@@ -1,4 +1,6 @@
-"""The follow-up engine's state: its settings, and the outbox where every email is a row first."""
+"""The follow-up engine's state: its settings, the outbox where every email is a row first, the plan."""
+
+import datetime
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -12,6 +14,11 @@ from django.utils.translation import pgettext_lazy
 from conference.models import Agency, Office
 
 from .directive import Directive
+
+# A plan row to work out again at the next sweep (a day before any sweep), and one that owes nothing
+# until something changes (a directive no longer chased).
+PLAN_DIRTY = datetime.date(1900, 1, 1)
+PLAN_NEVER = datetime.date(9999, 12, 31)
 
 
 def _parse_offsets(value: str) -> list[int]:
@@ -92,6 +99,10 @@ class FollowUpSettings(models.Model):
             (6, _("Sunday")),
         ],
     )
+
+    # The latest day a sweep worked the plans out for: a sweep for an earlier day (``--now`` in
+    # the past) works every plan out again rather than trust days computed from the future.
+    plan_day = models.DateField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("follow-up settings")
@@ -189,6 +200,8 @@ class OutboxMessage(models.Model):
 
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     role = models.CharField(_("role"), max_length=8, choices=Role.choices, default=Role.TO)
+    # No index of their own: outbox_directive_state and outbox_agency_state lead with them (every
+    # index costs each of a million rows a sweep writes).
     directive = models.ForeignKey(
         Directive,
         verbose_name=_("directive"),
@@ -196,6 +209,7 @@ class OutboxMessage(models.Model):
         null=True,
         blank=True,
         related_name="outbox_messages",
+        db_index=False,
     )
     agency = models.ForeignKey(
         Agency,
@@ -204,6 +218,7 @@ class OutboxMessage(models.Model):
         null=True,
         blank=True,
         related_name="outbox_messages",
+        db_index=False,
     )
     # The office in whose name the email goes (its directive's, or the digest's): its clerks see it.
     office = models.ForeignKey(
@@ -221,6 +236,7 @@ class OutboxMessage(models.Model):
         null=True,
         blank=True,
         related_name="+",
+        db_index=False,  # outbox_clerk_digests: the few rows that have one
     )
     recipient_email = models.EmailField(
         _("to the address"), blank=True, help_text=_("Only this address of the agency (receipts, new links).")
@@ -228,7 +244,8 @@ class OutboxMessage(models.Model):
     due_date = models.DateField(_("due date concerned"), null=True, blank=True)
     stage_date = models.DateField(_("for the day"))
     escalated = models.BooleanField(_("head of agency and clerk copied"), default=False)
-    dedupe_key = models.CharField(_("key"), max_length=200, unique=True)
+    # Unique by the constraint outbox_dedupe_key (no second, pattern-matching index on PostgreSQL).
+    dedupe_key = models.CharField(_("key"), max_length=200)
     digest = models.ForeignKey(
         "self",
         verbose_name=_("sent in digest"),
@@ -236,6 +253,7 @@ class OutboxMessage(models.Model):
         null=True,
         blank=True,
         related_name="items",
+        db_index=False,  # outbox_in_digest: only the rows a digest carries
     )
     send_after = models.DateTimeField(_("send after"))
     state = models.CharField(_("state"), max_length=12, choices=State.choices, default=State.PENDING)
@@ -253,6 +271,7 @@ class OutboxMessage(models.Model):
         null=True,
         blank=True,
         related_name="+",
+        db_index=False,  # outbox_resent_by: the few a clerk decided
     )
     resent_at = models.DateTimeField(_("resend decided at"), null=True, blank=True)
     message_id = models.CharField(_("Message-ID"), max_length=200, blank=True)
@@ -280,7 +299,43 @@ class OutboxMessage(models.Model):
             models.Index(fields=["state"], condition=Q(state__in=["uncertain", "failed"]), name="outbox_needs_clerk"),
             models.Index(fields=["directive", "state"], name="outbox_directive_state"),
             models.Index(fields=["agency", "state"], name="outbox_agency_state"),
+            # The foreign keys most rows leave empty: indexed where set (deletes, digests' items).
+            models.Index(fields=["digest"], condition=Q(digest__isnull=False), name="outbox_in_digest"),
+            models.Index(
+                fields=["recipient_user"], condition=Q(recipient_user__isnull=False), name="outbox_clerk_digests"
+            ),
+            models.Index(fields=["resent_by"], condition=Q(resent_by__isnull=False), name="outbox_resent_by"),
         ]
+        constraints = [models.UniqueConstraint(fields=["dedupe_key"], name="outbox_dedupe_key")]
 
     def __str__(self):
         return self.dedupe_key
+
+
+class FollowUpPlan(models.Model):
+    """When a directive may next owe something (a reminder's next stage, the next status request):
+    the sweep reads only the rows whose day has come, so its cost follows what is owed, not the backlog.
+
+    One row per directive, made and marked "to work out again" (``next_on`` = ``PLAN_DIRTY``) by the
+    database's triggers whenever anything the sweep decides from changes: the directive's dates,
+    state, category, lead, office or reporting schedule, its coordinating agencies, a succession, the
+    office's follow-up settings (``directives/migrations/0012_followup_plan.py``). The sweep works the
+    row out from the directive (``schedule.plan_directive``) and writes the next day; an earlier day
+    is always safe (a sweep that finds nothing new), a later one never happens. ``generation`` counts
+    the triggers' marks, so a sweep never overwrites a mark made while it was working.
+    """
+
+    # Derived from the directives, never a record of its own: not in the admin.
+    kept_by_triggers = True
+
+    directive = models.OneToOneField(
+        Directive, on_delete=models.DO_NOTHING, primary_key=True, related_name="followup_plan"
+    )
+    next_on = models.DateField()
+    generation = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        indexes = [models.Index(fields=["next_on", "directive"], name="followup_plan_next")]
+
+    def __str__(self):
+        return f"{self.directive_id}: {self.next_on}"
