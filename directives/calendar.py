@@ -35,19 +35,27 @@ def directives_for_feed(agency):
     )
 
 
+def _day_event(uid, day, directive, stamp):
+    """An all-day event on ``day``, versioned by its directive (a change of it updates the event)."""
+    event = Event()
+    event.add("uid", uid)
+    event.add("dtstamp", stamp)
+    event.add("last-modified", directive.updated_at)
+    event.add("sequence", directive.version)
+    event.add("dtstart", day)
+    event.add("dtend", day + datetime.timedelta(days=1))
+    event.add("transp", "TRANSPARENT")
+    return event
+
+
 def _milestone_events(directive, stamp, domain):
     """The steps still to do before the directive's own due date, each on its day."""
     for milestone in directive.milestones.all():
         if milestone.due_date >= directive.due_date or not MIN_DATE <= milestone.due_date <= MAX_DATE:
             continue  # the last step is the directive's own event
-        event = Event()
-        event.add("uid", f"directive-{directive.pk}-milestone-{milestone.pk}@{domain}")
-        event.add("dtstamp", stamp)
-        event.add("last-modified", directive.updated_at)
-        event.add("sequence", directive.version)
-        event.add("dtstart", milestone.due_date)
-        event.add("dtend", milestone.due_date + datetime.timedelta(days=1))
-        event.add("transp", "TRANSPARENT")
+        event = _day_event(
+            f"directive-{directive.pk}-milestone-{milestone.pk}@{domain}", milestone.due_date, directive, stamp
+        )
         event.add("summary", f"Mốc: {milestone.text}")
         event.add("description", f"{milestone.text}\nNhiệm vụ: {directive.text}")
         event.add("url", f"{settings.SITE_URL}/api/v1/directives/{directive.pk}/")
@@ -73,14 +81,7 @@ def build_calendar(feed) -> bytes:
                 directive.due_date.isoformat(),
             )
             continue
-        event = Event()
-        event.add("uid", f"directive-{directive.pk}@{domain}")
-        event.add("dtstamp", stamp)
-        event.add("last-modified", directive.updated_at)
-        event.add("sequence", directive.version)
-        event.add("dtstart", directive.due_date)
-        event.add("dtend", directive.due_date + datetime.timedelta(days=1))
-        event.add("transp", "TRANSPARENT")
+        event = _day_event(f"directive-{directive.pk}@{domain}", directive.due_date, directive, stamp)
         summary = directive.text if len(directive.text) <= 120 else directive.text[:119] + "…"
         event.add("summary", f"Hạn: {summary}")
         source = directive.source

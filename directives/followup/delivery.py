@@ -322,15 +322,7 @@ def send_envelope(envelope, now, token, connection, round_=None) -> str:
     handed_over, returned, accepted = [], [], []
 
     def on_handover():
-        # The email's words are kept with the hand-over: what the clerks read is what went out.
-        if not OutboxMessage.objects.filter(pk=envelope.pk, claim_token=token, state=State.SENDING).update(
-            handed_over_at=timezone.now(),
-            subject=email.subject[:300],
-            recipients={"to": email.to, "cc": email.cc},
-            body_text=_without_secrets(email.body, email),
-            body_html=_without_secrets(_html_alternative(email), email),
-        ):
-            raise LostClaim(f"outbox row {envelope.pk} was taken over by another worker")
+        _record_handover(envelope, token, email)
         handed_over.append(True)
 
     def on_accepted():
