@@ -207,7 +207,7 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["directives.api.authentication.IsAgencyOrClerk"],
-    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_RENDERER_CLASSES": ["directives.api.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["directives.api.parsers.JSONParser"],
     "DEFAULT_THROTTLE_CLASSES": ["directives.api.throttling.PerKeyRateThrottle"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
