@@ -10,14 +10,17 @@ import datetime
 from collections import Counter
 
 import pytest
+import time_machine
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
-from conference.models import Office
+from conference.models import Clerk, Office
 from conference.selectors import OfficeScope
 from conference.services import agency_record_change
 from directives import services
 from directives.audit import Actor
 from directives.models import NO_DUE_MONTH, NO_KEY, Directive, StatusTally
+from directives.reporting.figures import Scope
 from directives.selectors import COUNT_KEYS, TalliedCounts, status_counts_by
 
 from .factories import AgencyFactory, DirectiveFactory, SessionFactory
@@ -225,3 +228,55 @@ def test_the_tally_cannot_be_written_from_python():
         row.save()
     with pytest.raises(TypeError):
         row.delete()
+
+
+def _dashboard(client, params, *, from_tally):
+    with CaptureQueriesContext(connection) as ctx:
+        page = client.get("/admin/dashboard/", params).context
+    assert any("directives_statustally" in q["sql"] for q in ctx.captured_queries) == from_tally
+    return {
+        "counts": page["counts"],
+        "agencies": [(row.agency_id, row.lead_ids, row.counts) for row in page["agencies"]],
+        "months": page["months"],
+        "sessions": page["sessions"],
+    }
+
+
+@pytest.mark.parametrize("params", [{}, {"structure": "new"}, {"category": "recurring"}, {"category": "none"}])
+def test_the_dashboard_from_the_tally_equals_the_dashboard_counted_from_the_directives(
+    varied,  # noqa: F811
+    clerk,
+    client,
+    monkeypatch,
+    params,
+):
+    # A clerk of an office, which keeps some of the directives (the others are no office's).
+    office = Office.objects.create(code="vp-thu", name="Văn phòng thử nghiệm", agency=AgencyFactory())
+    Clerk.objects.create(user=clerk, office=office)
+    session = SessionFactory(office=office, held_on=datetime.date(2024, 6, 1))
+    Directive.objects.filter(pk__in=list(Directive.objects.order_by("pk").values_list("pk", flat=True))[::2]).update(
+        session=session, office=office
+    )
+    # A succession after the directives were given: the new structure folds the merged agency's rows.
+    agency_record_change(
+        kind="merge",
+        predecessor=varied["other"],
+        successors=[varied["kept"]],
+        primary_successor=varied["kept"],
+        effective_on=datetime.date(2024, 9, 1),
+    )
+    client.force_login(clerk)
+    for day in (datetime.date(2024, 9, 15), datetime.date(2024, 8, 1), datetime.date(2025, 1, 5)):
+        with time_machine.travel(datetime.datetime(day.year, day.month, day.day, 10), tick=False):
+            tallied = _dashboard(client, params, from_tally=True)
+            with monkeypatch.context() as patched:
+                patched.setattr(Scope, "tallied", property(lambda self: None))
+                counted = _dashboard(client, params, from_tally=False)
+        assert tallied == counted, day
+        assert (
+            tallied["counts"]["total"]
+            == Directive.objects.filter(office=office)
+            .exclude(state="cancelled")
+            .filter(**({"category": params["category"].replace("none", "")} if "category" in params else {}))
+            .count()
+        )

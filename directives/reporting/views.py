@@ -58,7 +58,7 @@ def build_scope(request):
     if form.is_bound:
         form.is_valid()
     # The office's own directives only (office_scope): its dashboard, sheets and links count them.
-    scope = figures.Scope(**form.scope_values(), records=office_scope(request.user).condition())
+    scope = figures.Scope(**form.scope_values(), offices=office_scope(request.user))
     ordering = (form.cleaned_data.get("o") if form.is_bound and hasattr(form, "cleaned_data") else "") or "-overdue"
     if ordering.lstrip("-") not in AGENCY_SORTS:
         ordering = "-overdue"
@@ -79,7 +79,7 @@ def dashboard_data(scope, ordering="-overdue", sessions_shown=SESSIONS_SHOWN, ta
     if "sessions" in tables:
         data["sessions"] = figures.session_rows(directives, limit=sessions_shown, today=scope.today)
     if "months" in tables:
-        data["months"] = figures.month_rows(directives, scope.today)
+        data["months"] = figures.month_rows(directives, scope.today, tallied=scope.tallied)
     return data
 
 
