@@ -263,9 +263,9 @@ def directive_status_counts(queryset, today=None) -> dict:
 
 
 class TalliedCounts:
-    """``status_counts_by`` of every directive some offices keep (with one category, or all), grouped
-    by lead agency or by due month, read from the status tally (``StatusTally``, kept by triggers)
-    instead of the directives: a few thousand rows to add up instead of a million.
+    """``status_counts_by`` of every directive some offices keep, grouped by lead agency or by due
+    month, read from the status tally (``StatusTally``, kept by triggers) instead of the directives:
+    a few thousand rows to add up instead of a million.
 
     Only the status of open directives and of claims depends on ``today``: those due in an earlier
     month are past their due date, those due in a later month are not, and those due this month are
@@ -273,26 +273,17 @@ class TalliedCounts:
     both groupings). Equal to ``status_counts_by`` on the same directives: tests/test_status_tally.py.
     """
 
-    def __init__(self, offices, *, category=None, today=None):
+    def __init__(self, offices, *, today=None):
         self.offices = offices  # a ``conference.selectors.OfficeScope``
-        self.category = category  # a category value ("" for none), or None for every one
         self.today = today or timezone.localdate()
         self.this_month = self.today.replace(day=1)
         self._due_this_month_before_today = None
 
-    def _tally(self):
+    def _tally(self, grain):
         ids = self.offices.office_ids
-        rows = StatusTally.objects.all()
+        rows = StatusTally.objects.filter(grain=grain)
         if ids is not None:
             rows = rows.filter(office_key__in=sorted(ids)) if ids else rows.filter(office_key=NO_KEY)
-        if self.category is not None:
-            rows = rows.filter(category=self.category)
-        return rows.order_by()
-
-    def _directives(self):
-        rows = Directive.objects.filter(self.offices.condition())
-        if self.category is not None:
-            rows = rows.filter(category=self.category)
         return rows.order_by()
 
     def _past_this_month(self):
@@ -303,7 +294,8 @@ class TalliedCounts:
             if self.this_month < self.today:
                 state = Directive.State
                 rows = (
-                    self._directives()
+                    Directive.objects.filter(self.offices.condition())
+                    .order_by()
                     .filter(
                         due_date__gte=self.this_month,
                         due_date__lt=self.today,
@@ -322,7 +314,7 @@ class TalliedCounts:
         return self._due_this_month_before_today
 
     def _sums(self):
-        state, recurring = Directive.State, Q(category=Directive.Category.RECURRING)
+        state, recurring = Directive.State, Q(recurring=True)
         dated = ~recurring & ~Q(due_month=NO_DUE_MONTH)
         open_dated = Q(state=state.OPEN) & dated
         claims = Q(state=state.AWAITING_CONFIRMATION) & dated
@@ -345,9 +337,9 @@ class TalliedCounts:
         }
         return {"n_" + str(key): Sum("n", filter=condition, default=0) for key, condition in conditions.items()}
 
-    def _grouped(self, column):
+    def _grouped(self, grain, column):
         sums = self._sums()
-        rows = self._tally().values(column).annotate(**sums).values_list(column, *sums)
+        rows = self._tally(grain).values(column).annotate(**sums).values_list(column, *sums)
         return {row[0]: dict(zip([name[2:] for name in sums], row[1:], strict=True)) for row in rows}
 
     def _settle(self, counts, open_past, claims_past):
@@ -361,7 +353,7 @@ class TalliedCounts:
         """{(lead agency id or None,): counts}, as ``status_counts_by(directives, "lead_agency_id")``."""
         past = self._past_this_month()
         found = {}
-        for lead_key, counts in self._grouped("lead_key").items():
+        for lead_key, counts in self._grouped(StatusTally.Grain.LEAD, "lead_key").items():
             lead = None if lead_key == NO_KEY else lead_key
             found[(lead,)] = self._settle(counts, *past.get(lead, (0, 0)))
         return found
@@ -372,7 +364,7 @@ class TalliedCounts:
         past = self._past_this_month().values()
         open_past, claims_past = sum(p[0] for p in past), sum(p[1] for p in past)
         found = {}
-        for month, counts in self._grouped("due_month").items():
+        for month, counts in self._grouped(StatusTally.Grain.MONTH, "due_month").items():
             if month == NO_DUE_MONTH:
                 continue
             this = month == self.this_month

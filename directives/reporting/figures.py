@@ -1,6 +1,6 @@
 """The dashboard's figures: every count is one aggregate query, whatever the number of directives.
 
-A whole office's dashboard (no period, session, notice or agency chosen; any category, either
+A whole office's dashboard (no period, session, notice, agency or category chosen; either
 structure) counts by lead agency and by due month from the status tally (``selectors.TalliedCounts``:
 a few thousand rows kept by triggers) instead of every directive; a narrower scope counts its
 directives, which its filters find through their indexes.
@@ -74,11 +74,11 @@ class Scope:
     @property
     def tallied(self):
         """The figures of this scope from the status tally, or None when it cannot give them (a period,
-        a session, a notice or an agency narrows the directives beyond what the tally is keyed by)."""
-        if self.date_from or self.date_to or self.session or self.notice or self.agency:
+        a session, a notice, an agency or a category narrows the directives beyond its keys)."""
+        if self.date_from or self.date_to or self.session or self.notice or self.agency or self.category is not None:
             return None
         if self._tallied is None:
-            self._tallied = TalliedCounts(self.offices, category=self.category_value, today=self.today)
+            self._tallied = TalliedCounts(self.offices, today=self.today)
         return self._tallied
 
     @property
