@@ -5,6 +5,7 @@ Selectors sit below services: services may import them, never the other way roun
 """
 
 import datetime
+import functools
 from decimal import Decimal
 
 from django.db.models import (
@@ -24,6 +25,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, JSONArray
 from django.utils import timezone
 from django.utils.formats import number_format
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from conference.models import Agency, Office
@@ -398,6 +400,13 @@ def percent_text(part: int, whole: int) -> str | None:
     hundredths = _hundredths(part, whole)
     if hundredths is None:
         return None
+    return _percent_text(hundredths, get_language())
+
+
+@functools.lru_cache(maxsize=32768)
+def _percent_text(hundredths: int, language: str | None) -> str:
+    # Remembered by language (its decimal sign): a dashboard writes two for each of 500 agencies, and
+    # number_format looks up the locale's formats on every call.
     places = 0 if hundredths % 100 == 0 else 1 if hundredths % 10 == 0 else 2
     return number_format(Decimal(hundredths) / 100, decimal_pos=places) + "%"
 
