@@ -16,6 +16,10 @@ on. The status of an open directive also depends on today (overdue once its due 
 months before this one are wholly past, later months wholly ahead, and the current month alone is
 split by a count of its directives (``selectors.TalliedCounts``).
 
+Two transactions that move directives into or out of the same row (the same office, state and due
+month...) wait for each other's commit on it: a clerk's saves are short, and an update that changes
+no key column (a text, a reminder's mark) touches no row at all.
+
 Nothing in Python writes it: triggers on ``directives_directive`` keep it exact on every write,
 whatever makes it (services, admin, bulk_create, COPY, raw SQL); see
 ``directives/migrations/0013_status_tally.py``. ``tests/test_status_tally.py`` compares it with a
