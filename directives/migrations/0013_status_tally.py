@@ -181,7 +181,12 @@ def _rebuild(keys):
 
 # The tally counted afresh from the directives: what this migration starts from, and what a loader
 # that wrote directives with the triggers off runs after it.
-REBUILD = {"postgresql": _rebuild(_pg_keys), "sqlite": _rebuild(_sqlite_keys)}
+# PostgreSQL then gathers the table's statistics: without them it guessed one row and walked the
+# unique index instead of reading the table (54 ms instead of 13 at a million directives).
+REBUILD = {
+    "postgresql": [*_rebuild(_pg_keys), "ANALYZE directives_statustally;"],
+    "sqlite": _rebuild(_sqlite_keys),
+}
 
 
 def _run(statements):
