@@ -205,6 +205,14 @@ class AgencyRow:
         except KeyError:
             raise AttributeError(name) from None
 
+    def __getitem__(self, name):
+        # What a template tries first for row.total: answered here, without the TypeError it would
+        # catch before trying the attribute (a dozen per row, fifty rows a page).
+        try:
+            return self.__dict__[name]
+        except KeyError:
+            return self.__dict__["counts"][name]
+
 
 AGENCY_ORDERINGS = {
     "name": lambda row: (row.agency_id is None, row.name.casefold()),
