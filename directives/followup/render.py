@@ -203,7 +203,12 @@ def _reply_to(items, conf):
 
 
 # What a receipt acknowledges, by the first part of its key ("receipt:claim:<report id>").
-RECEIPT_WHAT = {"report": "Báo cáo tiến độ", "claim": "Báo cáo hoàn thành", "extension": "Đề nghị gia hạn"}
+RECEIPT_WHAT = {
+    "report": "Báo cáo tiến độ",
+    "claim": "Báo cáo hoàn thành",
+    "extension": "Đề nghị gia hạn",
+    "milestone": "Báo cáo hoàn thành mốc",
+}
 
 
 def receipt_key(what, record_id):
