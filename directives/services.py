@@ -69,8 +69,9 @@ OOXML_PARTS = {
 
 
 # Sent after a service saved a change to a directive that existed: ``directive`` as saved and
-# ``before``, the tracked fields as they were stored (``history.snapshot``). The follow-up engine
-# listens (it withdraws reminders that went out of date); the records layer knows nothing of it.
+# ``before``, the tracked fields as they were stored (``history.snapshot``), and ``milestones``,
+# whether its milestones changed too (set, re-dated, one marked done). The follow-up engine listens
+# (it withdraws reminders that went out of date); the records layer knows nothing of it.
 directive_changed = Signal()
 
 
