@@ -392,7 +392,10 @@ def directive_mark_milestone_done(
         record_change(
             directive,
             DirectiveChange.Action.MILESTONES_CHANGED,
-            {"milestones": {"from": before, "to": [_milestone_label(m) for m in steps]}, "done": position},
+            {
+                "milestones": {"from": before, "to": [_milestone_label(m) for m in steps]},
+                "milestone_done": _milestone_label(milestone),
+            },
         )
         _save(directive, milestones=True)  # a new version: a page read before this mark is stale now
     return milestone

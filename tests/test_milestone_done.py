@@ -47,7 +47,7 @@ def milestone(directive, position):
 
 
 def marks(directive):
-    return DirectiveChange.objects.filter(directive=directive, changes__has_key="done").count()
+    return DirectiveChange.objects.filter(directive=directive, changes__has_key="milestone_done").count()
 
 
 # -- the API ------------------------------------------------------------------------------------
@@ -70,13 +70,14 @@ def test_the_lead_marks_a_milestone_done_with_its_day_history_and_a_new_etag(wor
     assert response["ETag"] == a.client.get(f"/api/v1/directives/{directive.pk}/")["ETag"]
     assert milestone(directive, 1).done_on == datetime.date(2024, 7, 14)
     assert milestone(directive, 2).done_on is None
-    change = DirectiveChange.objects.filter(directive=directive, changes__has_key="done").get()
+    change = DirectiveChange.objects.filter(directive=directive, changes__has_key="milestone_done").get()
     assert change.action == DirectiveChange.Action.MILESTONES_CHANGED
     assert change.actor_label.startswith(f"api-key:{a.key.prefix}")
     assert change.changes["milestones"] == {
         "from": ["Thí điểm tại 3 tỉnh (15/07/2024)", "Triển khai toàn quốc (27/07/2024)"],
         "to": ["Thí điểm tại 3 tỉnh (15/07/2024, hoàn thành ngày 14/07/2024)", "Triển khai toàn quốc (27/07/2024)"],
     }
+    assert change.changes["milestone_done"] == "Thí điểm tại 3 tỉnh (15/07/2024, hoàn thành ngày 14/07/2024)"
     detail = a.client.get(f"/api/v1/directives/{directive.pk}/").json()
     assert [m["done_on"] for m in detail["milestones"]] == ["2024-07-14", None]
     # The directive itself stays open: it is judged by its last milestone.
@@ -219,7 +220,7 @@ def test_the_lead_sees_a_form_per_open_milestone_and_marks_one_done(linked):
     assert response.status_code == 302
     assert response["Location"].endswith("?sent=milestone")
     assert milestone(directive, 1).done_on == datetime.date(2024, 7, 14)
-    change = DirectiveChange.objects.get(directive=directive, changes__has_key="done")
+    change = DirectiveChange.objects.get(directive=directive, changes__has_key="milestone_done")
     assert "đường dẫn" in change.actor_label
     receipt = OutboxMessage.objects.get(kind=OutboxMessage.Kind.RECEIPT, directive=directive)
     assert receipt.recipient_email == "vanthu@bo-a.example.vn"
@@ -256,3 +257,16 @@ def test_hostile_input_on_the_page_gets_a_clear_error_and_changes_nothing(linked
     assert message in html, html[html.find("milestone-done") :][:2000]
     assert not Milestone.objects.filter(done_on__isnull=False).exists()
     assert marks(directive) == 0
+
+
+def test_the_clerks_history_shows_the_milestone_marked_done(world, clerk_client):
+    directive = with_steps(world["d_a"])
+    services.directive_mark_milestone_done(
+        directive_id=directive.pk,
+        position=1,
+        done_on=datetime.date(2024, 7, 14),
+        by=Actor(label="api"),
+        agency_ids=[world["a"].agency.pk],
+    )
+    html = clerk_client.get(reverse("admin:directives_directive_change", args=[directive.pk])).content.decode()
+    assert "<b>Mốc đã hoàn thành</b>: Thí điểm tại 3 tỉnh (15/07/2024, hoàn thành ngày 14/07/2024)" in html

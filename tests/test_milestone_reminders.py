@@ -224,3 +224,62 @@ def test_a_raw_write_to_a_milestone_marks_the_plan(directive):
     assert FollowUpPlan.objects.get(directive=directive).next_on == datetime.date(2024, 7, 13)
     Directive.objects.filter(pk=directive.pk).delete()  # its milestones go with it, its plan too
     assert not FollowUpPlan.objects.filter(directive_id=directive.pk).exists()
+
+
+def test_day_after_day_with_an_office_a_succession_and_milestones_the_plans_owe_what_from_scratch_owes(
+    directive, lead, partner
+):
+    from conference import services as conference_services
+    from conference.models import Office
+    from directives.models import FollowUpSettings
+
+    office = Office.objects.create(code="thu-nghiem", name="UBND tỉnh Thử nghiệm", agency=agency())
+    settings = FollowUpSettings.load(office)
+    settings.reminder_offsets, settings.overdue_every_days = "10, 2", 3
+    settings.save()
+    other = DirectiveFactory(
+        session=SessionFactory(held_on=datetime.date(2024, 6, 10), office=office),
+        lead_agency=partner,
+        coordinating=[lead, agency()],
+        due_date=datetime.date(2024, 9, 15),
+    )
+    services.directive_set_milestones(
+        directive_id=other.pk,
+        milestones=[
+            {"text": "Khảo sát", "due_date": datetime.date(2024, 7, 20)},
+            {"text": "Dự thảo", "due_date": datetime.date(2024, 8, 12)},
+            {"text": "Ban hành", "due_date": datetime.date(2024, 9, 15)},
+        ],
+        by=CLERK,
+    )
+    assert Directive.objects.get(pk=other.pk).office_id == office.pk  # its session's
+    successor = agency(name="Bộ mới")
+    day, owed = datetime.date(2024, 7, 1), set()
+    while day <= datetime.date(2024, 8, 31):
+        if day == datetime.date(2024, 7, 24):
+            conference_services.agency_record_change(
+                kind="merge",
+                predecessor=partner,
+                successors=[successor],
+                primary_successor=successor,
+                effective_on=datetime.date(2024, 7, 28),
+            )
+        if day == datetime.date(2024, 8, 1):
+            with time_machine.travel(moment(day), tick=False):
+                services.directive_mark_milestone_done(
+                    directive_id=other.pk, position=1, done_on=day, by=CLERK, agency_ids=None
+                )
+        owed |= swept(moment(day))
+        day += datetime.timedelta(days=1)
+    steps = {m.text: m.pk for m in Milestone.objects.filter(directive=other)}
+    named = {schedule.milestone_of_key(key) for key in owed} - {None}
+    assert named == {pilot(directive).pk, steps["Khảo sát"], steps["Dự thảo"]}  # never the last ones
+    # The office's offsets: 10 and 2 days before the draft's 12/08, then every 3 days late.
+    draft = [row for row in OutboxMessage.objects.filter(role="to") if row.dedupe_key.endswith(f":m{steps['Dự thảo']}")]
+    assert sorted({row.stage_date for row in draft})[:4] == [
+        datetime.date(2024, 8, 2),
+        datetime.date(2024, 8, 10),
+        datetime.date(2024, 8, 13),
+        datetime.date(2024, 8, 16),
+    ]
+    assert {row.agency_id for row in draft if row.stage_date >= datetime.date(2024, 7, 28)} == {successor.pk}
