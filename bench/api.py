@@ -177,7 +177,7 @@ def status_tally_rebuild():
     import importlib
 
     try:
-        migration = importlib.import_module("directives.migrations.0013_status_tally")
+        migration = importlib.import_module("directives.migrations.0014_status_tally")
     except ImportError:
         return []
     return migration.REBUILD["postgresql"]

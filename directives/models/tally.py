@@ -22,7 +22,7 @@ no key column (a text, a reminder's mark) touches no row at all.
 
 Nothing in Python writes it: triggers on ``directives_directive`` keep it exact on every write,
 whatever makes it (services, admin, bulk_create, COPY, raw SQL); see
-``directives/migrations/0013_status_tally.py``. ``tests/test_status_tally.py`` compares it with a
+``directives/migrations/0014_status_tally.py``. ``tests/test_status_tally.py`` compares it with a
 fresh count after every write path, and the dashboard's figures with and without it.
 """
 
@@ -74,7 +74,7 @@ class StatusTally(models.Model):
         return f"{self.grain} {self.office_key}/{self.lead_key}/{self.state}/{self.due_month}: {self.n}"
 
     def save(self, *args, **kwargs):
-        raise TypeError("The status tally is written by the database's triggers only (migration 0013).")
+        raise TypeError("The status tally is written by the database's triggers only (migration 0014).")
 
     def delete(self, *args, **kwargs):
-        raise TypeError("The status tally is written by the database's triggers only (migration 0013).")
+        raise TypeError("The status tally is written by the database's triggers only (migration 0014).")

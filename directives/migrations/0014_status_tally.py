@@ -204,7 +204,7 @@ def _run(statements):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('directives', '0012_followup_plan'),
+        ('directives', '0013_milestone_followup_plan'),
     ]
 
     operations = [
