@@ -228,10 +228,11 @@ def main():
     require_migrations_in_step()
     call_command("migrate", interactive=False, verbosity=0)
     print("data:", ensure_data(args, database_url), flush=True)
-    from directives.models import Directive
+    from directives.models import Directive, StatusTally
 
     print(
-        f"directives: {Directive.objects.count()}, agencies merged into another: {counts()[2]}; {load_note()}",
+        f"directives: {Directive.objects.count()}, agencies merged into another: {counts()[2]}, "
+        f"status tally rows (what an unfiltered dashboard sums): {StatusTally.objects.count()}; {load_note()}",
         flush=True,
     )
     # Production settings serve static files from collectstatic's manifest, which this process has

@@ -23,6 +23,7 @@ from .keys import ApiKey
 from .links import AgencyLink
 from .milestones import Milestone
 from .progress import ExtensionRequest, ProgressReport, ReportAttachment
+from .tally import NO_DUE_MONTH, NO_KEY, StatusTally
 
 __all__ = [
     "AgencyLink",
@@ -31,6 +32,8 @@ __all__ = [
     "CalendarFeed",
     "COMPLETED_STATUSES",
     "NO_DUE_DATE",
+    "NO_DUE_MONTH",
+    "NO_KEY",
     "NOT_CANCELLED_STATUSES",
     "OPEN_STATUSES",
     "STATUS_COLOURS",
@@ -49,6 +52,7 @@ __all__ = [
     "ProgressReport",
     "ReportAttachment",
     "Status",
+    "StatusTally",
     "WITHOUT_DEADLINE_STATUSES",
     "claim_past_due_condition",
     "status_condition",

@@ -3,6 +3,8 @@
 from dataclasses import dataclass, field
 
 from django.utils.formats import date_format
+from django.utils.html import conditional_escape
+from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
@@ -35,6 +37,35 @@ class Chart:
     @property
     def empty(self):
         return not self.rects
+
+    @property
+    def body(self):
+        """The SVG's lines, bars and labels, escaped as the template would escape them: written here
+        because the template's loops over a few hundred elements, four filters each, took a fifth of
+        the dashboard's rendering."""
+        parts = [
+            f'<line x1="{_e(line["x1"])}" y1="{_e(line["y1"])}" x2="{_e(line["x2"])}" y2="{_e(line["y2"])}"'
+            ' stroke="#ccc" stroke-width="1"/>'
+            for line in self.lines
+        ]
+        for r in self.rects:
+            rect = (
+                f'<rect x="{_e(r["x"])}" y="{_e(r["y"])}" width="{_e(r["w"])}" height="{_e(r["h"])}"'
+                f' fill="{_e(r["fill"])}"><title>{_e(r["title"])}</title></rect>'
+            )
+            href = r.get("href")
+            parts.append(f'<a href="{_e(href)}">{rect}</a>' if href else rect)
+        for t in self.texts:
+            bold = ' font-weight="bold"' if t.get("weight") == "bold" else ""
+            parts.append(
+                f'<text x="{_e(t["x"])}" y="{_e(t["y"])}" text-anchor="{_e(t["anchor"])}" fill="currentColor"{bold}>'
+                f"{_e(t['text'])}</text>"
+            )
+        return mark_safe("".join(parts))  # every value above is escaped
+
+
+def _e(value):
+    return conditional_escape(value)
 
 
 def completion_by_agency(rows, link, *, limit=15, width=580):

@@ -1,4 +1,10 @@
-"""The dashboard's figures: every count is one aggregate query, whatever the number of directives."""
+"""The dashboard's figures: every count is one aggregate query, whatever the number of directives.
+
+A whole office's dashboard (no period, session, notice, agency or category chosen; either
+structure) counts by lead agency and by due month from the status tally (``selectors.TalliedCounts``:
+a few thousand rows kept by triggers) instead of every directive; a narrower scope counts its
+directives, which its filters find through their indexes.
+"""
 
 import calendar
 import datetime
@@ -8,6 +14,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from conference.models import Agency, ConclusionNotice, Session
+from conference.selectors import OfficeScope
 from conference.succession import Succession
 from directives.filters import DirectiveFilter
 from directives.models import (
@@ -19,6 +26,7 @@ from directives.models import (
     Status,
 )
 from directives.selectors import (
+    TalliedCounts,
     counts_sum,
     directive_status_counts,
     directives_visible_to,
@@ -51,11 +59,27 @@ class Scope:
     structure: str = "old"  # "old": as assigned; "new": grouped under the agency answering today
     today: datetime.date = field(default_factory=timezone.localdate)
     succession: Succession | None = None  # loaded once (one query) when the structure is "new"
-    records: Q = field(default_factory=Q)  # the office's directives (``office_scope``); all by default
+    offices: OfficeScope = field(default_factory=lambda: OfficeScope(None))  # whose directives; all by default
 
     def __post_init__(self):
+        self._tallied = None  # one TalliedCounts, so both tables share its count of this month's rows
         if self.structure == "new" and self.succession is None:
             self.succession = Succession(self.today)
+
+    @property
+    def records(self) -> Q:
+        """The directives the offices keep (``office_scope``'s rule)."""
+        return self.offices.condition()
+
+    @property
+    def tallied(self):
+        """The figures of this scope from the status tally, or None when it cannot give them (a period,
+        a session, a notice, an agency or a category narrows the directives beyond its keys)."""
+        if self.date_from or self.date_to or self.session or self.notice or self.agency or self.category is not None:
+            return None
+        if self._tallied is None:
+            self._tallied = TalliedCounts(self.offices, today=self.today)
+        return self._tallied
 
     @property
     def date_column(self):
@@ -181,6 +205,14 @@ class AgencyRow:
         except KeyError:
             raise AttributeError(name) from None
 
+    def __getitem__(self, name):
+        # What a template tries first for row.total: answered here, without the TypeError it would
+        # catch before trying the attribute (a dozen per row, fifty rows a page).
+        try:
+            return self.__dict__[name]
+        except KeyError:
+            return self.__dict__["counts"][name]
+
 
 AGENCY_ORDERINGS = {
     "name": lambda row: (row.agency_id is None, row.name.casefold()),
@@ -194,7 +226,11 @@ AGENCY_ORDERINGS = {
 def agency_rows(scope, queryset, ordering="-overdue"):
     """Counts per lead agency: one GROUP BY query, one for the names; under the new structure the rows
     of agencies that were succeeded are folded into their successor's row (a mapping loaded once)."""
-    grouped = status_counts_by(queryset, "lead_agency_id", today=scope.today)
+    tallied = scope.tallied
+    if tallied is not None:
+        grouped = tallied.by_lead()
+    else:
+        grouped = status_counts_by(queryset, "lead_agency_id", today=scope.today)
     by_lead = {key[0]: counts for key, counts in grouped.items()}
     fold = scope.succession.current_id if scope.structure == "new" else (lambda pk: pk)
     folded = {}
@@ -258,15 +294,16 @@ def session_rows(queryset, limit=None, *, today=None):
     return rows
 
 
-def month_rows(queryset, today):
+def month_rows(queryset, today, *, tallied=None):
     """Directives falling due each month, and how many of those are overdue today (one GROUP BY query).
 
     Counted by due date, then added up by month here (a few thousand days at most): truncating a
     million dates to their month in the database, and skipping the undated, took longer than the
-    counting itself.
+    counting itself. From the status tally (``tallied``), counted by month already.
     """
+    grouped = tallied.by_month() if tallied is not None else status_counts_by(queryset, "due_date", today=today)
     by_month = {}
-    for (due_date,), counts in status_counts_by(queryset, "due_date", today=today).items():
+    for (due_date,), counts in grouped.items():
         if due_date is not None:
             by_month.setdefault(_month_start(due_date), []).append(counts)
     found = {}

@@ -43,9 +43,20 @@ def changelist_url(params, base=None):
 
 def _linker(scope):
     base = reverse("admin:directives_directive_changelist")  # once: hundreds of links per page
+    # Each "key=value" quoted once: the page's ~800 links share a few dozen of them (urlencode's).
+    encoded = {}
+
+    def pair(key, value):
+        found = encoded.get((key, value))
+        if found is None:
+            found = encoded[(key, value)] = urlencode({key: value})
+        return found
 
     def link(**narrowing):
-        return changelist_url(scope.list_params(**narrowing), base)
+        params = scope.list_params(**narrowing)
+        if not params:
+            return changelist_url(params, base)
+        return f"{base}?" + "&".join(pair(key, value) for key, value in params.items())
 
     return link
 
@@ -58,7 +69,7 @@ def build_scope(request):
     if form.is_bound:
         form.is_valid()
     # The office's own directives only (office_scope): its dashboard, sheets and links count them.
-    scope = figures.Scope(**form.scope_values(), records=office_scope(request.user).condition())
+    scope = figures.Scope(**form.scope_values(), offices=office_scope(request.user))
     ordering = (form.cleaned_data.get("o") if form.is_bound and hasattr(form, "cleaned_data") else "") or "-overdue"
     if ordering.lstrip("-") not in AGENCY_SORTS:
         ordering = "-overdue"
@@ -79,7 +90,7 @@ def dashboard_data(scope, ordering="-overdue", sessions_shown=SESSIONS_SHOWN, ta
     if "sessions" in tables:
         data["sessions"] = figures.session_rows(directives, limit=sessions_shown, today=scope.today)
     if "months" in tables:
-        data["months"] = figures.month_rows(directives, scope.today)
+        data["months"] = figures.month_rows(directives, scope.today, tallied=scope.tallied)
     return data
 
 
