@@ -76,7 +76,7 @@ class CallerMixin:
     def caller_agency_ids(self):
         user = self.request.user
         if isinstance(user, AgencyPrincipal):
-            return caller_agency_ids(user.agency)
+            return caller_agency_ids(user.agency, succession=user.succession)
         return None  # a clerk
 
     def initial(self, request, *args, **kwargs):
