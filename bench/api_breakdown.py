@@ -57,14 +57,13 @@ def main():
     setup_django(args.database_url)
 
     from django.db import connection
-    from django.http import QueryDict
     from django.test import Client
     from django.utils import timezone
     from rest_framework.renderers import JSONRenderer
 
     from conference.models import Agency
     from directives.api import listing
-    from directives.api.filters import ApiDirectiveFilter
+    from directives.filters import filter_overdue
     from directives.models import ApiKey
     from directives.selectors import caller_agency_ids, directives_visible_to
 
@@ -76,7 +75,8 @@ def main():
 
         def build():
             scope = directives_visible_to(ids).with_status(timezone.localdate())
-            scope = ApiDirectiveFilter(QueryDict("overdue=true"), queryset=scope).qs
+            # "overdue=true" alone: the list applies it without django-filter's form (ApiDirectiveFilterBackend).
+            scope = filter_overdue(scope, True)
             return listing.list_values(scope, with_role=True).order_by("due_sort", "pk")[:101]
 
         sql, params = build().query.sql_with_params()
