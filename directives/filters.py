@@ -202,14 +202,23 @@ class DirectiveFilter(django_filters.FilterSet):
         return queryset.filter(coordinating_agencies=value)
 
     def filter_overdue(self, queryset, name, value):
-        if value is None:
-            return queryset
-        overdue = status_condition(Status.OVERDUE, timezone.localdate())
-        return queryset.filter(overdue) if value else queryset.exclude(overdue)
+        return filter_overdue(queryset, value)
 
     def filter_role(self, queryset, name, value):
-        agency_ids = self.caller_agency_ids
-        if not value or agency_ids is None:
-            return queryset
-        lead = Q(lead_agency_id__in=agency_ids)
-        return queryset.filter(lead) if value == "lead" else queryset.exclude(lead)
+        return filter_role(queryset, value, self.caller_agency_ids)
+
+
+# The API's "overdue" and "role" as functions: the filter set's methods, and the API's list when
+# those are its only filters (``directives.api.filters.ApiDirectiveFilterBackend``), apply these.
+def filter_overdue(queryset, value):
+    if value is None:
+        return queryset
+    overdue = status_condition(Status.OVERDUE, timezone.localdate())
+    return queryset.filter(overdue) if value else queryset.exclude(overdue)
+
+
+def filter_role(queryset, value, agency_ids):
+    if not value or agency_ids is None:
+        return queryset
+    lead = Q(lead_agency_id__in=agency_ids)
+    return queryset.filter(lead) if value == "lead" else queryset.exclude(lead)

@@ -58,9 +58,14 @@ STATUS_KEYS = [choice.value for choice in Status]
 # -- who sees what ------------------------------------------------------------------------------
 
 
-def caller_agency_ids(agency: Agency, on=None) -> list[int]:
-    """``agency`` and every agency it succeeded (from the succession's date), however many steps back."""
-    return sorted(Succession(on).answering_for(agency.pk))
+def caller_agency_ids(agency: Agency, on=None, *, succession: Succession | None = None) -> list[int]:
+    """``agency`` and every agency it succeeded (from the succession's date), however many steps back.
+
+    ``succession``: the successions on that day, read already (with an API key: ``ApiKey.find_active``).
+    """
+    if succession is None:
+        succession = Succession(on)
+    return sorted(succession.answering_for(agency.pk))
 
 
 def directives_visible_to(caller_agency_ids, *, among=None):

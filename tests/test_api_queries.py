@@ -92,3 +92,39 @@ def test_the_fast_directive_rendering_equals_drfs_generic_one(world):
         for directive in rows:
             serializer = DirectiveSerializer(context={})
             assert serializer.to_representation(directive) == serializer.generic_representation(directive)
+
+
+def test_an_agencys_list_page_is_two_queries_the_key_bringing_the_successions():
+    import datetime
+
+    finance = AgencyFactory(name="Bộ Tài chính")
+    planning = AgencyFactory(name="Bộ Kế hoạch và Đầu tư", dissolved_on=datetime.date(2025, 3, 1), successor=finance)
+    caller = make_caller(finance)
+    fill(caller, 2)
+    DirectiveFactory(lead_agency=planning)
+    caller.client.get("/api/v1/directives/")  # the key's first use records last_used_at
+    sql = queries(caller.client, "/api/v1/directives/", page_size=100, overdue="false")
+    assert len(sql) == 2, "\n".join(sql)
+    assert "directives_apikey" in sql[0] and "conference_agency" in sql[0]  # key, agency, successions
+    page = caller.client.get("/api/v1/directives/").json()["results"]
+    assert len(page) == 3  # its own two and its predecessor's
+
+
+def test_the_successions_read_with_the_key_are_the_ones_read_alone():
+    import datetime
+
+    from conference.succession import Succession, SuccessionRows
+    from directives.models import ApiKey
+
+    on = datetime.date(2025, 6, 1)
+    c = AgencyFactory()
+    b = AgencyFactory(dissolved_on=datetime.date(2025, 3, 1), successor=c)
+    a = AgencyFactory(dissolved_on=datetime.date(2024, 3, 1), successor=b)
+    AgencyFactory(dissolved_on=datetime.date(2025, 7, 1), successor=c)  # not yet on that day
+    key = make_caller(c).key
+    text = ApiKey.objects.annotate(successions=SuccessionRows(on)).get(pk=key.pk).successions
+    alone, with_key = Succession(on), Succession.from_json(on, text)
+    assert with_key._links == alone._links
+    assert with_key.answering_for(c.pk) == alone.answering_for(c.pk) == {a.pk, b.pk, c.pk}
+    empty = ApiKey.objects.annotate(successions=SuccessionRows(datetime.date(2020, 1, 1))).get(pk=key.pk)
+    assert Succession.from_json(on, empty.successions)._links == {}

@@ -1,10 +1,12 @@
 """Who is calling: an agency with its API key (``Authorization: Api-Key <key>``) or a clerk's session."""
 
+from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from rest_framework import authentication, exceptions, permissions
 
 from conference.logins import two_factor_step
+from conference.succession import Succession
 from directives.models import ApiKey
 
 from .throttling import FailedAuthentications
@@ -19,9 +21,11 @@ class AgencyPrincipal:
     is_superuser = False
     pk = None
 
-    def __init__(self, api_key: ApiKey):
+    def __init__(self, api_key: ApiKey, succession: Succession | None = None):
         self.api_key = api_key
         self.agency = api_key.agency
+        # The successions in force today, read with the key (None: read them when needed).
+        self.succession = succession
 
     def __str__(self):
         return f"{self.agency} ({self.api_key.prefix})"
@@ -56,14 +60,17 @@ class ApiKeyAuthentication(authentication.BaseAuthentication):
             raw_key = header[1].decode("ascii")
         except UnicodeDecodeError as exc:
             raise exceptions.AuthenticationFailed(_("The API key is not valid.")) from exc
-        key = ApiKey.find_active(raw_key)
+        today = timezone.localdate()
+        # One query: the key, its agency and successor (for the dissolution), and the successions
+        # in force today (for the agencies the caller answers for: ``CallerMixin``).
+        key = ApiKey.find_active(raw_key, successions_on=today)
         if key is None:
             raise exceptions.AuthenticationFailed(_("The API key is not valid or has been revoked."))
-        dissolved = ApiKey.dissolution_message(key.agency)
+        dissolved = ApiKey.dissolution_message(key.agency, today)
         if dissolved is not None:
             raise exceptions.AuthenticationFailed(dissolved, code="agency_dissolved")
         key.touch()
-        return AgencyPrincipal(key), key
+        return AgencyPrincipal(key, Succession.from_json(today, key.successions)), key
 
     def authenticate_header(self, request):
         # Makes DRF answer 401 (not 403) to a call without credentials.

@@ -11,7 +11,6 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
@@ -35,7 +34,7 @@ from . import listing
 from . import serializers as s
 from .authentication import AgencyPrincipal
 from .exceptions import PayloadTooLarge
-from .filters import ApiDirectiveFilter
+from .filters import ApiDirectiveFilter, ApiDirectiveFilterBackend
 from .pagination import DirectivePagination, OrderedCursorPagination
 from .parsers import FormParser, JSONParser
 
@@ -77,7 +76,7 @@ class CallerMixin:
     def caller_agency_ids(self):
         user = self.request.user
         if isinstance(user, AgencyPrincipal):
-            return caller_agency_ids(user.agency)
+            return caller_agency_ids(user.agency, succession=user.succession)
         return None  # a clerk
 
     def initial(self, request, *args, **kwargs):
@@ -123,7 +122,7 @@ class DirectiveViewSet(CallerMixin, viewsets.ReadOnlyModelViewSet):
 
     serializer_class = s.DirectiveSerializer
     not_found_message = gettext_lazy("No such directive, or it is not assigned to you.")
-    filter_backends = [DjangoFilterBackend]
+    filter_backends = [ApiDirectiveFilterBackend]
     filterset_class = ApiDirectiveFilter
     pagination_class = DirectivePagination
     parser_classes = [JSONParser, MultiPartParser, FormParser]

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from conference.digests import secret_digest
 from conference.models import Agency, TimeStamped
+from conference.succession import SuccessionRows
 
 
 class ApiKey(TimeStamped):
@@ -91,12 +92,21 @@ class ApiKey(TimeStamped):
         return raw_key
 
     @classmethod
-    def find_active(cls, raw_key: str):
-        """The live key matching ``raw_key``, or None. Looked up on every request, so revoking works at once."""
+    def find_active(cls, raw_key: str, *, successions_on=None):
+        """The live key matching ``raw_key``, or None. Looked up on every request, so revoking works at once.
+
+        The key comes with its agency and the agency's successor (``dissolution_message``); with
+        ``successions_on`` (a day) also with ``successions``, the text of ``SuccessionRows``: the
+        successions in force that day, which scope the caller, read by the same query.
+        """
         prefix, _, secret = raw_key.partition(".")
         if not prefix or not secret:
             return None
-        key = cls.objects.select_related("agency__successor").filter(prefix=prefix, revoked_at__isnull=True).first()
+        keys = cls.objects.select_related("agency__successor").filter(prefix=prefix, revoked_at__isnull=True)
+        if successions_on is not None:
+            keys = keys.annotate(successions=SuccessionRows(successions_on))
+        # The prefix is unique: no ORDER BY (the model's ordering would sort by the agency's name).
+        key = next(iter(keys.order_by()[:1]), None)
         if key is None or not hmac.compare_digest(key.key_hash, secret_digest(raw_key)):
             return None
         return key
