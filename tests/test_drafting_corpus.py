@@ -44,13 +44,17 @@ from directives.drafting_corpus import (
 # After the parser was tuned on the base and tuning splits (rules in the corpus README), scored once on
 # the held-out split: before tuning it was 46.2% items right with the same scorer (35.9% with the
 # old pairing), 58.3% on its first 12 items.
-BASELINE_2026_12_02 = {  # the whole corpus (73 documents, 128 items, 255 expected drafts)
-    "draft_count": 0.9062,
-    "lead": 0.9412,
-    "coordinating": 0.9373,
-    "due": 0.9647,
-    "all_fields": 0.8902,
-    "items_right": 0.8203,
+# 2026-12-03: 45 items from 20 more documents (split "heldout3": VPCP letters 2015-2023, the conclusion
+# notice 467/TB-VPCP and the directive 13/CT-TTg of 2024, letters of Lào Cai and Lai Châu), recorded
+# before the parser was run on them and scored once before any parser change: 64.4% items right, the
+# whole corpus 77.5%. These are the floors now; the held-out figures are each split's first measure.
+BASELINE_2026_12_03 = {  # the whole corpus (93 documents, 173 items, 323 expected drafts)
+    "draft_count": 0.8844,
+    "lead": 0.9381,
+    "coordinating": 0.9071,
+    "due": 0.9659,
+    "all_fields": 0.8607,
+    "items_right": 0.7746,
     "start": 1.0,
 }
 HELDOUT_2026_12_02 = {  # the held-out split alone (18 documents, 39 items, 88 expected drafts)
@@ -60,6 +64,15 @@ HELDOUT_2026_12_02 = {  # the held-out split alone (18 documents, 39 items, 88 e
     "due": 0.9545,
     "all_fields": 0.7727,
     "items_right": 0.5897,
+    "start": 1.0,
+}
+HELDOUT3_2026_12_03 = {  # the third collection alone (20 documents, 45 items, 68 expected drafts)
+    "draft_count": 0.8222,
+    "lead": 0.9265,
+    "coordinating": 0.7941,
+    "due": 0.9706,
+    "all_fields": 0.75,
+    "items_right": 0.6444,
     "start": 1.0,
 }
 BASELINE_SILENT_WRONG_DATES = 1  # a ceiling (18 on the first run, 4 when the last 54 items came): may only go down
@@ -77,7 +90,7 @@ def figures(documents):
 
 def test_the_corpus_is_real_documents_of_several_kinds_and_years(documents):
     assert len(documents) >= 30
-    assert sum(len(d.items) for d in documents) >= 128
+    assert sum(len(d.items) for d in documents) >= 150  # the issue asks for 150 items from 30 documents
     years = {d.issued.year for d in documents}
     assert len(years) >= 8 and min(years) >= 2015
     numbers = {d.number for d in documents}
@@ -102,8 +115,8 @@ def test_every_name_the_clerk_expects_is_in_the_registry(documents):
 
 
 def test_the_scores_are_reported_per_field_and_per_class(figures):
-    assert set(figures["scores"]) == set(BASELINE_2026_12_02)
-    assert figures["items"] == 128 and figures["expected_drafts"] == 255
+    assert set(figures["scores"]) == set(BASELINE_2026_12_03)
+    assert figures["items"] == 173 and figures["expected_drafts"] == 323
     for name in ("deadline-clause", "second-verb", "list-after-colon", "province-in-name", "joint-lead", "narrative"):
         entry = figures["classes"][name]
         assert 0 <= entry["right"] <= entry["items"]
@@ -113,7 +126,7 @@ def test_the_scores_are_reported_per_field_and_per_class(figures):
 
 
 def test_the_parser_does_not_fall_below_the_baseline(figures):
-    for field, floor in BASELINE_2026_12_02.items():
+    for field, floor in BASELINE_2026_12_03.items():
         assert figures["scores"][field] >= floor, (field, figures["scores"][field], floor)
     assert figures["silent_wrong_dates"] <= BASELINE_SILENT_WRONG_DATES
 
@@ -124,6 +137,15 @@ def test_the_held_out_split_does_not_fall_below_its_first_measure(documents):
     assert len(held_out) >= 10 and all(d.split in SPLITS for d in documents)
     scores = score_corpus(held_out, registry_documents=documents).figures()
     for field, floor in HELDOUT_2026_12_02.items():
+        assert scores["scores"][field] >= floor, (field, scores["scores"][field], floor)
+    assert scores["silent_wrong_dates"] <= BASELINE_SILENT_WRONG_DATES
+
+
+def test_the_third_held_out_split_does_not_fall_below_its_first_measure(documents):
+    held_out = [d for d in documents if d.split == "heldout3"]
+    assert len(held_out) >= 10 and sum(len(d.items) for d in held_out) >= 35
+    scores = score_corpus(held_out, registry_documents=documents).figures()
+    for field, floor in HELDOUT3_2026_12_03.items():
         assert scores["scores"][field] >= floor, (field, scores["scores"][field], floor)
     assert scores["silent_wrong_dates"] <= BASELINE_SILENT_WRONG_DATES
 

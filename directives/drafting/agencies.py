@@ -165,6 +165,8 @@ _GROUP_NOUNS = [
     # "các trường" are schools; "các trường hợp" are cases, never a body.
     "thanh vien", "hiep hoi", r"truong(?!\s+hop\b)", "nha cung cap dich vu", "ngan hang thuong mai", "ngan hang",
     "ban qlda", "ban quan ly du an",
+    # "các Công ty Lâm nghiệp", "các công ty điện lực": state companies given tasks as a group.
+    "cong ty",
 ]  # fmt: skip
 _NOUN = "(?:" + "|".join(sorted(_GROUP_NOUNS, key=len, reverse=True)) + r")\b"
 _UBND = r"(?:ubnd|uy ban nhan dan)"
@@ -185,8 +187,15 @@ _QUAL = (
     r"|thuoc (?:(?:ubnd|uy ban nhan dan)\s+)?tinh"
     # "các cơ quan chức năng", "lực lượng chức năng": the bodies whose field it is.
     r"|chuc nang(?!\s*,?\s*nhiem vu)"
-    # "các sở, ngành tỉnh;", "các Ban QLDA chuyên ngành tỉnh": the level, at the end of the name.
-    r"|chuyen nganh(?:\s+tinh)?|tinh(?=\s*(?:[;,.:)]|$))"
+    # "các sở, ngành tỉnh;", "các Ban QLDA chuyên ngành tỉnh": the level, at the end of the name (also
+    # before "và" and the next group: "các sở, ban, ngành, đoàn thể tỉnh và Ủy ban nhân dân các xã").
+    r"|chuyen nganh(?:\s+tinh)?|tinh(?=\s*(?:[;,.:)]|$|va\s))"
+    # "các sở quản lý nhà nước chuyên ngành về hạ tầng", "các cơ quan quản lý chuyên ngành": the field
+    # they manage is part of the name (at most two words after "về").
+    r"|quan ly(?:\s+nha nuoc)?\s+chuyen nganh"
+    r"(?:\s+ve\s+[a-z]+(?:\s+[a-z]+)?(?=\s*(?:[,;.:)]|$|\s+va\s|\s+(?:theo|thuc|tham|trong)\b)))?"
+    # "các cơ quan thông tấn, báo chí", "các cơ quan báo chí": the press.
+    r"|thong tan(?:\s*,\s*bao chi)?|bao chi"
     # "các sở ngành", "các sở, ban ngành, đơn vị liên quan": "ngành" written without a comma.
     r"|nganh(?=\s*(?:[,;.:)]|$|\s+(?:lien quan|co lien quan|tinh|don vi)\b))"
     # "các đơn vị địa phương liên quan", "các sở ngành liên quan": a second noun before the qualifier.
@@ -205,6 +214,12 @@ _GROUP_RE = re.compile(
 # "từ Quảng Trị đến Khánh Hòa" after a group: the places, capitalised, are part of its name.
 _CAPITALISED_WORDS = r"[A-ZĐÀ-Ỹ][^\s,;:.()]*(?:\s+[A-ZĐÀ-Ỹ][^\s,;:.()]*){0,3}"
 _PLACE_RANGE = re.compile(rf"\s+từ\s+{_CAPITALISED_WORDS}\s+đến\s+{_CAPITALISED_WORDS}")
+# A kind of company, capitalised on its first word ("Công ty Lâm nghiệp", "Công ty Điện lực"): up to two
+# more words, never the verb of the task that follows.
+_COMPANY_NAME = re.compile(
+    r"\s+[A-ZĐÀ-Ỹ][^\s,;:.()]*(?:\s+(?!(?:chủ|tổ|thực|triển|phối|nghiên|báo|khẩn|có|theo|và|được|tăng|rà)\b)"
+    r"[^\s,;:.()]+){0,2}"
+)
 _TITLE_IN_GROUP = re.compile(
     rf"\b(?:bo truong|thu truong|giam doc|chu tich|truong)\s+(?=(?:{_UBND}\s+)?(?:{_DET}\s+)?{_NOUN})"
 )
@@ -241,7 +256,7 @@ _NOUN_FORMS = {
     "xa": {"xã"},
     "hoi": {"hội"},
     "cap": {"cấp"},
-    "quan": {"quận", "quan"},
+    "quan": {"quận", "quan", "quản"},  # "quản" of "quản lý nhà nước chuyên ngành" in a group's name
     "phuong": {"phường", "phương"},  # "phương" of "địa phương"; "các phương tiện" is caught in _group_words_ok
     "ban": {"ban"},
     "cac": {"các"},
@@ -566,13 +581,22 @@ class AgencyMatcher:
 
     def _group_mentions(self, ft: Folded) -> list[Mention]:
         found = []
-        for m in _GROUP_RE.finditer(ft.folded):
+        pos = 0
+        while (m := _GROUP_RE.search(ft.folded, pos)) is not None:
             end = m.end()
             s, e = ft.to_original(m.start(), end)
             text = ft.text[s:e]
             if not _group_words_ok(text):
+                # "Bộ Tài nguyên và Môi trường, các bộ, cơ quan liên quan": "môi trường" folds like "mỗi
+                # trường" and is no group, but a group may start inside the rejected words.
+                pos = m.start() + 1
                 continue
+            pos = end
             name = _without_titles(ft, m.start(), end)
+            if fold_text(name).endswith("cong ty") and (names := _COMPANY_NAME.match(ft.text, e)):
+                # "các Công ty Lâm nghiệp": the capitalised words after "Công ty" are the companies' kind.
+                e = names.end()
+                name, text = name + names.group(0), ft.text[s:e]
             if places := _PLACE_RANGE.match(ft.text, e):  # "các tỉnh, thành phố từ Quảng Trị đến Khánh Hòa"
                 e = places.end()
                 name, text = name + places.group(0), ft.text[s:e]
