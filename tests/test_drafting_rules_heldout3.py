@@ -98,3 +98,77 @@ def test_a_level_word_before_va_ends_a_group(parse):
     )
     names = [getattr(d.lead, "name", None) for d in drafts]
     assert "Các sở, ban, ngành, đoàn thể tỉnh" in names and "Ủy ban nhân dân các xã, phường" in names
+
+
+# -- narrative sentences, approvals and lead-ins taken for directives ---------------------------------
+
+
+def test_a_press_report_told_of_a_past_day_is_no_draft_before_the_assignment(parse):
+    # 6606/VPCP-TTĐT (2016): the report opens on its day ("Ngày 07 tháng 8 năm 2016, ...") with no "đã".
+    drafts = parse(
+        "Ngày 07 tháng 8 năm 2016, báo Đời sống và Pháp luật có bài viết phản ánh công tác thu mua tạm trữ"
+        " muối tại thôn Xuân Mỹ (xã Ninh Thọ, thị xã Ninh Hòa, tỉnh Khánh Hòa) có dấu hiệu không minh bạch"
+        " (bài báo liên quan gửi kèm theo).\n\n"
+        "Về việc này, Phó Thủ tướng Chính phủ Vương Đình Huệ yêu cầu Ủy ban nhân dân tỉnh Khánh Hòa khẩn"
+        " trương kiểm tra, làm rõ nội dung báo chí phản ánh, báo cáo Thủ tướng Chính phủ trước ngày 30 tháng"
+        " 8 năm 2016.",
+        D(2016, 8, 10),
+    )
+    assert len(drafts) == 1 and drafts[0].lead is not None
+    assert drafts[0].deadline.due_date == D(2016, 8, 29)
+
+
+def test_a_later_day_opening_a_clause_is_still_a_task(parse):
+    # The rule looks at the day: one after the issue date opens a task, not a report.
+    [draft] = parse(
+        "Ngày 20/5/2026, Bộ Tài chính tổ chức hội nghị triển khai Nghị định.",
+        D(2026, 5, 2),
+    )
+    assert code(draft.lead) == "bo-tai-chinh"
+
+
+def test_what_another_document_assigned_is_reported_not_assigned(parse):
+    # 7432/UBND-XD of Lào Cai (2026), its opening paragraph: a ministry's decision told, and what it
+    # gave the provinces; the letter's own tasks come after it.
+    drafts = parse(
+        "Ngày 29/6/2026, Bộ trưởng Bộ Xây dựng ban hành Quyết định số 1074/QĐ-BXD về việc ban hành các giải"
+        " pháp kỹ thuật nâng cao an toàn phòng cháy, chữa cháy. Quyết định có hiệu lực kể từ ngày ký và giao"
+        " Ủy ban nhân dân các tỉnh, thành phố trực thuộc Trung ương chỉ đạo, kiểm tra, hướng dẫn việc triển"
+        " khai thực hiện các giải pháp kỹ thuật, hoàn thành chậm nhất đến ngày 01 tháng 7 năm 2028.",
+        D(2026, 7, 21),
+    )
+    assert drafts == []
+
+
+def test_an_approval_with_nobody_named_is_no_draft_and_stays_one_text(parse):
+    # 3479/VPCP-NN (2021) item 1: approval of a province's scheme, its parts after ";" included.
+    assert (
+        parse(
+            "1. Đồng ý về chủ trương Ủy ban nhân dân tỉnh Quảng Nam nghiên cứu, lập Đề án thí điểm kinh doanh"
+            " tín chỉ các - bon rừng; quản lý rừng bền vững tài nguyên rừng; bảo tồn, nâng cao trữ lượng các -"
+            " bon rừng (REDD+) tại tỉnh Quảng Nam. Thời gian thí điểm: 05 năm, từ năm 2021 đến hết năm 2025.",
+            D(2021, 5, 26),
+        )
+        == []
+    )
+    # 8917/VPCP-KGVX (2016): the approval item goes, the next item's task stays.
+    drafts = parse(
+        "1. Đồng ý thông qua các báo cáo kèm theo tờ trình nêu trên;\n\n"
+        "2. Giao Bộ trưởng Bộ Giáo dục và Đào tạo thừa ủy quyền Thủ tướng Chính phủ, thay mặt Chính phủ ký"
+        " báo cáo của Chính phủ gửi các vị Đại biểu Quốc hội.",
+        D(2016, 10, 18),
+    )
+    assert [d.item for d in drafts] == ["2"] and drafts[0].lead is not None
+
+
+def test_the_speakers_lead_in_is_no_draft(parse):
+    # 9416/VPCP-QHQT (2023): the meeting told, then "Thủ tướng Chính phủ có ý kiến như sau:".
+    assert (
+        parse(
+            "Ngày 17 tháng 11 năm 2023, tại Trụ sở Chính phủ, Thủ tướng Chính phủ đã tiếp Bộ trưởng Cao cấp kiêm"
+            " Bộ trưởng Điều phối An ninh quốc gia Singapore Tiêu Chí Hiền. Trên cơ sở các nội dung phía Bạn đề"
+            " nghị tại cuộc tiếp, Thủ tướng Chính phủ có ý kiến như sau:",
+            D(2023, 11, 30),
+        )
+        == []
+    )

@@ -743,19 +743,62 @@ _TASK_VERB_FIRST = re.compile(
 )
 
 
-def _is_narrative(folded: str, deadline) -> bool:
+# "Ngày 18 tháng 01 năm 2021, Thông tấn xã Việt Nam có bài viết ...", "Ngày 29/6/2026, Bộ trưởng Bộ Xây
+# dựng ban hành ...": a clause that opens on a day is told of that day.
+_DATED_OPENING = re.compile(
+    r"^\s*(?:[-+•]\s*)?ngay\s+(?P<d>\d{1,2})\s*(?:thang\s+|/|-|\.)\s*(?P<m>\d{1,2})"
+    r"(?:\s*(?:nam\s+|/|-|\.)\s*(?P<y>\d{4}))?\s*,"
+)
+# "Luật Bảo vệ môi trường ... giao Bộ Tài chính chủ trì ...", "Quyết định có hiệu lực kể từ ngày ký và giao
+# Ủy ban nhân dân các tỉnh ...": what another document assigned, reported; the notice assigns nothing.
+_DOCUMENT_ASSIGNS = re.compile(
+    r"^\s*(?:[-+•]\s*)?(?:luat|nghi dinh|nghi quyet|quyet dinh|thong tu|chi thi|cong dien|ket luan)\b"
+    r"(?:(?!\bnay\b)[^;:])*?\bgiao\s+(?!nhiem vu\b)"
+)
+
+
+def _told_of_a_past_day(folded: str, issued_on) -> bool:
+    m = _DATED_OPENING.match(folded)
+    if not m or issued_on is None:
+        return False
+    try:
+        day = datetime.date(int(m.group("y") or issued_on.year), int(m.group("m")), int(m.group("d")))
+    except ValueError:
+        return False
+    return day <= issued_on
+
+
+def _is_narrative(folded: str, deadline, issued_on=None) -> bool:
     """Whether a clause reports what was done ("Ngày 12/3/2023, Sở Y tế đã ban hành ...") and asks nothing."""
     if _TASK_VERB_FIRST.match(folded):
         return False
+    if _told_of_a_past_day(folded, issued_on) or _DOCUMENT_ASSIGNS.match(folded):
+        return True
     return bool(_NARRATIVE.match(folded)) or (
         bool(_PAST_ACT.search(folded)) and not _asks_outside_past_acts(folded) and not deadline.phrase
     )
 
 
+# An approval ("Đồng ý ...", "Thống nhất ...") or the speaker's lead-in ("Thủ tướng Chính phủ có ý kiến như
+# sau:"): with no one named to act, no directive.
+_DECISION_ONLY = re.compile(
+    r"^\s*(?:[-+•]\s*)?(?:\d+\s*[.)]\s*)?(?:dong y|nhat tri|thong nhat|chap thuan)\b"
+    r"|\b(?:co y kien(?:\s+chi dao)?|ket luan|chi dao|yeu cau)(?:\s+nhu sau)?\s*:?\s*$"
+)
+
+
+def _no_directive(draft) -> bool:
+    """A draft no clerk files: nobody named, and it reports the past or only approves or introduces."""
+    if draft.lead is not None:
+        return False
+    folded = fold_text(draft.source or draft.text)
+    return NARRATIVE in draft.flags or bool(_DECISION_ONLY.search(folded))
+
+
 def _make_drafts(label, lead_targets, coords, text, deadline, source, issued_on, extra_flags=()):
     drafts = []
     leads = lead_targets or [None]
-    narrative = _is_narrative(fold_text(source or text), deadline)
+    narrative = _is_narrative(fold_text(source or text), deadline, issued_on)
     for index, lead in enumerate(leads, start=1):
         item = label if len(leads) == 1 else f"{label}.{index}"
         coordinating = _unique_coords(lead, coords)
@@ -855,7 +898,7 @@ def _parse_numbered(parser: DirectiveParser, units, preamble=()) -> list[Draft]:
     for unit in units:
         walk(unit, base)
     # An item that only tells what was done ("Ngày 12/3/2023, Sở Y tế đã ban hành ...") is no directive.
-    return [d for d in drafts if NARRATIVE not in d.flags]
+    return [d for d in drafts if NARRATIVE not in d.flags and not _no_directive(d)]
 
 
 def _parse_prose(parser: DirectiveParser, paragraphs) -> list[Draft]:
@@ -875,6 +918,9 @@ def _parse_prose(parser: DirectiveParser, paragraphs) -> list[Draft]:
             carried: list = []  # addressees listed before a semicolon, sharing the task after it
             carried_text = ""
             carried_coords = None  # when the part before ";" ended in its list of coordinators
+            # "Quyết định có hiệu lực kể từ ngày ký và giao UBND các tỉnh ...": the sentence tells what a
+            # decision assigned; none of its parts is the notice's directive.
+            told_sentence = bool(_DOCUMENT_ASSIGNS.match(fold_text(nfc(sentence))))
             for clause_index, clause_text in enumerate(clauses):
                 inside = depth > 0
                 depth += clause_text.count("(") - clause_text.count(")")
@@ -905,6 +951,8 @@ def _parse_prose(parser: DirectiveParser, paragraphs) -> list[Draft]:
                         carried, carried_text, carried_coords = [], "", None
                     source = opener if inside and opener is not None else prev
                     flags = []
+                    if told_sentence:
+                        flags.append(NARRATIVE)
                     if clause.explicit:
                         leads, coords = clause.leads, clause.coords
                         groups = [t for t in leads if isinstance(t, Group)]
@@ -928,7 +976,7 @@ def _parse_prose(parser: DirectiveParser, paragraphs) -> list[Draft]:
                         leads, coords = [], clause.coords
                     body = clause.body or capitalise(part.strip(" ;."))
                     reported = all(NARRATIVE in d.flags for d in last_new)
-                    if reported and last_new and _is_narrative(fold_text(part), clause.deadline):
+                    if reported and last_new and _is_narrative(fold_text(part), clause.deadline, parser.issued_on):
                         reported = False  # the report goes on
                     if (
                         last_new
@@ -969,6 +1017,9 @@ def _parse_prose(parser: DirectiveParser, paragraphs) -> list[Draft]:
                     if not inside:
                         opener = remembered
                     prev = remembered
+    # A past act told with nobody to act, an approval, the speaker's lead-in: never a draft.
+    drafts = [d for d in drafts if not _no_directive(d)]
+    pending = [d for d in pending if not _no_directive(d)]
     # Directives before the first named addressee go to the first group addressed later; in one item
     # pasted, what comes before the addressee only sets the scene ("Nhân dịp Đại hội ...").
     first_group = next((d.lead for d in drafts if isinstance(d.lead, Group)), None)
@@ -1021,7 +1072,9 @@ def _same_assignee(clause, part, leads, previous: list[Draft], *, same_sentence:
     """
     before = _lead_keys(d.lead for d in previous)
     if not before:
-        return False
+        # One item whose first part names no one ("Đồng ý về chủ trương ...; quản lý rừng ...; bảo tồn
+        # ..."): its parts are one text until someone is named.
+        return one_item and not clause.explicit
     if _deadline_only(part, clause):
         return True
     if not clause.explicit and (one_item or _REPORT_CLAUSE.match(fold_text(nfc(part)))):
