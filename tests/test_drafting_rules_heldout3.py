@@ -172,3 +172,38 @@ def test_the_speakers_lead_in_is_no_draft(parse):
         )
         == []
     )
+
+
+# -- coordinators in a heading's bullets (class: lists and names cut) --------------------------------
+
+
+def test_local_government_a_level_and_a_catch_all_are_groups_of_their_own(parse):
+    # ubnd-laocai-vlncn (2026) item 2 c); KH-UBND on Chỉ thị 11 of Lào Cai (2026) items 4 and 7.
+    [police] = parse(
+        "c) Chủ trì, phối hợp với Sở Công Thương, chính quyền địa phương và cơ quan liên quan tăng cường công"
+        " tác kiểm tra, giám sát chặt chẽ hoạt động sử dụng, vận chuyển, lưu chứa VLNCN, TCTN.",
+        D(2026, 6, 1),
+    )
+    assert groups(police) == ["Chính quyền địa phương", "Cơ quan liên quan"]
+    [building] = parse(
+        "- Chủ trì, phối hợp với các Sở, ngành liên quan và Ủy ban nhân dân cấp xã kiểm tra, giám sát chặt chẽ"
+        " hoạt động khai thác khoáng sản làm vật liệu xây dựng.",
+        D(2026, 2, 1),
+    )
+    assert groups(building) == ["Các Sở, ngành liên quan", "Ủy ban nhân dân cấp xã"]
+    [science] = parse(
+        "- Chủ trì, phối hợp với cơ quan, tổ chức liên quan thẩm định hoặc có ý kiến về công nghệ đối với các"
+        " dự án đầu tư có sử dụng công nghệ trong khai thác, chế biến khoáng sản theo quy định.",
+        D(2026, 2, 1),
+    )
+    assert groups(science) == ["Cơ quan, tổ chức liên quan"]
+
+
+def test_whom_the_assignee_urges_takes_part_with_others_not_the_assignee(parse):
+    # The TB-VP conclusion on industrial clusters of Lào Cai (2026) item 1, first bullet.
+    [draft] = parse(
+        "- Chủ trì theo dõi, đôn đốc các chủ đầu tư hạ tầng cụm công nghiệp phối hợp chặt chẽ với chính quyền"
+        " địa phương đẩy nhanh giải phóng mặt bằng, đầu tư hạ tầng theo tiến độ được phê duyệt.",
+        D(2026, 6, 19),
+    )
+    assert draft.coordinating == []

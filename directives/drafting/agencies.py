@@ -167,6 +167,8 @@ _GROUP_NOUNS = [
     "ban qlda", "ban quan ly du an",
     # "các Công ty Lâm nghiệp", "các công ty điện lực": state companies given tasks as a group.
     "cong ty",
+    # "các sở, ngành và chính quyền địa phương", "UBND cấp xã": local government as a whole, a level.
+    "chinh quyen dia phuong", "chinh quyen co so", "cap xa", "cap huyen", "cap tinh",
 ]  # fmt: skip
 _NOUN = "(?:" + "|".join(sorted(_GROUP_NOUNS, key=len, reverse=True)) + r")\b"
 _UBND = r"(?:ubnd|uy ban nhan dan)"
@@ -177,7 +179,13 @@ _ITEM = (
     rf"|(?:{_UBND}\s+(?:{_DET}\s+|(?=cap\s))|(?:{_DET}\s+)?){_NOUN})"
 )
 # "phối hợp với cơ quan liên quan": a bare noun before "(có) liên quan" is a group too.
-_FIRST = rf"\b(?:(?:{_ROLE}\s+)?(?:{_UBND}\s+)?{_DET}\s+{_NOUN}|(?:co quan|don vi)(?=\s+(?:co\s+)?lien quan))"
+# "phối hợp với cơ quan, tổ chức liên quan", "chính quyền địa phương": bare nouns that name a group.
+_FIRST = (
+    rf"\b(?:(?:{_ROLE}\s+)?(?:{_UBND}\s+)?{_DET}\s+{_NOUN}"
+    r"|(?:co quan|don vi)(?=(?:\s*,\s*(?:to chuc|don vi|co quan|dia phuong))*\s+(?:co\s+)?lien quan)"
+    rf"|(?:{_ROLE}\s+)?{_UBND}\s+cap (?:xa|huyen|tinh)\b"
+    r"|chinh quyen (?:dia phuong|co so|cac cap)\b)"
+)
 _QUAL = (
     r"(?:\s+(?:co lien quan|lien quan|truc thuoc trung uong|truc thuoc tinh|vien thong|cac cap|tren dia ban(?:\s+tinh)?"
     r"|trong tinh|ngang bo|thuoc chinh phu|thanh vien|cap (?:tinh|huyen|xa)"
@@ -205,7 +213,8 @@ _QUAL = (
 _UNIT_AND_GROUP = rf"\b{_UBND}\s+(?:thanh pho|thi xa|huyen)\s+va\s+{_DET}\s+{_NOUN}"
 # After "và", a new determiner starts another group: "UBND các huyện, thành phố và các cơ quan có liên
 # quan" is two (a comma keeps one list: "Các sở, ban, ngành, UBND các huyện, thành phố").
-_NEXT_ITEM = rf"(?!(?:{_UBND}\s+)?{_DET}\s){_ITEM}"
+# "UBND cấp xã" and a catch-all "cơ quan liên quan" after "và" are groups of their own too.
+_NEXT_ITEM = rf"(?!(?:{_UBND}\s+)?(?:{_DET}|cap)\s|(?:co quan|don vi)\s+(?:co\s+)?lien quan){_ITEM}"
 _GROUP_RE = re.compile(
     rf"(?:{_UNIT_AND_GROUP}|{_FIRST})(?:\s*(?:,\s*va|va)\s*{_NEXT_ITEM}|\s*(?:,|/)\s*{_ITEM}|{_QUAL})*"
 )

@@ -400,6 +400,9 @@ _ROLE_BEFORE_AGENCY = re.compile(
 )
 # Words before the subject that are not it: "lực lượng ...", "Bí thư, Chủ tịch UBND các tỉnh" (the
 # Party's secretary is addressed beside the committee's chairman; the committee leads).
+# A verb that gives the task an object who acts in turn ("đôn đốc các chủ đầu tư ...", "yêu cầu các đơn
+# vị ..."): a "phối hợp" after it is that object's.
+_OBJECT_BEFORE = re.compile(r"\b(?:don doc|yeu cau|huong dan|de nghi|moi)\s+(?:cac|nhung|moi)\s")
 _LEAD_SKIP = re.compile(r"(?:luc luong|toan the|tap the|(?:dong chi\s+)?bi thu\s*(?:,|va)\s*)\s*")
 _BODY_JUNK = re.compile(
     r"[\s,:;.\-–]*(?:(?:chu tri|chu tri thuc hien)\s*[,:]?\s*)?(?:(?:phai|can|moi bo|moi co quan)\s+)?"
@@ -641,6 +644,10 @@ class DirectiveParser:
 
         coord_from = body_start if leads else start
         for m in _COORD.finditer(folded, coord_from):
+            if _OBJECT_BEFORE.search(folded[coord_from : m.start()]):
+                # "Chủ trì theo dõi, đôn đốc các chủ đầu tư ... phối hợp chặt chẽ với chính quyền địa
+                # phương ...": those urged take part with them, the assignee does not.
+                break
             listed, end = self._list_at(text, mentions, self._skip_space(text, m.end()), loose=True)
             if listed:
                 clause.coords.extend(x.target for x in listed)
