@@ -22,11 +22,24 @@ SEEDS = Path(settings.BASE_DIR) / "seeds"
 def parse():
     records = yaml.safe_load((SEEDS / "agencies.yaml").read_text(encoding="utf-8"))["agencies"]
     # A national park the seeds lack, named in 4390/UBND-NLN of Lào Cai (the corpus's registry has it).
-    records = [*records, {"code": "vqg-hoang-lien", "name": "Vườn quốc gia Hoàng Liên", "kind": "other"}]
+    records = [
+        *records,
+        {"code": "vqg-hoang-lien", "name": "Vườn quốc gia Hoàng Liên", "kind": "other"},
+        # Named in the corpus's Lào Cai documents (and in its registry); here under a seed province.
+        {"code": "bhxh-viet-nam", "name": "Bảo hiểm xã hội Việt Nam", "kind": "other", "level": "central"},
+        {
+            "code": "vp-ubnd-bac-giang",
+            "name": "Văn phòng Ủy ban nhân dân tỉnh Bắc Giang",
+            "kind": "department",
+            "level": "province",
+            "parent": "ubnd-tinh-bac-giang",
+        },
+    ]
     registry = registry_from_records(records)
 
-    def parse(text, issued):
-        return parse_directives(text, issued, matcher=AgencyMatcher(registry, on_date=issued))
+    def parse(text, issued, context=None):
+        issuer = next((a for a in registry if a.code == context), None)
+        return parse_directives(text, issued, matcher=AgencyMatcher(registry, context=issuer, on_date=issued))
 
     return parse
 
@@ -207,3 +220,29 @@ def test_whom_the_assignee_urges_takes_part_with_others_not_the_assignee(parse):
         D(2026, 6, 19),
     )
     assert draft.coordinating == []
+
+
+def test_a_field_written_in_lower_case_is_no_agency(parse):
+    # KH-UBND on Chỉ thị 11 of Lào Cai (2026) item 5: "bảo hiểm xã hội" is a field of the law here.
+    drafts = parse(
+        "6. Sở Nội vụ\n"
+        "- Chủ trì, phối hợp với các cơ quan liên quan tuyên truyền, phổ biến các quy định của pháp luật về lao"
+        " động; an toàn, vệ sinh lao động; bảo hiểm xã hội. Tăng cường công tác kiểm tra, hướng dẫn việc thực"
+        " hiện pháp luật về lao động; an toàn, vệ sinh lao động; bảo hiểm xã hội.\n"
+        "- Chủ trì thực hiện rà soát, phân loại đội ngũ cán bộ, công chức thực hiện nhiệm vụ quản lý nhà nước về"
+        " khoáng sản hiện có.",
+        D(2026, 2, 1),
+    )
+    assert len(drafts) == 2 and "bhxh-viet-nam" not in [code(d.lead) for d in drafts]
+
+
+def test_a_heading_agency_ending_in_tinh_is_not_cut_by_the_task_under_it(parse):
+    # The TB-VP conclusion on industrial clusters of Lào Cai (2026) item 9: its heading and its task.
+    [draft] = parse(
+        "9. Văn phòng Ủy ban nhân dân tỉnh\n"
+        "Theo dõi, đôn đốc các cơ quan, đơn vị, địa phương thực hiện Kết luận này; tổng hợp, báo cáo Chủ tịch"
+        " Ủy ban nhân dân tỉnh kết quả thực hiện.",
+        D(2026, 6, 19),
+        context="ubnd-tinh-bac-giang",
+    )
+    assert code(draft.lead) == "vp-ubnd-bac-giang"

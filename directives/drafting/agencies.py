@@ -113,7 +113,14 @@ _MAX_NAME_WORDS = 12
 # The administrative unit word that a place name follows: "tỉnh Quảng Ngãi", "huyện Lục Nam".
 _UNIT_WORD_END = re.compile(r"\b(?:tinh|thanh pho|huyen|quan|thi xa|thi tran|xa|phuong|dac khu)$")
 _UNIT_NEXT = re.compile(r"\s+(?:tinh|thanh pho|huyen|quan|thi xa|thi tran|xa|phuong|dac khu)\b")
-_PLACE_NEXT = re.compile(r"[ \t]+(?:[A-ZĐÀ-Ỹ][\wÀ-ỹ]*)")
+# A capitalised word after "tỉnh" is a place name, unless it opens the task of a heading whose line break
+# was lost ("9. Văn phòng Ủy ban nhân dân tỉnh | Theo dõi, đôn đốc ..."): no place is named so.
+_TASK_OPENERS = (
+    "Theo dõi|Theo chức năng|Chủ trì|Chủ động|Tổ chức|Thực hiện|Triển khai|Phối hợp|Tham mưu|Kiểm tra|Rà soát"
+    "|Hướng dẫn|Tăng cường|Đẩy mạnh|Khẩn trương|Nghiên cứu|Xây dựng|Hoàn thiện|Đôn đốc|Giám sát|Báo cáo"
+    "|Tiếp tục|Chỉ đạo|Quản lý|Có trách nhiệm"
+)
+_PLACE_NEXT = re.compile(rf"[ \t]+(?!(?:{_TASK_OPENERS})\b)(?:[A-ZĐÀ-Ỹ][\wÀ-ỹ]*)")
 
 
 @dataclass(frozen=True)
@@ -579,6 +586,10 @@ class AgencyMatcher:
         if _UNIT_WORD_END.search(folded_written) and _PLACE_NEXT.match(ft.text, e):
             # "Ủy ban nhân dân tỉnh | Quảng Ngãi": a place name follows, so the name is longer than this
             # form ("UBND tỉnh" of the issuer's province); never match it to some other province.
+            return []
+        if len(written.split()) >= 2 and not any(ch.isupper() for ch in written):
+            # "tuyên truyền pháp luật về lao động; bảo hiểm xã hội": a field written in lower case is no
+            # body's name ("Bảo hiểm xã hội Việt Nam" is written with capitals).
             return []
         for entry in entries:
             if entry.acronym:
