@@ -587,9 +587,9 @@ class AgencyMatcher:
             # "Ủy ban nhân dân tỉnh | Quảng Ngãi": a place name follows, so the name is longer than this
             # form ("UBND tỉnh" of the issuer's province); never match it to some other province.
             return []
-        if len(written.split()) >= 2 and not any(ch.isupper() for ch in written):
-            # "tuyên truyền pháp luật về lao động; bảo hiểm xã hội": a field written in lower case is no
-            # body's name ("Bảo hiểm xã hội Việt Nam" is written with capitals).
+        if len(written.split()) >= 2 and not any(ch.isupper() for ch in written) and fold_text(written) != written:
+            # "tuyên truyền pháp luật về lao động; bảo hiểm xã hội": a field written in lower case (with its
+            # accents, so in a document's text, not a name typed bare) is no body's name.
             return []
         for entry in entries:
             if entry.acronym:
