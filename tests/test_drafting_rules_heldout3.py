@@ -246,3 +246,19 @@ def test_a_heading_agency_ending_in_tinh_is_not_cut_by_the_task_under_it(parse):
         context="ubnd-tinh-bac-giang",
     )
     assert code(draft.lead) == "vp-ubnd-bac-giang"
+
+
+def test_a_list_of_ministries_after_cac_bo_without_a_colon_is_expanded(parse):
+    # 467/TB-VPCP (2024) item 2: "các Bộ A, B, C" names three ministries.
+    [draft] = parse(
+        "2. Bộ Tài chính thực hiện nghiêm các ý kiến chỉ đạo của Lãnh đạo Chính phủ; chủ trì, phối hợp chặt chẽ"
+        " với các Bộ Tài nguyên và Môi trường, Nông nghiệp và Phát triển nông thôn, Tư pháp để khẩn trương tiếp"
+        " thu đầy đủ các ý kiến xác đáng, hoàn thiện dự thảo Đề án, trình Thủ tướng Chính phủ xem xét, quyết định"
+        " trước ngày 20 tháng 10 năm 2024.",
+        D(2024, 10, 14),
+    )
+    assert code(draft.lead) == "bo-tai-chinh"
+    assert {code(c) for c in draft.coordinating_agencies} >= {"bo-tai-nguyen-va-moi-truong", "bo-tu-phap"}
+    # The seeds know the ministry of agriculture by its 2025 name only: the third is offered to the clerk.
+    assert [getattr(c, "name", "") for c in draft.unmatched] == ["Bộ Nông nghiệp và Phát triển nông thôn"]
+    assert draft.deadline.due_date == D(2024, 10, 19)

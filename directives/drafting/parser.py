@@ -380,6 +380,9 @@ _SPEAKER_KINDS = {"government", "committee"}
 _LIST_INTRO = re.compile(r"cac (?:don vi|co quan|dia phuong|so, nganh|so, ban, nganh|so|nganh)(?: lien quan)?\s*:\s*")
 _LISTED_HEADS = re.compile(
     r"\b[Cc]ác (?P<head>Bộ|bộ|Sở|sở)\s*:\s*"
+    # "các Bộ Tài nguyên và Môi trường, Nông nghiệp và Phát triển nông thôn, Tư pháp": the list without
+    # its colon, when a capitalised name follows the head word (expanded only if names are found).
+    r"|\b[Cc]ác (?P<bare>Bộ|Sở)\s+(?=[A-ZĐÀ-Ỹ])"
     # "UBND các huyện: Đakrông, Hải Lăng": the committee of each district named.
     r"|\b(?P<committee>UBND|Ủy ban nhân dân|Uỷ ban nhân dân)\s+các\s+(?P<unit>huyện|thị xã|thành phố|xã|phường)\s*:\s*"
 )
@@ -516,7 +519,12 @@ class DirectiveParser:
         m = _LISTED_HEADS.search(text)
         if not m:
             return text
-        head = m.group("head").capitalize() if m.group("head") else f"{m.group('committee')} {m.group('unit')}"
+        if m.group("bare"):
+            head = m.group("bare")
+        elif m.group("head"):
+            head = m.group("head").capitalize()
+        else:
+            head = f"{m.group('committee')} {m.group('unit')}"
         pos, names = m.end(), []
         while pos < len(text):
             # The longest run of words up to a comma or "và" that names a registry agency.
