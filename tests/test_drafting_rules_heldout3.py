@@ -262,3 +262,20 @@ def test_a_list_of_ministries_after_cac_bo_without_a_colon_is_expanded(parse):
     # The seeds know the ministry of agriculture by its 2025 name only: the third is offered to the clerk.
     assert [getattr(c, "name", "") for c in draft.unmatched] == ["Bộ Nông nghiệp và Phát triển nông thôn"]
     assert draft.deadline.due_date == D(2024, 10, 19)
+
+
+# -- the lead lost behind an opening clause -------------------------------------------------------------
+
+
+def test_the_agency_after_a_long_opening_clause_of_purpose_leads(parse):
+    # 4087/VPCP-CN (2018): the purpose and the circumstance come first, with commas inside them.
+    [draft] = parse(
+        "Để đảm bảo tiến độ Chính phủ trình Quốc hội xem xét, thông qua chủ trương đầu tư Dự án đầu tư xây dựng"
+        " đường sắt tốc độ cao trên trục Bắc-Nam (Dự án) theo quy định, đồng thời trong khi chờ ý kiến của Ủy"
+        " ban Thường vụ Quốc hội về đánh giá tác động môi trường của dự án đầu tư xây dựng, Bộ Giao thông vận"
+        " tải sớm tổ chức thực hiện việc đánh giá sơ bộ tác động môi trường của Dự án theo chỉ đạo của Thủ tướng"
+        " Chính phủ tại văn bản số 1062/VPCP-CN ngày 30 tháng 01 năm 2018 của Văn phòng Chính phủ.",
+        D(2018, 5, 4),
+    )
+    assert draft.lead is not None and "giao thông" in draft.lead.name.lower()
+    assert draft.text.startswith("Tổ chức thực hiện") and draft.deadline.due_date is None

@@ -403,6 +403,12 @@ _ROLE_BEFORE_AGENCY = re.compile(
 )
 # Words before the subject that are not it: "lực lượng ...", "Bí thư, Chủ tịch UBND các tỉnh" (the
 # Party's secretary is addressed beside the committee's chairman; the committee leads).
+# Words that open a clause of purpose or circumstance before its subject.
+_SCENE_OPENER = re.compile(r"(?:de|nham|trong khi|truoc tinh hinh|tren co so|lien quan (?:den|toi)|ve)\s")
+_SUBJECT_VERB = re.compile(
+    r"(?:som|khan truong|can|phai|co trach nhiem|chu dong|tiep tuc|kiem tra|chu tri|to chuc|thuc hien|trien khai"
+    r"|nghien cuu|xem xet|ra soat|bao cao|huong dan|chi dao|xu ly)\b"
+)
 # A verb that gives the task an object who acts in turn ("đôn đốc các chủ đầu tư ...", "yêu cầu các đơn
 # vị ..."): a "phối hợp" after it is that object's.
 _OBJECT_BEFORE = re.compile(r"\b(?:don doc|yeu cau|huong dan|de nghi|moi)\s+(?:cac|nhung|moi)\s")
@@ -631,6 +637,17 @@ class DirectiveParser:
                 leads, body_start = [s for s in subject if not self._is_government(s)], end
                 clause.via = "subject"
                 clause.coordinates_only = self._only_coordinates(text, folded, mentions, end)
+        # 2b. A long opening clause sets the scene ("Để đảm bảo tiến độ ..., đồng thời trong khi chờ ý kiến
+        # ..., Bộ Giao thông vận tải sớm tổ chức ..."): the subject is the agency after a comma that a task
+        # verb follows.
+        if not leads and _SCENE_OPENER.match(folded, self._skip_space(text, 0)):
+            for comma in re.finditer(r",\s*", folded[start:]):
+                listed, end = self._list_at(text, mentions, self._skip_space(text, start + comma.end()))
+                after = folded[end:].lstrip(" ,")
+                if listed and not self._is_government(listed[0]) and _SUBJECT_VERB.match(after):
+                    leads, body_start = listed, end
+                    clause.via = "subject"
+                    break
         # 3. "... X chủ trì ..." further on.
         if not leads:
             for mention in mentions:
