@@ -279,3 +279,22 @@ def test_the_agency_after_a_long_opening_clause_of_purpose_leads(parse):
     )
     assert draft.lead is not None and "giao thông" in draft.lead.name.lower()
     assert draft.text.startswith("Tổ chức thực hiện") and draft.deadline.due_date is None
+
+
+# -- one directive split into several drafts ------------------------------------------------------------
+
+
+def test_a_topic_line_and_what_to_do_in_a_case_belong_to_the_task(parse):
+    # 467/TB-VPCP (2024), point 2, first "-" sub-heading and its paragraph: one draft of the ministry.
+    [draft] = parse(
+        "- Về việc xây dựng, trình cấp có thẩm quyền ban hành văn bản quy phạm về thí điểm sàn giao dịch các-bon:\n"
+        "Bộ Tài chính nghiên cứu kỹ lưỡng quy định của pháp luật hiện hành, trao đổi, thống nhất với Bộ Tư pháp"
+        " và Bộ Tài nguyên và Môi trường để xác định rõ loại văn bản quy phạm pháp luật. Trường hợp hình thức văn"
+        " bản, thẩm quyền ban hành văn bản tại thời điểm phê duyệt đề án chưa thể nghiên cứu rõ thì trong đề án"
+        " chỉ thể hiện theo hướng giao Bộ Tài chính xây dựng văn bản pháp luật trên cơ sở Luật Bảo vệ môi"
+        " trường. Trường hợp có nội dung chưa có quy định tại Luật thì báo cáo cấp có thẩm quyền theo quy định"
+        " của Luật ban hành văn bản quy phạm pháp luật.",
+        D(2024, 10, 14),
+    )
+    assert code(draft.lead) == "bo-tai-chinh"
+    assert {code(c) for c in draft.coordinating_agencies} == {"bo-tu-phap", "bo-tai-nguyen-va-moi-truong"}

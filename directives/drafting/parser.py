@@ -816,6 +816,8 @@ def _is_narrative(folded: str, deadline, issued_on=None) -> bool:
 _DECISION_ONLY = re.compile(
     r"^\s*(?:[-+•]\s*)?(?:\d+\s*[.)]\s*)?(?:dong y|nhat tri|thong nhat|chap thuan)\b"
     r"|\b(?:co y kien(?:\s+chi dao)?|ket luan|chi dao|yeu cau)(?:\s+nhu sau)?\s*:?\s*$"
+    # "- Về việc xây dựng, trình cấp có thẩm quyền ban hành văn bản ...:": the topic of the tasks below.
+    r"|^\s*(?:[-+•]\s*)?ve\s[^.;]*:\s*$"
 )
 
 
@@ -1079,6 +1081,7 @@ _DEADLINE_ONLY_WORDS = re.compile(
     r"|thuc hien|nhiem vu|nay|bao cao ket qua|bao cao)\b)*$"
 )
 # A report of the task just given: "Báo cáo UBND tỉnh trước ngày 20/5", "báo cáo kết quả về Sở ...".
+_CONDITION = re.compile(r"^\s*(?:truong hop|neu)\b[^.;]*\bthi\b")
 _REPORT_CLAUSE = re.compile(r"^\s*(?:va\s+)?(?:bao cao|gui bao cao|tong hop(?:,)? bao cao|gui ket qua)\b")
 
 
@@ -1110,6 +1113,10 @@ def _same_assignee(clause, part, leads, previous: list[Draft], *, same_sentence:
     if _deadline_only(part, clause):
         return True
     if not clause.explicit and (one_item or _REPORT_CLAUSE.match(fold_text(nfc(part)))):
+        return True
+    if _CONDITION.match(fold_text(nfc(part))) and (not clause.explicit or _lead_keys(leads) == before):
+        # "Trường hợp có nội dung chưa có quy định tại Luật thì báo cáo cấp có thẩm quyền ...": what to do
+        # in a case, part of the task before it.
         return True
     return clause.explicit and (same_sentence or one_item) and _lead_keys(leads) == before
 
