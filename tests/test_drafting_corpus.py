@@ -52,20 +52,20 @@ from directives.drafting_corpus import (
 # both splits are tuned on since. Floors are the figures after those rules; never lower.
 BASELINE_2026_12_03 = {  # the whole corpus (93 documents, 173 items, 323 expected drafts)
     "draft_count": 0.9537,
-    "lead": 0.9627,
+    "lead": 0.9689,
     "coordinating": 0.9597,
     "due": 0.9751,
-    "all_fields": 0.9318,
-    "items_right": 0.9016,
+    "all_fields": 0.9381,
+    "items_right": 0.9074,
     "start": 1.0,
 }
 HELDOUT_2026_12_02 = {  # the held-out split alone (18 documents, 39 items, 88 expected drafts)
     "draft_count": 0.9231,
-    "lead": 0.9317,
+    "lead": 0.9545,
     "coordinating": 0.9091,
     "due": 0.9658,
-    "all_fields": 0.875,
-    "items_right": 0.8205,
+    "all_fields": 0.8977,
+    "items_right": 0.8461,
     "start": 1.0,
 }
 HELDOUT3_2026_12_03 = {  # the third collection alone (20 documents, 45 items, 68 expected drafts)

@@ -298,3 +298,18 @@ def test_a_topic_line_and_what_to_do_in_a_case_belong_to_the_task(parse):
     )
     assert code(draft.lead) == "bo-tai-chinh"
     assert {code(c) for c in draft.coordinating_agencies} == {"bo-tu-phap", "bo-tai-nguyen-va-moi-truong"}
+
+
+def test_a_committee_of_units_listed_without_a_place_is_a_group(parse):
+    # ubnd-laocai-vlncn (2026) item 3: "Ủy ban nhân dân xã, phường" heads its bullets, every commune's.
+    drafts = parse(
+        "5. Ủy ban nhân dân xã, phường\n"
+        "a) Tăng cường kiểm tra, giám sát hoạt động của các doanh nghiệp có liên quan đến VLNCN, TCTN trên địa"
+        " bàn quản lý.\n"
+        "b) Phối hợp với Công an tỉnh và các cơ quan chức năng liên quan thực hiện nghiêm công tác quản lý"
+        " VLNCN, TCTN đảm bảo an ninh, trật tự, phòng chống cháy nổ trên địa bàn.",
+        D(2026, 6, 1),
+        context="ubnd-tinh-bac-giang",
+    )
+    assert [d.lead.name for d in drafts] == ["Ủy ban nhân dân xã, phường"] * 2
+    assert all(isinstance(d.lead, Group) for d in drafts)

@@ -191,6 +191,9 @@ _FIRST = (
     rf"\b(?:(?:{_ROLE}\s+)?(?:{_UBND}\s+)?{_DET}\s+{_NOUN}"
     r"|(?:co quan|don vi)(?=(?:\s*,\s*(?:to chuc|don vi|co quan|dia phuong))*\s+(?:co\s+)?lien quan)"
     rf"|(?:{_ROLE}\s+)?{_UBND}\s+cap (?:xa|huyen|tinh)\b"
+    # "Ủy ban nhân dân xã, phường": units listed with no place named are every such committee.
+    rf"|(?:{_ROLE}\s+)?{_UBND}\s+(?:xa|phuong|huyen|thi xa|thi tran)"
+    r"(?=\s*,\s*(?:xa|phuong|huyen|thi xa|thi tran|thanh pho)\b)"
     r"|chinh quyen (?:dia phuong|co so|cac cap)\b)"
 )
 _QUAL = (
