@@ -52,11 +52,11 @@ from directives.drafting_corpus import (
 # both splits are tuned on since. Floors are the figures after those rules; never lower.
 BASELINE_2026_12_03 = {  # the whole corpus (93 documents, 173 items, 323 expected drafts)
     "draft_count": 0.9537,
-    "lead": 0.9689,
-    "coordinating": 0.9597,
+    "lead": 0.972,
+    "coordinating": 0.9658,
     "due": 0.9751,
-    "all_fields": 0.9381,
-    "items_right": 0.9074,
+    "all_fields": 0.9443,
+    "items_right": 0.9133,
     "start": 1.0,
 }
 HELDOUT_2026_12_02 = {  # the held-out split alone (18 documents, 39 items, 88 expected drafts)
@@ -68,13 +68,13 @@ HELDOUT_2026_12_02 = {  # the held-out split alone (18 documents, 39 items, 88 e
     "items_right": 0.8461,
     "start": 1.0,
 }
-HELDOUT3_2026_12_03 = {  # the third collection alone (20 documents, 45 items, 68 expected drafts)
+HELDOUT3_2026_12_03 = {  # the fourth collection alone (20 documents, 45 items, 68 expected drafts)
     "draft_count": 0.9778,
     "lead": 0.9852,
-    "coordinating": 0.9706,
+    "coordinating": 1.0,
     "due": 1.0,
-    "all_fields": 0.9558,
-    "items_right": 0.9333,
+    "all_fields": 0.9852,
+    "items_right": 0.9555,
     "start": 1.0,
 }
 BASELINE_SILENT_WRONG_DATES = 1  # a ceiling (18 on the first run, 4 when the last 54 items came): may only go down

@@ -313,3 +313,19 @@ def test_a_committee_of_units_listed_without_a_place_is_a_group(parse):
     )
     assert [d.lead.name for d in drafts] == ["Ủy ban nhân dân xã, phường"] * 2
     assert all(isinstance(d.lead, Group) for d in drafts)
+
+
+def test_a_catch_all_closes_its_group_and_places_that_have_something_are_named_so(parse):
+    # 13/CT-TTg (2024) point 3 a) and b): "các cơ quan liên quan" then "(các) địa phương có rừng".
+    drafts = parse(
+        "3. Bộ Tài chính:\n"
+        "a) Chủ trì, phối hợp với Bộ Tài nguyên và Môi trường, các cơ quan liên quan và địa phương có rừng khẩn"
+        " trương xây dựng cơ sở dữ liệu về hiện trạng;\n"
+        "b) Chủ trì, phối hợp với Bộ Tài nguyên và Môi trường, các cơ quan liên quan và các địa phương có rừng"
+        " xác định tiềm năng giảm phát thải; hoàn thành trước ngày 31 tháng 10 năm 2024.",
+        D(2024, 5, 2),
+    )
+    assert [groups(d) for d in drafts] == [
+        ["Các cơ quan liên quan", "Địa phương có rừng"],
+        ["Các cơ quan liên quan", "Các địa phương có rừng"],
+    ]

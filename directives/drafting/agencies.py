@@ -162,6 +162,8 @@ class Mention:
 
 # -- groups -------------------------------------------------------------------------------------
 
+# "có rừng", "có cụm công nghiệp": what the places named have ("các địa phương có rừng").
+_HAVING = r"co (?:rung|bien|bien gioi|cua khau|cum cong nghiep|khu cong nghiep|khu kinh te|de|mo|khoang san)\b"
 _ROLE = r"(?:nguoi dung dau|lanh dao|bo truong|thu truong|giam doc|chu tich|bi thu|truong)"
 _DET = r"(?:cac|moi|nhung|toan bo|tat ca(?:\s+cac)?|\d{1,3})"
 _GROUP_NOUNS = [
@@ -194,7 +196,8 @@ _FIRST = (
     # "Ủy ban nhân dân xã, phường": units listed with no place named are every such committee.
     rf"|(?:{_ROLE}\s+)?{_UBND}\s+(?:xa|phuong|huyen|thi xa|thi tran)"
     r"(?=\s*,\s*(?:xa|phuong|huyen|thi xa|thi tran|thanh pho)\b)"
-    r"|chinh quyen (?:dia phuong|co so|cac cap)\b)"
+    r"|chinh quyen (?:dia phuong|co so|cac cap)\b"
+    rf"|dia phuong(?=\s+{_HAVING}))"
 )
 _QUAL = (
     r"(?:\s+(?:co lien quan|lien quan|truc thuoc trung uong|truc thuoc tinh|vien thong|cac cap|tren dia ban(?:\s+tinh)?"
@@ -212,6 +215,8 @@ _QUAL = (
     # they manage is part of the name (at most two words after "về").
     r"|quan ly(?:\s+nha nuoc)?\s+chuyen nganh"
     r"(?:\s+ve\s+[a-z]+(?:\s+[a-z]+)?(?=\s*(?:[,;.:)]|$|\s+va\s|\s+(?:theo|thuc|tham|trong)\b)))?"
+    # "các địa phương có rừng", "các xã, phường có cụm công nghiệp": the places that have it.
+    rf"|{_HAVING}"
     # "các cơ quan thông tấn, báo chí", "các cơ quan báo chí": the press.
     r"|thong tan(?:\s*,\s*bao chi)?|bao chi"
     # "các sở ngành", "các sở, ban ngành, đơn vị liên quan": "ngành" written without a comma.
@@ -235,6 +240,7 @@ _CAPITALISED_WORDS = r"[A-ZĐÀ-Ỹ][^\s,;:.()]*(?:\s+[A-ZĐÀ-Ỹ][^\s,;:.()]*)
 _PLACE_RANGE = re.compile(rf"\s+từ\s+{_CAPITALISED_WORDS}\s+đến\s+{_CAPITALISED_WORDS}")
 # A kind of company, capitalised on its first word ("Công ty Lâm nghiệp", "Công ty Điện lực"): up to two
 # more words, never the verb of the task that follows.
+_CATCH_ALL_THEN = re.compile(r"lien quan\s+va\s+")
 _COMPANY_NAME = re.compile(
     r"\s+[A-ZĐÀ-Ỹ][^\s,;:.()]*(?:\s+(?!(?:chủ|tổ|thực|triển|phối|nghiên|báo|khẩn|có|theo|và|được|tăng|rà)\b)"
     r"[^\s,;:.()]+){0,2}"
@@ -285,7 +291,7 @@ _NOUN_FORMS = {
 
 def _group_words_ok(original: str) -> bool:
     words = re.findall(r"\w+", original.lower())
-    if len(words) >= 2 and words[1] == "phương":
+    if len(words) >= 2 and words[1] == "phương" and words[0] != "địa":
         return False  # "các phương tiện", "các phương án": "phương" leads a group only in "địa phương"
     for word in words:
         folded = fold_text(word)
@@ -614,7 +620,16 @@ class AgencyMatcher:
                 # trường" and is no group, but a group may start inside the rejected words.
                 pos = m.start() + 1
                 continue
-            pos = end
+            closed = _CATCH_ALL_THEN.search(ft.folded, m.start(), end)
+            if closed:
+                # "các cơ quan liên quan và địa phương có rừng": a catch-all "liên quan" closes its group;
+                # what follows "và" is another.
+                end = closed.start() + len("lien quan")
+                s, e = ft.to_original(m.start(), end)
+                text = ft.text[s:e]
+                pos = closed.end()
+            else:
+                pos = end
             name = _without_titles(ft, m.start(), end)
             if fold_text(name).endswith("cong ty") and (names := _COMPANY_NAME.match(ft.text, e)):
                 # "các Công ty Lâm nghiệp": the capitalised words after "Công ty" are the companies' kind.
