@@ -329,3 +329,17 @@ def test_a_catch_all_closes_its_group_and_places_that_have_something_are_named_s
         ["Các cơ quan liên quan", "Địa phương có rừng"],
         ["Các cơ quan liên quan", "Các địa phương có rừng"],
     ]
+
+
+def test_those_a_heading_agency_urges_are_no_assignees_of_the_notice(parse):
+    # KH-UBND on Chỉ thị 11 of Lào Cai (2026) item 1: bullets of the department that "yêu cầu các đơn vị".
+    drafts = parse(
+        "2. Bộ Tài chính\n"
+        "- Tổ chức kiểm tra thường xuyên và đột xuất hoạt động khai thác khoáng sản của các tổ chức, cá nhân được"
+        " cấp phép; yêu cầu các đơn vị thực hiện lắp đặt, vận hành trạm cân. Đồng thời yêu cầu các đơn vị không"
+        " khai thác cát, sỏi lòng sông, suối, hồ bằng tàu cuốc.\n"
+        "- Yêu cầu các đơn vị hoạt động khai thác khoáng sản đầu tư, lắp đặt và vận hành hệ thống thông tin.",
+        D(2026, 2, 1),
+    )
+    assert [code(d.lead) for d in drafts] == ["bo-tai-chinh", "bo-tai-chinh"]
+    assert drafts[1].text.startswith("Yêu cầu các đơn vị")

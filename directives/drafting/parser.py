@@ -864,6 +864,18 @@ def _continuing(clause_text: str, body: str) -> str:
     return body
 
 
+# Those a body oversees and urges: units, organisations, firms, persons, investors, establishments.
+_OVERSEEN = re.compile(r"(?:cac|nhung)\s+(?:don vi|to chuc|doanh nghiep|ca nhan|chu dau tu|co so)\b")
+
+
+def _urges_those_it_oversees(clause) -> bool:
+    return (
+        clause.via in ("yeu cau", "de nghi")
+        and bool(clause.leads)
+        and all(isinstance(t, Group) and _OVERSEEN.match(fold_text(t.name)) for t in clause.leads)
+    )
+
+
 def _parse_numbered(parser: DirectiveParser, units, preamble=()) -> list[Draft]:
     drafts: list[Draft] = []
 
@@ -883,6 +895,12 @@ def _parse_numbered(parser: DirectiveParser, units, preamble=()) -> list[Draft]:
             for sentence in split_sentences(paragraph):
                 for clause_text in split_clauses(sentence):
                     clause = parser.analyse(clause_text)
+                    if inherited["leads"] and _urges_those_it_oversees(clause):
+                        # Under "2. Sở Nông nghiệp và Môi trường": "- Yêu cầu các đơn vị hoạt động khai thác
+                        # khoáng sản đầu tư ...", "Đồng thời yêu cầu các đơn vị không khai thác ...": the
+                        # department's own task, whom it urges is no assignee of the notice.
+                        clause.leads, clause.explicit, clause.via = [], False, ""
+                        clause.body = capitalise(re.sub(r"^\s*[-+•]\s*", "", clause_text).strip(" ;."))
                     if clause.coordinates_only and pieces:
                         pieces[-1][0].coords = [*pieces[-1][0].coords, *clause.leads]
                         pieces[-1][2].append(clause_text)
