@@ -105,11 +105,12 @@ def _clerk_addresses(items):
     )
 
 
-def build(envelope, items, now=None, *, conf=None):
+def build(envelope, items, now=None, *, conf=None, save_link=True):
     """The email for ``envelope`` (a single reminder, a digest with ``items``, a clerks' digest, a
     receipt or a new link). An email to an agency carries its personal link (``email.link``); the
     raw token is in ``email.secrets``, for the stored copy to leave out. ``conf``: the envelope's
-    office's settings, when the caller has them (a delivery round reads them once)."""
+    office's settings, when the caller has them (a delivery round reads them once). ``save_link=False``:
+    the link is left unsaved, for the caller to insert with the email's hand-over."""
     now = now or timezone.now()
     today = timezone.localdate(now)
     conf = conf or FollowUpSettings.load(envelope.office_id)  # the email goes in its office's name
@@ -127,7 +128,13 @@ def build(envelope, items, now=None, *, conf=None):
         link, token = None, ""
         if to and envelope.kind != Kind.RECEIPT:
             link, token = AgencyLink.issue(
-                agency=agency, email=to[0], valid_days=conf.link_valid_days, message=envelope, now=now, replace=False
+                agency=agency,
+                email=to[0],
+                valid_days=conf.link_valid_days,
+                message=envelope,
+                now=now,
+                replace=False,
+                save=save_link,
             )
         if envelope.kind in (Kind.RECEIPT, Kind.NEW_LINK):
             items = []  # about what the agency did, or about its link: no reminder in it

@@ -8,6 +8,7 @@ fate of the message is unknown (it may be queued, the answer lost): such a row i
 marked sent and never resent without a clerk (see delivery.send_envelope).
 """
 
+import functools
 import re
 import smtplib
 import socket
@@ -29,6 +30,13 @@ class Refused(Exception):
         super().__init__(f"{code} {reply.decode(errors='replace') if isinstance(reply, bytes) else reply}")
         self.code = code
         self.permanent = 500 <= code < 600
+
+
+@functools.lru_cache(maxsize=4096)
+def _envelope_address(address, encoding):
+    """``sanitize_address`` (it is not cheap: the sender's Vietnamese name is encoded each time),
+    once per address: a round sends from one sender to a few hundred agencies' addresses."""
+    return sanitize_address(address, encoding)
 
 
 def _line_endings(data: bytes) -> bytes:
@@ -55,8 +63,8 @@ class HandoverSMTPBackend(DjangoSMTPBackend):
         if not email_message.recipients():
             return False
         encoding = email_message.encoding or "utf-8"
-        from_email = sanitize_address(email_message.from_email, encoding)
-        recipients = [sanitize_address(addr, encoding) for addr in email_message.recipients()]
+        from_email = _envelope_address(email_message.from_email, encoding)
+        recipients = [_envelope_address(addr, encoding) for addr in email_message.recipients()]
         message = message if message is not None else email_message.message()
         payload = _LEADING_DOT.sub(b"..", _line_endings(message.as_bytes(linesep="\r\n")))
         if not payload.endswith(b"\r\n"):
@@ -82,10 +90,21 @@ class HandoverSMTPBackend(DjangoSMTPBackend):
     def confirm(self):
         """The final "." and the server's answer. Returns on its 250 (delivered); raises Refused on a
         clear refusal, DeliveryUncertain when no answer came (it may have been delivered)."""
-        conn = self.connection
+        self.final_dot()
+        self.answer()
+
+    def final_dot(self):
+        """The final "." alone, which delivers the message: the caller may do other work (build the
+        next email) while the server takes it in, then read its ``answer``."""
         try:
-            conn.send(b".\r\n")
-            code, reply = conn.getreply()
+            self.connection.send(b".\r\n")
+        except (TimeoutError, OSError, smtplib.SMTPServerDisconnected) as exc:
+            raise DeliveryUncertain(f"no answer after the message was handed over: {exc}") from exc
+
+    def answer(self):
+        """The server's answer to the final ".": as ``confirm``."""
+        try:
+            code, reply = self.connection.getreply()
         except (TimeoutError, OSError, smtplib.SMTPServerDisconnected) as exc:
             raise DeliveryUncertain(f"no answer after the message was handed over: {exc}") from exc
         if code != 250:
