@@ -16,15 +16,15 @@ import datetime
 import json
 import logging
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import psycopg
 from django.conf import settings
 from django.core.mail import get_connection
 from django.db import connection as db_connection
-from django.db import transaction
+from django.db import connections, transaction
 from django.db.models import F, Q
-from django.db.models.sql import InsertQuery
 from django.utils import timezone
 
 from directives.models import AgencyLink, FollowUpSettings, OutboxMessage
@@ -284,19 +284,19 @@ def _step(heard, built, token) -> bool:
     return True
 
 
-def _link_insert(link):
-    """The INSERT of an unsaved personal link, as Django's bulk_create would write it."""
+def _link_insert(link, connection):
+    """The INSERT of an unsaved personal link, with the values Django's ``save`` would write."""
     fields = [f for f in AgencyLink._meta.concrete_fields if not f.primary_key]
-    query = InsertQuery(AgencyLink)
-    query.insert_values(fields, [link])
-    [(sql, params)] = query.get_compiler(connection=db_connection).as_sql()
-    return f"{sql} RETURNING id", list(params)
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    sql = f"INSERT INTO {AgencyLink._meta.db_table} ({columns}) VALUES ({', '.join(['%s'] * len(fields))}) RETURNING id"
+    return sql, [f.get_db_prep_save(f.pre_save(link, True), connection) for f in fields]
 
 
-def _step_in_one_statement(heard, built, token) -> bool:
+def _step_in_one_statement(heard, built, token, connection=db_connection) -> bool:
     """``_step`` on PostgreSQL: one statement (data-modifying CTEs), committed by itself, so one
     round trip to the database per email. The same writes as ``_accepted``, ``AgencyLink.save``
-    and ``_record_handover``, in the same transaction."""
+    and ``_record_handover``, in the same transaction. ``connection``: the Django connection
+    whose psycopg connection is used, possibly from another thread (see ``_SmtpRound``)."""
     outbox, links = OutboxMessage._meta.db_table, AgencyLink._meta.db_table
     parts = []
     if heard is not None:
@@ -337,7 +337,7 @@ def _step_in_one_statement(heard, built, token) -> bool:
     envelope, email = built.envelope, built.email
     link = email.link
     if link is not None:
-        parts.append(("link", *_link_insert(link)))
+        parts.append(("link", *_link_insert(link, connection)))
     parts.append(
         (
             "handed",
@@ -350,29 +350,38 @@ def _step_in_one_statement(heard, built, token) -> bool:
     )
     sql = "WITH " + ", ".join(f"{name} AS ({statement})" for name, statement, _ in parts)
     sql += " SELECT EXISTS (SELECT 1 FROM handed), " + ("(SELECT id FROM link)" if link is not None else "NULL")
-    db_connection.ensure_connection()
     # Bound and prepared by the server: planning these statements costs more than running them,
     # and each of their few shapes (with or without a 250, a digest, a link) is planned once per
     # connection. Django's cursors bind on the client, so a psycopg cursor of the same connection,
     # in the same transaction state.
-    with db_connection.wrap_database_errors, psycopg.Cursor(db_connection.connection) as cursor:
+    with connection.wrap_database_errors, psycopg.Cursor(connection.connection) as cursor:
         cursor.execute(sql, [value for _, _, values in parts for value in values], prepare=True)
         handed, link_id = cursor.fetchone()
     if link is not None:
         link.pk = link_id
-        link._state.adding, link._state.db = False, db_connection.alias
+        link._state.adding, link._state.db = False, connection.alias
     return handed
 
 
 class _SmtpRound:
     """The emails of a round sent one after the other over one connection; each built while the
-    server takes in the one before (between its final "." and reading its answer)."""
+    server takes in the one before (between its final "." and reading its answer).
+
+    On PostgreSQL each email's commit (``_step``) runs in a thread beside the SMTP dialogue before
+    its final "." (MAIL, RCPT, DATA, the message): the two waits overlap, and the "." still goes
+    only once the hand-over is committed. The thread uses this thread's psycopg connection, which
+    nothing else touches until its statement is done (``_finish_step``).
+    """
 
     def __init__(self, envelopes, now, token, connection, round_, result):
         self.queue = iter(envelopes)
         self.now, self.token, self.connection, self.round = now, token, connection, round_
         self.result = result
         self.heard = None  # the _Built whose 250 was read and is not recorded yet
+        self.beside = None
+        if db_connection.vendor == "postgresql":
+            db_connection.ensure_connection()
+            self.beside = ThreadPoolExecutor(max_workers=1, thread_name_prefix="outbox-step")
 
     def count(self, outcome):
         setattr(self.result, outcome, getattr(self.result, outcome) + 1)
@@ -386,7 +395,10 @@ class _SmtpRound:
             self.count(built)
         return None
 
-    def record_heard(self):
+    def finish(self):
+        """At the end of the round, whatever happened: the thread's statement done, the last 250 recorded."""
+        if self.beside is not None:
+            self.beside.shutdown(wait=True)
         if self.heard is not None:
             heard, self.heard = self.heard, None
             _accepted(heard.envelope, self.token, heard.email)
@@ -396,21 +408,36 @@ class _SmtpRound:
         while built is not None:
             built = self.send(built)
 
+    def _start_step(self, built):
+        if self.beside is None:
+            return None
+        # This thread's connection object itself: ``django.db.connection`` would be the thread's own.
+        this_thread = connections[db_connection.alias]
+        return self.beside.submit(_step_in_one_statement, self.heard, built, self.token, this_thread)
+
+    def _finish_step(self, step, built) -> bool:
+        handed = step.result() if step is not None else _step(self.heard, built, self.token)
+        self.heard = None  # recorded (kept until then: should the step fail, ``finish`` records it)
+        return handed
+
     def send(self, built):
         """Send ``built``; returns the next email, built meanwhile (None at the end)."""
         envelope, email, token, connection = built.envelope, built.email, self.token, self.connection
+        step = self._start_step(built)
         try:
             connection.hand_over(email, built.message)  # all but the final ".": nothing delivered yet
-        except Refused as exc:
-            self.count(_failed(envelope, token, f"Refused by the mail server: {exc}", permanent=exc.permanent))
-            return self.next_built()
         except Exception as exc:
-            _drop(connection)  # before the final ".": nothing delivered, safe to try again
-            self.count(_failed(envelope, token, f"{type(exc).__name__}: {exc}", permanent=False))
+            # Nothing was delivered: the row goes back, or fails, once its step is done (the
+            # database is not free before, and the previous email's 250 is recorded by it).
+            handed = self._finish_step(step, built)
+            if isinstance(exc, Refused):
+                outcome = _failed(envelope, token, f"Refused by the mail server: {exc}", permanent=exc.permanent)
+            else:
+                _drop(connection)  # before the final ".": safe to try again
+                outcome = _failed(envelope, token, f"{type(exc).__name__}: {exc}", permanent=False)
+            self.count(outcome if handed else "skipped")
             return self.next_built()
-        handed = _step(self.heard, built, token)
-        self.heard = None
-        if not handed:
+        if not self._finish_step(step, built):
             # Another worker took the row back: the half-sent message dies with the connection,
             # which is opened again for the rest of the round.
             _drop(connection)
@@ -644,7 +671,7 @@ def deliver(now=None, *, limit=200) -> DeliveryResult:
                 setattr(result, outcome, getattr(result, outcome) + 1)
     finally:
         if smtp is not None:
-            smtp.record_heard()  # the last 250 heard, before anything else can fail
+            smtp.finish()  # the last 250 heard, before anything else can fail
         try:
             connection.close()
         except Exception:  # closing after the messages went out must not undo their success

@@ -9,9 +9,12 @@ marked sent and never resent without a clerk (see delivery.send_envelope).
 """
 
 import functools
+import io
 import re
 import smtplib
 import socket
+from email.generator import BytesGenerator
+from email.policy import Compat32
 
 from django.core.mail.backends.smtp import EmailBackend as DjangoSMTPBackend
 from django.core.mail.message import sanitize_address
@@ -37,6 +40,30 @@ def _envelope_address(address, encoding):
     """``sanitize_address`` (it is not cheap: the sender's Vietnamese name is encoded each time),
     once per address: a round sends from one sender to a few hundred agencies' addresses."""
     return sanitize_address(address, encoding)
+
+
+_PLAIN_HEADER = re.compile(r"[\x21-\x7e]+( [\x21-\x7e]+)*")
+
+
+class _Policy(Compat32):
+    """The policy Django's messages are written with (compat32), without its cost where it changes
+    nothing: a short one-line ASCII header with single spaces is written as it is, as Header's
+    folding would write it; every other header is folded as before."""
+
+    def fold_binary(self, name, value):
+        if isinstance(value, str) and len(name) + len(value) + 2 <= 78 and _PLAIN_HEADER.fullmatch(value):
+            return f"{name}: {value}{self.linesep}".encode("ascii")
+        return super().fold_binary(name, value)
+
+
+_POLICY = _Policy()
+
+
+def message_bytes(message) -> bytes:
+    """``message.as_bytes(linesep="\r\n")``, byte for byte (held equal by a test), faster."""
+    out = io.BytesIO()
+    BytesGenerator(out, mangle_from_=False, policy=_POLICY).flatten(message, linesep="\r\n")
+    return out.getvalue()
 
 
 def _line_endings(data: bytes) -> bytes:
@@ -66,7 +93,7 @@ class HandoverSMTPBackend(DjangoSMTPBackend):
         from_email = _envelope_address(email_message.from_email, encoding)
         recipients = [_envelope_address(addr, encoding) for addr in email_message.recipients()]
         message = message if message is not None else email_message.message()
-        payload = _LEADING_DOT.sub(b"..", _line_endings(message.as_bytes(linesep="\r\n")))
+        payload = _LEADING_DOT.sub(b"..", _line_endings(message_bytes(message)))
         if not payload.endswith(b"\r\n"):
             payload += b"\r\n"
         conn = self.connection
