@@ -8,6 +8,7 @@ fate of the message is unknown (it may be queued, the answer lost): such a row i
 marked sent and never resent without a clerk (see delivery.send_envelope).
 """
 
+import contextlib
 import functools
 import io
 import re
@@ -98,6 +99,18 @@ class HandoverSMTPBackend(DjangoSMTPBackend):
             payload += b"\r\n"
         conn = self.connection
         conn.ehlo_or_helo_if_needed()
+        try:
+            self._envelope(conn, from_email, recipients)
+        except Refused:
+            # The server may hold the sender it accepted: without RSET the next message's MAIL
+            # would be refused as nested ("503"), and fail for good.
+            with contextlib.suppress(smtplib.SMTPException, OSError):  # then the next dialogue fails, and reopens
+                conn.rset()
+            raise
+        conn.send(payload)
+        return True
+
+    def _envelope(self, conn, from_email, recipients):
         code, reply = conn.mail(from_email)
         if code != 250:
             raise Refused(code, reply)
@@ -111,8 +124,6 @@ class HandoverSMTPBackend(DjangoSMTPBackend):
         code, reply = conn.docmd("data")
         if code != 354:
             raise Refused(code, reply)
-        conn.send(payload)
-        return True
 
     def confirm(self):
         """The final "." and the server's answer. Returns on its 250 (delivered); raises Refused on a
