@@ -42,6 +42,12 @@ def parse_args():
     parser.add_argument("--database-url", default=DEFAULT_DATABASE_URL)
     parser.add_argument("--seed", type=int, default=6)
     parser.add_argument("--load-only", action="store_true", help="fill the database, then stop")
+    parser.add_argument(
+        "--milestone-every",
+        type=int,
+        default=0,
+        help="every Nth directive has two milestones: a step 10 to 40 days before its due date, and the last (0: none)",
+    )
     return parser.parse_args()
 
 
@@ -50,11 +56,16 @@ def load(args):
     from django.db import connection
 
     from conference.models import Agency, AgencyContact, Session
-    from directives.models import Directive
+    from directives.models import Directive, Milestone
 
     call_command("migrate", verbosity=0)
-    if Directive.objects.count() == args.directives and Agency.objects.count() == args.agencies:
-        print(f"data: already loaded ({args.agencies} agencies, {args.directives} open directives)")
+    steps = 2 * (args.directives // args.milestone_every) if args.milestone_every else 0
+    if (
+        Directive.objects.count() == args.directives
+        and Agency.objects.count() == args.agencies
+        and Milestone.objects.count() == steps
+    ):
+        print(f"data: already loaded ({args.agencies} agencies, {args.directives} open directives, {steps} milestones)")
         return
     started = time.perf_counter()
     rng = random.Random(args.seed)
@@ -89,9 +100,24 @@ def load(args):
             Session,
             [SimpleNamespace(id=1, code="bench", title="Hội nghị", held_on=TODAY - datetime.timedelta(days=90))],
         )
-        directives, links = [], []
+        directives, links, milestones = [], [], []
         for i in range(1, args.directives + 1):
             lead = rng.randint(1, args.agencies)
+            due_date = TODAY + datetime.timedelta(days=rng.randint(-60, 60))
+            if args.milestone_every and i % args.milestone_every == 0:
+                # "Thí điểm ... triển khai toàn quốc ...": a pilot with its own date, then the directive's.
+                pilot = due_date - datetime.timedelta(days=rng.randint(10, 40))
+                for position, (text, day) in enumerate((("Thí điểm", pilot), ("Toàn quốc", due_date)), start=1):
+                    milestones.append(
+                        SimpleNamespace(
+                            id=len(milestones) + 1,
+                            directive_id=i,
+                            position=position,
+                            text=text,
+                            deadline_phrase="",
+                            due_date=day,
+                        )
+                    )
             directives.append(
                 SimpleNamespace(
                     id=i,
@@ -100,7 +126,7 @@ def load(args):
                     text=f"Nhiệm vụ thử nghiệm số {i}",
                     lead_agency_id=lead,
                     given_on=TODAY - datetime.timedelta(days=90),
-                    due_date=TODAY + datetime.timedelta(days=rng.randint(-60, 60)),
+                    due_date=due_date,
                     state="open",
                     version=1,
                     search_index=f"nhiem vu thu nghiem so {i}",
@@ -110,11 +136,15 @@ def load(args):
                 links.append(SimpleNamespace(id=len(links) + 1, directive_id=i, agency_id=lead % args.agencies + 1))
         copy_rows(cursor, Directive, directives)
         copy_rows(cursor, Directive.coordinating_agencies.through, links)
-        for table in ("conference_agency", "conference_agencycontact", "directives_directive"):
+        copy_rows(cursor, Milestone, milestones)
+        for table in ("conference_agency", "conference_agencycontact", "directives_directive", "directives_milestone"):
             cursor.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT MAX(id) FROM {table}))")
         cursor.execute("ANALYZE")
     elapsed = time.perf_counter() - started
-    print(f"data: loaded {args.agencies} agencies and {args.directives} open directives in {elapsed:.1f} s")
+    print(
+        f"data: loaded {args.agencies} agencies, {args.directives} open directives and {len(milestones)} milestones"
+        f" in {elapsed:.1f} s"
+    )
 
 
 class SinkProcess:

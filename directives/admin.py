@@ -355,6 +355,7 @@ EVENT_KEYS = {
     "percent_complete": _("percent complete"),
     "claims_completion": _("reports completion"),
     "attachments": _("attachments"),
+    "milestone_done": _("milestone marked done"),
 }
 ROLE_WORDS = {"lead": _("lead agency"), "coordinating": _("coordinating agency"), "clerk": _("clerk")}
 

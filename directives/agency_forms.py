@@ -87,4 +87,12 @@ class ExtensionForm(DirectiveVersionForm):
     reason = forms.CharField(label=_("Reason"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
 
 
-FORMS = {form.action: form for form in (ProgressForm, CompletionClaimForm, ExtensionForm)}
+class MilestoneDoneForm(DirectiveVersionForm):
+    """One milestone marked done, on the day given; one small form beside each milestone not done."""
+
+    action = "milestone"
+    position = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=9999)
+    done_on = forms.DateField(label=_("Done on"), widget=DayInput())
+
+
+FORMS = {form.action: form for form in (ProgressForm, CompletionClaimForm, ExtensionForm, MilestoneDoneForm)}

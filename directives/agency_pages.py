@@ -23,12 +23,12 @@ from django.views.decorators.http import require_http_methods
 from rest_framework.throttling import SimpleRateThrottle
 
 from . import services
-from .agency_forms import FORMS, CompletionClaimForm, ExtensionForm, ProgressForm
+from .agency_forms import FORMS, CompletionClaimForm, ExtensionForm, MilestoneDoneForm, ProgressForm
 from .api.throttling import CacheHealth, FailedAuthentications
 from .audit import Actor, client_address
 from .followup import schedule
 from .followup.render import receipt_key
-from .models import AgencyLink, Directive, DirectiveChange, ExtensionRequest, OutboxMessage
+from .models import AgencyLink, Directive, DirectiveChange, ExtensionRequest, Milestone, OutboxMessage
 from .selectors import caller_agency_ids, directive_role, directives_visible_to
 from .tasks import enqueue_delivery
 
@@ -42,6 +42,7 @@ SENT_MESSAGES = {
         "Your request for an extension has been recorded. The office will decide on it; until then the "
         "current due date stands. You will be told of the decision by email."
     ),
+    "milestone": _("The milestone has been recorded as done. Its reminders stop; you will receive a receipt by email."),
 }
 
 
@@ -157,6 +158,8 @@ def _offered_forms(directive, role):
         pending = directive.extension_requests.filter(state=ExtensionRequest.State.PENDING).exists()
         if directive.due_date is not None and directive.due_date >= today and not pending:
             offered.append(ExtensionForm)
+    if role == "lead" and directive.milestones.filter(done_on__isnull=True).exists():
+        offered.append(MilestoneDoneForm)  # shown beside each milestone not done, not as a section
     return offered
 
 
@@ -206,6 +209,10 @@ def directive_page(request, token, directive_id):
                 bound.add_error("files", str(exc))
             except Directive.DoesNotExist:
                 raise Http404 from None
+            except Milestone.DoesNotExist:
+                bound.add_error(
+                    None, gettext("This directive has no such milestone: open the page again from the link.")
+                )
             else:
                 link.record_use()
                 return HttpResponseRedirect(f"{_page_url(token, directive)}?sent={form_class.action}")
@@ -218,7 +225,32 @@ def _directive_response(request, link, token, directive, role, offered, version,
     forms = [
         bound if bound is not None and type(bound) is form_class else form_class(initial={"version": version})
         for form_class in offered
+        if form_class is not MilestoneDoneForm
     ]
+    milestones = list(directive.milestones.all())
+    if MilestoneDoneForm in offered:
+        today = timezone.localdate()
+        sent_for = bound.data.get("position") if isinstance(bound, MilestoneDoneForm) else None
+        open_positions = {str(step.position) for step in milestones if step.done_on is None}
+        if sent_for is not None and sent_for not in open_positions and error is None:
+            # A position no open milestone has (done meanwhile, or typed in): say it above the page.
+            if "position" in bound.errors or "version" in bound.errors:
+                error = gettext("The form is incomplete: open the directive again from the link and send once more.")
+            else:
+                error = " ".join(bound.non_field_errors()) or gettext(
+                    "This directive has no such milestone: open the page again from the link."
+                )
+        for step in milestones:
+            if step.done_on is None:
+                # The form that was sent keeps what was typed and its errors; the others offer today.
+                step.done_form = (
+                    bound
+                    if sent_for == str(step.position)
+                    else MilestoneDoneForm(
+                        initial={"version": version, "position": step.position, "done_on": today},
+                        auto_id=f"id_m{step.position}_%s",
+                    )
+                )
     context = {
         "link": link,
         "token": token,
@@ -227,7 +259,7 @@ def _directive_response(request, link, token, directive, role, offered, version,
         "status": directive.current_status,
         "days_left": directive.days_left(),
         "coordinating": [a.name for a in directive.coordinating_agencies.all()],
-        "milestones": list(directive.milestones.all()),
+        "milestones": milestones,
         "today": timezone.localdate(),
         "latest_report": directive.reports.select_related("agency").order_by("-created_at", "-pk").first(),
         "office_word": _latest_word_of_the_office(directive),
@@ -250,6 +282,15 @@ def _actor(link, request):
 
 def _submit(form, directive, link, request, agency_ids):
     values, by, version = form.cleaned_data, _actor(link, request), form.cleaned_data["version"]
+    if isinstance(form, MilestoneDoneForm):
+        return services.directive_mark_milestone_done(
+            directive_id=directive.pk,
+            position=values["position"],
+            done_on=values["done_on"],
+            by=by,
+            agency_ids=agency_ids,
+            expected_etag=version,
+        )
     if isinstance(form, ExtensionForm):
         return services.directive_request_extension(
             directive_id=directive.pk,

@@ -69,8 +69,9 @@ OOXML_PARTS = {
 
 
 # Sent after a service saved a change to a directive that existed: ``directive`` as saved and
-# ``before``, the tracked fields as they were stored (``history.snapshot``). The follow-up engine
-# listens (it withdraws reminders that went out of date); the records layer knows nothing of it.
+# ``before``, the tracked fields as they were stored (``history.snapshot``), and ``milestones``,
+# whether its milestones changed too (set, re-dated, one marked done). The follow-up engine listens
+# (it withdraws reminders that went out of date); the records layer knows nothing of it.
 directive_changed = Signal()
 
 
@@ -102,10 +103,11 @@ def directive_etag(directive: Directive) -> str:
 # -- writes -------------------------------------------------------------------------------------
 
 
-def _save(directive):
+def _save(directive, *, milestones=False):
     """Save a directive the caller has locked (or is creating), with its history row and the event.
 
     The stored row is read again under the caller's lock, so ``before`` is what the database held.
+    ``milestones``: the directive's milestones changed too (the event says so, for their reminders).
     """
     stored = Directive.objects.filter(pk=directive.pk).first() if directive.pk else None
     before = snapshot(stored)
@@ -114,7 +116,7 @@ def _save(directive):
         _fill_group_members(directive)
     record_fields(directive, before)
     if stored is not None:
-        directive_changed.send(sender=Directive, directive=directive, before=before)
+        directive_changed.send(sender=Directive, directive=directive, before=before, milestones=milestones)
     return directive
 
 
@@ -330,8 +332,73 @@ def directive_set_milestones(*, directive_id: int, milestones, by: Actor | None 
             directive.due_date = saved[-1].due_date
             directive.due_rule = _("The due date of the last milestone")
         if after != before:
-            _save(directive)  # a new version: a page read before this change is stale now
+            _save(directive, milestones=True)  # a new version: a page read before this change is stale now
     return directive
+
+
+def directive_mark_milestone_done(
+    *,
+    directive_id: int,
+    position: int,
+    done_on,
+    by: Actor,
+    agency_ids: list[int] | None,
+    expected_etag: str | None = None,
+) -> Milestone:
+    """The lead agency (or a clerk, ``agency_ids`` None) records that one milestone was done, and on which day.
+
+    Like a report: the directive is locked and its version checked, so a stale page is refused and
+    two marks at once make one change (the second finds the milestone done). The history row is the
+    milestones' own (before and after), the directive gets a new version, and the follow-up engine
+    hears of it (``directive_changed`` with ``milestones=True``): the milestone's reminders stop.
+    """
+    with transaction.atomic(), as_actor(by):
+        directive = _locked(directive_id, expected_etag)
+        role = directive_role(directive, agency_ids) if agency_ids is not None else "clerk"
+        if role is None:
+            raise Directive.DoesNotExist
+        if role not in ("lead", "clerk"):
+            raise NotAllowed(_("Only the lead agency can mark a milestone done."))
+        if directive.state in (Directive.State.COMPLETED, Directive.State.CANCELLED):
+            raise WrongState(
+                _("This directive is %(state)s: its milestones are not changed any more.")
+                % {"state": directive.get_state_display().lower()}
+            )
+        steps = list(directive.milestones.all())
+        milestone = next((m for m in steps if m.position == position), None)
+        if milestone is None:
+            raise Milestone.DoesNotExist
+        if milestone.done_on is not None:
+            day = milestone.done_on.strftime("%d/%m/%Y")
+            raise WrongState(_("This milestone was already marked done on %(day)s.") % {"day": day})
+        if done_on is None:
+            raise ValidationError({"done_on": _("Give the day the milestone was done.")})
+        if done_on > timezone.localdate():
+            raise ValidationError({"done_on": _("The day a milestone was done cannot be in the future.")})
+        if directive.given_on and done_on < directive.given_on:
+            raise ValidationError(
+                {
+                    "done_on": _("The day a milestone was done cannot be before the directive was given (%(day)s).")
+                    % {"day": directive.given_on.strftime("%d/%m/%Y")}
+                }
+            )
+        before = [_milestone_label(m) for m in steps]
+        milestone.done_on = done_on
+        try:
+            milestone.full_clean(exclude=["directive"])
+        except ValidationError as exc:
+            raise ValidationError({"done_on": exc.message_dict.get("done_on", exc.messages)}) from None
+        milestone.save(update_fields=["done_on"])
+        record_change(
+            directive,
+            DirectiveChange.Action.MILESTONES_CHANGED,
+            {
+                "milestones": {"from": before, "to": [_milestone_label(m) for m in steps]},
+                "milestone_done": _milestone_label(milestone),
+            },
+        )
+        _save(directive, milestones=True)  # a new version: a page read before this mark is stale now
+    return milestone
 
 
 def _move_last_milestone(directive, due_date):

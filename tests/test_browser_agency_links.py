@@ -116,3 +116,44 @@ def test_a_coordinating_agency_sees_only_the_report_form(browser, live_server, a
     assert tab.locator("#form-claim").count() == 0 and tab.locator("#form-extension").count() == 0
     assert "Báo cáo phần việc phối hợp" in tab.inner_text("#form-report h2")
     tab.screenshot(path=ARTIFACTS / "agency-coordinating-phone.png", full_page=True)
+
+
+@pytest.mark.parametrize("screen", SCREENS)
+def test_the_lead_marks_a_milestone_done_from_its_link(browser, live_server, assignment, screen):
+    from directives import services
+    from directives.models import Milestone
+
+    directive, lead, _partner = assignment
+    today = datetime.date.today()
+    pilot = today - datetime.timedelta(days=2)
+    services.directive_set_milestones(
+        directive_id=directive.pk,
+        milestones=[
+            {"text": "Thí điểm tại 3 huyện ven sông", "due_date": pilot, "deadline_phrase": "trong tuần này"},
+            {"text": "Triển khai trên toàn tỉnh", "due_date": directive.due_date, "deadline_phrase": "trong tháng sau"},
+        ],
+    )
+    _, token = AgencyLink.issue(agency=lead, email="vanthu@snnmt.example.vn", valid_days=60)
+    tab = open_tab(browser, screen)
+    tab.goto(f"{live_server.url}/a/{token}/directives/{directive.pk}/")
+    tab.wait_for_selector("#milestone-1")
+    assert no_sideways_scrolling(tab)
+    tab.screenshot(path=ARTIFACTS / f"agency-milestones-{screen}.png", full_page=True)
+
+    # A day in the future is refused in Vietnamese, beside the milestone, and nothing is kept.
+    tab.fill("#milestone-1 input[name=done_on]", (today + datetime.timedelta(days=3)).strftime("%d/%m/%Y"))
+    tab.click("#milestone-1 button")
+    tab.wait_for_selector("#milestone-1 .error")
+    assert "tương lai" in tab.inner_text("#milestone-1 .error")
+    assert no_sideways_scrolling(tab)
+    tab.screenshot(path=ARTIFACTS / f"agency-milestone-refused-{screen}.png", full_page=True)
+    assert not Milestone.objects.filter(done_on__isnull=False).exists()
+
+    tab.fill("#milestone-1 input[name=done_on]", pilot.strftime("%d/%m/%Y"))
+    tab.click("#milestone-1 button")
+    tab.wait_for_selector(".note.ok")
+    assert "Mốc đã được ghi nhận là hoàn thành" in tab.inner_text(".note.ok")
+    assert tab.locator("form.milestone-done").count() == 1  # only the nationwide step is left to mark
+    assert no_sideways_scrolling(tab)
+    tab.screenshot(path=ARTIFACTS / f"agency-milestone-done-{screen}.png", full_page=True)
+    assert Milestone.objects.get(position=1).done_on == pilot

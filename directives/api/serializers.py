@@ -348,6 +348,15 @@ class ExtensionRequestInputSerializer(StrictInputMixin, serializers.Serializer):
     reason = serializers.CharField(max_length=5000)
 
 
+class MilestoneDoneInputSerializer(StrictInputMixin, serializers.Serializer):
+    """The day a milestone was done."""
+
+    done_on = serializers.DateField(
+        validators=[validate_record_date],
+        help_text=_("The day the milestone was done: not in the future, not before the directive was given."),
+    )
+
+
 class MeSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=["agency", "clerk"])
     agency = AgencyBriefSerializer(allow_null=True)

@@ -23,7 +23,7 @@ from rest_framework.views import APIView
 from conference.models import Agency, ConclusionNotice, Session
 from directives import services
 from directives.audit import Actor
-from directives.models import Directive, ExtensionRequest, ProgressReport
+from directives.models import Directive, ExtensionRequest, Milestone, ProgressReport
 from directives.selectors import (
     caller_agency_ids,
     directive_status_counts,
@@ -248,6 +248,47 @@ class DirectiveViewSet(CallerMixin, viewsets.ReadOnlyModelViewSet):
             expected_etag=request.headers.get("If-Match"),
         )
         return _created(s.ExtensionRequestSerializer(extension).data, directive_id)
+
+    @extend_schema(
+        summary="Mark one milestone done, with the day (lead agency only)",
+        description=(
+            "A directive with several due dates has milestones, numbered by their position (1 is the "
+            "earliest). The lead agency records the day one was done; its reminders stop. A coordinating "
+            "agency gets 403, a milestone done already 409, a stale If-Match 412."
+        ),
+        tags=["directives"],
+        parameters=[
+            OpenApiParameter("position", int, OpenApiParameter.PATH, description="The milestone's position (1, 2...)."),
+            IF_MATCH,
+            etag_header(200),
+        ],
+        request=s.MilestoneDoneInputSerializer,
+        responses={200: s.MilestoneSerializer},
+    )
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path=r"milestones/(?P<position>[0-9]{1,4})/done",
+        pagination_class=None,
+        filterset_class=None,
+    )
+    def milestone_done(self, request, pk=None, position=None):
+        directive_id = self._visible_directive_id()
+        data = s.MilestoneDoneInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            milestone = services.directive_mark_milestone_done(
+                directive_id=directive_id,
+                position=int(position),
+                done_on=data.validated_data["done_on"],
+                by=self.actor(),
+                agency_ids=self.caller_agency_ids,
+                expected_etag=request.headers.get("If-Match"),
+            )
+        except Milestone.DoesNotExist:
+            raise NotFound(_("This directive has no milestone %(position)s.") % {"position": position}) from None
+        etag = services.directive_etag(Directive.objects.get(pk=directive_id))
+        return Response(s.MilestoneSerializer(milestone).data, headers={"ETag": etag})
 
 
 class IdPagination(OrderedCursorPagination):

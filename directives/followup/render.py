@@ -16,7 +16,17 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from conference.models import AgencyChange
-from directives.models import AgencyLink, Directive, ExtensionRequest, FollowUpSettings, OutboxMessage, Status
+from directives.models import (
+    AgencyLink,
+    Directive,
+    ExtensionRequest,
+    FollowUpSettings,
+    Milestone,
+    OutboxMessage,
+    Status,
+)
+
+from .schedule import milestone_of_key
 
 Kind = OutboxMessage.Kind
 
@@ -25,10 +35,17 @@ def _reminder_subject(kind, item):
     """The subject says what the email is before it is opened: "[Quá hạn 12 ngày]", "[Nhắc hạn 3 ngày]".
 
     Counted on the day it goes out, so a reminder a clerk sends again later never says "3 days left"
-    of a directive now overdue.
+    of a directive now overdue. A milestone's reminder names the milestone, counted on its own date.
     """
     short = header_text(item["directive"].text, 71)
     days = item["days_left"]
+    if item.get("milestone") is not None:
+        step = header_text(item["milestone"].text, 60)
+        if days > 0:
+            return f"[Nhắc hạn mốc {days} ngày] Mốc “{step}” sắp đến hạn: {short}"
+        if days == 0:
+            return f"[Mốc đến hạn hôm nay] Mốc “{step}” đến hạn hôm nay: {short}"
+        return f"[Mốc quá hạn {-days} ngày] Mốc “{step}” đã quá hạn: {short}"
     if kind == Kind.STATUS_REQUEST or days is None:
         return f"[Đề nghị báo cáo] Tình hình thực hiện nhiệm vụ: {short}"
     if days > 0:
@@ -61,10 +78,19 @@ def message_id(row):
     return f"<outbox-{row.pk}@{domain}>"
 
 
-def _item_context(item, today, token=""):
+def _milestones_of(items):
+    """The milestones that the milestone reminders among ``items`` name (one query), by id."""
+    ids = {milestone_of_key(item.dedupe_key) for item in items} - {None}
+    return {m.pk: m for m in Milestone.objects.filter(pk__in=ids)} if ids else {}
+
+
+def _item_context(item, today, token="", milestones=None):
     directive = item.directive
-    days = directive.days_left(today)
+    milestone = (milestones or {}).get(milestone_of_key(item.dedupe_key))
+    # A milestone's reminder counts the days to the milestone, not to the directive's last date.
+    days = (milestone.due_date - today).days if milestone is not None else directive.days_left(today)
     return {
+        "milestone": milestone,
         "row": item,
         "directive": directive,
         "kind": item.kind,
@@ -140,7 +166,8 @@ def build(envelope, items, now=None, *, conf=None, save_link=True):
             )
         if envelope.kind in (Kind.RECEIPT, Kind.NEW_LINK):
             items = []  # about what the agency did, or about its link: no reminder in it
-        contexts = [_item_context(item, today, token) for item in items]
+        steps = _milestones_of(items)
+        contexts = [_item_context(item, today, token, steps) for item in items]
         context = {
             "agency": agency,
             "answering_for": _answering_for(agency, items),
@@ -212,7 +239,12 @@ def _reply_to(items, conf):
 
 
 # What a receipt acknowledges, by the first part of its key ("receipt:claim:<report id>").
-RECEIPT_WHAT = {"report": "Báo cáo tiến độ", "claim": "Báo cáo hoàn thành", "extension": "Đề nghị gia hạn"}
+RECEIPT_WHAT = {
+    "report": "Báo cáo tiến độ",
+    "claim": "Báo cáo hoàn thành",
+    "extension": "Đề nghị gia hạn",
+    "milestone": "Báo cáo hoàn thành mốc",
+}
 
 
 def receipt_key(what, record_id):

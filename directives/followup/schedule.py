@@ -12,6 +12,7 @@ nothing, whatever the backlog, and any number of sweeps, concurrent or repeated,
 
 import calendar
 import datetime
+import re
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
@@ -22,7 +23,15 @@ from django.utils import timezone
 from conference.models import Agency
 from conference.roles import CLERK_GROUP
 from conference.succession import Succession
-from directives.models import PLAN_DIRTY, PLAN_NEVER, Directive, FollowUpPlan, FollowUpSettings, OutboxMessage
+from directives.models import (
+    PLAN_DIRTY,
+    PLAN_NEVER,
+    Directive,
+    FollowUpPlan,
+    FollowUpSettings,
+    Milestone,
+    OutboxMessage,
+)
 
 Kind = OutboxMessage.Kind
 Role = OutboxMessage.Role
@@ -42,11 +51,24 @@ class Owed:
     due_date: datetime.date | None
     stage_date: datetime.date
     escalated: bool = False
+    milestone_id: int | None = None  # a milestone's own reminder: ``due_date`` is the milestone's
 
     @property
     def key(self):
         who = f"a{self.agency_id}" if self.agency_id else f"u{self.user_id}"
-        return f"{self.kind}:{self.directive_id or '-'}:{who}:{self.due_date or '-'}:{self.stage_date}:{self.role}"
+        key = f"{self.kind}:{self.directive_id or '-'}:{who}:{self.due_date or '-'}:{self.stage_date}:{self.role}"
+        return f"{key}:m{self.milestone_id}" if self.milestone_id else key
+
+
+# A milestone's reminders end their key with ":m<milestone id>" (``Owed.key``): how the renderer
+# and the withdrawals tell them from the directive's own, whose keys end with the role.
+MILESTONE_KEY = re.compile(r":m([0-9]+)$")
+
+
+def milestone_of_key(key) -> int | None:
+    """The milestone a reminder's key names, or None for the directive's own reminders."""
+    found = MILESTONE_KEY.search(key or "")
+    return int(found.group(1)) if found else None
 
 
 def _send_time(day, conf):
@@ -157,7 +179,7 @@ class Planned:
     generation: int = 0
 
 
-def plan_directive(directive, coordinators, today, conf, succession):
+def plan_directive(directive, coordinators, today, conf, succession, milestones=()):
     """What ``directive`` owes on ``today`` (a list of ``Owed``), and the first later day on which it
     may owe something else. The follow-up rules, in one place:
 
@@ -165,6 +187,8 @@ def plan_directive(directive, coordinators, today, conf, succession):
       nor before its start date;
     - reminders before the due date, on the day and overdue (``reminder_stage``), to the lead agency
       and a copy to each coordinating one, for a dated directive that is not recurring;
+    - the same for each of its ``milestones`` not done (``(id, due_date)`` pairs) other than the one
+      due with the directive (the last: the directive's own reminders are its), each under its own key;
     - a status request to the lead: on the directive's own reporting schedule when it has one
       (``scheduled_request_stage``), else on the office's day for the recurring, undated or far-off;
     - whoever answers for each agency today receives it (a merged ministry's successor).
@@ -188,6 +212,22 @@ def plan_directive(directive, coordinators, today, conf, succession):
                 if current not in copied:
                     copied.add(current)
                     owed.append(Owed(kind, Role.COPY, directive.id, current, None, due_date, stage_date))
+    for milestone_id, milestone_due in milestones:
+        if milestone_due == due_date:
+            continue
+        later.append(next_reminder_stage(milestone_due, today, conf))
+        kind, stage_date, escalated = reminder_stage(milestone_due, today, conf) or (None, None, False)
+        if kind is None:
+            continue
+        owed.append(Owed(kind, Role.TO, directive.id, lead, None, milestone_due, stage_date, escalated, milestone_id))
+        copied = {lead}
+        for agency_id in coordinators:
+            current = succession.current_id(agency_id)
+            if current not in copied:
+                copied.add(current)
+                owed.append(
+                    Owed(kind, Role.COPY, directive.id, current, None, milestone_due, stage_date, False, milestone_id)
+                )
     if directive.report_every:
         # Directives whose text sets a reporting schedule: on their own days (one request per period).
         later.append(next_scheduled_stage(today, directive.report_every, directive.report_day, conf))
@@ -334,10 +374,18 @@ def _sweep_plans(now, today, confs, *, dry_run):
         after = (batch[-1][0], batch[-1][1].id)
         directives = [directive for _next_on, directive in batch]
         coordinators = _coordinators([d.id for d in directives])
+        milestones = _open_milestones([d.id for d in directives])
         rows, plans = [], []
         for directive in directives:
             conf = by_office.get(directive.office_id) or by_office[None]
-            owed, next_on = plan_directive(directive, coordinators.get(directive.id, ()), today, conf, succession)
+            owed, next_on = plan_directive(
+                directive,
+                coordinators.get(directive.id, ()),
+                today,
+                conf,
+                succession,
+                milestones.get(directive.id, ()),
+            )
             rows.extend(
                 (item, directive.office_id, send_after.get(directive.office_id, send_after[None])) for item in owed
             )
@@ -434,36 +482,67 @@ def _sweep_in_sql(today, rules, send_after, succession, next_succession, others)
         FROM due
         LEFT JOIN succ s ON s.agency_id = due.lead_agency_id
         LEFT JOIN sched sc ON sc.every = due.report_every AND sc.day IS NOT DISTINCT FROM due.report_day
+    ), ms AS MATERIALIZED (
+        -- The milestones not done of the directives chased today, but the one due with the directive.
+        SELECT c.id, c.lead, m.id AS milestone_id, m.due_date, m.due_date - %(today)s::date AS days_left
+        FROM calc c JOIN {Milestone._meta.db_table} m ON m.directive_id = c.id
+        WHERE c.chased AND c.started AND m.done_on IS NULL AND m.due_date IS DISTINCT FROM c.due_date
+    ), mcalc AS MATERIALIZED (
+        -- The same reminder_stage and next_reminder_stage as the directive's, on the milestone's date.
+        SELECT ms.*,
+            CASE WHEN days_left < 0 THEN 'overdue'
+                 WHEN days_left <= {offsets[-1]} THEN
+                      CASE WHEN {offset} = 0 THEN 'due_today' ELSE 'before_due' END
+            END AS r_kind,
+            CASE WHEN days_left < 0 THEN due_date + 1 + ((-days_left - 1) / {every}) * {every}
+                 ELSE due_date - {offset} END AS r_stage,
+            days_left < 0 AND -days_left > %(escalate)s AS r_escalated,
+            CASE WHEN %(today)s::date < due_date + 1 THEN CASE {before} ELSE due_date + 1 END
+                 ELSE due_date + 1 + ((%(today)s::date - (due_date + 1)) / {every} + 1) * {every}
+            END AS r_next
+        FROM ms
+    ), mnext AS (
+        SELECT id, MIN(r_next) AS m_next FROM mcalc GROUP BY id
     ), owed AS (
         SELECT r_kind AS kind, 'to' AS role, id AS directive_id, lead AS agency_id, due_date,
-               r_stage AS stage_date, r_escalated AS escalated, 0 AS ord
+               r_stage AS stage_date, r_escalated AS escalated, NULL::bigint AS milestone_id, 0 AS ord
         FROM calc WHERE chased AND started AND r_kind IS NOT NULL
         UNION ALL
-        SELECT DISTINCT c.r_kind, 'copy', c.id, COALESCE(s.current_id, l.agency_id), c.due_date, c.r_stage, false, 1
+        SELECT DISTINCT c.r_kind, 'copy', c.id, COALESCE(s.current_id, l.agency_id), c.due_date, c.r_stage, false,
+               NULL::bigint, 1
         FROM calc c JOIN {link} l ON l.directive_id = c.id LEFT JOIN succ s ON s.agency_id = l.agency_id
         WHERE c.chased AND c.started AND c.r_kind IS NOT NULL AND COALESCE(s.current_id, l.agency_id) <> c.lead
         UNION ALL
-        SELECT 'status_request', 'to', id, lead, due_date, s_stage, false, 2
+        SELECT 'status_request', 'to', id, lead, due_date, s_stage, false, NULL::bigint, 2
         FROM calc WHERE chased AND started AND s_stage IS NOT NULL
+        UNION ALL
+        SELECT r_kind, 'to', id, lead, due_date, r_stage, r_escalated, milestone_id, 3
+        FROM mcalc WHERE r_kind IS NOT NULL
+        UNION ALL
+        SELECT DISTINCT m.r_kind, 'copy', m.id, COALESCE(s.current_id, l.agency_id), m.due_date, m.r_stage, false,
+               m.milestone_id, 4
+        FROM mcalc m JOIN {link} l ON l.directive_id = m.id LEFT JOIN succ s ON s.agency_id = l.agency_id
+        WHERE m.r_kind IS NOT NULL AND COALESCE(s.current_id, l.agency_id) <> m.lead
     ), inserted AS (
         INSERT INTO directives_outboxmessage
             (kind, role, directive_id, agency_id, due_date, stage_date, escalated, dedupe_key, office_id, send_after,
              {", ".join(defaults)})
         SELECT kind, role, directive_id, agency_id, due_date, stage_date, escalated,
                kind || ':' || directive_id || ':a' || agency_id || ':' || COALESCE(due_date::text, '-') || ':'
-               || stage_date::text || ':' || role,
+               || stage_date::text || ':' || role || COALESCE(':m' || milestone_id::text, ''),
                %(office)s::bigint, %(send_after)s::timestamptz, {", ".join(f"%(default_{c})s" for c in defaults)}
         FROM owed ORDER BY directive_id, ord
         ON CONFLICT (dedupe_key) DO NOTHING
-        RETURNING kind, role, directive_id, agency_id, due_date, stage_date, escalated
+        RETURNING kind, role, directive_id, agency_id, due_date, stage_date, escalated, dedupe_key
     ), moved AS (
         UPDATE directives_followupplan p
         SET next_on = LEAST(
             CASE WHEN NOT calc.chased THEN %(never)s::date
                  WHEN NOT calc.started THEN calc.starts_on
-                 ELSE COALESCE(LEAST(calc.r_next, calc.s_next), %(never)s::date) END,
+                 ELSE COALESCE(LEAST(calc.r_next, calc.s_next, mn.m_next), %(never)s::date) END,
             %(next_succession)s::date)
-        FROM calc WHERE p.directive_id = calc.id AND p.generation = calc.generation
+        FROM calc LEFT JOIN mnext mn ON mn.id = calc.id
+        WHERE p.directive_id = calc.id AND p.generation = calc.generation
     )
     SELECT * FROM inserted
     """
@@ -471,8 +550,8 @@ def _sweep_in_sql(today, rules, send_after, succession, next_succession, others)
         cursor.execute(sql, params)
         rows = cursor.fetchall()
     created = [
-        Owed(kind, role, directive_id, agency_id, None, due_date, stage_date, escalated)
-        for kind, role, directive_id, agency_id, due_date, stage_date, escalated in rows
+        Owed(kind, role, directive_id, agency_id, None, due_date, stage_date, escalated, milestone_of_key(key))
+        for kind, role, directive_id, agency_id, due_date, stage_date, escalated, key in rows
     ]
     return SweepResult(created=created, already=0)
 
@@ -515,6 +594,26 @@ def _coordinators(directive_ids):
         )
         for directive_id, agency_id in cursor.fetchall():
             found.setdefault(directive_id, []).append(agency_id)
+    return found
+
+
+def _open_milestones(directive_ids):
+    """Each directive's milestones not done, as ``(id, due_date)`` by due date, for one batch (one query)."""
+    found = {}
+    if not directive_ids:
+        return found
+    if connection.vendor == "postgresql":
+        where, params = "directive_id = ANY(%s)", [directive_ids]
+    else:
+        where, params = f"directive_id IN ({', '.join(['%s'] * len(directive_ids))})", directive_ids
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT directive_id, id, due_date FROM {Milestone._meta.db_table}"
+            f" WHERE done_on IS NULL AND {where} ORDER BY directive_id, due_date",
+            params,
+        )
+        for directive_id, milestone_id, due_date in cursor.fetchall():
+            found.setdefault(directive_id, []).append((milestone_id, due_date))
     return found
 
 
@@ -741,19 +840,45 @@ def reminders_now(directives, now=None) -> "SweepResult":
     return outbox_write(owed, now, conf, send_after=now)
 
 
-def withdraw_pending(directive, *, kinds=None, keep_due_date=None):
-    """Withdraw the directive's messages not yet sent (completed, cancelled or re-timed)."""
+def _pending_of(directive):
     # Receipts and new links answer what an agency did: a change of the directive never withdraws them.
-    pending = OutboxMessage.objects.filter(directive=directive, state=OutboxMessage.State.PENDING).exclude(
+    return OutboxMessage.objects.filter(directive=directive, state=OutboxMessage.State.PENDING).exclude(
         kind__in=[OutboxMessage.Kind.RECEIPT, OutboxMessage.Kind.NEW_LINK]
     )
+
+
+def withdraw_pending(directive, *, kinds=None, keep_due_date=None, milestones=True):
+    """Withdraw the directive's messages not yet sent (completed, cancelled or re-timed).
+
+    ``milestones=False`` leaves its milestones' own reminders (``withdraw_out_of_date_milestone_reminders``).
+    """
+    pending = _pending_of(directive)
     if kinds is not None:
         pending = pending.filter(kind__in=kinds)
     if keep_due_date is not None:
         pending = pending.exclude(due_date=keep_due_date)
+    if not milestones:
+        pending = pending.exclude(dedupe_key__regex=MILESTONE_KEY.pattern)
     with transaction.atomic():
         count = pending.update(state=OutboxMessage.State.WITHDRAWN, last_error="")
     return count
+
+
+def withdraw_out_of_date_milestone_reminders(directive):
+    """Withdraw the milestone reminders not sent yet whose milestone is done, gone or due another day."""
+    pending = _pending_of(directive).filter(dedupe_key__regex=MILESTONE_KEY.pattern)
+    pending = list(pending.values_list("pk", "dedupe_key", "due_date"))
+    if not pending:
+        return 0
+    still_open = set(Milestone.objects.filter(directive=directive, done_on__isnull=True).values_list("pk", "due_date"))
+    # One due with the directive (it became the last) is the directive's own reminders' now.
+    stale = [
+        pk
+        for pk, key, due_date in pending
+        if (milestone_of_key(key), due_date) not in still_open or due_date == directive.due_date
+    ]
+    with transaction.atomic():
+        return OutboxMessage.objects.filter(pk__in=stale).update(state=OutboxMessage.State.WITHDRAWN, last_error="")
 
 
 def owe_to_address(*, kind, agency, email, key, directive=None, now=None) -> bool:
