@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('conference', '0004_search_and_newest_indexes'),
-        ('directives', '0013_milestone_followup_plan'),
+        ('directives', '0014_status_tally'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
