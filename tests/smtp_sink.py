@@ -15,7 +15,14 @@ class Recorder:
         self.messages = []
         self.lock = threading.Lock()
         self.reply = "250 OK"
+        self.rcpt_reply = None  # e.g. "550 no such mailbox": every recipient refused
         self.stall_seconds = 0
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if self.rcpt_reply:
+            return self.rcpt_reply
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
         if self.stall_seconds:

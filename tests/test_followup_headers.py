@@ -52,3 +52,26 @@ def test_a_directive_with_a_line_break_in_its_text_gets_its_reminder_with_a_one_
     assert not any(ch in sent.subject for ch in "\r\n\u2028")
     assert "\n" not in sent.message()["Subject"].replace("\n ", "")  # folded by the mail library only
     assert row.subject == sent.subject
+
+
+@pytest.mark.django_db
+def test_the_messages_are_written_for_the_mail_server_byte_for_byte_as_django_writes_them(adn):
+    from django.core.mail import EmailMultiAlternatives
+
+    from directives.followup import smtp
+
+    run(at((7, 20)))
+    emails = list(mail.outbox)
+    assert emails
+    # And headers the fast path must leave to the folding: long, doubled spaces, many addresses.
+    odd = EmailMultiAlternatives(
+        subject="Nhiệm vụ " * 30,
+        body="Dòng một\n.dòng hai\n",
+        from_email="Văn phòng  UBND <no-reply@example.gov.vn>",
+        to=[f"vanthu{i}@so-{i}.example.gov.vn" for i in range(12)],
+        headers={"X-Outbox-Key": "overdue:" + "k" * 90, "X-Spaces": "a  b ", "Message-ID": "<m@example>"},
+    )
+    odd.attach_alternative("<p>" + "x" * 2000 + "</p>", "text/html")
+    for email in [*emails, odd]:
+        message = email.message()
+        assert smtp.message_bytes(message) == message.as_bytes(linesep="\r\n")

@@ -64,3 +64,20 @@ def test_a_temporary_refusal_is_retried_later(adn, sink):
     row = OutboxMessage.objects.filter(state=State.PENDING, next_attempt_at__isnull=False).first()
     assert row.attempts == 1
     assert row.next_attempt_at > at((7, 20))
+
+
+def test_refused_recipients_deliver_nothing_and_are_sorted_out(adn, sink):
+    sink.rcpt_reply = "550 no such mailbox"
+    result = deliver()
+    assert result.failed == 3 and sink.message_ids() == []
+    assert "550" in OutboxMessage.objects.filter(state=State.FAILED).first().last_error
+    OutboxMessage.objects.update(state=State.PENDING, attempts=0, claim_token="", next_attempt_at=None)
+    sink.rcpt_reply = "451 greylisted"
+    result = deliver()
+    assert result.retried == 3 and sink.message_ids() == []
+    assert not OutboxMessage.objects.filter(handed_over_at__isnull=False).exists()
+    sink.rcpt_reply = None
+    OutboxMessage.objects.update(next_attempt_at=None)
+    # After a refused recipient, the next message on the connection is not refused as a "nested MAIL".
+    assert deliver().sent == 3
+    assert len(sink.message_ids()) == len(set(sink.message_ids())) == 3

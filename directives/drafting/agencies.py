@@ -113,7 +113,14 @@ _MAX_NAME_WORDS = 12
 # The administrative unit word that a place name follows: "tỉnh Quảng Ngãi", "huyện Lục Nam".
 _UNIT_WORD_END = re.compile(r"\b(?:tinh|thanh pho|huyen|quan|thi xa|thi tran|xa|phuong|dac khu)$")
 _UNIT_NEXT = re.compile(r"\s+(?:tinh|thanh pho|huyen|quan|thi xa|thi tran|xa|phuong|dac khu)\b")
-_PLACE_NEXT = re.compile(r"[ \t]+(?:[A-ZĐÀ-Ỹ][\wÀ-ỹ]*)")
+# A capitalised word after "tỉnh" is a place name, unless it opens the task of a heading whose line break
+# was lost ("9. Văn phòng Ủy ban nhân dân tỉnh | Theo dõi, đôn đốc ..."): no place is named so.
+_TASK_OPENERS = (
+    "Theo dõi|Theo chức năng|Chủ trì|Chủ động|Tổ chức|Thực hiện|Triển khai|Phối hợp|Tham mưu|Kiểm tra|Rà soát"
+    "|Hướng dẫn|Tăng cường|Đẩy mạnh|Khẩn trương|Nghiên cứu|Xây dựng|Hoàn thiện|Đôn đốc|Giám sát|Báo cáo"
+    "|Tiếp tục|Chỉ đạo|Quản lý|Có trách nhiệm"
+)
+_PLACE_NEXT = re.compile(rf"[ \t]+(?!(?:{_TASK_OPENERS})\b)(?:[A-ZĐÀ-Ỹ][\wÀ-ỹ]*)")
 
 
 @dataclass(frozen=True)
@@ -155,6 +162,8 @@ class Mention:
 
 # -- groups -------------------------------------------------------------------------------------
 
+# "có rừng", "có cụm công nghiệp": what the places named have ("các địa phương có rừng").
+_HAVING = r"co (?:rung|bien|bien gioi|cua khau|cum cong nghiep|khu cong nghiep|khu kinh te|de|mo|khoang san)\b"
 _ROLE = r"(?:nguoi dung dau|lanh dao|bo truong|thu truong|giam doc|chu tich|bi thu|truong)"
 _DET = r"(?:cac|moi|nhung|toan bo|tat ca(?:\s+cac)?|\d{1,3})"
 _GROUP_NOUNS = [
@@ -165,6 +174,10 @@ _GROUP_NOUNS = [
     # "các trường" are schools; "các trường hợp" are cases, never a body.
     "thanh vien", "hiep hoi", r"truong(?!\s+hop\b)", "nha cung cap dich vu", "ngan hang thuong mai", "ngan hang",
     "ban qlda", "ban quan ly du an",
+    # "các Công ty Lâm nghiệp", "các công ty điện lực": state companies given tasks as a group.
+    "cong ty",
+    # "các sở, ngành và chính quyền địa phương", "UBND cấp xã": local government as a whole, a level.
+    "chinh quyen dia phuong", "chinh quyen co so", "cap xa", "cap huyen", "cap tinh",
 ]  # fmt: skip
 _NOUN = "(?:" + "|".join(sorted(_GROUP_NOUNS, key=len, reverse=True)) + r")\b"
 _UBND = r"(?:ubnd|uy ban nhan dan)"
@@ -175,7 +188,17 @@ _ITEM = (
     rf"|(?:{_UBND}\s+(?:{_DET}\s+|(?=cap\s))|(?:{_DET}\s+)?){_NOUN})"
 )
 # "phối hợp với cơ quan liên quan": a bare noun before "(có) liên quan" is a group too.
-_FIRST = rf"\b(?:(?:{_ROLE}\s+)?(?:{_UBND}\s+)?{_DET}\s+{_NOUN}|(?:co quan|don vi)(?=\s+(?:co\s+)?lien quan))"
+# "phối hợp với cơ quan, tổ chức liên quan", "chính quyền địa phương": bare nouns that name a group.
+_FIRST = (
+    rf"\b(?:(?:{_ROLE}\s+)?(?:{_UBND}\s+)?{_DET}\s+{_NOUN}"
+    r"|(?:co quan|don vi)(?=(?:\s*,\s*(?:to chuc|don vi|co quan|dia phuong))*\s+(?:co\s+)?lien quan)"
+    rf"|(?:{_ROLE}\s+)?{_UBND}\s+cap (?:xa|huyen|tinh)\b"
+    # "Ủy ban nhân dân xã, phường": units listed with no place named are every such committee.
+    rf"|(?:{_ROLE}\s+)?{_UBND}\s+(?:xa|phuong|huyen|thi xa|thi tran)"
+    r"(?=\s*,\s*(?:xa|phuong|huyen|thi xa|thi tran|thanh pho)\b)"
+    r"|chinh quyen (?:dia phuong|co so|cac cap)\b"
+    rf"|dia phuong(?=\s+{_HAVING}))"
+)
 _QUAL = (
     r"(?:\s+(?:co lien quan|lien quan|truc thuoc trung uong|truc thuoc tinh|vien thong|cac cap|tren dia ban(?:\s+tinh)?"
     r"|trong tinh|ngang bo|thuoc chinh phu|thanh vien|cap (?:tinh|huyen|xa)"
@@ -185,8 +208,17 @@ _QUAL = (
     r"|thuoc (?:(?:ubnd|uy ban nhan dan)\s+)?tinh"
     # "các cơ quan chức năng", "lực lượng chức năng": the bodies whose field it is.
     r"|chuc nang(?!\s*,?\s*nhiem vu)"
-    # "các sở, ngành tỉnh;", "các Ban QLDA chuyên ngành tỉnh": the level, at the end of the name.
-    r"|chuyen nganh(?:\s+tinh)?|tinh(?=\s*(?:[;,.:)]|$))"
+    # "các sở, ngành tỉnh;", "các Ban QLDA chuyên ngành tỉnh": the level, at the end of the name (also
+    # before "và" and the next group: "các sở, ban, ngành, đoàn thể tỉnh và Ủy ban nhân dân các xã").
+    r"|chuyen nganh(?:\s+tinh)?|tinh(?=\s*(?:[;,.:)]|$|va\s))"
+    # "các sở quản lý nhà nước chuyên ngành về hạ tầng", "các cơ quan quản lý chuyên ngành": the field
+    # they manage is part of the name (at most two words after "về").
+    r"|quan ly(?:\s+nha nuoc)?\s+chuyen nganh"
+    r"(?:\s+ve\s+[a-z]+(?:\s+[a-z]+)?(?=\s*(?:[,;.:)]|$|\s+va\s|\s+(?:theo|thuc|tham|trong)\b)))?"
+    # "các địa phương có rừng", "các xã, phường có cụm công nghiệp": the places that have it.
+    rf"|{_HAVING}"
+    # "các cơ quan thông tấn, báo chí", "các cơ quan báo chí": the press.
+    r"|thong tan(?:\s*,\s*bao chi)?|bao chi"
     # "các sở ngành", "các sở, ban ngành, đơn vị liên quan": "ngành" written without a comma.
     r"|nganh(?=\s*(?:[,;.:)]|$|\s+(?:lien quan|co lien quan|tinh|don vi)\b))"
     # "các đơn vị địa phương liên quan", "các sở ngành liên quan": a second noun before the qualifier.
@@ -196,7 +228,8 @@ _QUAL = (
 _UNIT_AND_GROUP = rf"\b{_UBND}\s+(?:thanh pho|thi xa|huyen)\s+va\s+{_DET}\s+{_NOUN}"
 # After "và", a new determiner starts another group: "UBND các huyện, thành phố và các cơ quan có liên
 # quan" is two (a comma keeps one list: "Các sở, ban, ngành, UBND các huyện, thành phố").
-_NEXT_ITEM = rf"(?!(?:{_UBND}\s+)?{_DET}\s){_ITEM}"
+# "UBND cấp xã" and a catch-all "cơ quan liên quan" after "và" are groups of their own too.
+_NEXT_ITEM = rf"(?!(?:{_UBND}\s+)?(?:{_DET}|cap)\s|(?:co quan|don vi)\s+(?:co\s+)?lien quan){_ITEM}"
 _GROUP_RE = re.compile(
     rf"(?:{_UNIT_AND_GROUP}|{_FIRST})(?:\s*(?:,\s*va|va)\s*{_NEXT_ITEM}|\s*(?:,|/)\s*{_ITEM}|{_QUAL})*"
 )
@@ -205,6 +238,13 @@ _GROUP_RE = re.compile(
 # "từ Quảng Trị đến Khánh Hòa" after a group: the places, capitalised, are part of its name.
 _CAPITALISED_WORDS = r"[A-ZĐÀ-Ỹ][^\s,;:.()]*(?:\s+[A-ZĐÀ-Ỹ][^\s,;:.()]*){0,3}"
 _PLACE_RANGE = re.compile(rf"\s+từ\s+{_CAPITALISED_WORDS}\s+đến\s+{_CAPITALISED_WORDS}")
+# A kind of company, capitalised on its first word ("Công ty Lâm nghiệp", "Công ty Điện lực"): up to two
+# more words, never the verb of the task that follows.
+_CATCH_ALL_THEN = re.compile(r"lien quan\s+va\s+")
+_COMPANY_NAME = re.compile(
+    r"\s+[A-ZĐÀ-Ỹ][^\s,;:.()]*(?:\s+(?!(?:chủ|tổ|thực|triển|phối|nghiên|báo|khẩn|có|theo|và|được|tăng|rà)\b)"
+    r"[^\s,;:.()]+){0,2}"
+)
 _TITLE_IN_GROUP = re.compile(
     rf"\b(?:bo truong|thu truong|giam doc|chu tich|truong)\s+(?=(?:{_UBND}\s+)?(?:{_DET}\s+)?{_NOUN})"
 )
@@ -241,7 +281,7 @@ _NOUN_FORMS = {
     "xa": {"xã"},
     "hoi": {"hội"},
     "cap": {"cấp"},
-    "quan": {"quận", "quan"},
+    "quan": {"quận", "quan", "quản"},  # "quản" of "quản lý nhà nước chuyên ngành" in a group's name
     "phuong": {"phường", "phương"},  # "phương" of "địa phương"; "các phương tiện" is caught in _group_words_ok
     "ban": {"ban"},
     "cac": {"các"},
@@ -251,7 +291,7 @@ _NOUN_FORMS = {
 
 def _group_words_ok(original: str) -> bool:
     words = re.findall(r"\w+", original.lower())
-    if len(words) >= 2 and words[1] == "phương":
+    if len(words) >= 2 and words[1] == "phương" and words[0] != "địa":
         return False  # "các phương tiện", "các phương án": "phương" leads a group only in "địa phương"
     for word in words:
         folded = fold_text(word)
@@ -556,6 +596,10 @@ class AgencyMatcher:
             # "Ủy ban nhân dân tỉnh | Quảng Ngãi": a place name follows, so the name is longer than this
             # form ("UBND tỉnh" of the issuer's province); never match it to some other province.
             return []
+        if len(written.split()) >= 2 and not any(ch.isupper() for ch in written) and fold_text(written) != written:
+            # "tuyên truyền pháp luật về lao động; bảo hiểm xã hội": a field written in lower case (with its
+            # accents, so in a document's text, not a name typed bare) is no body's name.
+            return []
         for entry in entries:
             if entry.acronym:
                 letters = re.sub(r"[\W_]", "", written)
@@ -566,13 +610,31 @@ class AgencyMatcher:
 
     def _group_mentions(self, ft: Folded) -> list[Mention]:
         found = []
-        for m in _GROUP_RE.finditer(ft.folded):
+        pos = 0
+        while (m := _GROUP_RE.search(ft.folded, pos)) is not None:
             end = m.end()
             s, e = ft.to_original(m.start(), end)
             text = ft.text[s:e]
             if not _group_words_ok(text):
+                # "Bộ Tài nguyên và Môi trường, các bộ, cơ quan liên quan": "môi trường" folds like "mỗi
+                # trường" and is no group, but a group may start inside the rejected words.
+                pos = m.start() + 1
                 continue
+            closed = _CATCH_ALL_THEN.search(ft.folded, m.start(), end)
+            if closed:
+                # "các cơ quan liên quan và địa phương có rừng": a catch-all "liên quan" closes its group;
+                # what follows "và" is another.
+                end = closed.start() + len("lien quan")
+                s, e = ft.to_original(m.start(), end)
+                text = ft.text[s:e]
+                pos = closed.end()
+            else:
+                pos = end
             name = _without_titles(ft, m.start(), end)
+            if fold_text(name).endswith("cong ty") and (names := _COMPANY_NAME.match(ft.text, e)):
+                # "các Công ty Lâm nghiệp": the capitalised words after "Công ty" are the companies' kind.
+                e = names.end()
+                name, text = name + names.group(0), ft.text[s:e]
             if places := _PLACE_RANGE.match(ft.text, e):  # "các tỉnh, thành phố từ Quảng Trị đến Khánh Hòa"
                 e = places.end()
                 name, text = name + places.group(0), ft.text[s:e]

@@ -380,6 +380,9 @@ _SPEAKER_KINDS = {"government", "committee"}
 _LIST_INTRO = re.compile(r"cac (?:don vi|co quan|dia phuong|so, nganh|so, ban, nganh|so|nganh)(?: lien quan)?\s*:\s*")
 _LISTED_HEADS = re.compile(
     r"\b[Cc]ác (?P<head>Bộ|bộ|Sở|sở)\s*:\s*"
+    # "các Bộ Tài nguyên và Môi trường, Nông nghiệp và Phát triển nông thôn, Tư pháp": the list without
+    # its colon, when a capitalised name follows the head word (expanded only if names are found).
+    r"|\b[Cc]ác (?P<bare>Bộ|Sở)\s+(?=[A-ZĐÀ-Ỹ])"
     # "UBND các huyện: Đakrông, Hải Lăng": the committee of each district named.
     r"|\b(?P<committee>UBND|Ủy ban nhân dân|Uỷ ban nhân dân)\s+các\s+(?P<unit>huyện|thị xã|thành phố|xã|phường)\s*:\s*"
 )
@@ -400,6 +403,15 @@ _ROLE_BEFORE_AGENCY = re.compile(
 )
 # Words before the subject that are not it: "lực lượng ...", "Bí thư, Chủ tịch UBND các tỉnh" (the
 # Party's secretary is addressed beside the committee's chairman; the committee leads).
+# Words that open a clause of purpose or circumstance before its subject.
+_SCENE_OPENER = re.compile(r"(?:de|nham|trong khi|truoc tinh hinh|tren co so|lien quan (?:den|toi)|ve)\s")
+_SUBJECT_VERB = re.compile(
+    r"(?:som|khan truong|can|phai|co trach nhiem|chu dong|tiep tuc|kiem tra|chu tri|to chuc|thuc hien|trien khai"
+    r"|nghien cuu|xem xet|ra soat|bao cao|huong dan|chi dao|xu ly)\b"
+)
+# A verb that gives the task an object who acts in turn ("đôn đốc các chủ đầu tư ...", "yêu cầu các đơn
+# vị ..."): a "phối hợp" after it is that object's.
+_OBJECT_BEFORE = re.compile(r"\b(?:don doc|yeu cau|huong dan|de nghi|moi)\s+(?:cac|nhung|moi)\s")
 _LEAD_SKIP = re.compile(r"(?:luc luong|toan the|tap the|(?:dong chi\s+)?bi thu\s*(?:,|va)\s*)\s*")
 _BODY_JUNK = re.compile(
     r"[\s,:;.\-–]*(?:(?:chu tri|chu tri thuc hien)\s*[,:]?\s*)?(?:(?:phai|can|moi bo|moi co quan)\s+)?"
@@ -513,7 +525,12 @@ class DirectiveParser:
         m = _LISTED_HEADS.search(text)
         if not m:
             return text
-        head = m.group("head").capitalize() if m.group("head") else f"{m.group('committee')} {m.group('unit')}"
+        if m.group("bare"):
+            head = m.group("bare")
+        elif m.group("head"):
+            head = m.group("head").capitalize()
+        else:
+            head = f"{m.group('committee')} {m.group('unit')}"
         pos, names = m.end(), []
         while pos < len(text):
             # The longest run of words up to a comma or "và" that names a registry agency.
@@ -620,6 +637,17 @@ class DirectiveParser:
                 leads, body_start = [s for s in subject if not self._is_government(s)], end
                 clause.via = "subject"
                 clause.coordinates_only = self._only_coordinates(text, folded, mentions, end)
+        # 2b. A long opening clause sets the scene ("Để đảm bảo tiến độ ..., đồng thời trong khi chờ ý kiến
+        # ..., Bộ Giao thông vận tải sớm tổ chức ..."): the subject is the agency after a comma that a task
+        # verb follows.
+        if not leads and _SCENE_OPENER.match(folded, self._skip_space(text, 0)):
+            for comma in re.finditer(r",\s*", folded[start:]):
+                listed, end = self._list_at(text, mentions, self._skip_space(text, start + comma.end()))
+                after = folded[end:].lstrip(" ,")
+                if listed and not self._is_government(listed[0]) and _SUBJECT_VERB.match(after):
+                    leads, body_start = listed, end
+                    clause.via = "subject"
+                    break
         # 3. "... X chủ trì ..." further on.
         if not leads:
             for mention in mentions:
@@ -641,6 +669,10 @@ class DirectiveParser:
 
         coord_from = body_start if leads else start
         for m in _COORD.finditer(folded, coord_from):
+            if _OBJECT_BEFORE.search(folded[coord_from : m.start()]):
+                # "Chủ trì theo dõi, đôn đốc các chủ đầu tư ... phối hợp chặt chẽ với chính quyền địa
+                # phương ...": those urged take part with them, the assignee does not.
+                break
             listed, end = self._list_at(text, mentions, self._skip_space(text, m.end()), loose=True)
             if listed:
                 clause.coords.extend(x.target for x in listed)
@@ -743,19 +775,64 @@ _TASK_VERB_FIRST = re.compile(
 )
 
 
-def _is_narrative(folded: str, deadline) -> bool:
+# "Ngày 18 tháng 01 năm 2021, Thông tấn xã Việt Nam có bài viết ...", "Ngày 29/6/2026, Bộ trưởng Bộ Xây
+# dựng ban hành ...": a clause that opens on a day is told of that day.
+_DATED_OPENING = re.compile(
+    r"^\s*(?:[-+•]\s*)?ngay\s+(?P<d>\d{1,2})\s*(?:thang\s+|/|-|\.)\s*(?P<m>\d{1,2})"
+    r"(?:\s*(?:nam\s+|/|-|\.)\s*(?P<y>\d{4}))?\s*,"
+)
+# "Luật Bảo vệ môi trường ... giao Bộ Tài chính chủ trì ...", "Quyết định có hiệu lực kể từ ngày ký và giao
+# Ủy ban nhân dân các tỉnh ...": what another document assigned, reported; the notice assigns nothing.
+_DOCUMENT_ASSIGNS = re.compile(
+    r"^\s*(?:[-+•]\s*)?(?:luat|nghi dinh|nghi quyet|quyet dinh|thong tu|chi thi|cong dien|ket luan)\b"
+    r"(?:(?!\bnay\b)[^;:])*?\bgiao\s+(?!nhiem vu\b)"
+)
+
+
+def _told_of_a_past_day(folded: str, issued_on) -> bool:
+    m = _DATED_OPENING.match(folded)
+    if not m or issued_on is None:
+        return False
+    try:
+        day = datetime.date(int(m.group("y") or issued_on.year), int(m.group("m")), int(m.group("d")))
+    except ValueError:
+        return False
+    return day <= issued_on
+
+
+def _is_narrative(folded: str, deadline, issued_on=None) -> bool:
     """Whether a clause reports what was done ("Ngày 12/3/2023, Sở Y tế đã ban hành ...") and asks nothing."""
     if _TASK_VERB_FIRST.match(folded):
         return False
+    if _told_of_a_past_day(folded, issued_on) or _DOCUMENT_ASSIGNS.match(folded):
+        return True
     return bool(_NARRATIVE.match(folded)) or (
         bool(_PAST_ACT.search(folded)) and not _asks_outside_past_acts(folded) and not deadline.phrase
     )
 
 
+# An approval ("Đồng ý ...", "Thống nhất ...") or the speaker's lead-in ("Thủ tướng Chính phủ có ý kiến như
+# sau:"): with no one named to act, no directive.
+_DECISION_ONLY = re.compile(
+    r"^\s*(?:[-+•]\s*)?(?:\d+\s*[.)]\s*)?(?:dong y|nhat tri|thong nhat|chap thuan)\b"
+    r"|\b(?:co y kien(?:\s+chi dao)?|ket luan|chi dao|yeu cau)(?:\s+nhu sau)?\s*:?\s*$"
+    # "- Về việc xây dựng, trình cấp có thẩm quyền ban hành văn bản ...:": the topic of the tasks below.
+    r"|^\s*(?:[-+•]\s*)?ve\s[^.;]*:\s*$"
+)
+
+
+def _no_directive(draft) -> bool:
+    """A draft no clerk files: nobody named, and it reports the past or only approves or introduces."""
+    if draft.lead is not None:
+        return False
+    folded = fold_text(draft.source or draft.text)
+    return NARRATIVE in draft.flags or bool(_DECISION_ONLY.search(folded))
+
+
 def _make_drafts(label, lead_targets, coords, text, deadline, source, issued_on, extra_flags=()):
     drafts = []
     leads = lead_targets or [None]
-    narrative = _is_narrative(fold_text(source or text), deadline)
+    narrative = _is_narrative(fold_text(source or text), deadline, issued_on)
     for index, lead in enumerate(leads, start=1):
         item = label if len(leads) == 1 else f"{label}.{index}"
         coordinating = _unique_coords(lead, coords)
@@ -787,6 +864,18 @@ def _continuing(clause_text: str, body: str) -> str:
     return body
 
 
+# Those a body oversees and urges: units, organisations, firms, persons, investors, establishments.
+_OVERSEEN = re.compile(r"(?:cac|nhung)\s+(?:don vi|to chuc|doanh nghiep|ca nhan|chu dau tu|co so)\b")
+
+
+def _urges_those_it_oversees(clause) -> bool:
+    return (
+        clause.via in ("yeu cau", "de nghi")
+        and bool(clause.leads)
+        and all(isinstance(t, Group) and _OVERSEEN.match(fold_text(t.name)) for t in clause.leads)
+    )
+
+
 def _parse_numbered(parser: DirectiveParser, units, preamble=()) -> list[Draft]:
     drafts: list[Draft] = []
 
@@ -806,6 +895,12 @@ def _parse_numbered(parser: DirectiveParser, units, preamble=()) -> list[Draft]:
             for sentence in split_sentences(paragraph):
                 for clause_text in split_clauses(sentence):
                     clause = parser.analyse(clause_text)
+                    if inherited["leads"] and _urges_those_it_oversees(clause):
+                        # Under "2. Sở Nông nghiệp và Môi trường": "- Yêu cầu các đơn vị hoạt động khai thác
+                        # khoáng sản đầu tư ...", "Đồng thời yêu cầu các đơn vị không khai thác ...": the
+                        # department's own task, whom it urges is no assignee of the notice.
+                        clause.leads, clause.explicit, clause.via = [], False, ""
+                        clause.body = capitalise(re.sub(r"^\s*[-+•]\s*", "", clause_text).strip(" ;."))
                     if clause.coordinates_only and pieces:
                         pieces[-1][0].coords = [*pieces[-1][0].coords, *clause.leads]
                         pieces[-1][2].append(clause_text)
@@ -855,7 +950,7 @@ def _parse_numbered(parser: DirectiveParser, units, preamble=()) -> list[Draft]:
     for unit in units:
         walk(unit, base)
     # An item that only tells what was done ("Ngày 12/3/2023, Sở Y tế đã ban hành ...") is no directive.
-    return [d for d in drafts if NARRATIVE not in d.flags]
+    return [d for d in drafts if NARRATIVE not in d.flags and not _no_directive(d)]
 
 
 def _parse_prose(parser: DirectiveParser, paragraphs) -> list[Draft]:
@@ -875,6 +970,9 @@ def _parse_prose(parser: DirectiveParser, paragraphs) -> list[Draft]:
             carried: list = []  # addressees listed before a semicolon, sharing the task after it
             carried_text = ""
             carried_coords = None  # when the part before ";" ended in its list of coordinators
+            # "Quyết định có hiệu lực kể từ ngày ký và giao UBND các tỉnh ...": the sentence tells what a
+            # decision assigned; none of its parts is the notice's directive.
+            told_sentence = bool(_DOCUMENT_ASSIGNS.match(fold_text(nfc(sentence))))
             for clause_index, clause_text in enumerate(clauses):
                 inside = depth > 0
                 depth += clause_text.count("(") - clause_text.count(")")
@@ -905,6 +1003,8 @@ def _parse_prose(parser: DirectiveParser, paragraphs) -> list[Draft]:
                         carried, carried_text, carried_coords = [], "", None
                     source = opener if inside and opener is not None else prev
                     flags = []
+                    if told_sentence:
+                        flags.append(NARRATIVE)
                     if clause.explicit:
                         leads, coords = clause.leads, clause.coords
                         groups = [t for t in leads if isinstance(t, Group)]
@@ -928,7 +1028,7 @@ def _parse_prose(parser: DirectiveParser, paragraphs) -> list[Draft]:
                         leads, coords = [], clause.coords
                     body = clause.body or capitalise(part.strip(" ;."))
                     reported = all(NARRATIVE in d.flags for d in last_new)
-                    if reported and last_new and _is_narrative(fold_text(part), clause.deadline):
+                    if reported and last_new and _is_narrative(fold_text(part), clause.deadline, parser.issued_on):
                         reported = False  # the report goes on
                     if (
                         last_new
@@ -969,6 +1069,9 @@ def _parse_prose(parser: DirectiveParser, paragraphs) -> list[Draft]:
                     if not inside:
                         opener = remembered
                     prev = remembered
+    # A past act told with nobody to act, an approval, the speaker's lead-in: never a draft.
+    drafts = [d for d in drafts if not _no_directive(d)]
+    pending = [d for d in pending if not _no_directive(d)]
     # Directives before the first named addressee go to the first group addressed later; in one item
     # pasted, what comes before the addressee only sets the scene ("Nhân dịp Đại hội ...").
     first_group = next((d.lead for d in drafts if isinstance(d.lead, Group)), None)
@@ -996,6 +1099,7 @@ _DEADLINE_ONLY_WORDS = re.compile(
     r"|thuc hien|nhiem vu|nay|bao cao ket qua|bao cao)\b)*$"
 )
 # A report of the task just given: "Báo cáo UBND tỉnh trước ngày 20/5", "báo cáo kết quả về Sở ...".
+_CONDITION = re.compile(r"^\s*(?:truong hop|neu)\b[^.;]*\bthi\b")
 _REPORT_CLAUSE = re.compile(r"^\s*(?:va\s+)?(?:bao cao|gui bao cao|tong hop(?:,)? bao cao|gui ket qua)\b")
 
 
@@ -1021,10 +1125,16 @@ def _same_assignee(clause, part, leads, previous: list[Draft], *, same_sentence:
     """
     before = _lead_keys(d.lead for d in previous)
     if not before:
-        return False
+        # One item whose first part names no one ("Đồng ý về chủ trương ...; quản lý rừng ...; bảo tồn
+        # ..."): its parts are one text until someone is named.
+        return one_item and not clause.explicit
     if _deadline_only(part, clause):
         return True
     if not clause.explicit and (one_item or _REPORT_CLAUSE.match(fold_text(nfc(part)))):
+        return True
+    if _CONDITION.match(fold_text(nfc(part))) and (not clause.explicit or _lead_keys(leads) == before):
+        # "Trường hợp có nội dung chưa có quy định tại Luật thì báo cáo cấp có thẩm quyền ...": what to do
+        # in a case, part of the task before it.
         return True
     return clause.explicit and (same_sentence or one_item) and _lead_keys(leads) == before
 

@@ -13,17 +13,21 @@ MAX_ATTEMPTS, or at once on a permanent refusal (5xx, no address), the row is ma
 """
 
 import datetime
+import json
 import logging
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
+import psycopg
 from django.conf import settings
 from django.core.mail import get_connection
-from django.db import transaction
+from django.db import connection as db_connection
+from django.db import connections, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from directives.models import FollowUpSettings, OutboxMessage
+from directives.models import AgencyLink, FollowUpSettings, OutboxMessage
 
 from . import render
 from .smtp import DeliveryUncertain, Refused
@@ -193,16 +197,17 @@ def _renew_lease(envelope, token) -> bool:
 class _Round:
     """What one delivery round over one SMTP connection carries from one email to the next.
 
-    The 250 of an email is recorded in the same commit as the next email's hand-over (or at the
-    end of the round): one commit per email. A crash between the 250 and that commit leaves the
-    email handed over with no 250 on record, which is uncertain, never sent again by itself: the
-    promises hold, only the window in which a crash makes a row uncertain is a little longer. The
-    lease of every row of the round is renewed in one statement once half of it has run.
+    The 250 of an email is recorded in the same commit as the next email's personal link and
+    hand-over (or at the end of the round): one commit, and on PostgreSQL one statement, per email
+    (see ``_step``). A crash between the 250 and that commit leaves the email handed over with no
+    250 on record, which is uncertain, never sent again by itself: the promises hold, only the
+    window in which a crash makes a row uncertain is a little longer. At any moment at most one
+    email of the round is handed over without its 250 on record. The lease of every row of the
+    round is renewed in one statement once half of it has run.
     """
 
     def __init__(self, token):
         self.token = token
-        self.heard = None
         self.offices = {}
         self.lease_until = timezone.now() + datetime.timedelta(seconds=settings.FOLLOWUP_LEASE_SECONDS)
 
@@ -212,12 +217,6 @@ class _Round:
         if found is None:
             found = self.offices[office_id] = FollowUpSettings.load(office_id)
         return found
-
-    def record_heard(self):
-        if self.heard is not None:
-            envelope, email = self.heard
-            self.heard = None
-            _accepted(envelope, self.token, email)
 
     def keep_lease(self):
         seconds = settings.FOLLOWUP_LEASE_SECONDS
@@ -240,56 +239,245 @@ def _record_handover(envelope, token, email):
         raise LostClaim(f"outbox row {envelope.pk} was taken over by another worker")
 
 
-def _send_smtp(envelope, now, token, connection, round_) -> str:
-    """``send_envelope`` over SMTP, one commit per email: everything up to the hand-over (the
-    previous email's 250, this email's personal link, its hand-over) commits just before the final
-    ".", which alone delivers it; its 250 is recorded with the next email (see ``_Round``)."""
-    with transaction.atomic():
-        round_.record_heard()
-        round_.keep_lease()
-        items = _items(envelope, now, token)
-        if envelope.kind == Kind.DIGEST and not items:
-            _finish(envelope, token, state=State.WITHDRAWN, last_error="Nothing left to send.")
-            return "withdrawn"
-        try:
-            email = render.build(envelope, items, now, conf=round_.settings(envelope.office_id))
-            message = email.message()  # the headers are checked here, once, not at every retry of a send
-        except Exception as exc:  # a template or data error must not lose the row: record it for the clerks
-            log.exception("Could not build email for outbox row %s", envelope.pk)
-            return _failed(envelope, token, f"Could not build the email: {exc}", permanent=True)
-        if not email.to:
-            return _failed(envelope, token, "The agency has no active contact address.", permanent=True)
-        try:
-            connection.hand_over(email, message)
-            _record_handover(envelope, token, email)
-        except LostClaim:
-            # Before the final ".": nothing was delivered. The half-sent message dies with the
-            # connection, which is opened again for the rest of the round.
-            _drop(connection)
-            return "skipped"
-        except Refused as exc:
-            return _failed(envelope, token, f"Refused by the mail server: {exc}", permanent=exc.permanent)
-        except Exception as exc:
-            _drop(connection)  # before the final ".": nothing delivered, safe to try again
-            return _failed(envelope, token, f"{type(exc).__name__}: {exc}", permanent=False)
-    # The hand-over is committed: from here until the 250 the email's fate is unknown.
+@dataclass
+class _Built:
+    """A claimed email ready for the SMTP dialogue: its personal link (``email.link``) still unsaved."""
+
+    envelope: OutboxMessage
+    email: object
+    message: object
+
+
+def _prepare(envelope, now, token, round_):
+    """Everything before the SMTP dialogue, no commit of the email's own: the reminders it carries
+    and the email itself. Returns a ``_Built``, or the outcome when there is nothing to send."""
+    items = _items(envelope, now, token)
+    if envelope.kind == Kind.DIGEST and not items:
+        _finish(envelope, token, state=State.WITHDRAWN, last_error="Nothing left to send.")
+        return "withdrawn"
     try:
-        connection.confirm()
-    except Refused as exc:
-        return _failed(envelope, token, f"Refused by the mail server: {exc}", permanent=exc.permanent)
-    except DeliveryUncertain as exc:
-        log.warning("Outbox row %s: %s", envelope.pk, exc)
-        _drop(connection)  # its late answer must not be read as the next message's
-        return _uncertain(envelope, token, f"{exc}. {NO_CONFIRMATION}")
-    except Exception as exc:
+        email = render.build(envelope, items, now, conf=round_.settings(envelope.office_id), save_link=False)
+        message = email.message()  # the headers are checked here, once, not at every retry of a send
+    except Exception as exc:  # a template or data error must not lose the row: record it for the clerks
+        log.exception("Could not build email for outbox row %s", envelope.pk)
+        return _failed(envelope, token, f"Could not build the email: {exc}", permanent=True)
+    if not email.to:
+        return _failed(envelope, token, "The agency has no active contact address.", permanent=True)
+    return _Built(envelope, email, message)
+
+
+def _step(heard, built, token) -> bool:
+    """One commit: ``heard``'s 250 (the email before, or None), then ``built``'s personal link and
+    hand-over. False when the row is no longer ours (another worker took it back): not to be sent.
+    The 250 is recorded either way."""
+    if db_connection.vendor == "postgresql":
+        return _step_in_one_statement(heard, built, token)
+    with transaction.atomic():
+        if heard is not None:
+            _accepted(heard.envelope, token, heard.email)
+        if built.email.link is not None:
+            built.email.link.save(force_insert=True)
+        try:
+            _record_handover(built.envelope, token, built.email)
+        except LostClaim:
+            return False
+    return True
+
+
+def _link_insert(link, connection):
+    """The INSERT of an unsaved personal link, with the values Django's ``save`` would write."""
+    fields = [f for f in AgencyLink._meta.concrete_fields if not f.primary_key]
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    sql = f"INSERT INTO {AgencyLink._meta.db_table} ({columns}) VALUES ({', '.join(['%s'] * len(fields))}) RETURNING id"
+    return sql, [f.get_db_prep_save(f.pre_save(link, True), connection) for f in fields]
+
+
+def _step_in_one_statement(heard, built, token, connection=db_connection) -> bool:
+    """``_step`` on PostgreSQL: one statement (data-modifying CTEs), committed by itself, so one
+    round trip to the database per email. The same writes as ``_accepted``, ``AgencyLink.save``
+    and ``_record_handover``, in the same transaction. ``connection``: the Django connection
+    whose psycopg connection is used, possibly from another thread (see ``_SmtpRound``)."""
+    outbox, links = OutboxMessage._meta.db_table, AgencyLink._meta.db_table
+    parts = []
+    if heard is not None:
+        envelope, email = heard.envelope, heard.email
+        sent_at = timezone.now()
+        recipients = json.dumps({"to": email.to, "cc": email.cc})
+        parts.append(
+            (
+                "sent",
+                f"UPDATE {outbox} SET state = %s, sent_at = %s, subject = %s, recipients = %s::jsonb,"
+                " message_id = %s, last_error = '', lease_until = NULL"
+                " WHERE id = %s AND claim_token = %s AND state IN (%s, %s) RETURNING id",
+                [State.SENT, sent_at, email.subject[:300], recipients, email.extra_headers["Message-ID"]]
+                + [envelope.pk, token, State.SENDING, State.UNCERTAIN],
+            )
+        )
+        if envelope.kind == Kind.DIGEST:
+            parts.append(
+                (
+                    "items",
+                    f"UPDATE {outbox} SET state = %s, sent_at = %s, recipients = %s::jsonb, last_error = ''"
+                    " WHERE digest_id = %s AND claim_token = %s AND state IN (%s, %s) RETURNING id",
+                    [State.SENT, sent_at, recipients, envelope.pk, token, State.PENDING, State.UNCERTAIN],
+                )
+            )
+        link = getattr(email, "link", None)
+        if link is not None:
+            # AgencyLink.replace_older, on the index of the case-folded address.
+            parts.append(
+                (
+                    "replaced",
+                    f"UPDATE {links} SET replaced_at = %s WHERE agency_id = %s AND UPPER(email::text) = UPPER(%s)"
+                    " AND created_at < %s AND revoked_at IS NULL AND replaced_at IS NULL AND expires_at > %s"
+                    " RETURNING id",
+                    [sent_at, link.agency_id, link.email, link.created_at, sent_at],
+                )
+            )
+    envelope, email = built.envelope, built.email
+    link = email.link
+    if link is not None:
+        parts.append(("link", *_link_insert(link, connection)))
+    parts.append(
+        (
+            "handed",
+            f"UPDATE {outbox} SET handed_over_at = %s, subject = %s, recipients = %s::jsonb, body_text = %s,"
+            " body_html = %s WHERE id = %s AND claim_token = %s AND state = %s RETURNING id",
+            [timezone.now(), email.subject[:300], json.dumps({"to": email.to, "cc": email.cc})]
+            + [_without_secrets(email.body, email), _without_secrets(_html_alternative(email), email)]
+            + [envelope.pk, token, State.SENDING],
+        )
+    )
+    sql = "WITH " + ", ".join(f"{name} AS ({statement})" for name, statement, _ in parts)
+    sql += " SELECT EXISTS (SELECT 1 FROM handed), " + ("(SELECT id FROM link)" if link is not None else "NULL")
+    # Bound and prepared by the server: planning these statements costs more than running them,
+    # and each of their few shapes (with or without a 250, a digest, a link) is planned once per
+    # connection. Django's cursors bind on the client, so a psycopg cursor of the same connection,
+    # in the same transaction state.
+    with connection.wrap_database_errors, psycopg.Cursor(connection.connection) as cursor:
+        cursor.execute(sql, [value for _, _, values in parts for value in values], prepare=True)
+        handed, link_id = cursor.fetchone()
+    if link is not None:
+        link.pk = link_id
+        link._state.adding, link._state.db = False, connection.alias
+    return handed
+
+
+class _SmtpRound:
+    """The emails of a round sent one after the other over one connection; each built while the
+    server takes in the one before (between its final "." and reading its answer).
+
+    On PostgreSQL each email's commit (``_step``) runs in a thread beside the SMTP dialogue before
+    its final "." (MAIL, RCPT, DATA, the message): the two waits overlap, and the "." still goes
+    only once the hand-over is committed. The thread uses this thread's psycopg connection, which
+    nothing else touches until its statement is done (``_finish_step``).
+    """
+
+    def __init__(self, envelopes, now, token, connection, round_, result):
+        self.queue = iter(envelopes)
+        self.now, self.token, self.connection, self.round = now, token, connection, round_
+        self.result = result
+        self.heard = None  # the _Built whose 250 was read and is not recorded yet
+        self.beside = None
+        if db_connection.vendor == "postgresql":
+            db_connection.ensure_connection()
+            self.beside = ThreadPoolExecutor(max_workers=1, thread_name_prefix="outbox-step")
+
+    def count(self, outcome):
+        setattr(self.result, outcome, getattr(self.result, outcome) + 1)
+
+    def next_built(self):
+        for envelope in self.queue:
+            self.round.keep_lease()
+            built = _prepare(envelope, self.now, self.token, self.round)
+            if isinstance(built, _Built):
+                return built
+            self.count(built)
+        return None
+
+    def finish(self):
+        """At the end of the round, whatever happened: the thread's statement done, the last 250 recorded."""
+        if self.beside is not None:
+            self.beside.shutdown(wait=True)
+        if self.heard is not None:
+            heard, self.heard = self.heard, None
+            _accepted(heard.envelope, self.token, heard.email)
+
+    def run(self):
+        built = self.next_built()
+        while built is not None:
+            built = self.send(built)
+
+    def _start_step(self, built):
+        if self.beside is None:
+            return None
+        # This thread's connection object itself: ``django.db.connection`` would be the thread's own.
+        this_thread = connections[db_connection.alias]
+        return self.beside.submit(_step_in_one_statement, self.heard, built, self.token, this_thread)
+
+    def _finish_step(self, step, built) -> bool:
+        handed = step.result() if step is not None else _step(self.heard, built, self.token)
+        self.heard = None  # recorded (kept until then: should the step fail, ``finish`` records it)
+        return handed
+
+    def send(self, built):
+        """Send ``built``; returns the next email, built meanwhile (None at the end)."""
+        envelope, email, token, connection = built.envelope, built.email, self.token, self.connection
+        step = self._start_step(built)
+        try:
+            connection.hand_over(email, built.message)  # all but the final ".": nothing delivered yet
+        except Exception as exc:
+            # Nothing was delivered: the row goes back, or fails, once its step is done (the
+            # database is not free before, and the previous email's 250 is recorded by it).
+            handed = self._finish_step(step, built)
+            if isinstance(exc, Refused):
+                outcome = _failed(envelope, token, f"Refused by the mail server: {exc}", permanent=exc.permanent)
+            else:
+                _drop(connection)  # before the final ".": safe to try again
+                outcome = _failed(envelope, token, f"{type(exc).__name__}: {exc}", permanent=False)
+            self.count(outcome if handed else "skipped")
+            return self.next_built()
+        if not self._finish_step(step, built):
+            # Another worker took the row back: the half-sent message dies with the connection,
+            # which is opened again for the rest of the round.
+            _drop(connection)
+            self.count("skipped")
+            return self.next_built()
+        # The hand-over is committed: from here until the 250 the email's fate is unknown.
+        try:
+            connection.final_dot()
+        except DeliveryUncertain as exc:
+            self.count(self.unknown(envelope, exc))
+            return self.next_built()
+        try:
+            following = self.next_built()
+        except Exception:
+            self.answer(built)  # the email's fate first: sent or not, it is on record
+            raise
+        self.answer(built)
+        return following
+
+    def answer(self, built):
+        envelope, token, connection = built.envelope, self.token, self.connection
+        try:
+            connection.answer()
+        except Refused as exc:
+            self.count(_failed(envelope, token, f"Refused by the mail server: {exc}", permanent=exc.permanent))
+        except Exception as exc:
+            self.count(self.unknown(envelope, exc))
+        else:
+            self.heard = built
+            self.count("sent")
+
+    def unknown(self, envelope, exc):
         log.warning("Outbox row %s failed after hand-over: %s", envelope.pk, exc)
-        _drop(connection)
-        return _uncertain(envelope, token, f"{type(exc).__name__}: {exc}. {NO_CONFIRMATION}")
-    round_.heard = (envelope, email)
-    return "sent"
+        _drop(self.connection)  # its late answer must not be read as the next message's
+        if isinstance(exc, DeliveryUncertain):
+            return _uncertain(envelope, self.token, f"{exc}. {NO_CONFIRMATION}")
+        return _uncertain(envelope, self.token, f"{type(exc).__name__}: {exc}. {NO_CONFIRMATION}")
 
 
-def send_envelope(envelope, now, token, connection, round_=None) -> str:
+def send_envelope(envelope, now, token, connection) -> str:
     """Send one claimed email; returns "sent", "retried", "failed", "withdrawn", "uncertain" or "skipped".
 
     Why exactly once cannot be had: between the final "." reaching the server and its 250 reaching
@@ -300,8 +488,6 @@ def send_envelope(envelope, now, token, connection, round_=None) -> str:
     trip), and a row caught in it becomes UNCERTAIN for a clerk to decide; the stable Message-ID
     lets a receiving system spot the copy if the clerk does resend.
     """
-    if round_ is not None and hasattr(connection, "hand_over"):
-        return _send_smtp(envelope, now, token, connection, round_)
     # A long batch can outlive the lease taken at claim time; renewing per row, and checking the
     # claim again at hand-over, keeps a slow worker and the one that took over from both sending.
     if not _renew_lease(envelope, token):
@@ -475,12 +661,17 @@ def deliver(now=None, *, limit=200) -> DeliveryResult:
         result.retried += len(envelopes)
         result.errors.append(str(exc))
         return result
+    smtp = _SmtpRound(envelopes, now, token, connection, round_, result) if hasattr(connection, "hand_over") else None
     try:
-        for envelope in envelopes:
-            outcome = send_envelope(envelope, now, token, connection, round_)
-            setattr(result, outcome, getattr(result, outcome) + 1)
+        if smtp is not None:
+            smtp.run()
+        else:
+            for envelope in envelopes:
+                outcome = send_envelope(envelope, now, token, connection)
+                setattr(result, outcome, getattr(result, outcome) + 1)
     finally:
-        round_.record_heard()  # the last 250 heard, before anything else can fail
+        if smtp is not None:
+            smtp.finish()  # the last 250 heard, before anything else can fail
         try:
             connection.close()
         except Exception:  # closing after the messages went out must not undo their success

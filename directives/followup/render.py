@@ -1,13 +1,15 @@
 """The emails themselves, in Vietnamese, as text and HTML, built from the outbox rows at send time."""
 
 import datetime
+import functools
 import re
 import unicodedata
 from email.headerregistry import Address
-from email.utils import parseaddr
+from email.utils import getaddresses, parseaddr
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
+from django.core.mail.message import sanitize_address
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -131,11 +133,12 @@ def _clerk_addresses(items):
     )
 
 
-def build(envelope, items, now=None, *, conf=None):
+def build(envelope, items, now=None, *, conf=None, save_link=True):
     """The email for ``envelope`` (a single reminder, a digest with ``items``, a clerks' digest, a
     receipt or a new link). An email to an agency carries its personal link (``email.link``); the
     raw token is in ``email.secrets``, for the stored copy to leave out. ``conf``: the envelope's
-    office's settings, when the caller has them (a delivery round reads them once)."""
+    office's settings, when the caller has them (a delivery round reads them once). ``save_link=False``:
+    the link is left unsaved, for the caller to insert with the email's hand-over."""
     now = now or timezone.now()
     today = timezone.localdate(now)
     conf = conf or FollowUpSettings.load(envelope.office_id)  # the email goes in its office's name
@@ -153,7 +156,13 @@ def build(envelope, items, now=None, *, conf=None):
         link, token = None, ""
         if to and envelope.kind != Kind.RECEIPT:
             link, token = AgencyLink.issue(
-                agency=agency, email=to[0], valid_days=conf.link_valid_days, message=envelope, now=now, replace=False
+                agency=agency,
+                email=to[0],
+                valid_days=conf.link_valid_days,
+                message=envelope,
+                now=now,
+                replace=False,
+                save=save_link,
             )
         if envelope.kind in (Kind.RECEIPT, Kind.NEW_LINK):
             items = []  # about what the agency did, or about its link: no reminder in it
@@ -320,18 +329,32 @@ def _sender(conf):
     return str(Address(display_name=header_text(conf.sender_name, 120), addr_spec=address))
 
 
+@functools.lru_cache(maxsize=256)
+def _from_header(sender, encoding):
+    """The From header of ``sender`` as Django encodes it when it builds a message, once per office
+    rather than in every email (an ASCII header goes into the message as it is)."""
+    if sender.isascii():
+        return sender
+    return ", ".join(sanitize_address(address, encoding) for address in getaddresses((sender,)))
+
+
 def _email(envelope, subject, template, context, to, cc, conf):
     text = render_to_string(f"{template}.txt", context)
     html = render_to_string(f"{template}.html", context)
     reply_to = context.get("reply_to") if "reply_to" in context else (conf.reply_to or settings.FOLLOWUP_REPLY_TO)
+    sender = _sender(conf)
     email = EmailMultiAlternatives(
         subject=header_text(subject),
         body=text,
-        from_email=_sender(conf),
+        from_email=sender,
         to=to,
         cc=cc,
         reply_to=[reply_to] if reply_to else None,
-        headers={"Message-ID": message_id(envelope), "X-Outbox-Key": envelope.dedupe_key},
+        headers={
+            "From": _from_header(sender, settings.DEFAULT_CHARSET),
+            "Message-ID": message_id(envelope),
+            "X-Outbox-Key": envelope.dedupe_key,
+        },
     )
     email.attach_alternative(html, "text/html")
     return email

@@ -10,7 +10,8 @@ import secrets
 
 from django.conf import settings
 from django.db import models
-from django.db.models import F
+from django.db.models import F, Q
+from django.db.models.functions import Upper
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -70,24 +71,38 @@ class AgencyLink(models.Model):
         verbose_name = _("personal link")
         verbose_name_plural = _("personal links")
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["agency", "email", "-created_at"], name="agency_link_recipient")]
+        indexes = [
+            models.Index(fields=["agency", "email", "-created_at"], name="agency_link_recipient"),
+            # The links a newer one replaces are found by case-folded address (``email__iexact``,
+            # UPPER on PostgreSQL): one index look-up per email delivered, not a scan of the agency's.
+            # Only the links not yet replaced or revoked: the index stays as small as the agencies'
+            # addresses, however many emails went out.
+            models.Index(
+                F("agency"),
+                Upper("email"),
+                condition=Q(replaced_at=None, revoked_at=None),
+                name="agency_link_folded_address",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.agency} → {self.email}"
 
     @classmethod
-    def issue(cls, *, agency, email, valid_days, message=None, now=None, replace=True):
+    def issue(cls, *, agency, email, valid_days, message=None, now=None, replace=True, save=True):
         """A new link for ``agency`` at ``email``; with ``replace``, that address's earlier ones end.
 
         Returns the row and the raw token, which exists only in the email it is put in. An email
         being built passes ``replace=False`` and calls ``replace_older`` once the server took it:
-        an email that never arrives must not end the link the agency still holds.
+        an email that never arrives must not end the link the agency still holds. ``save=False``:
+        the row is returned unsaved, for the caller to insert with the email's hand-over (one
+        statement per email in a delivery round, see delivery._Step).
         """
         now = now or timezone.now()
         raw = secrets.token_urlsafe(32)  # 256 bits
         if replace:
             cls.objects.valid(now).filter(agency=agency, email__iexact=email).update(replaced_at=now)
-        link = cls.objects.create(
+        link = cls(
             agency=agency,
             email=email,
             token_digest=secret_digest(raw),
@@ -95,6 +110,8 @@ class AgencyLink(models.Model):
             expires_at=now + datetime.timedelta(days=valid_days),
             message=message,
         )
+        if save:
+            link.save(force_insert=True)
         return link, raw
 
     def replace_older(self, now=None):
