@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('conference', '0004_search_and_newest_indexes'),
-        ('directives', '0014_status_tally'),
+        ('directives', '0015_agency_link_folded_address'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
