@@ -210,6 +210,29 @@ def test_the_index_counts_what_needs_a_clerk_and_each_link_lists_exactly_those(w
     assert reverse("admin:directives_extensionrequest_decide", args=[pending.pk]) in block
 
 
+def test_the_index_queries_do_not_grow_with_the_directives(world, clerk_client):
+    """Its counts come from the status tally and its decisions from a bounded list: as many queries
+    with twenty more claims, overdue directives and directives due later as before, and the same
+    figures as the lists its links open."""
+    url = reverse("admin:index")
+    claim(world)
+    before = count_queries(clerk_client, url)
+    session, lead = world["session"], world["c"].agency
+    for day in (1, 2, 3, 4):  # due this month before today: overdue, counted apart from the tally's months
+        DirectiveFactory(session=session, lead_agency=lead, due_date=datetime.date(2024, 8, day))
+    for n in range(1, 7):  # the session was held on 10/07/2024: overdue in July, due in later months
+        DirectiveFactory(session=session, lead_agency=lead, due_date=datetime.date(2024, 7, 10 + n))
+        DirectiveFactory(session=session, lead_agency=lead, due_date=datetime.date(2025, n, 15))
+    for _ in range(4):
+        DirectiveFactory(session=session, lead_agency=lead, due_date=None, state=Directive.State.AWAITING_CONFIRMATION)
+    assert count_queries(clerk_client, url) == before
+    block = clerk_client.get(url).content.decode().split('id="clerk-attention"', 1)[1]
+    counts = dict(re.findall(r'<tr data-key="(\w+)">.*?<td[^>]*>(?:<a[^>]*>)?(?:<strong>)?(\d+)', block, re.S))
+    assert int(counts["overdue"]) == Directive.objects.overdue().count() == 4 + 6  # d_a, overdue, is claimed
+    claims = Directive.objects.with_status_in([Status.AWAITING_CONFIRMATION]).count()
+    assert int(counts["awaiting_confirmation"]) == claims == 5
+
+
 # -- the outbox message ---------------------------------------------------------------------------
 
 

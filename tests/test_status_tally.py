@@ -21,7 +21,7 @@ from directives import services
 from directives.audit import Actor
 from directives.models import NO_DUE_MONTH, NO_KEY, Directive, StatusTally
 from directives.reporting.figures import Scope
-from directives.selectors import COUNT_KEYS, TalliedCounts, status_counts_by
+from directives.selectors import COUNT_KEYS, TalliedCounts, counts_sum, status_counts_by
 
 from .factories import AgencyFactory, DirectiveFactory, SessionFactory
 from .test_reporting_counts import varied  # noqa: F401 (every kind of directive the statuses tell apart)
@@ -77,6 +77,7 @@ def assert_same_figures(offices=EVERYTHING, days=(TODAY,)):
         tallied = TalliedCounts(offices, today=day)
         assert tallied.by_lead() == status_counts_by(directives, "lead_agency_id", today=day), day
         assert tallied.by_month() == by_month_from_days(status_counts_by(directives, "due_date", today=day)), day
+        assert tallied.totals() == counts_sum(status_counts_by(directives, "lead_agency_id", today=day).values()), day
 
 
 def test_every_write_path_keeps_the_tally_exact(clerk):

@@ -426,6 +426,18 @@ class Directive(models.Model):
             models.Index(fields=["state", "due_date"], name="directive_state_due"),
             # The office scope of every clerk's list, in the list's default order.
             models.Index(fields=["office", "due_date", "id"], name="directive_office_due"),
+            # The home page's oldest completion claims (templatetags/directive_admin.py): a clerk's
+            # office first, or every office's for a superuser; partial, so only claims are indexed.
+            models.Index(
+                fields=["office", "updated_at", "id"],
+                condition=Q(state=DirectiveState.AWAITING_CONFIRMATION),
+                name="directive_office_claims",
+            ),
+            models.Index(
+                fields=["updated_at", "id"],
+                condition=Q(state=DirectiveState.AWAITING_CONFIRMATION),
+                name="directive_claims",
+            ),
         ]
 
     def __str__(self):
