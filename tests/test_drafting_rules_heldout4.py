@@ -116,3 +116,60 @@ def test_a_ministry_that_asks_is_the_speaker_not_the_lead(parse):
     )
     assert isinstance(draft.lead, Group)
     assert draft.lead.name == "Ủy ban nhân dân các tỉnh, thành phố trực thuộc Trung ương"
+
+
+# -- group names ---------------------------------------------------------------------------------------
+
+
+def test_a_second_noun_without_a_comma_stays_in_the_group(parse):
+    # 134/KH-UBND of Lào Cai (26/3/2026) part II items 4 and 5: "các cơ quan đơn vị liên quan", "các sở ban
+    # ngành và địa phương" are written without commas.
+    [first] = parse(
+        "UBND phường Lào Cai chủ trì, phối hợp với Sở Xây dựng và các cơ quan đơn vị liên quan thực hiện công tác"
+        " GPMB phục vụ đầu tư xây dựng dự án đường sắt Lào Cai - Hải Phòng, hoàn thành trong quý IV năm 2026.",
+        D(2026, 3, 26),
+        context="ubnd-tinh-bac-giang",
+    )
+    assert [g.lower() for g in groups(first)] == ["các cơ quan đơn vị liên quan"]
+    assert first.deadline.due_date == D(2026, 12, 31)
+    [second] = parse(
+        "Sở Công Thương chủ trì, phối hợp với các sở ban ngành và địa phương thực hiện Đề án chuyển đổi KCN Tằng"
+        " Loỏng sang khu công nghiệp sinh thái gắn với thực hiện di dời trên 400 hộ dân theo lộ trình.",
+        D(2026, 3, 26),
+        context="ubnd-tinh-bac-giang",
+    )
+    assert [g.lower() for g in groups(second)] == ["các sở ban ngành và địa phương"]
+
+
+def test_bodies_named_by_the_agency_they_belong_to_are_one_group(parse):
+    # 09/KH-BTNMT (6/8/2024) part III section 1 e), h) and i).
+    text = (
+        "1. Cục Biến đổi khí hậu có trách nhiệm:\n"
+        "e) Phối hợp với các đơn vị truyền thông thuộc Bộ Tài nguyên và Môi trường xây dựng, thực hiện các hoạt"
+        " động truyền thông.\n"
+        "h) Phối hợp với cơ quan chuyên môn thuộc Bộ Tài chính hoàn thiện dự thảo Đề án phát triển thị trường"
+        " các-bon tại Việt Nam.\n"
+        "i) Phối hợp với các cơ quan chuyên môn thuộc Ủy ban nhân dân các tỉnh, thành phố trực thuộc trung ương"
+        " trong quá trình rà soát, đánh giá hiện trạng các hoạt động giảm phát thải khí nhà kính trên địa bàn."
+    )
+    drafts = parse(text, D(2024, 8, 6))
+    assert [[g.lower() for g in groups(d)] for d in drafts] == [
+        ["các đơn vị truyền thông thuộc bộ tài nguyên và môi trường"],
+        ["cơ quan chuyên môn thuộc bộ tài chính"],
+        ["các cơ quan chuyên môn thuộc ủy ban nhân dân các tỉnh, thành phố trực thuộc trung ương"],
+    ]
+    assert all(d.coordinating_agencies == [] for d in drafts)
+
+
+def test_schools_by_kind_are_a_group_after_a_catch_all(parse):
+    # 134/KH-UBND of Lào Cai (26/3/2026) part V section 6.
+    [draft] = parse(
+        "Sở Công Thương chủ trì, phối hợp với các sở, ngành, đơn vị liên quan và các cơ sở giáo dục nghề nghiệp"
+        " trong và ngoài tỉnh tổ chức đào tạo, bồi dưỡng nhằm nâng cao chất lượng nguồn nhân lực.",
+        D(2026, 3, 26),
+        context="ubnd-tinh-bac-giang",
+    )
+    assert [g.lower() for g in groups(draft)] == [
+        "các sở, ngành, đơn vị liên quan",
+        "các cơ sở giáo dục nghề nghiệp trong và ngoài tỉnh",
+    ]
