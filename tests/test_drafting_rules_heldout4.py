@@ -173,3 +173,19 @@ def test_schools_by_kind_are_a_group_after_a_catch_all(parse):
         "các sở, ngành, đơn vị liên quan",
         "các cơ sở giáo dục nghề nghiệp trong và ngoài tỉnh",
     ]
+
+
+def test_a_heading_name_then_a_comma_and_chi_dao_leads_its_bullets(parse):
+    # 2449-CV/ĐU of Đảng ủy UBND tỉnh Lào Cai (7/9/2026) section 1: the Party committee asks the provincial
+    # People's Committee to direct its bodies; the committee, not the bodies it directs, is assigned.
+    drafts = parse(
+        "1. Ủy ban nhân dân tỉnh, chỉ đạo các cơ quan, đơn vị có liên quan:\n"
+        "- Nghiên cứu, cụ thể hóa các mục tiêu, nhiệm vụ, giải pháp Chương trình hành động số 104-CTr/TU ngày"
+        " 30/8/2026 của Tỉnh ủy thành các chương trình, đề án, dự án, kế hoạch 5 năm và hằng năm để triển khai"
+        " thực hiện.\n"
+        "- Thường xuyên lãnh đạo, chỉ đạo kiểm tra, giám sát, theo dõi, đôn đốc và đánh giá kết quả thực hiện.",
+        D(2026, 9, 7),
+        context="ubnd-tinh-bac-giang",
+    )
+    assert [code(d.lead) for d in drafts] == ["ubnd-tinh-bac-giang", "ubnd-tinh-bac-giang"]
+    assert all(d.deadline.due_date is None for d in drafts)

@@ -632,6 +632,15 @@ class DirectiveParser:
                     and m.group("t") == "de nghi"
                     and re.fullmatch(r"\s*(?:kinh|tran trong)?\s*", folded[subject.end : m.start()]) is not None
                 )
+                # "1. Ủy ban nhân dân tỉnh, chỉ đạo các cơ quan, đơn vị có liên quan:" (2449-CV/ĐU): a comma
+                # between the name and "chỉ đạo" makes the name the one to direct, not the one speaking.
+                directs = (
+                    subject is not None
+                    and m.group("t") == "chi dao"
+                    and re.fullmatch(r"\s*,\s*", folded[subject.end : m.start()]) is not None
+                )
+                if directs:
+                    break
                 if subject is not None and not self._is_speaker(subject) and not requests:
                     # "Ủy ban ... chỉ đạo các tập đoàn": the subject leads. But "Bộ Công Thương (kính) đề nghị
                     # Ủy ban nhân dân các tỉnh ...": whoever asks right after its name is the one speaking.
