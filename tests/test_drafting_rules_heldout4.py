@@ -103,6 +103,15 @@ def test_a_request_to_carry_out_a_named_task_is_still_a_directive(parse):
     assert isinstance(draft.lead, Group) and draft.lead.name == "Ủy ban nhân dân các tỉnh, thành phố"
 
 
+def test_only_the_nghiem_tuc_repeat_is_a_closing_formula(parse):
+    # The closing of 2449-CV/ĐU repeats "nghiêm túc triển khai thực hiện"; without "nghiêm túc" a request
+    # to one body to carry something out is kept for the clerk (the wording of 2449's closing, one body named).
+    [draft] = parse(
+        "Đề nghị Ủy ban nhân dân tỉnh khẩn trương triển khai thực hiện.", D(2026, 9, 7), "ubnd-tinh-bac-giang"
+    )
+    assert code(draft.lead) == "ubnd-tinh-bac-giang"
+
+
 # -- whoever asks right after its name speaks -------------------------------------------------------
 
 

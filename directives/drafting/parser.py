@@ -170,8 +170,8 @@ _CLOSING_FORMULA = re.compile(
     r"|(?:quyet dinh|chi thi|thong bao|ke hoach)\s+nay\s+co hieu luc\b[^.;]*\s*\.?\s*$"
     r"|(?:cac|nhung)\s+(?:co quan|don vi|to chuc)(?:\s*,\s*(?:co quan|don vi|dia phuong|to chuc))*"
     r"\s+duoc giao nhiem vu\b"
-    r"|(?:de nghi|yeu cau)\s[^.;:]{0,160}?(?:nghiem tuc\s+|khan truong\s+)?(?:to chuc\s+)?trien khai thuc hien"
-    r"\s*\.?\s*$"
+    # "nghiêm túc" marks the closing repeat; "Đề nghị Sở Y tế khẩn trương triển khai thực hiện." may be a task.
+    r"|(?:de nghi|yeu cau)\s[^.;:]{0,160}?nghiem tuc\s+(?:to chuc\s+)?trien khai thuc hien\s*\.?\s*$"
     r"|[^.;,]{0,120}\bchiu trach nhiem(?:\s+toan dien)?\s+truoc\s+(?:phap luat|uy ban|ubnd|chu tich|thu tuong)"
     r"[^.;]*\bve\s+(?:ket qua|viec)\s+thuc hien\b[^;]*$"
     r")"
