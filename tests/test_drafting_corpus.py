@@ -50,7 +50,12 @@ from directives.drafting_corpus import (
 # honest figure for documents nobody has seen), the whole corpus 77.5%. Then the failures of the
 # heldout and heldout3 splits were read and general rules added (tests/test_drafting_rules_heldout3.py):
 # both splits are tuned on since. Floors are the figures after those rules; never lower.
-BASELINE_2026_12_03 = {  # the whole corpus (93 documents, 173 items, 323 expected drafts)
+# 2026-12-03, afternoon: 25 items from 8 more documents (split "heldout4": a Lào Cai plan and decision, a
+# Party committee's letter, a ministry's plan, two ministries' letters to the provinces, two citizens'
+# replies), recorded before the parser was run on them and scored once: 36.0% items right. The first
+# four collections keep their floor (BASELINE_2026_12_03, scored without heldout4); the whole corpus and
+# heldout4 get floors of their own, the figures after the rules of tests/test_drafting_rules_heldout4.py.
+BASELINE_2026_12_03 = {  # the first four collections (93 documents, 173 items, 323 expected drafts)
     "draft_count": 0.9595,
     "lead": 0.9751,
     "coordinating": 0.9751,
@@ -75,6 +80,24 @@ HELDOUT3_2026_12_03 = {  # the fourth collection alone (20 documents, 45 items, 
     "due": 1.0,
     "all_fields": 0.9852,
     "items_right": 0.9555,
+    "start": 1.0,
+}
+WHOLE_2026_12_03 = {  # the whole corpus (101 documents, 198 items, 363 expected drafts)
+    "draft_count": 0.9646,
+    "lead": 0.9752,
+    "coordinating": 0.9752,
+    "due": 0.9807,
+    "all_fields": 0.9532,
+    "items_right": 0.9141,
+    "start": 1.0,
+}
+HELDOUT4_2026_12_03 = {  # the fifth collection alone (8 documents, 25 items, 40 expected drafts)
+    "draft_count": 1.0,
+    "lead": 0.975,
+    "coordinating": 0.975,
+    "due": 1.0,
+    "all_fields": 0.95,
+    "items_right": 0.92,
     "start": 1.0,
 }
 BASELINE_SILENT_WRONG_DATES = 1  # a ceiling (18 on the first run, 4 when the last 54 items came): may only go down
@@ -117,8 +140,8 @@ def test_every_name_the_clerk_expects_is_in_the_registry(documents):
 
 
 def test_the_scores_are_reported_per_field_and_per_class(figures):
-    assert set(figures["scores"]) == set(BASELINE_2026_12_03)
-    assert figures["items"] == 173 and figures["expected_drafts"] == 323
+    assert set(figures["scores"]) == set(BASELINE_2026_12_03) == set(WHOLE_2026_12_03)
+    assert figures["items"] == 198 and figures["expected_drafts"] == 363
     for name in ("deadline-clause", "second-verb", "list-after-colon", "province-in-name", "joint-lead", "narrative"):
         entry = figures["classes"][name]
         assert 0 <= entry["right"] <= entry["items"]
@@ -127,10 +150,24 @@ def test_the_scores_are_reported_per_field_and_per_class(figures):
         assert failure["reasons"], failure
 
 
-def test_the_parser_does_not_fall_below_the_baseline(figures):
-    for field, floor in BASELINE_2026_12_03.items():
+def test_the_parser_does_not_fall_below_the_baseline(documents, figures):
+    for field, floor in WHOLE_2026_12_03.items():
         assert figures["scores"][field] >= floor, (field, figures["scores"][field], floor)
     assert figures["silent_wrong_dates"] <= BASELINE_SILENT_WRONG_DATES
+    earlier = [d for d in documents if d.split != "heldout4"]
+    scores = score_corpus(earlier, registry_documents=documents).figures()
+    assert scores["items"] == 173
+    for field, floor in BASELINE_2026_12_03.items():
+        assert scores["scores"][field] >= floor, (field, scores["scores"][field], floor)
+
+
+def test_the_fifth_collection_does_not_fall_below_its_floor(documents):
+    held_out = [d for d in documents if d.split == "heldout4"]
+    assert len(held_out) >= 8 and sum(len(d.items) for d in held_out) >= 25
+    scores = score_corpus(held_out, registry_documents=documents).figures()
+    for field, floor in HELDOUT4_2026_12_03.items():
+        assert scores["scores"][field] >= floor, (field, scores["scores"][field], floor)
+    assert scores["silent_wrong_dates"] == 0
 
 
 def test_the_held_out_split_does_not_fall_below_its_floor(documents):

@@ -178,6 +178,9 @@ _GROUP_NOUNS = [
     "cong ty",
     # "các sở, ngành và chính quyền địa phương", "UBND cấp xã": local government as a whole, a level.
     "chinh quyen dia phuong", "chinh quyen co so", "cap xa", "cap huyen", "cap tinh",
+    # "các cơ sở giáo dục nghề nghiệp trong và ngoài tỉnh": schools and hospitals by kind ("các cơ sở" alone
+    # may be companies, never a group).
+    "co so giao duc nghe nghiep", "co so giao duc", "co so dao tao", "co so y te",
 ]  # fmt: skip
 _NOUN = "(?:" + "|".join(sorted(_GROUP_NOUNS, key=len, reverse=True)) + r")\b"
 _UBND = r"(?:ubnd|uy ban nhan dan)"
@@ -197,6 +200,8 @@ _FIRST = (
     rf"|(?:{_ROLE}\s+)?{_UBND}\s+(?:xa|phuong|huyen|thi xa|thi tran)"
     r"(?=\s*,\s*(?:xa|phuong|huyen|thi xa|thi tran|thanh pho)\b)"
     r"|chinh quyen (?:dia phuong|co so|cac cap)\b"
+    # "phối hợp với cơ quan chuyên môn thuộc Bộ Tài chính": the bodies of another agency, named by it.
+    r"|co quan chuyen mon(?=\s+thuoc\s)"
     rf"|dia phuong(?=\s+{_HAVING}))"
 )
 _QUAL = (
@@ -218,11 +223,15 @@ _QUAL = (
     # "các địa phương có rừng", "các xã, phường có cụm công nghiệp": the places that have it.
     rf"|{_HAVING}"
     # "các cơ quan thông tấn, báo chí", "các cơ quan báo chí": the press.
-    r"|thong tan(?:\s*,\s*bao chi)?|bao chi"
+    r"|thong tan(?:\s*,\s*bao chi)?|bao chi|truyen thong(?=\s+thuoc\s)"
+    # "các cơ sở giáo dục nghề nghiệp trong và ngoài tỉnh": where they are.
+    r"|trong va ngoai (?:tinh|nuoc)"
+    # "các sở ban ngành": "ban" written without a comma before "ngành".
+    r"|ban nganh\b"
     # "các sở ngành", "các sở, ban ngành, đơn vị liên quan": "ngành" written without a comma.
     r"|nganh(?=\s*(?:[,;.:)]|$|\s+(?:lien quan|co lien quan|tinh|don vi)\b))"
     # "các đơn vị địa phương liên quan", "các sở ngành liên quan": a second noun before the qualifier.
-    r"|(?:dia phuong|nganh|chuyen mon)(?=\s+(?:co\s+)?lien quan)))"
+    r"|(?:dia phuong|nganh|chuyen mon|don vi|co quan|to chuc)(?=\s+(?:co\s+)?lien quan)))"
 )
 # "Ủy ban nhân dân thành phố và các huyện": the town's committee and the districts' ones, as one group.
 _UNIT_AND_GROUP = rf"\b{_UBND}\s+(?:thanh pho|thi xa|huyen)\s+va\s+{_DET}\s+{_NOUN}"
@@ -651,7 +660,7 @@ class AgencyMatcher:
             if all(mention.end <= c.start or mention.start >= c.end for c in chosen):
                 chosen.append(mention)
         chosen.sort(key=lambda m: m.start)
-        return chosen
+        return _owned_groups(ft, chosen)
 
     def unmatched_at(self, text: str, pos: int, loose: bool = False) -> Mention | None:
         """An agency-like name the registry does not know, starting at ``pos`` ("Sở Tư pháp").
@@ -774,6 +783,28 @@ def describe(target) -> dict:
             data["candidates"] = [a.code for a in target.candidates]
         return data
     return {"code": target.code, "name": target.name}
+
+
+# "các cơ quan chuyên môn thuộc Ủy ban nhân dân các tỉnh", "các đơn vị truyền thông thuộc Bộ Tài nguyên và
+# Môi trường": a group followed by "thuộc" and whose bodies they are is one group, named with its owner.
+_OWNED_BY = re.compile(r"\s+thuoc\s+$")
+
+
+def _owned_groups(ft, chosen: list) -> list:
+    out = []
+    for mention in chosen:
+        previous = out[-1] if out else None
+        if (
+            previous is not None
+            and previous.is_group
+            and (mention.is_agency or mention.is_group)
+            and _OWNED_BY.fullmatch(fold_text(ft.text[previous.end : mention.start]))
+        ):
+            name = clean_spaces(previous.target.name + ft.text[previous.end : mention.start] + mention.text)
+            out[-1] = Mention(previous.start, mention.end, Group(name), ft.text[previous.start : mention.end])
+            continue
+        out.append(mention)
+    return out
 
 
 def group_key(name: str) -> str:

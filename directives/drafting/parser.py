@@ -156,6 +156,26 @@ _CLOSING = re.compile(
     r"[^.]{0,160}\b(?:biết|thực hiện)\b\s*\.?/?\.?\s*$",
     re.IGNORECASE,
 )
+# A document's closing formula, pasted alone or after the items: it repeats that the document is to be
+# carried out, thanks, or states the execution clause; a clerk files no directive of it. "Trên đây là Kế
+# hoạch ...", "... trân trọng cảm ơn ...", "Đề nghị Ủy ban nhân dân tỉnh và các tổ chức đảng nghiêm túc
+# triển khai thực hiện.", "Các đơn vị được giao nhiệm vụ trong Kế hoạch khẩn trương tổ chức triển khai thực
+# hiện ...", "... chịu trách nhiệm thi hành Quyết định này", "Quyết định này có hiệu lực thi hành kể từ
+# ngày ký", "Giám đốc Sở ... chịu trách nhiệm toàn diện trước pháp luật ... về kết quả thực hiện ...".
+_CLOSING_FORMULA = re.compile(
+    r"^\s*(?:dieu\s+\d+\s*[.:]\s*)?(?:"
+    r"tren day la\s+(?:ke hoach|thong bao|chuong trinh|chi thi|van ban|y kien|ket luan|noi dung)\b"
+    r"|[^.;]*\btran trong cam on\b"
+    r"|[^.]*\bchiu trach nhiem thi hanh\s+(?:quyet dinh|chi thi|thong bao|ke hoach|van ban|cong van)\s+nay\b"
+    r"|(?:quyet dinh|chi thi|thong bao|ke hoach)\s+nay\s+co hieu luc\b[^.;]*\s*\.?\s*$"
+    r"|(?:cac|nhung)\s+(?:co quan|don vi|to chuc)(?:\s*,\s*(?:co quan|don vi|dia phuong|to chuc))*"
+    r"\s+duoc giao nhiem vu\b"
+    # "nghiêm túc" marks the closing repeat; "Đề nghị Sở Y tế khẩn trương triển khai thực hiện." may be a task.
+    r"|(?:de nghi|yeu cau)\s[^.;:]{0,160}?nghiem tuc\s+(?:to chuc\s+)?trien khai thuc hien\s*\.?\s*$"
+    r"|[^.;,]{0,120}\bchiu trach nhiem(?:\s+toan dien)?\s+truoc\s+(?:phap luat|uy ban|ubnd|chu tich|thu tuong)"
+    r"[^.;]*\bve\s+(?:ket qua|viec)\s+thuc hien\b[^;]*$"
+    r")"
+)
 _RECIPIENTS = re.compile(r"(?:\bđiện|kính gửi|nơi nhận|gửi)\s*:\s*$", re.IGNORECASE)
 _DEADLINE_LINE = re.compile(r"(?:thời hạn|hạn|thời gian (?:hoàn thành|thực hiện))\b", re.IGNORECASE)
 _TERMINAL = re.compile(r"[.;:!?…\"”)]\s*$")
@@ -235,6 +255,7 @@ def _split_units(text: str):
         else:
             paragraphs.append((None, stripped))
     paragraphs = [(m, t.strip().removesuffix("./.").strip()) for m, t in paragraphs if t.strip()]
+    paragraphs = [(m, t) for m, t in paragraphs if not _CLOSING_FORMULA.match(fold_text(t))]
     # Numbered: several items, or one item pasted with its number ("1. Bộ Tài chính ...", then a
     # paragraph of its own): paragraphs without a number belong to the item above them.
     markers = sum(1 for m, _t in paragraphs if m and m[0] not in ("roman",))
@@ -606,8 +627,24 @@ class DirectiveParser:
                 continue  # "... kiến nghị xử lý đối với các tổ chức, cá nhân": whom the task concerns
             if before:
                 subject = self._mention_at(text, mentions, self._skip_space(text, start))
-                if subject is not None and not self._is_speaker(subject):
-                    break  # "Ủy ban ... chỉ đạo các tập đoàn": the subject leads
+                requests = (
+                    subject is not None
+                    and m.group("t") == "de nghi"
+                    and re.fullmatch(r"\s*(?:kinh|tran trong)?\s*", folded[subject.end : m.start()]) is not None
+                )
+                # "1. Ủy ban nhân dân tỉnh, chỉ đạo các cơ quan, đơn vị có liên quan:" (2449-CV/ĐU): a comma
+                # between the name and "chỉ đạo" makes the name the one to direct, not the one speaking.
+                directs = (
+                    subject is not None
+                    and m.group("t") == "chi dao"
+                    and re.fullmatch(r"\s*,\s*", folded[subject.end : m.start()]) is not None
+                )
+                if directs:
+                    break
+                if subject is not None and not self._is_speaker(subject) and not requests:
+                    # "Ủy ban ... chỉ đạo các tập đoàn": the subject leads. But "Bộ Công Thương (kính) đề nghị
+                    # Ủy ban nhân dân các tỉnh ...": whoever asks right after its name is the one speaking.
+                    break
                 if (
                     subject is None
                     and m.group("t") != "giao"
@@ -632,7 +669,9 @@ class DirectiveParser:
                 subject_pos = skip.end()
             subject, end = self._list_at(text, mentions, subject_pos)
             following = folded[end:].lstrip(" ,")
-            speaking = re.match(r"(?:de nghi|yeu cau|giao|nhan manh|ket luan|chi ro|bieu duong)\b", following)
+            speaking = re.match(
+                r"(?:(?:kinh|tran trong)\s+)?(?:de nghi|yeu cau|giao|nhan manh|ket luan|chi ro|bieu duong)\b", following
+            )
             if subject and not (self._is_government(subject[0]) or speaking):
                 leads, body_start = [s for s in subject if not self._is_government(s)], end
                 clause.via = "subject"

@@ -1,6 +1,6 @@
 """Score the drafting parser on the evaluation corpus of real documents.
 
-    python manage.py score_drafting [--corpus DIR] [--split all|base|new|tuning|heldout|heldout3] [--json]
+    python manage.py score_drafting [--corpus DIR] [--split all|base|new|tuning|heldout|heldout3|heldout4] [--json]
 
 Each item of tests/fixtures/drafting_corpus (or DIR) is drafted alone, as a clerk would paste it,
 with its document's issue date, and compared with the drafts a clerk would make. Prints the share
@@ -71,7 +71,15 @@ class Command(BaseCommand):
                 w(f"      > lead={lead!r} coord=[{coordinating}] due={draft['due_date']} flags={draft['flags']}")
 
 
-_SPLITS = {"all": None, "base": "", "new": "new", "tuning": "tuning", "heldout": "heldout", "heldout3": "heldout3"}
+_SPLITS = {
+    "all": None,
+    "base": "",
+    "new": "new",
+    "tuning": "tuning",
+    "heldout": "heldout",
+    "heldout3": "heldout3",
+    "heldout4": "heldout4",
+}
 
 
 def _label(described: dict) -> str:
