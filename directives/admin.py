@@ -262,6 +262,9 @@ class DirectiveChangeList(ChangeList):
         return filterset.qs
 
     def get_results(self, request):
+        # The rows shown never name their notice's issuer (DirectiveAdmin.get_queryset joins it for the
+        # directive's page, whose saving asks it): 50 agencies fewer to read and build.
+        self.queryset = self.queryset.select_related(None).select_related(*LIST_RELATED)
         super().get_results(request)
         # The paginator counted up to a bound (DirectiveAdmin.get_paginator): the templates of this
         # list (pagination, search, actions) say "hơn 1.000" rather than a number that is not the total.
@@ -281,6 +284,9 @@ class DirectiveChangeList(ChangeList):
             )
         return self._change_url.replace(CHANGE_URL_PK, str(quote(getattr(result, self.pk_attname))), 1)
 
+
+# What the list's rows show of the directive's relations.
+LIST_RELATED = ("lead_agency", "notice", "session")
 
 # A stand-in id for DirectiveChangeList.url_for_result: no id is spelled so, and reverse() keeps it.
 CHANGE_URL_PK = "__pk__"
