@@ -10,7 +10,7 @@ from django.contrib.admin.utils import lookup_spawns_duplicates, quote
 from django.contrib.admin.views.main import PAGE_VAR, ChangeList
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import FieldDoesNotExist
-from django.db.models import DateField, DateTimeField
+from django.db.models import DateField, DateTimeField, Prefetch
 from django.http import FileResponse, QueryDict
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
@@ -26,7 +26,7 @@ from conference.admin_lists import capped_count_paginator, two_line_column, two_
 from conference.admin_locking import StaleCheckAdminMixin
 from conference.admin_scope import SCOPED_CHOICES, OfficeScopedAdminMixin
 from conference.admin_search import FoldedSearchMixin
-from conference.models import ConclusionNotice
+from conference.models import Agency, ConclusionNotice
 from conference.selectors import office_scope, records_of_office
 
 from . import admin_actions, services
@@ -286,7 +286,15 @@ class DirectiveChangeList(ChangeList):
     def get_results(self, request):
         # The rows shown never name their notice's issuer (DirectiveAdmin.get_queryset joins it for the
         # directive's page, whose saving asks it): 50 agencies fewer to read and build.
-        self.queryset = self.queryset.select_related(None).select_related(*LIST_RELATED)
+        # Of the coordinators, only their names: building fifty rows' agencies whole (dates parsed,
+        # folded copies read) cost more than the query.
+        coordinators = Prefetch("coordinating_agencies", queryset=Agency.objects.only("pk", "name", "short_name"))
+        self.queryset = (
+            self.queryset.select_related(None)
+            .select_related(*LIST_RELATED)
+            .prefetch_related(None)
+            .prefetch_related(coordinators)
+        )
         super().get_results(request)
         # The paginator counted up to a bound (DirectiveAdmin.get_paginator): the templates of this
         # list (pagination, search, actions) say "hơn 1.000" rather than a number that is not the total.
