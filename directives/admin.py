@@ -6,6 +6,7 @@ from django import forms
 from django.contrib import admin
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
 from django.contrib.admin.utils import lookup_spawns_duplicates, quote
 from django.contrib.admin.views.main import PAGE_VAR, ChangeList
 from django.contrib.admin.widgets import AutocompleteSelect
@@ -303,14 +304,24 @@ class DirectiveChangeList(ChangeList):
             self.paginator.count_text() if hasattr(self.paginator, "count_text") else str(self.result_count)
         )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The rows' links carry the list's parameters ("_changelist_filters"): added once per page by
+        # url_for_result. Left here, the admin would add them to each row's link, resolving it
+        # again: a fifth of a search's Python time.
+        self.row_link_filters, self.preserved_filters = self.preserved_filters, ""
+
     def url_for_result(self, result):
         # The admin reverses the change page's address once per row (a tenth of the list's Python
         # time at 50 rows); the address is the same but for the id: reversed once, the id put in.
         if not hasattr(self, "_change_url"):
-            self._change_url = reverse(
+            url = reverse(
                 f"admin:{self.opts.app_label}_{self.opts.model_name}_change",
                 args=(CHANGE_URL_PK,),
                 current_app=self.model_admin.admin_site.name,
+            )
+            self._change_url = add_preserved_filters(
+                {"preserved_filters": self.row_link_filters, "opts": self.opts}, url
             )
         return self._change_url.replace(CHANGE_URL_PK, str(quote(getattr(result, self.pk_attname))), 1)
 

@@ -205,3 +205,15 @@ def test_each_row_links_to_its_directives_page_and_shows_its_status_and_source(c
     assert 'data-status="in_progress"' in body or 'data-status="overdue"' in body
     # The notice's kind, its label in Vietnamese, in the source's tooltip.
     assert f"Công điện — {notice} — Về phòng chống bão" in body
+
+
+def test_a_filtered_lists_row_links_keep_its_parameters(clerk_client):
+    # The list adds its parameters to the rows' links once per page (DirectiveChangeList); each link
+    # still leads back, from the directive's page, to the same filtered list.
+    rows = [DirectiveFactory(text="Chuyển đổi số ở xã"), DirectiveFactory(text="Chuyển đổi số ở huyện")]
+    response = clerk_client.get(reverse(LIST), {"q": "chuyen doi so", "o": "-4"})  # by due date, latest first
+    assert set(response.context["cl"].result_list) == set(rows)
+    body = response.content.decode()
+    for directive in rows:
+        change = reverse("admin:directives_directive_change", args=[directive.pk])
+        assert f'href="{change}?_changelist_filters=q%3Dchuyen%2Bdoi%2Bso%26o%3D-4"' in body
