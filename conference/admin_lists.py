@@ -13,14 +13,18 @@ from django.db.models import Count, IntegerField, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.utils.formats import number_format
 from django.utils.functional import cached_property
-from django.utils.html import format_html
+from django.utils.html import conditional_escape
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 
 def two_lines(value, full=None):
     """``value`` as a cell of at most two lines; ``full`` (default: the value) shown on hover."""
     text = "—" if value in (None, "") else str(value)
-    return format_html('<span class="two-lines" title="{}">{}</span>', full or text, text)
+    # As format_html() would write it, without its per-call overhead: a list calls this 200 times a page.
+    return mark_safe(
+        f'<span class="two-lines" title="{conditional_escape(full or text)}">{conditional_escape(text)}</span>'
+    )
 
 
 def two_line_column(model, name, *, description=None, ordering=None):

@@ -165,3 +165,55 @@ def test_session_and_notice_lists_count_their_directives_and_sort_by_the_count(c
         counts = {row.pk: row._directive_count for row in listed_rows}
         assert {pk: counts[pk] for pk in rows} == rows
         assert list(counts.values()) == sorted(counts.values(), reverse=True)
+
+
+@pytest.mark.parametrize(
+    "filter_class", ["LeadAgencyFilter", "CoordinatingAgencyFilter", "SessionFilter", "NoticeFilter"]
+)
+def test_an_unchosen_picker_is_written_as_the_widget_would_render_it(filter_class):
+    # The list writes the empty pickers itself (directives.admin.unchosen_picker) rather than through
+    # the form widgets' templates: the markup must stay the widget's own, attribute for attribute.
+    from django import forms
+    from django.contrib import admin as django_admin
+    from django.contrib.admin.widgets import AutocompleteSelect
+
+    from directives import admin as directive_admin
+
+    spec = getattr(directive_admin, filter_class)
+    field = Directive._meta.get_field(spec.field_name)
+    picker = forms.ModelChoiceField(
+        queryset=field.related_model.objects.all(),
+        widget=AutocompleteSelect(field, django_admin.site),
+        required=False,
+    )
+    widget = picker.widget
+    attrs = {"id": f"filter_{spec.parameter_name}", "aria-label": spec.title}
+    assert directive_admin.unchosen_picker(widget, spec.parameter_name, attrs) == widget.render(
+        spec.parameter_name, None, attrs=attrs
+    )
+
+
+def test_each_row_links_to_its_directives_page_and_shows_its_status_and_source(clerk_client):
+    # The change addresses are reversed once per page and the badges built once per status
+    # (DirectiveChangeList.url_for_result, DirectiveAdmin.status_display): each row still its own.
+    notice = NoticeFactory(number="", kind="telegram", subject="Về phòng chống bão")
+    rows = [DirectiveFactory(notice=notice), DirectiveFactory(), DirectiveFactory(state=Directive.State.CANCELLED)]
+    body = clerk_client.get(reverse(LIST)).content.decode()
+    for directive in rows:
+        assert f'href="{reverse("admin:directives_directive_change", args=[directive.pk])}"' in body
+    assert 'data-status="cancelled"' in body
+    assert 'data-status="in_progress"' in body or 'data-status="overdue"' in body
+    # The notice's kind, its label in Vietnamese, in the source's tooltip.
+    assert f"Công điện — {notice} — Về phòng chống bão" in body
+
+
+def test_a_filtered_lists_row_links_keep_its_parameters(clerk_client):
+    # The list adds its parameters to the rows' links once per page (DirectiveChangeList); each link
+    # still leads back, from the directive's page, to the same filtered list.
+    rows = [DirectiveFactory(text="Chuyển đổi số ở xã"), DirectiveFactory(text="Chuyển đổi số ở huyện")]
+    response = clerk_client.get(reverse(LIST), {"q": "chuyen doi so", "o": "-4"})  # by due date, latest first
+    assert set(response.context["cl"].result_list) == set(rows)
+    body = response.content.decode()
+    for directive in rows:
+        change = reverse("admin:directives_directive_change", args=[directive.pk])
+        assert f'href="{change}?_changelist_filters=q%3Dchuyen%2Bdoi%2Bso%26o%3D-4"' in body
