@@ -55,6 +55,12 @@ from directives.drafting_corpus import (
 # replies), recorded before the parser was run on them and scored once: 36.0% items right. The first
 # four collections keep their floor (BASELINE_2026_12_03, scored without heldout4); the whole corpus and
 # heldout4 get floors of their own, the figures after the rules of tests/test_drafting_rules_heldout4.py.
+# 2026-12-03, evening: 11 items from 9 more documents (split "heldout5": Lai Châu letters of 2018, Quảng
+# Trị letters and the conclusion notice 239/TB-UBND of 2023-2024, a Quảng Trị Office letter of 2025, a
+# ministry's letter of 2026), recorded before the parser was run on them, in two batches, each scored
+# once with the parser unchanged since heldout4's tuning: 36.4% items right, the honest figure after
+# that tuning. Its floor is that figure; the earlier collections keep theirs (scored without heldout5,
+# unchanged by its agencies in the registry), and the whole corpus gets a floor of its own.
 BASELINE_2026_12_03 = {  # the first four collections (93 documents, 173 items, 323 expected drafts)
     "draft_count": 0.9595,
     "lead": 0.9751,
@@ -100,6 +106,24 @@ HELDOUT4_2026_12_03 = {  # the fifth collection alone (8 documents, 25 items, 40
     "items_right": 0.92,
     "start": 1.0,
 }
+HELDOUT5_2026_12_03 = {  # the sixth collection alone (9 documents, 11 items, 10 expected drafts)
+    "draft_count": 0.9091,
+    "lead": 0.4,
+    "coordinating": 0.8,
+    "due": 1.0,
+    "all_fields": 0.4,
+    "items_right": 0.3636,
+    "start": 1.0,
+}
+WHOLE_WITH_HELDOUT5_2026_12_03 = {  # the whole corpus (110 documents, 209 items, 373 expected drafts)
+    "draft_count": 0.9617,
+    "lead": 0.9598,
+    "coordinating": 0.9705,
+    "due": 0.9812,
+    "all_fields": 0.9383,
+    "items_right": 0.8852,
+    "start": 1.0,
+}
 BASELINE_SILENT_WRONG_DATES = 1  # a ceiling (18 on the first run, 4 when the last 54 items came): may only go down
 
 
@@ -124,7 +148,8 @@ def test_the_corpus_is_real_documents_of_several_kinds_and_years(documents):
     for document in documents:
         # One news copy whose page address could not be found says so; every other source is a page.
         assert document.address.startswith("http") or "no page address recorded" in document.address, document.path
-    assert sum(not d.address.startswith("http") for d in documents) <= 1
+    # Two: the news copy of 134/CĐ-TTg and the repository transcription of 6240/BGDĐT-KHCNTT (heldout5).
+    assert sum(not d.address.startswith("http") for d in documents) <= 2
 
 
 def test_every_name_the_clerk_expects_is_in_the_registry(documents):
@@ -141,7 +166,7 @@ def test_every_name_the_clerk_expects_is_in_the_registry(documents):
 
 def test_the_scores_are_reported_per_field_and_per_class(figures):
     assert set(figures["scores"]) == set(BASELINE_2026_12_03) == set(WHOLE_2026_12_03)
-    assert figures["items"] == 198 and figures["expected_drafts"] == 363
+    assert figures["items"] == 209 and figures["expected_drafts"] == 373
     for name in ("deadline-clause", "second-verb", "list-after-colon", "province-in-name", "joint-lead", "narrative"):
         entry = figures["classes"][name]
         assert 0 <= entry["right"] <= entry["items"]
@@ -151,10 +176,15 @@ def test_the_scores_are_reported_per_field_and_per_class(figures):
 
 
 def test_the_parser_does_not_fall_below_the_baseline(documents, figures):
-    for field, floor in WHOLE_2026_12_03.items():
+    for field, floor in WHOLE_WITH_HELDOUT5_2026_12_03.items():
         assert figures["scores"][field] >= floor, (field, figures["scores"][field], floor)
     assert figures["silent_wrong_dates"] <= BASELINE_SILENT_WRONG_DATES
-    earlier = [d for d in documents if d.split != "heldout4"]
+    before_heldout5 = [d for d in documents if d.split != "heldout5"]
+    scores = score_corpus(before_heldout5, registry_documents=documents).figures()
+    assert scores["items"] == 198
+    for field, floor in WHOLE_2026_12_03.items():
+        assert scores["scores"][field] >= floor, (field, scores["scores"][field], floor)
+    earlier = [d for d in documents if d.split not in ("heldout4", "heldout5")]
     scores = score_corpus(earlier, registry_documents=documents).figures()
     assert scores["items"] == 173
     for field, floor in BASELINE_2026_12_03.items():
@@ -166,6 +196,15 @@ def test_the_fifth_collection_does_not_fall_below_its_floor(documents):
     assert len(held_out) >= 8 and sum(len(d.items) for d in held_out) >= 25
     scores = score_corpus(held_out, registry_documents=documents).figures()
     for field, floor in HELDOUT4_2026_12_03.items():
+        assert scores["scores"][field] >= floor, (field, scores["scores"][field], floor)
+    assert scores["silent_wrong_dates"] == 0
+
+
+def test_the_sixth_collection_does_not_fall_below_its_floor(documents):
+    held_out = [d for d in documents if d.split == "heldout5"]
+    assert len(held_out) >= 9 and sum(len(d.items) for d in held_out) >= 11
+    scores = score_corpus(held_out, registry_documents=documents).figures()
+    for field, floor in HELDOUT5_2026_12_03.items():
         assert scores["scores"][field] >= floor, (field, scores["scores"][field], floor)
     assert scores["silent_wrong_dates"] == 0
 

@@ -1,6 +1,7 @@
 """Score the drafting parser on the evaluation corpus of real documents.
 
-    python manage.py score_drafting [--corpus DIR] [--split all|base|new|tuning|heldout|heldout3|heldout4] [--json]
+    python manage.py score_drafting [--corpus DIR]
+        [--split all|base|new|tuning|heldout|heldout3|heldout4|heldout5] [--json]
 
 Each item of tests/fixtures/drafting_corpus (or DIR) is drafted alone, as a clerk would paste it,
 with its document's issue date, and compared with the drafts a clerk would make. Prints the share
@@ -79,6 +80,7 @@ _SPLITS = {
     "heldout": "heldout",
     "heldout3": "heldout3",
     "heldout4": "heldout4",
+    "heldout5": "heldout5",
 }
 
 
