@@ -10,7 +10,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from conference.models import Agency
+from conference.models import Agency, Office
 from directives import services
 from directives.models import Directive, GroupMembership, ProgressReport
 
@@ -287,3 +287,72 @@ def test_an_implementing_directive_of_a_merged_office_names_the_office_following
     body = page.content.decode()
     assert "Văn phòng UBND tỉnh Bắc Giang" in body
     assert "do Văn phòng UBND tỉnh Bắc Ninh theo dõi từ khi sáp nhập" in body
+
+
+def _resubmitted(page, **changes):
+    """The change page's form as the clerk would send it back, with ``changes``: every field's
+    current value (its inlines' too), as the browser posts it."""
+    data = {}
+
+    def put(form, prefix=""):
+        for name in form.fields:
+            value = form[name].value()
+            key = f"{prefix}{name}"
+            if value is None or value is False:
+                continue
+            if value is True:
+                data[key] = "on"
+            elif isinstance(value, list | tuple):
+                data[key] = [str(v) for v in value]
+            elif hasattr(value, "isoformat"):
+                data[key] = value.strftime("%d/%m/%Y")
+            else:
+                data[key] = str(value)
+
+    put(page.context["adminform"].form)
+    for inline in page.context["inline_admin_formsets"]:
+        formset = inline.formset
+        put(formset.management_form, f"{formset.prefix}-")
+        for i, form in enumerate(formset.forms):
+            put(form, f"{formset.prefix}-{i}-")
+    data.update(changes)
+    return data
+
+
+def test_the_clerk_names_a_numbered_groups_members_in_the_admin(world):
+    """The seed's "7 địa phương" names nobody; the national clerk names the seven in the group field:
+    each named province then finds it "from the centre" and is followed for its part; one not named does not."""
+    unnamed = directive(
+        notice=world.national_notice,
+        item_number="41",
+        text="Trình HĐND ban hành Nghị quyết về miễn, giảm phí, lệ phí trong sử dụng dịch vụ công trực tuyến",
+        lead_group="7 địa phương",
+        due_date=datetime.date(2027, 5, 31),
+    )
+    gia_lai = Office.objects.create(
+        code="vp-gl", name="Văn phòng UBND tỉnh Gia Lai", agency=world.committees["Gia Lai"]
+    )
+    bac_ninh, gia_lai_clerk = signed_in("bacninh", "UBND tỉnh Bắc Ninh"), signed_in("gialai", gia_lai.code)
+    from_centre = reverse("admin:directives_directive_from_centre")
+
+    def listed(client):
+        return {d.pk for d in client.get(from_centre).context["rows"]}
+
+    assert unnamed.pk not in listed(bac_ninh)  # no members yet
+    # Gia Lai's list works and holds what the centre gives it (so its missing the group below means something).
+    its_own = directive(
+        notice=world.national_notice, item_number="42", text="Báo cáo", lead_agency=world.committees["Gia Lai"]
+    )
+    assert its_own.pk in listed(gia_lai_clerk)
+
+    national = signed_in("tw", "Chính phủ")
+    change = reverse("admin:directives_directive_change", args=[unnamed.pk])
+    named = "7 địa phương: " + ", ".join(SEVEN)
+    saved = national.post(change, _resubmitted(national.get(change), lead_group=named))
+    assert saved.status_code == 302, saved.context["adminform"].form.errors
+    assert Directive.objects.get(pk=unnamed.pk).lead_group == named
+    assert members(unnamed) == {world.committees[place].pk for place in SEVEN}
+    assert unnamed.pk in listed(bac_ninh)
+    assert unnamed.pk not in listed(gia_lai_clerk)
+    table = national.get(change).context["standing"]["members"]
+    assert sorted(row.agency.pk for row in table) == sorted(world.committees[place].pk for place in SEVEN)
