@@ -168,6 +168,12 @@ def _given(world, n, *, due, prefix):
         )
 
 
+# The session, the user and their permissions and office (6), the office's bodies and successions (5),
+# the bounded count, the page with each row's latest report, the menu's office-admin check (2):
+# none of them per row, so the same on every page.
+FROM_CENTRE_QUERIES = 15
+
+
 def _get(client, **params):
     with CaptureQueriesContext(connection) as ctx:
         response = client.get(reverse("admin:directives_directive_from_centre"), params)
@@ -179,19 +185,24 @@ def test_the_from_centre_list_pages_and_filters_in_fixed_queries(world):
     province = signed_in("bacninh", "UBND tỉnh Bắc Ninh")
     first, first_queries = _get(province)
     already = first.context["total"]  # the world's three
-    _given(world, 60, due=datetime.date(2027, 12, 31), prefix="7")
+    _given(world, 110, due=datetime.date(2027, 12, 31), prefix="7")
     _given(world, 5, due=datetime.date(2026, 1, 31), prefix="8")  # overdue
     page1, queries1 = _get(province)
     page2, queries2 = _get(province, p=2)
-    assert page1.context["total"] == already + 65
-    assert len(page1.context["rows"]) == 50
-    assert len(page2.context["rows"]) == already + 65 - 50
+    assert page1.context["total"] == already + 115
+    assert len(page1.context["rows"]) == 100
+    assert len(page2.context["rows"]) == already + 115 - 100
+    # The page links, in Vietnamese: the next page from the first, the previous from the second.
+    first_html, second_html = page1.content.decode(), page2.content.decode()
+    assert 'rel="next">Trang sau →</a>' in first_html and "Trang trước" not in first_html
+    assert 'rel="prev">← Trang trước</a>' in second_html and "Trang sau" not in second_html
+    assert "Trang 1/2" in first_html and "Trang 2/2" in second_html
     assert not {d.pk for d in page1.context["rows"]} & {d.pk for d in page2.context["rows"]}
     # Due dates first, then those without one; the earliest first.
     dates = [d.due_date for d in page1.context["rows"]]
     assert dates == sorted(dates)
-    # Constant queries per page, whatever the rows or the page.
-    assert queries1 == queries2 == first_queries
+    # Constant queries per page, whatever the rows or the page: pinned, so a query per row shows.
+    assert queries1 == queries2 == first_queries == FROM_CENTRE_QUERIES
 
     overdue, queries_overdue = _get(province, due="overdue")
     # The five given with a past date and the world's group directive, overdue since 31/12/2025.
@@ -199,12 +210,12 @@ def test_the_from_centre_list_pages_and_filters_in_fixed_queries(world):
     assert overdue.context["total"] == 6
     assert queries_overdue == queries1
     by_status, _q = _get(province, status="in_progress")
-    assert by_status.context["total"] == 60 + 2  # to_province and to_old_province are within their dates
+    assert by_status.context["total"] == 110 + 2  # to_province and to_old_province are within their dates
     assert all(d.current_status == "in_progress" for d in by_status.context["rows"])
     # The page links keep the filter.
     assert "status=in_progress&amp;p=2" in by_status.content.decode()
     # A filter value that is not one is ignored, not an error.
-    assert _get(province, status="nonsense")[0].context["total"] == already + 65
+    assert _get(province, status="nonsense")[0].context["total"] == already + 115
 
 
 # -- the national office follows the provinces' implementation ---------------------------------------
