@@ -33,7 +33,7 @@ from .filters import DUE_CHOICES, DirectiveFilter
 from .models import Directive, Status
 from .selectors import directives_from_centre, latest_report_annotations, office_agency_ids
 
-FROM_CENTRE_PER_PAGE = 50
+FROM_CENTRE_PER_PAGE = 100
 CASCADE_ROWS = 5
 
 

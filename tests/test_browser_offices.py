@@ -7,6 +7,7 @@ import datetime
 
 import pytest
 
+from directives import services
 from directives.models import Directive, ProgressReport
 
 from .browser_helpers import ARTIFACTS, page  # noqa: F401  (fixture)
@@ -101,3 +102,34 @@ def test_a_province_cascades_a_national_directive_in_the_browser(page, live_serv
     tab.screenshot(path=str(ARTIFACTS / "offices-implementation-1366.png"), full_page=True)
     for directive in made:
         assert tab.goto(f"{base}/admin/directives/directive/{directive.pk}/change/").status == 404
+
+
+def test_the_from_centre_list_goes_page_by_page_in_the_browser(page, live_server):  # noqa: F811
+    world = make_world()
+    for i in range(105):
+        services.directive_save(
+            directive=Directive(
+                notice=world.national_notice,
+                item_number=f"9{i}",
+                text=f"Nhiệm vụ giao tỉnh số {i}",
+                lead_agency=world.province,
+                due_date=datetime.date(2027, 12, 31),
+            )
+        )
+    password = create_clerk("bacninh", "UBND tỉnh Bắc Ninh")
+    base, tab = live_server.url, page
+    sign_in(tab, base, "bacninh", password)
+    tab.goto(f"{base}/admin/directives/directive/from-centre/")
+    pages = tab.locator("nav.paginator")
+    assert tab.locator("#result_list tbody tr").count() == 100
+    assert "Trang 1/2" in pages.inner_text() and "Trang trước" not in pages.inner_text()
+    assert page_width(tab) <= 1366
+    pages.scroll_into_view_if_needed()  # the page links under the hundredth row, as the clerk reaches them
+    tab.screenshot(path=str(ARTIFACTS / "offices-from-centre-page1-links-1366.png"))
+    with tab.expect_navigation():
+        pages.locator("a[rel=next]", has_text="Trang sau").click()
+    tab.screenshot(path=str(ARTIFACTS / "offices-from-centre-page2-1366.png"), full_page=False)
+    assert "Trang 2/2" in pages.inner_text()
+    assert tab.locator("#result_list tbody tr").count() == 105 + 3 - 100  # and the world's three
+    assert pages.locator("a[rel=prev]", has_text="Trang trước").count() == 1
+    assert page_width(tab) <= 1366

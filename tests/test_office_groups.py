@@ -10,7 +10,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from conference.models import Agency
+from conference.models import Agency, Office
 from directives import services
 from directives.models import Directive, GroupMembership, ProgressReport
 
@@ -168,6 +168,12 @@ def _given(world, n, *, due, prefix):
         )
 
 
+# The session, the user and their permissions and office (6), the office's bodies and successions (5),
+# the bounded count, the page with each row's latest report, the menu's office-admin check (2):
+# none of them per row, so the same on every page.
+FROM_CENTRE_QUERIES = 15
+
+
 def _get(client, **params):
     with CaptureQueriesContext(connection) as ctx:
         response = client.get(reverse("admin:directives_directive_from_centre"), params)
@@ -179,19 +185,24 @@ def test_the_from_centre_list_pages_and_filters_in_fixed_queries(world):
     province = signed_in("bacninh", "UBND tỉnh Bắc Ninh")
     first, first_queries = _get(province)
     already = first.context["total"]  # the world's three
-    _given(world, 60, due=datetime.date(2027, 12, 31), prefix="7")
+    _given(world, 110, due=datetime.date(2027, 12, 31), prefix="7")
     _given(world, 5, due=datetime.date(2026, 1, 31), prefix="8")  # overdue
     page1, queries1 = _get(province)
     page2, queries2 = _get(province, p=2)
-    assert page1.context["total"] == already + 65
-    assert len(page1.context["rows"]) == 50
-    assert len(page2.context["rows"]) == already + 65 - 50
+    assert page1.context["total"] == already + 115
+    assert len(page1.context["rows"]) == 100
+    assert len(page2.context["rows"]) == already + 115 - 100
+    # The page links, in Vietnamese: the next page from the first, the previous from the second.
+    first_html, second_html = page1.content.decode(), page2.content.decode()
+    assert 'rel="next">Trang sau →</a>' in first_html and "Trang trước" not in first_html
+    assert 'rel="prev">← Trang trước</a>' in second_html and "Trang sau" not in second_html
+    assert "Trang 1/2" in first_html and "Trang 2/2" in second_html
     assert not {d.pk for d in page1.context["rows"]} & {d.pk for d in page2.context["rows"]}
     # Due dates first, then those without one; the earliest first.
     dates = [d.due_date for d in page1.context["rows"]]
     assert dates == sorted(dates)
-    # Constant queries per page, whatever the rows or the page.
-    assert queries1 == queries2 == first_queries
+    # Constant queries per page, whatever the rows or the page: pinned, so a query per row shows.
+    assert queries1 == queries2 == first_queries == FROM_CENTRE_QUERIES
 
     overdue, queries_overdue = _get(province, due="overdue")
     # The five given with a past date and the world's group directive, overdue since 31/12/2025.
@@ -199,12 +210,12 @@ def test_the_from_centre_list_pages_and_filters_in_fixed_queries(world):
     assert overdue.context["total"] == 6
     assert queries_overdue == queries1
     by_status, _q = _get(province, status="in_progress")
-    assert by_status.context["total"] == 60 + 2  # to_province and to_old_province are within their dates
+    assert by_status.context["total"] == 110 + 2  # to_province and to_old_province are within their dates
     assert all(d.current_status == "in_progress" for d in by_status.context["rows"])
     # The page links keep the filter.
     assert "status=in_progress&amp;p=2" in by_status.content.decode()
     # A filter value that is not one is ignored, not an error.
-    assert _get(province, status="nonsense")[0].context["total"] == already + 65
+    assert _get(province, status="nonsense")[0].context["total"] == already + 115
 
 
 # -- the national office follows the provinces' implementation ---------------------------------------
@@ -287,3 +298,72 @@ def test_an_implementing_directive_of_a_merged_office_names_the_office_following
     body = page.content.decode()
     assert "Văn phòng UBND tỉnh Bắc Giang" in body
     assert "do Văn phòng UBND tỉnh Bắc Ninh theo dõi từ khi sáp nhập" in body
+
+
+def _resubmitted(page, **changes):
+    """The change page's form as the clerk would send it back, with ``changes``: every field's
+    current value (its inlines' too), as the browser posts it."""
+    data = {}
+
+    def put(form, prefix=""):
+        for name in form.fields:
+            value = form[name].value()
+            key = f"{prefix}{name}"
+            if value is None or value is False:
+                continue
+            if value is True:
+                data[key] = "on"
+            elif isinstance(value, list | tuple):
+                data[key] = [str(v) for v in value]
+            elif hasattr(value, "isoformat"):
+                data[key] = value.strftime("%d/%m/%Y")
+            else:
+                data[key] = str(value)
+
+    put(page.context["adminform"].form)
+    for inline in page.context["inline_admin_formsets"]:
+        formset = inline.formset
+        put(formset.management_form, f"{formset.prefix}-")
+        for i, form in enumerate(formset.forms):
+            put(form, f"{formset.prefix}-{i}-")
+    data.update(changes)
+    return data
+
+
+def test_the_clerk_names_a_numbered_groups_members_in_the_admin(world):
+    """The seed's "7 địa phương" names nobody; the national clerk names the seven in the group field:
+    each named province then finds it "from the centre" and is followed for its part; one not named does not."""
+    unnamed = directive(
+        notice=world.national_notice,
+        item_number="41",
+        text="Trình HĐND ban hành Nghị quyết về miễn, giảm phí, lệ phí trong sử dụng dịch vụ công trực tuyến",
+        lead_group="7 địa phương",
+        due_date=datetime.date(2027, 5, 31),
+    )
+    gia_lai = Office.objects.create(
+        code="vp-gl", name="Văn phòng UBND tỉnh Gia Lai", agency=world.committees["Gia Lai"]
+    )
+    bac_ninh, gia_lai_clerk = signed_in("bacninh", "UBND tỉnh Bắc Ninh"), signed_in("gialai", gia_lai.code)
+    from_centre = reverse("admin:directives_directive_from_centre")
+
+    def listed(client):
+        return {d.pk for d in client.get(from_centre).context["rows"]}
+
+    assert unnamed.pk not in listed(bac_ninh)  # no members yet
+    # Gia Lai's list works and holds what the centre gives it (so its missing the group below means something).
+    its_own = directive(
+        notice=world.national_notice, item_number="42", text="Báo cáo", lead_agency=world.committees["Gia Lai"]
+    )
+    assert its_own.pk in listed(gia_lai_clerk)
+
+    national = signed_in("tw", "Chính phủ")
+    change = reverse("admin:directives_directive_change", args=[unnamed.pk])
+    named = "7 địa phương: " + ", ".join(SEVEN)
+    saved = national.post(change, _resubmitted(national.get(change), lead_group=named))
+    assert saved.status_code == 302, saved.context["adminform"].form.errors
+    assert Directive.objects.get(pk=unnamed.pk).lead_group == named
+    assert members(unnamed) == {world.committees[place].pk for place in SEVEN}
+    assert unnamed.pk in listed(bac_ninh)
+    assert unnamed.pk not in listed(gia_lai_clerk)
+    table = national.get(change).context["standing"]["members"]
+    assert sorted(row.agency.pk for row in table) == sorted(world.committees[place].pk for place in SEVEN)

@@ -24,7 +24,7 @@ from django.conf import settings
 from django.core.mail import get_connection
 from django.db import connection as db_connection
 from django.db import connections, transaction
-from django.db.models import F, Q
+from django.db.models import F, Min, Q
 from django.utils import timezone
 
 from directives.models import AgencyLink, FollowUpSettings, OutboxMessage
@@ -89,16 +89,26 @@ def recover_expired_leases(now=None) -> int:
 def open_digests(now) -> None:
     """Make sure each digest-mode agency with reminders waiting has today's digest row."""
     today = timezone.localdate(now)
-    conf = FollowUpSettings.load()
-    send_at = datetime.datetime.combine(today, datetime.time(conf.send_hour), tzinfo=timezone.get_current_timezone())
-    if now < send_at:
+    tz = timezone.get_current_timezone()
+    # Before the earliest office's hour no digest opens: skip the outbox (an office without its own
+    # row goes by the default's, which is among these).
+    earliest = FollowUpSettings.objects.aggregate(hour=Min("send_hour"))["hour"]
+    if earliest is not None and now < datetime.datetime.combine(today, datetime.time(earliest), tzinfo=tz):
         return
-    waiting = (
+    waiting = list(
         OutboxMessage.objects.filter(state=State.PENDING, digest__isnull=True, send_after__lte=now, kind__in=ITEM_KINDS)
         .filter(agency__reminder_mode="digest")
         .values_list("agency_id", "office_id")
         .distinct()
     )
+    # Each office's digests open at its own sending hour, not the default's.
+    confs = FollowUpSettings.by_office(office_id for _agency_id, office_id in waiting)
+    opened = {
+        office_id
+        for office_id, conf in confs.items()
+        if now >= datetime.datetime.combine(today, datetime.time(conf.send_hour), tzinfo=tz)
+    }
+    waiting = [(agency_id, office_id) for agency_id, office_id in waiting if office_id in opened]
     # One digest per agency, day and office: each goes in its office's name.
     rows = [
         OutboxMessage(
@@ -215,7 +225,7 @@ class _Round:
         """Each office's follow-up settings, read once a round (every email goes in its office's name)."""
         found = self.offices.get(office_id)
         if found is None:
-            found = self.offices[office_id] = FollowUpSettings.load(office_id)
+            found = self.offices[office_id] = FollowUpSettings.by_office([office_id])[office_id]
         return found
 
     def keep_lease(self):

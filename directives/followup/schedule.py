@@ -281,7 +281,7 @@ def sweep(now=None, *, dry_run=False) -> SweepResult:
     """Write to the outbox every message owed at ``now`` that is not there yet."""
     now = now or timezone.now()
     today = timezone.localdate(now)
-    FollowUpSettings.load()
+    FollowUpSettings.load()  # the default row: on SQLite the sweep's lock is a write to it
     with transaction.atomic():
         _lock_sweep()
         # Each office's directives on its own settings (its offsets, its day, its hour).
@@ -817,10 +817,13 @@ def reminders_now(directives, now=None) -> "SweepResult":
     """
     now = now or timezone.now()
     today = timezone.localdate(now)
-    conf = FollowUpSettings.load()
+    chosen = list(directives.chased().started(today).prefetch_related("coordinating_agencies").order_by("pk"))
+    # Each directive on its own office's settings (its escalation delay, its name on the email).
+    confs = FollowUpSettings.by_office(directive.office_id for directive in chosen)
     succession = Succession(today)
-    owed = []
-    for directive in directives.chased().started(today).prefetch_related("coordinating_agencies").order_by("pk"):
+    owed = {office_id: [] for office_id in confs}
+    for directive in chosen:
+        conf = confs[directive.office_id]
         if directive.due_date is None or directive.category == Directive.Category.RECURRING:
             kind = Kind.STATUS_REQUEST
         else:
@@ -828,7 +831,8 @@ def reminders_now(directives, now=None) -> "SweepResult":
             kind = Kind.OVERDUE if days_left < 0 else Kind.DUE_TODAY if days_left == 0 else Kind.BEFORE_DUE
         escalated = kind == Kind.OVERDUE and (today - directive.due_date).days > conf.escalate_after_days
         lead = succession.current_id(directive.lead_agency_id)
-        owed.append(Owed(kind, Role.TO, directive.pk, lead, None, directive.due_date, today, escalated))
+        its = owed[directive.office_id]
+        its.append(Owed(kind, Role.TO, directive.pk, lead, None, directive.due_date, today, escalated))
         if kind == Kind.STATUS_REQUEST:
             continue  # the sweep asks the lead alone for news
         copied = {lead}
@@ -836,8 +840,11 @@ def reminders_now(directives, now=None) -> "SweepResult":
             current = succession.current_id(agency.pk)
             if current not in copied:
                 copied.add(current)
-                owed.append(Owed(kind, Role.COPY, directive.pk, current, None, directive.due_date, today))
-    return outbox_write(owed, now, conf, send_after=now)
+                its.append(Owed(kind, Role.COPY, directive.pk, current, None, directive.due_date, today))
+    result = SweepResult(created=[], already=0)
+    for office_id, batch in owed.items():
+        result.add(outbox_write(batch, now, confs[office_id], send_after=now))
+    return result
 
 
 def _pending_of(directive):

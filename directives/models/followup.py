@@ -152,6 +152,15 @@ class FollowUpSettings(models.Model):
         return row
 
     @classmethod
+    def by_office(cls, office_ids):
+        """``{office_id: settings}`` for each of ``office_ids`` (None: the default row): the one way
+        the engine picks the settings of a directive's office, or of a clerk's, for many at once."""
+        wanted = set(office_ids)
+        found = {row.office_id: row for row in cls.objects.filter(office_id__in=wanted - {None})}
+        # One query for the rows there; an office without one (and the default) is made on first use.
+        return {office_id: found.get(office_id) or cls.load(office_id) for office_id in wanted}
+
+    @classmethod
     def for_every_office(cls):
         """The default row and every office's (an office without one gets it now, from the default)."""
         for office in Office.objects.filter(followup_settings__isnull=True):
