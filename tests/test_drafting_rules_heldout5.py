@@ -83,6 +83,16 @@ def test_department_written_with_ampersand_and_ptnt(parse):
     assert code(draft.lead) == "so-nnptnt-lai-chau"
 
 
+def test_phoi_hop_cung_names_the_coordinating_bodies(parse):
+    # The same instruction (Lai Châu, 2018, heldout5): "phối hợp cùng" is "phối hợp với".
+    text = (
+        "Giao Sở Nông nghiệp & PTNT chủ trì phối hợp cùng các sở, ngành liên quan nghiên cứu, tham mưu UBND"
+        " tỉnh giải quyết kiến nghị của Công ty Cổ Sông Đà 705 theo quy định của pháp luật hiện hành."
+    )
+    (draft,) = parse(text, D(2018, 4, 2), context=LAI_CHAU)
+    assert [t.name.lower() for t in draft.coordinating if isinstance(t, Group)] == ["các sở, ngành liên quan"]
+
+
 def test_project_board_written_with_qlda_and_ptnt(parse):
     # Lai Châu's letter on the Can Hồ cemetery and resettlement area (2018), item 2, heldout5
     # (http://113.160.144.194/detailNews.aspx?Cate=3&id=17760&lang=vi): QLDA is "Quản lý dự án".
