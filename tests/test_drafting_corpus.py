@@ -61,6 +61,9 @@ from directives.drafting_corpus import (
 # once with the parser unchanged since heldout4's tuning: 36.4% items right, the honest figure after
 # that tuning. Its floor is that figure; the earlier collections keep theirs (scored without heldout5,
 # unchanged by its agencies in the registry), and the whole corpus gets a floor of its own.
+# Then heldout5's failures were read and general rules added (tests/test_drafting_rules_heldout5.py:
+# abbreviated words of agency names, group names cut short, "phối hợp cùng"): heldout5 is tuned on since,
+# 63.6% items right; its floor and the whole corpus's are the figures after those rules; never lower.
 BASELINE_2026_12_03 = {  # the first four collections (93 documents, 173 items, 323 expected drafts)
     "draft_count": 0.9595,
     "lead": 0.9751,
@@ -106,22 +109,22 @@ HELDOUT4_2026_12_03 = {  # the fifth collection alone (8 documents, 25 items, 40
     "items_right": 0.92,
     "start": 1.0,
 }
-HELDOUT5_2026_12_03 = {  # the sixth collection alone (9 documents, 11 items, 10 expected drafts)
+HELDOUT5_2026_12_03 = {  # the sixth collection alone (9 documents, 11 items, 10 expected drafts), tuned
     "draft_count": 0.9091,
-    "lead": 0.4,
-    "coordinating": 0.8,
+    "lead": 0.8,
+    "coordinating": 0.9,
     "due": 1.0,
-    "all_fields": 0.4,
-    "items_right": 0.3636,
+    "all_fields": 0.7,
+    "items_right": 0.6363,
     "start": 1.0,
 }
 WHOLE_WITH_HELDOUT5_2026_12_03 = {  # the whole corpus (110 documents, 209 items, 373 expected drafts)
     "draft_count": 0.9617,
-    "lead": 0.9598,
-    "coordinating": 0.9705,
+    "lead": 0.9705,
+    "coordinating": 0.9732,
     "due": 0.9812,
-    "all_fields": 0.9383,
-    "items_right": 0.8852,
+    "all_fields": 0.9464,
+    "items_right": 0.8995,
     "start": 1.0,
 }
 BASELINE_SILENT_WRONG_DATES = 1  # a ceiling (18 on the first run, 4 when the last 54 items came): may only go down

@@ -181,6 +181,8 @@ _GROUP_NOUNS = [
     # "các cơ sở giáo dục nghề nghiệp trong và ngoài tỉnh": schools and hospitals by kind ("các cơ sở" alone
     # may be companies, never a group).
     "co so giao duc nghe nghiep", "co so giao duc", "co so dao tao", "co so y te",
+    # "Các cơ sở giáo dục đại học": the level of schooling is part of the kind, never cut off.
+    "co so giao duc dai hoc", "co so giao duc pho thong", "co so giao duc mam non", "co so giao duc thuong xuyen",
 ]  # fmt: skip
 _NOUN = "(?:" + "|".join(sorted(_GROUP_NOUNS, key=len, reverse=True)) + r")\b"
 _UBND = r"(?:ubnd|uy ban nhan dan)"
@@ -218,6 +220,9 @@ _QUAL = (
     r"|chuyen nganh(?:\s+tinh)?|tinh(?=\s*(?:[;,.:)]|$|va\s))"
     # "các sở quản lý nhà nước chuyên ngành về hạ tầng", "các cơ quan quản lý chuyên ngành": the field
     # they manage is part of the name (at most two words after "về").
+    # "các cơ quan quản lý trực tiếp cơ sở giáo dục đại học", "các cơ quan chủ quản": whose managers they
+    # are, the bodies they manage named by their kind, is the group's name.
+    rf"|(?:quan ly truc tiep|chu quan)(?:\s+(?:{_DET}\s+)?{_NOUN})?"
     r"|quan ly(?:\s+nha nuoc)?\s+chuyen nganh"
     r"(?:\s+ve\s+[a-z]+(?:\s+[a-z]+)?(?=\s*(?:[,;.:)]|$|\s+va\s|\s+(?:theo|thuc|tham|trong)\b)))?"
     # "các địa phương có rừng", "các xã, phường có cụm công nghiệp": the places that have it.
@@ -436,9 +441,59 @@ def _strip_province(name: str, province: str) -> list[str]:
     return [f for f in out + more if len(f.split()) >= 2]
 
 
-def _tokens(folded: str):
-    """(token, start, end) in folded text: words, "&" and ","."""
+# The abbreviations of the words in agencies' names, as folded tokens, and the words they stand for
+# ("Sở Nông nghiệp & PTNT", "Ban QLDA ...", "Bộ GDĐT", "Sở LĐ-TB&XH"). Text and registry names are
+# both read through them, so a name written with them reaches the very node of the registry name it
+# abbreviates (and no other: nothing is guessed, an abbreviation not listed stays as written).
+_WORD_ABBREVIATIONS = {
+    ("ptnt",): "phat trien nong thon",
+    ("qlda",): "quan ly du an",
+    ("nnptnt",): "nong nghiep va phat trien nong thon",
+    ("nn", "&", "ptnt"): "nong nghiep va phat trien nong thon",
+    ("gddt",): "giao duc va dao tao",
+    ("gd", "&", "dt"): "giao duc va dao tao",
+    ("khdt",): "ke hoach va dau tu",
+    ("kh", "&", "dt"): "ke hoach va dau tu",
+    ("tnmt",): "tai nguyen va moi truong",
+    ("tn", "&", "mt"): "tai nguyen va moi truong",
+    ("ldtbxh",): "lao dong thuong binh va xa hoi",
+    ("ld", "tbxh"): "lao dong thuong binh va xa hoi",
+    ("ld", "tb", "&", "xh"): "lao dong thuong binh va xa hoi",
+    ("vhttdl",): "van hoa the thao va du lich",
+    ("vh", "tt", "&", "dl"): "van hoa the thao va du lich",
+    ("vh", "ttdl"): "van hoa the thao va du lich",
+    ("gtvt",): "giao thong van tai",
+    ("tttt",): "thong tin va truyen thong",
+    ("tt", "&", "tt"): "thong tin va truyen thong",
+    ("khcn",): "khoa hoc va cong nghe",
+    ("kh", "&", "cn"): "khoa hoc va cong nghe",
+    ("&",): "va",
+}
+_LONGEST_ABBREVIATION = max(len(k) for k in _WORD_ABBREVIATIONS)
+
+
+def _raw_tokens(folded: str):
     return [(m.group(0), m.start(), m.end()) for m in re.finditer(r"[a-z0-9]+|[&,]", folded)]
+
+
+def _tokens(folded: str):
+    """(token, start, end) in folded text: words, "&" (read "và") and ",", with the abbreviations of
+    ``_WORD_ABBREVIATIONS`` replaced by their words (each spanning the abbreviation's characters)."""
+    raw = _raw_tokens(folded)
+    out = []
+    i = 0
+    while i < len(raw):
+        for n in range(min(_LONGEST_ABBREVIATION, len(raw) - i), 0, -1):
+            words = _WORD_ABBREVIATIONS.get(tuple(t for t, _s, _e in raw[i : i + n]))
+            if words:
+                start, end = raw[i][1], raw[i + n - 1][2]
+                out.extend((w, start, end) for w in words.split())
+                i += n
+                break
+        else:
+            out.append(raw[i])
+            i += 1
+    return out
 
 
 @lru_cache(maxsize=50000)
@@ -571,7 +626,7 @@ class AgencyMatcher:
             while j < len(tokens) and tokens[j][0] in node.children:
                 node = node.children[tokens[j][0]]
                 j += 1
-                if node.entries and tokens[j - 1][0] not in ",&":
+                if node.entries and tokens[j - 1][0] not in (",", "va"):
                     best_entries = self._acceptable(node.entries, ft, tokens[i][1], tokens[j - 1][2])
                     if best_entries:
                         target = self._resolve(best_entries)

@@ -394,7 +394,10 @@ _SPEAKER_WORDS = re.compile(
     r"\b(thu tuong|chu tich|dong chi|bo truong|lanh dao|chinh phu|ubnd|uy ban|truong ban|to truong"
     r"|giam doc|hoi nghi|phien hop)\b"
 )
-_COORD = re.compile(r"\b(?:phoi hop(?:\s+chat che)?(?:\s+voi)?|thong nhat voi|voi su phoi hop cua|cung voi)\s*[:,]?\s*")
+# "phối hợp cùng các sở, ngành" is "phối hợp với" (Lai Châu's letters).
+_COORD = re.compile(
+    r"\b(?:phoi hop(?:\s+chat che)?(?:\s+(?:voi|cung))?|thong nhat voi|voi su phoi hop cua|cung voi)\s*[:,]?\s*"
+)
 _LIST_SEP = re.compile(r"\s*(?:,\s*va|,|và|/)\s*", re.IGNORECASE)
 _CONTINUATION = re.compile(r"(?:dong thoi\s*,?\s*)?(?:chu tri|phoi hop)\b")
 _SPEAKER_KINDS = {"government", "committee"}
