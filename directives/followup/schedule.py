@@ -69,7 +69,9 @@ MILESTONE_KEY = re.compile(r":m([0-9]+)$")
 
 def milestone_of_key(key) -> int | None:
     """The milestone a reminder's key names, or None for the directive's own reminders."""
-    found = MILESTONE_KEY.search(key or "")
+    if not key or ":m" not in key:
+        return None  # most keys (the sweep may read a million): no regular expression for them
+    found = MILESTONE_KEY.search(key)
     return int(found.group(1)) if found else None
 
 
