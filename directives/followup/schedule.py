@@ -39,6 +39,8 @@ Role = OutboxMessage.Role
 BATCH = 20000
 # The advisory lock's key (PostgreSQL): see _lock_sweep.
 SWEEP_LOCK = 0x5EE9
+# The writing statement's sort and hash memory (PostgreSQL): a million owed rows sort in memory.
+SWEEP_WORK_MEM = "256MB"
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,7 +69,9 @@ MILESTONE_KEY = re.compile(r":m([0-9]+)$")
 
 def milestone_of_key(key) -> int | None:
     """The milestone a reminder's key names, or None for the directive's own reminders."""
-    found = MILESTONE_KEY.search(key or "")
+    if not key or ":m" not in key:
+        return None  # most keys (the sweep may read a million): no regular expression for them
+    found = MILESTONE_KEY.search(key)
     return int(found.group(1)) if found else None
 
 
@@ -547,8 +551,15 @@ def _sweep_in_sql(today, rules, send_after, succession, next_succession, others)
     SELECT * FROM inserted
     """
     with connection.cursor() as cursor:
+        # The statement sorts the owed rows and holds the due plans (CTEs) and what it inserted: at a
+        # million rows, with the server's default work_mem, each spilled to temporary files and was
+        # read back. Raised for this statement only, then put back as it was.
+        cursor.execute("SELECT current_setting('work_mem'), set_config('work_mem', %s, true)", [SWEEP_WORK_MEM])
+        (work_mem, _raised) = cursor.fetchone()
         cursor.execute(sql, params)
         rows = cursor.fetchall()
+        # (After an error, the rollback puts it back.)
+        cursor.execute("SELECT set_config('work_mem', %s, true)", [work_mem])
     created = [
         Owed(kind, role, directive_id, agency_id, None, due_date, stage_date, escalated, milestone_of_key(key))
         for kind, role, directive_id, agency_id, due_date, stage_date, escalated, key in rows

@@ -237,6 +237,7 @@ class OutboxMessage(models.Model):
         null=True,
         blank=True,
         related_name="outbox_messages",
+        db_index=False,  # outbox_office: the default office's rows (no office) are not indexed
     )
     recipient_user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -314,6 +315,10 @@ class OutboxMessage(models.Model):
                 fields=["recipient_user"], condition=Q(recipient_user__isnull=False), name="outbox_clerk_digests"
             ),
             models.Index(fields=["resent_by"], condition=Q(resent_by__isnull=False), name="outbox_resent_by"),
+            # An office's clerks read its rows (office_id = X), and deleting an office checks them: the
+            # rows of no office (the default settings' sweep, a deployment without offices) need no
+            # entry, one index entry fewer for each of the million rows such a sweep writes.
+            models.Index(fields=["office"], condition=Q(office__isnull=False), name="outbox_office"),
         ]
         constraints = [models.UniqueConstraint(fields=["dedupe_key"], name="outbox_dedupe_key")]
 
