@@ -209,7 +209,9 @@ def _why_not_reminded(directive):
 def remind_now(modeladmin, request, queryset):
     chased = queryset.model.objects.filter(pk__in=queryset.values("pk")).chased()
     result = reminders_now(chased)
-    reminded = {owed.directive_id for owed in result.created if owed.role == "to"}
+    # The directive's own reminder and its next milestone's are counted apart: either may be owed already.
+    reminded = {owed.directive_id for owed in result.created if owed.role == "to" and owed.milestone_id is None}
+    of_milestones = {owed.directive_id for owed in result.created if owed.role == "to" and owed.milestone_id}
     already = chased.exclude(pk__in=reminded).count()
     not_chased = queryset.exclude(pk__in=chased.values("pk")).select_related(None).order_by("pk")
     refused = [
@@ -226,6 +228,17 @@ def remind_now(modeladmin, request, queryset):
             len(reminded),
         ),
     )
+    if of_milestones:
+        modeladmin.message_user(
+            request,
+            ngettext(
+                "%(n)d directive also gets a reminder of its next milestone not done.",
+                "%(n)d directives also get a reminder of their next milestone not done.",
+                len(of_milestones),
+            )
+            % {"n": len(of_milestones)},
+            messages.SUCCESS,
+        )
     if already:
         modeladmin.message_user(
             request,

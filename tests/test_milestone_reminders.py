@@ -283,3 +283,85 @@ def test_day_after_day_with_an_office_a_succession_and_milestones_the_plans_owe_
         datetime.date(2024, 8, 16),
     ]
     assert {row.agency_id for row in draft if row.stage_date >= datetime.date(2024, 7, 28)} == {successor.pk}
+
+
+def reminded_now(directive, day):
+    return schedule.reminders_now(Directive.objects.filter(pk=directive.pk), now=moment(day))
+
+
+def test_a_reminder_now_also_reminds_of_the_next_milestone_not_done_once_a_day(directive, lead, partner):
+    first = reminded_now(directive, datetime.date(2024, 7, 20))
+    step = pilot(directive)
+    owed = sorted((o.role, o.agency_id, o.kind, o.due_date, o.milestone_id) for o in first.created)
+    assert owed == [
+        ("copy", partner.pk, "before_due", PILOT, step.pk),
+        ("copy", partner.pk, "before_due", NATIONWIDE, None),
+        ("to", lead.pk, "before_due", PILOT, step.pk),
+        ("to", lead.pk, "before_due", NATIONWIDE, None),
+    ]
+    rows = milestone_rows(step)
+    assert {row.stage_date for row in rows} == {datetime.date(2024, 7, 20)}  # today's, not a sweep stage
+    assert all(row.dedupe_key.endswith(f":m{step.pk}") for row in rows) and len(rows) == 2
+    # The last milestone is due with the directive: its reminder is the directive's own.
+    last = Milestone.objects.get(directive=directive, position=2)
+    assert not milestone_rows(last)
+    # Asked again the same day: nothing new, the milestone's reminder included.
+    again = reminded_now(directive, datetime.date(2024, 7, 20))
+    assert again.created == [] and again.already == 4
+    assert OutboxMessage.objects.filter(directive=directive).count() == 4
+    # The next day is another day's reminder.
+    assert len(reminded_now(directive, datetime.date(2024, 7, 21)).created) == 4
+
+
+def test_a_reminder_now_on_the_day_the_sweep_owes_the_milestones_stage_is_one_message(directive):
+    day = datetime.date(2024, 7, 22)  # 3 days before the pilot: the sweep owes its reminder today
+    swept(moment(day))
+    step = pilot(directive)
+    keys = {row.dedupe_key for row in milestone_rows(step)}
+    assert len(keys) == 2
+    result = reminded_now(directive, day)
+    assert not any(o.milestone_id for o in result.created)
+    assert {row.dedupe_key for row in milestone_rows(step)} == keys
+
+
+def test_a_reminder_now_names_the_next_milestone_overdue_and_skips_those_done(directive, lead):
+    services.directive_set_milestones(
+        directive_id=directive.pk,
+        milestones=[
+            {"id": pilot(directive).pk, "text": "Thí điểm tại 3 tỉnh", "due_date": PILOT},
+            {"text": "Sơ kết thí điểm", "due_date": datetime.date(2024, 8, 10)},
+            {"text": "Triển khai toàn quốc", "due_date": NATIONWIDE},
+        ],
+        by=CLERK,
+    )
+    late = reminded_now(directive, datetime.date(2024, 8, 12))
+    step = pilot(directive)
+    to_lead = [o for o in late.created if o.role == "to" and o.milestone_id]
+    # The pilot, 18 days late, comes first (the earliest not done); escalated past the office's delay.
+    assert [(o.milestone_id, o.kind, o.escalated) for o in to_lead] == [(step.pk, "overdue", True)]
+    with time_machine.travel(moment(datetime.date(2024, 8, 12)), tick=False):
+        services.directive_mark_milestone_done(
+            directive_id=directive.pk, position=1, done_on=PILOT, by=CLERK, agency_ids=[lead.pk]
+        )
+    review = Milestone.objects.get(directive=directive, position=2)
+    after = reminded_now(directive, datetime.date(2024, 8, 12))
+    # The directive's own reminder for today is there already; the review's is new.
+    assert [(o.milestone_id, o.kind) for o in after.created if o.role == "to"] == [(review.pk, "overdue")]
+    # All milestones but the last done: the directive's own reminder alone.
+    Milestone.objects.filter(pk=review.pk).update(done_on=datetime.date(2024, 8, 12))
+    assert not any(o.milestone_id for o in reminded_now(directive, datetime.date(2024, 8, 13)).created)
+
+
+def test_the_admin_action_says_the_next_milestone_is_reminded_of_and_a_second_click_sends_nothing(
+    directive, clerk_client
+):
+    from .test_admin_actions import act, texts
+
+    with time_machine.travel(moment(datetime.date(2024, 7, 20)), tick=False):
+        first = act(clerk_client, "remind_now", [directive])
+        assert any("nhắc thêm về mốc thực hiện kế tiếp" in m for m in texts(first))
+        assert len(milestone_rows(pilot(directive))) == 2
+        second = act(clerk_client, "remind_now", [directive])
+    assert OutboxMessage.objects.filter(directive=directive).count() == 4
+    assert not any("mốc thực hiện kế tiếp" in m for m in texts(second))
+    assert any("không gửi hai lần" in m for m in texts(second))

@@ -367,3 +367,13 @@ def test_the_clerk_names_a_numbered_groups_members_in_the_admin(world):
     assert unnamed.pk not in listed(gia_lai_clerk)
     table = national.get(change).context["standing"]["members"]
     assert sorted(row.agency.pk for row in table) == sorted(world.committees[place].pk for place in SEVEN)
+
+
+def test_the_group_fields_help_tells_the_clerk_to_name_the_members():
+    from django.utils import translation
+
+    with translation.override("vi"):
+        help_text = str(Directive._meta.get_field("lead_group").help_text)
+    # Named members are what each province follows its share by (a bare number names nobody).
+    assert '"7 địa phương: Hà Nội, Huế, ..."' in help_text
+    assert "hãy nêu tên từng tỉnh, thành phố" in help_text

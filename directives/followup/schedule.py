@@ -825,6 +825,11 @@ def reminders_now(directives, now=None) -> "SweepResult":
     today as its stage, to the lead agency and a copy to each coordinating one; written through
     ``outbox_write``, so asking twice on the same day owes it once, and on the day the sweep owes
     the same stage, the two are one message.
+
+    A directive with milestones not done also gets the reminder of the next one (the earliest due,
+    other than the one due with the directive, whose reminders are the directive's own: as
+    ``plan_directive``), under the milestone's key (``:m<id>``), today as its stage: owed once a day
+    as well, and one message with the sweep's on the day the sweep owes that stage.
     """
     now = now or timezone.now()
     today = timezone.localdate(now)
@@ -833,29 +838,42 @@ def reminders_now(directives, now=None) -> "SweepResult":
     confs = FollowUpSettings.by_office(directive.office_id for directive in chosen)
     succession = Succession(today)
     owed = {office_id: [] for office_id in confs}
+    milestones = _open_milestones([directive.pk for directive in chosen])  # by due date: the next first
     for directive in chosen:
         conf = confs[directive.office_id]
-        if directive.due_date is None or directive.category == Directive.Category.RECURRING:
-            kind = Kind.STATUS_REQUEST
-        else:
-            days_left = (directive.due_date - today).days
-            kind = Kind.OVERDUE if days_left < 0 else Kind.DUE_TODAY if days_left == 0 else Kind.BEFORE_DUE
-        escalated = kind == Kind.OVERDUE and (today - directive.due_date).days > conf.escalate_after_days
         lead = succession.current_id(directive.lead_agency_id)
+        coordinators = [agency.pk for agency in directive.coordinating_agencies.all()]
         its = owed[directive.office_id]
-        its.append(Owed(kind, Role.TO, directive.pk, lead, None, directive.due_date, today, escalated))
-        if kind == Kind.STATUS_REQUEST:
-            continue  # the sweep asks the lead alone for news
-        copied = {lead}
-        for agency in directive.coordinating_agencies.all():
-            current = succession.current_id(agency.pk)
-            if current not in copied:
-                copied.add(current)
-                its.append(Owed(kind, Role.COPY, directive.pk, current, None, directive.due_date, today))
+        if directive.due_date is None or directive.category == Directive.Category.RECURRING:
+            # The sweep asks the lead alone for news.
+            its.append(Owed(Kind.STATUS_REQUEST, Role.TO, directive.pk, lead, None, directive.due_date, today))
+        else:
+            its.extend(_reminded_now(directive, None, directive.due_date, lead, coordinators, today, conf, succession))
+        upcoming = [(pk, due) for pk, due in milestones.get(directive.pk, ()) if due != directive.due_date]
+        if upcoming:
+            milestone_id, milestone_due = upcoming[0]
+            its.extend(
+                _reminded_now(directive, milestone_id, milestone_due, lead, coordinators, today, conf, succession)
+            )
     result = SweepResult(created=[], already=0)
     for office_id, batch in owed.items():
         result.add(outbox_write(batch, now, confs[office_id], send_after=now))
     return result
+
+
+def _reminded_now(directive, milestone_id, due_date, lead, coordinators, today, conf, succession):
+    """Today's reminder of ``due_date`` (the directive's or a milestone's), to the lead and in copy."""
+    days_left = (due_date - today).days
+    kind = Kind.OVERDUE if days_left < 0 else Kind.DUE_TODAY if days_left == 0 else Kind.BEFORE_DUE
+    escalated = kind == Kind.OVERDUE and -days_left > conf.escalate_after_days
+    owed = [Owed(kind, Role.TO, directive.pk, lead, None, due_date, today, escalated, milestone_id)]
+    copied = {lead}
+    for agency_id in coordinators:
+        current = succession.current_id(agency_id)
+        if current not in copied:
+            copied.add(current)
+            owed.append(Owed(kind, Role.COPY, directive.pk, current, None, due_date, today, False, milestone_id))
+    return owed
 
 
 def _pending_of(directive):

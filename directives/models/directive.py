@@ -228,7 +228,10 @@ class Directive(models.Model):
         _("lead group"),
         max_length=300,
         blank=True,
-        help_text=_('When the directive goes to a group rather than one agency, e.g. "7 địa phương".'),
+        help_text=_(
+            'When the directive goes to a group rather than one agency, e.g. "7 địa phương: Hà Nội, Huế, ..."'
+            " — name the provinces so each follows its share."
+        ),
     )
     coordinating_agencies = models.ManyToManyField(
         Agency,
