@@ -59,8 +59,9 @@ class Item:
 # A document's place in the corpus: "" for the first 39 documents (tuned on), "tuning" for later
 # documents the parser may be tuned on, "heldout" for later documents it must never be tuned on,
 # "heldout3" for a third collection recorded and scored once before any parser change of its session,
-# "heldout4" for a fourth one recorded the same way, "heldout5" for a fifth (after the heldout4 tuning).
-SPLITS = ("", "tuning", "heldout", "heldout3", "heldout4", "heldout5")
+# "heldout4" for a fourth one recorded the same way, "heldout5" for a fifth (after the heldout4 tuning),
+# "heldout6" for a sixth (after the heldout5 tuning).
+SPLITS = ("", "tuning", "heldout", "heldout3", "heldout4", "heldout5", "heldout6")
 
 
 @dataclass
@@ -143,7 +144,7 @@ def load_document(path: Path) -> Document:
     split = str(data.get("split") or "")
     if split not in SPLITS:
         raise CorpusError(
-            f"{path.name}: split is one of 'tuning', 'heldout', 'heldout3', 'heldout4', 'heldout5'"
+            f"{path.name}: split is one of 'tuning', 'heldout', 'heldout3', 'heldout4', 'heldout5', 'heldout6'"
             f" (or absent), not {split!r}."
         )
     items = []
@@ -172,7 +173,7 @@ def load_document(path: Path) -> Document:
 
 def load_corpus(directory: Path, split: str | None = None) -> list[Document]:
     """The corpus's documents; ``split`` keeps those of one split ("", "tuning", "heldout", "heldout3",
-    "heldout4", "heldout5") or,
+    "heldout4", "heldout5", "heldout6") or,
     with "new", the tuning and heldout splits (the second and third collections)."""
     directory = Path(directory)
     if not directory.is_dir():

@@ -127,6 +127,32 @@ WHOLE_WITH_HELDOUT5_2026_12_03 = {  # the whole corpus (110 documents, 209 items
     "items_right": 0.8995,
     "start": 1.0,
 }
+# 2026-12-03, night: 10 items from 10 more documents (split "heldout6": the telegrams 234/CĐ-TTg and
+# 4939/CĐ-BCT of 2025, VPCP letters of 2019-2023, Lai Châu, Vĩnh Phúc and Cao Bằng letters and replies),
+# recorded before the parser was run on them and scored once with the parser as tuned on heldout5: 40.0%
+# items right (lead 45.0%, due 60.0%), the honest figure after that tuning. The earlier collections keep
+# their floors (scored without heldout6); then the rules of tests/test_drafting_rules_heldout6.py (the
+# speaker's lead-in line) were added: heldout6 is tuned on since, and its floor and the whole corpus's are
+# the figures after those rules; never lower.
+HELDOUT6_2026_12_03 = {  # the seventh collection alone (10 documents, 10 items, 20 expected drafts), tuned
+    "draft_count": 0.9,
+    "lead": 0.45,
+    "coordinating": 0.95,
+    "due": 0.65,
+    "all_fields": 0.45,
+    "items_right": 0.7,
+    "start": 1.0,
+}
+WHOLE_WITH_HELDOUT6_2026_12_03 = {  # the whole corpus (120 documents, 219 items, 393 expected drafts)
+    "draft_count": 0.9589,
+    "lead": 0.944,
+    "coordinating": 0.972,
+    "due": 0.9644,
+    "all_fields": 0.9211,
+    "items_right": 0.8904,
+    "start": 1.0,
+}
+WHOLE_SILENT_WRONG_DATES = 2  # a ceiling for the whole corpus: one earlier, one in heldout6 (234/CĐ-TTg)
 BASELINE_SILENT_WRONG_DATES = 1  # a ceiling (18 on the first run, 4 when the last 54 items came): may only go down
 
 
@@ -151,8 +177,9 @@ def test_the_corpus_is_real_documents_of_several_kinds_and_years(documents):
     for document in documents:
         # One news copy whose page address could not be found says so; every other source is a page.
         assert document.address.startswith("http") or "no page address recorded" in document.address, document.path
-    # Two: the news copy of 134/CĐ-TTg and the repository transcription of 6240/BGDĐT-KHCNTT (heldout5).
-    assert sum(not d.address.startswith("http") for d in documents) <= 2
+    # Three: the news copy of 134/CĐ-TTg, the repository transcription of 6240/BGDĐT-KHCNTT (heldout5) and
+    # the page of 9892/VPCP-QHĐP the search tool gave without its address (heldout6).
+    assert sum(not d.address.startswith("http") for d in documents) <= 3
 
 
 def test_every_name_the_clerk_expects_is_in_the_registry(documents):
@@ -168,8 +195,8 @@ def test_every_name_the_clerk_expects_is_in_the_registry(documents):
 
 
 def test_the_scores_are_reported_per_field_and_per_class(figures):
-    assert set(figures["scores"]) == set(BASELINE_2026_12_03) == set(WHOLE_2026_12_03)
-    assert figures["items"] == 209 and figures["expected_drafts"] == 373
+    assert set(figures["scores"]) == set(BASELINE_2026_12_03) == set(WHOLE_WITH_HELDOUT6_2026_12_03)
+    assert figures["items"] == 219 and figures["expected_drafts"] == 393
     for name in ("deadline-clause", "second-verb", "list-after-colon", "province-in-name", "joint-lead", "narrative"):
         entry = figures["classes"][name]
         assert 0 <= entry["right"] <= entry["items"]
@@ -179,15 +206,21 @@ def test_the_scores_are_reported_per_field_and_per_class(figures):
 
 
 def test_the_parser_does_not_fall_below_the_baseline(documents, figures):
-    for field, floor in WHOLE_WITH_HELDOUT5_2026_12_03.items():
+    for field, floor in WHOLE_WITH_HELDOUT6_2026_12_03.items():
         assert figures["scores"][field] >= floor, (field, figures["scores"][field], floor)
-    assert figures["silent_wrong_dates"] <= BASELINE_SILENT_WRONG_DATES
-    before_heldout5 = [d for d in documents if d.split != "heldout5"]
+    assert figures["silent_wrong_dates"] <= WHOLE_SILENT_WRONG_DATES
+    before_heldout6 = [d for d in documents if d.split != "heldout6"]
+    scores = score_corpus(before_heldout6, registry_documents=documents).figures()
+    assert scores["items"] == 209
+    for field, floor in WHOLE_WITH_HELDOUT5_2026_12_03.items():
+        assert scores["scores"][field] >= floor, (field, scores["scores"][field], floor)
+    assert scores["silent_wrong_dates"] <= BASELINE_SILENT_WRONG_DATES
+    before_heldout5 = [d for d in documents if d.split not in ("heldout5", "heldout6")]
     scores = score_corpus(before_heldout5, registry_documents=documents).figures()
     assert scores["items"] == 198
     for field, floor in WHOLE_2026_12_03.items():
         assert scores["scores"][field] >= floor, (field, scores["scores"][field], floor)
-    earlier = [d for d in documents if d.split not in ("heldout4", "heldout5")]
+    earlier = [d for d in documents if d.split not in ("heldout4", "heldout5", "heldout6")]
     scores = score_corpus(earlier, registry_documents=documents).figures()
     assert scores["items"] == 173
     for field, floor in BASELINE_2026_12_03.items():
@@ -210,6 +243,15 @@ def test_the_sixth_collection_does_not_fall_below_its_floor(documents):
     for field, floor in HELDOUT5_2026_12_03.items():
         assert scores["scores"][field] >= floor, (field, scores["scores"][field], floor)
     assert scores["silent_wrong_dates"] == 0
+
+
+def test_the_seventh_collection_does_not_fall_below_its_floor(documents):
+    held_out = [d for d in documents if d.split == "heldout6"]
+    assert len(held_out) >= 10 and sum(len(d.items) for d in held_out) >= 10
+    scores = score_corpus(held_out, registry_documents=documents).figures()
+    for field, floor in HELDOUT6_2026_12_03.items():
+        assert scores["scores"][field] >= floor, (field, scores["scores"][field], floor)
+    assert scores["silent_wrong_dates"] <= 1
 
 
 def test_the_held_out_split_does_not_fall_below_its_floor(documents):

@@ -857,10 +857,14 @@ def _is_narrative(folded: str, deadline, issued_on=None) -> bool:
 # sau:"): with no one named to act, no directive.
 _DECISION_ONLY = re.compile(
     r"^\s*(?:[-+•]\s*)?(?:\d+\s*[.)]\s*)?(?:dong y|nhat tri|thong nhat|chap thuan)\b"
-    r"|\b(?:co y kien(?:\s+chi dao)?|ket luan|chi dao|yeu cau)(?:\s+nhu sau)?\s*:?\s*$"
+    # The lead-in may end with a full stop: "Chủ tịch Uỷ ban nhân dân tỉnh có ý kiến chỉ đạo." (Lai Châu).
+    r"|\b(?:co y kien(?:\s+chi dao)?|ket luan|chi dao|yeu cau)(?:\s+nhu sau)?\s*[:.]?\s*$"
     # "- Về việc xây dựng, trình cấp có thẩm quyền ban hành văn bản ...:": the topic of the tasks below.
     r"|^\s*(?:[-+•]\s*)?ve\s[^.;]*:\s*$"
 )
+
+
+_LEAD_IN = re.compile(r"\b(?:co y kien(?:\s+chi dao)?|ket luan)(?:\s+nhu sau)?\s*[:.]?\s*$")
 
 
 def _no_directive(draft) -> bool:
@@ -998,7 +1002,10 @@ def _parse_numbered(parser: DirectiveParser, units, preamble=()) -> list[Draft]:
 def _parse_prose(parser: DirectiveParser, paragraphs) -> list[Draft]:
     drafts: list[Draft] = []
     pending: list[Draft] = []  # drafts waiting for the document's addressee
-    one_item = len([p for p in paragraphs if p.strip()]) == 1
+    # The speaker's lead-in on a line of its own ("Sau khi xem xét, Chủ tịch UBND tỉnh có ý kiến chỉ đạo:",
+    # "Xét Báo cáo số ..., Phó Thủ tướng ... có ý kiến chỉ đạo như sau:") only introduces: what follows it
+    # in one paragraph is still one item pasted.
+    one_item = len([p for p in paragraphs if p.strip() and not _LEAD_IN.search(fold_text(nfc(p)))]) == 1
     counter = 0
     doc_group = None  # the group the text last addressed as a whole
     last_agency_leads: list = []
