@@ -413,6 +413,24 @@ def _sweep_in_sql(today, rules, send_after, succession, next_succession, others)
     offset = "CASE " + " ".join(f"WHEN days_left <= {o} THEN {o}" for o in offsets) + " END"
     # next_reminder_stage before the first overdue day: the nearest later offset's day, else that day.
     before = " ".join(f"WHEN due_date - {o} > %(today)s THEN due_date - {o}" for o in sorted(offsets, reverse=True))
+
+    def reminders(unchased):
+        """reminder_stage and next_reminder_stage on a row's ``due_date`` and ``days_left``: one text
+        for the directive's own reminders and its milestones' (none where ``unchased`` holds)."""
+        return f"""
+            CASE WHEN {unchased} THEN NULL
+                 WHEN days_left < 0 THEN 'overdue'
+                 WHEN days_left <= {offsets[-1]} THEN
+                      CASE WHEN {offset} = 0 THEN 'due_today' ELSE 'before_due' END
+            END AS r_kind,
+            CASE WHEN days_left < 0 THEN due_date + 1 + ((-days_left - 1) / {every}) * {every}
+                 ELSE due_date - {offset} END AS r_stage,
+            days_left < 0 AND -days_left > %(escalate)s AS r_escalated,
+            CASE WHEN {unchased} THEN NULL
+                 WHEN %(today)s::date < due_date + 1 THEN CASE {before} ELSE due_date + 1 END
+                 ELSE due_date + 1 + ((%(today)s::date - (due_date + 1)) / {every} + 1) * {every}
+            END AS r_next"""
+
     schedules = [
         (kind, day, scheduled_request_stage(today, kind, day, rules), next_scheduled_stage(today, kind, day, rules))
         for kind in REPORT_MONTHS
@@ -463,18 +481,7 @@ def _sweep_in_sql(today, rules, send_after, succession, next_succession, others)
         WHERE p.next_on <= %(today)s::date AND {office}
     ), calc AS MATERIALIZED (
         SELECT due.*, COALESCE(s.current_id, due.lead_agency_id) AS lead,
-            CASE WHEN due_date IS NULL OR category = 'recurring' THEN NULL
-                 WHEN days_left < 0 THEN 'overdue'
-                 WHEN days_left <= {offsets[-1]} THEN
-                      CASE WHEN {offset} = 0 THEN 'due_today' ELSE 'before_due' END
-            END AS r_kind,
-            CASE WHEN days_left < 0 THEN due_date + 1 + ((-days_left - 1) / {every}) * {every}
-                 ELSE due_date - {offset} END AS r_stage,
-            days_left < 0 AND -days_left > %(escalate)s AS r_escalated,
-            CASE WHEN due_date IS NULL OR category = 'recurring' THEN NULL
-                 WHEN %(today)s::date < due_date + 1 THEN CASE {before} ELSE due_date + 1 END
-                 ELSE due_date + 1 + ((%(today)s::date - (due_date + 1)) / {every} + 1) * {every}
-            END AS r_next,
+            {reminders("due_date IS NULL OR category = 'recurring'")},
             CASE WHEN report_every <> '' THEN sc.stage
                  WHEN category = 'recurring' OR due_date IS NULL OR due_date > %(month_ahead)s::date
                  THEN %(status_stage)s::date
@@ -493,17 +500,7 @@ def _sweep_in_sql(today, rules, send_after, succession, next_succession, others)
         WHERE c.chased AND c.started AND m.done_on IS NULL AND m.due_date IS DISTINCT FROM c.due_date
     ), mcalc AS MATERIALIZED (
         -- The same reminder_stage and next_reminder_stage as the directive's, on the milestone's date.
-        SELECT ms.*,
-            CASE WHEN days_left < 0 THEN 'overdue'
-                 WHEN days_left <= {offsets[-1]} THEN
-                      CASE WHEN {offset} = 0 THEN 'due_today' ELSE 'before_due' END
-            END AS r_kind,
-            CASE WHEN days_left < 0 THEN due_date + 1 + ((-days_left - 1) / {every}) * {every}
-                 ELSE due_date - {offset} END AS r_stage,
-            days_left < 0 AND -days_left > %(escalate)s AS r_escalated,
-            CASE WHEN %(today)s::date < due_date + 1 THEN CASE {before} ELSE due_date + 1 END
-                 ELSE due_date + 1 + ((%(today)s::date - (due_date + 1)) / {every} + 1) * {every}
-            END AS r_next
+        SELECT ms.*, {reminders("FALSE")}
         FROM ms
     ), mnext AS (
         SELECT id, MIN(r_next) AS m_next FROM mcalc GROUP BY id
