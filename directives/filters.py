@@ -210,10 +210,10 @@ class DirectiveFilter(django_filters.FilterSet):
 
 # The API's "overdue" and "role" as functions: the filter set's methods, and the API's list when
 # those are its only filters (``directives.api.filters.ApiDirectiveFilterBackend``), apply these.
-def filter_overdue(queryset, value):
+def filter_overdue(queryset, value, today=None):
     if value is None:
         return queryset
-    overdue = status_condition(Status.OVERDUE, timezone.localdate())
+    overdue = status_condition(Status.OVERDUE, today or timezone.localdate())
     return queryset.filter(overdue) if value else queryset.exclude(overdue)
 
 

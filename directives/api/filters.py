@@ -63,17 +63,22 @@ class ApiDirectiveFilterBackend(DjangoFilterBackend):
 
     def filter_queryset(self, request, queryset, view):
         if self.get_filterset_class(view, queryset) is ApiDirectiveFilter:
-            values = _simple_filters(request.query_params)
+            values = simple_filters(request.query_params)
             if values is not None:
-                if "role" in values:
-                    queryset = filter_role(queryset, values["role"], getattr(request, "caller_agency_ids", None))
-                if "overdue" in values:
-                    queryset = filter_overdue(queryset, values["overdue"])
-                return queryset
+                return apply_simple_filters(queryset, values, getattr(request, "caller_agency_ids", None))
         return super().filter_queryset(request, queryset, view)
 
 
-def _simple_filters(params):
+def apply_simple_filters(queryset, values, agency_ids, today=None):
+    """``queryset`` narrowed by ``simple_filters``' values, as the filter set's methods narrow it."""
+    if "role" in values:
+        queryset = filter_role(queryset, values["role"], agency_ids)
+    if "overdue" in values:
+        queryset = filter_overdue(queryset, values["overdue"], today)
+    return queryset
+
+
+def simple_filters(params):
     """``{"overdue": bool, "role": str}`` (those given) when ``params`` need no form, else None."""
     values = {}
     for name, given in params.lists():

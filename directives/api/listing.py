@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from conference.models import Agency
 from directives.models import Coordination, Milestone, Status
-from directives.selectors import latest_report_row, parse_report_row
+from directives.selectors import directives_visible_to, latest_report_row, parse_report_row
 
 
 def _moment(value, zone):
@@ -118,6 +118,12 @@ class MilestonesJson(JsonRows):
     tables = {"milestone": Milestone}
     source = "FROM {milestone} r WHERE r.directive_id = %(expressions)s"
     order = "r.position"
+
+
+def caller_directives(agency_ids, today):
+    """What the list starts from: the caller's directives (``directives_visible_to``; every one for a
+    clerk, None) with their status on ``today``."""
+    return directives_visible_to(agency_ids).with_status(today)
 
 
 def list_values(queryset, *, with_role):

@@ -52,10 +52,7 @@ class OrderedCursorPagination(CursorPagination):
         return cursor
 
     def _column(self, name):
-        annotation = self._queryset.query.annotations.get(name)
-        if annotation is not None:
-            return annotation.output_field
-        return self._queryset.model._meta.get_field(name)
+        return column_field(self._queryset, name)
 
     def get_ordering(self, request, queryset, view):
         value = request.query_params.get(self.ordering_param, self.default_ordering)
@@ -103,19 +100,36 @@ class DirectivePagination(OrderedCursorPagination):
     tie_query_param = "i"  # inside the cursor: the id of the row the cursor points after (or before)
 
     def paginate_queryset(self, queryset, request, view=None):
+        self.start(queryset, request)
+        page = self.page_queryset(queryset, self.cursor, self._tie, getattr(request, "caller_agency_ids", None))
+        return self.finish(list(page))
+
+    def start(self, queryset, request):
+        """Read the request's page size, ordering and cursor (a bad cursor is a 404 here) for
+        ``queryset`` (the list's rows: its columns decide how a cursor's position reads)."""
         self._queryset = queryset
         self.request = request
         self.page_size = self.get_page_size(request)
         self.base_url = request.build_absolute_uri()
-        self.ordering = self.get_ordering(request, queryset, view)
+        self.ordering = self.get_ordering(request, queryset, None)
         self.cursor = self.decode_cursor(request)
-        reverse = self.cursor is not None and self.cursor.reverse
+
+    def page_queryset(self, queryset, cursor, tie, agency_ids):
+        """``queryset`` ordered, after ``cursor`` (and its ``tie``), cut to the page and one more row.
+
+        The cursor is passed in rather than read from the request, so that ``directives.api.compiled``
+        can build the same query with placeholder values once per shape of request."""
+        reverse = cursor is not None and cursor.reverse
         ordering = [_flip(column) for column in self.ordering] if reverse else list(self.ordering)
         queryset = queryset.order_by(*ordering)
         offset = 0
-        if self.cursor is not None and self.cursor.position is not None:
-            queryset, offset = self._after(queryset, ordering)
-        rows = list(self._window(queryset, ordering, offset, getattr(request, "caller_agency_ids", None)))
+        if cursor is not None and cursor.position is not None:
+            queryset, offset = self._after(queryset, ordering, cursor, tie)
+        return self._window(queryset, ordering, offset, agency_ids)
+
+    def finish(self, rows):
+        """The page from ``rows`` (the page's and one more, in the query's order)."""
+        reverse = self.cursor is not None and self.cursor.reverse
         self.page = rows[: self.page_size]
         has_more = len(rows) > self.page_size
         if reverse:
@@ -156,14 +170,14 @@ class DirectivePagination(OrderedCursorPagination):
     def _ordered_unions(self):
         return connections[self._queryset.db].features.supports_slicing_ordering_in_compound
 
-    def _after(self, queryset, ordering):
-        """``queryset`` narrowed to the rows after the cursor in ``ordering``, and the offset to skip."""
+    def _after(self, queryset, ordering, cursor, tie):
+        """``queryset`` narrowed to the rows after ``cursor`` in ``ordering``, and the offset to skip."""
         first, descending = ordering[0].lstrip("-"), ordering[0].startswith("-")
         more, same_or_more = ("lt", "lte") if descending else ("gt", "gte")
-        position, tie = self.cursor.position, self._tie
+        position = cursor.position
         if len(ordering) == 1 or tie is None:
             # One unique column, or a cursor of DRF's form: the value, then the offset among its ties.
-            return queryset.filter(**{f"{first}__{more}": position}), self.cursor.offset
+            return queryset.filter(**{f"{first}__{more}": position}), cursor.offset
         # (value, id) after (position, tie): a range on the value the index serves, then the ties.
         after = Q(**{f"{first}__{more}": position}) | Q(**{f"id__{more}": tie})
         return queryset.filter(Q(**{f"{first}__{same_or_more}": position}) & after), 0
@@ -216,6 +230,15 @@ class DirectivePagination(OrderedCursorPagination):
         if not self.has_previous:
             return None
         return self._cursor_link(self.page[0], reverse=True) if self.page else self._same_cursor_link(True)
+
+
+def column_field(queryset, name):
+    """The field of ``queryset``'s column ``name`` (an annotation's or the model's): how a cursor's
+    position in that column reads."""
+    annotation = queryset.query.annotations.get(name)
+    if annotation is not None:
+        return annotation.output_field
+    return queryset.model._meta.get_field(name)
 
 
 def _flip(column):

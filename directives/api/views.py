@@ -30,7 +30,7 @@ from directives.selectors import (
     latest_report_annotations,
 )
 
-from . import listing
+from . import compiled, listing
 from . import serializers as s
 from .authentication import AgencyPrincipal
 from .exceptions import PayloadTooLarge
@@ -98,8 +98,8 @@ class CallerMixin:
         """The directives the caller may see (``directives_visible_to``), for the records' IN subquery."""
         return directives_visible_to(self.caller_agency_ids)
 
-    def directives_for_caller(self):
-        return directives_visible_to(self.caller_agency_ids).with_status(timezone.localdate())
+    def directives_for_caller(self, today=None):
+        return listing.caller_directives(self.caller_agency_ids, today or timezone.localdate())
 
 
 def _created(data, directive_id):
@@ -141,12 +141,18 @@ class DirectiveViewSet(CallerMixin, viewsets.ReadOnlyModelViewSet):
         )
 
     def list(self, request, *args, **kwargs):
-        """A keyset page of plain rows (``listing``), written as the detail's serializer writes one."""
-        scope = self.filter_queryset(self.directives_for_caller())
-        rows = self.paginator.paginate_queryset(
-            listing.list_values(scope, with_role=self.caller_agency_ids is not None), request, view=self
-        )
-        return self.paginator.get_paginated_response(listing.render_rows(rows, timezone.localdate()))
+        """A keyset page of plain rows (``listing``), written as the detail's serializer writes one.
+
+        The usual request (``overdue`` and ``role`` at most) runs its SQL compiled once for its
+        shape (``compiled.page_rows``); any other is built through the ORM and django-filter."""
+        today = timezone.localdate()
+        rows = compiled.page_rows(self, request, today)
+        if rows is None:
+            scope = self.filter_queryset(self.directives_for_caller(today))
+            rows = self.paginator.paginate_queryset(
+                listing.list_values(scope, with_role=self.caller_agency_ids is not None), request, view=self
+            )
+        return self.paginator.get_paginated_response(listing.render_rows(rows, today))
 
     def get_serializer_context(self):
         return {**super().get_serializer_context(), "today": timezone.localdate()}
