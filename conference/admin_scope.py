@@ -7,6 +7,7 @@ API. The rule itself is ``conference.selectors.office_scope``; this module only 
 """
 
 from django.contrib import messages
+from django.contrib.admin.exceptions import NotRegistered
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -139,6 +140,18 @@ class RegistryKeptAdminMixin:
             for name, (function, _name, description) in actions.items()
         }
 
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None and request.method == "GET" and not may_change_registry(request.user, obj):
+            # Say why the page is read only, and whom to ask.
+            keeper = obj.keeper if hasattr(obj, "keeper") else None
+            self.message_user(
+                request,
+                _("This record is kept by %(office)s: only its clerks may change it.")
+                % {"office": keeper or _("no office (a superuser)")},
+                messages.INFO,
+            )
+        return super().render_change_form(request, context, add=add, change=change, form_url=form_url, obj=obj)
+
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         formfield = super().formfield_for_foreignkey(db_field, request, **kwargs)
         if formfield is not None and db_field.name in self.kept_fields:
@@ -170,7 +183,10 @@ def narrow_kept_picker(request, queryset, admin_site):
         source = apps.get_model(request.GET.get("app_label", ""), request.GET.get("model_name", ""))
     except (LookupError, ValueError):
         return queryset
-    source_admin = admin_site._registry.get(source)
+    try:
+        source_admin = admin_site.get_model_admin(source)
+    except NotRegistered:
+        return queryset
     if request.GET.get("field_name") in getattr(source_admin, "kept_fields", ()):
         return registry_changeable(queryset, request.user)
     return queryset

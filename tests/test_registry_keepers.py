@@ -137,6 +137,7 @@ def test_no_clerk_changes_another_offices_agency_by_any_path(world, clerks, thir
     contacts = next(f for f in page.context["inline_admin_formsets"] if f.opts.model is AgencyContact)
     assert not contacts.has_change_permission and not contacts.has_add_permission
     assert their_contact.email in page.content.decode()
+    assert "chỉ cán bộ của văn phòng đó được sửa" in page.content.decode()  # why, in Vietnamese
     own = client.get(reverse("admin:conference_agency_change", args=[mine.pk]))
     assert own.context["has_change_permission"] and 'name="_save"' in own.content.decode()
 
