@@ -14,7 +14,7 @@ from .admin_lists import AutocompleteCountMixin, related_count, two_line_column
 from .admin_locking import StaleCheckAdminMixin
 from .admin_logins import UnlockingAccessAttemptAdmin
 from .admin_offices import ClerkAdmin, OfficeAdmin  # noqa: F401  (registered by their @admin.register)
-from .admin_scope import OfficeScopedAdminMixin
+from .admin_scope import OfficeScopedAdminMixin, RegistryKeptAdminMixin, narrow_kept_picker
 from .admin_search import FoldedSearchMixin
 from .models import (
     Agency,
@@ -27,6 +27,7 @@ from .models import (
     Site,
     SourceDocument,
 )
+from .selectors import may_change_registry
 from .services import agency_record_change, check_agency_change
 
 # The locked-out logins, with their unlock action (django-axes' own list is switched off: AXES_ENABLE_ADMIN).
@@ -41,6 +42,16 @@ class AgencyContactInline(StaleCheckAdminMixin, admin.TabularInline):
     model = AgencyContact
     extra = 0
     fields = ["email", "name", "role", "is_active"]
+
+    # ``obj`` is the agency: its contacts are changed by the clerks who may change it, and only them.
+    def has_add_permission(self, request, obj=None):
+        return super().has_add_permission(request, obj) and (obj is None or may_change_registry(request.user, obj))
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and (obj is None or may_change_registry(request.user, obj))
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and (obj is None or may_change_registry(request.user, obj))
 
 
 class DissolvedFilter(admin.SimpleListFilter):
@@ -59,7 +70,9 @@ class DissolvedFilter(admin.SimpleListFilter):
 
 
 @admin.register(Agency)
-class AgencyAdmin(KeepAttachedRecordsMixin, StaleCheckAdminMixin, FoldedSearchMixin, admin.ModelAdmin):
+class AgencyAdmin(
+    RegistryKeptAdminMixin, KeepAttachedRecordsMixin, StaleCheckAdminMixin, FoldedSearchMixin, admin.ModelAdmin
+):
     list_display = [
         two_line_column(Agency, "name"),
         "short_name",
@@ -79,7 +92,7 @@ class AgencyAdmin(KeepAttachedRecordsMixin, StaleCheckAdminMixin, FoldedSearchMi
         (None, {"fields": ["name", "short_name", "code", "kind", "level", "parent"]}),
         (_("Dissolution"), {"fields": ["dissolved_on", "successor"]}),
         (_("Reminders"), {"fields": ["reminder_mode"]}),
-        (None, {"fields": ["note"]}),
+        (None, {"fields": ["note", "keeper"]}),
     ]
 
     def get_inlines(self, request, obj):
@@ -96,6 +109,7 @@ class AgencyAdmin(KeepAttachedRecordsMixin, StaleCheckAdminMixin, FoldedSearchMi
 
     def get_search_results(self, request, queryset, search_term):
         queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        queryset = narrow_kept_picker(request, queryset, self.admin_site)
         # The API key page's agency picker offers only agencies that may still hold keys.
         if request.GET.get("model_name") == "apikey" and request.GET.get("field_name") == "agency":
             queryset = queryset.exclude(dissolved_on__lte=timezone.localdate())
@@ -103,7 +117,9 @@ class AgencyAdmin(KeepAttachedRecordsMixin, StaleCheckAdminMixin, FoldedSearchMi
 
 
 @admin.register(AgencyContact)
-class AgencyContactAdmin(StaleCheckAdminMixin, admin.ModelAdmin):
+class AgencyContactAdmin(RegistryKeptAdminMixin, StaleCheckAdminMixin, admin.ModelAdmin):
+    keeper_path = "agency__keeper"
+    kept_fields = ("agency",)
     list_display = ["email", "name", two_line_column(AgencyContact, "agency"), "role", "is_active"]
     list_filter = ["role", "is_active"]
     list_select_related = ["agency"]
@@ -126,8 +142,11 @@ class AgencyChangeForm(forms.ModelForm):
 
 
 @admin.register(AgencyChange)
-class AgencyChangeAdmin(StaleCheckAdminMixin, admin.ModelAdmin):
+class AgencyChangeAdmin(RegistryKeptAdminMixin, StaleCheckAdminMixin, admin.ModelAdmin):
     form = AgencyChangeForm
+    # Recording a change dissolves its predecessor: only an agency the clerk may change.
+    keeper_path = "predecessor__keeper"
+    kept_fields = ("predecessor",)
     list_display = [
         two_line_column(AgencyChange, "predecessor"),
         "kind",
@@ -173,7 +192,9 @@ class AgencyChangeAdmin(StaleCheckAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Person)
-class PersonAdmin(KeepAttachedRecordsMixin, StaleCheckAdminMixin, FoldedSearchMixin, admin.ModelAdmin):
+class PersonAdmin(
+    RegistryKeptAdminMixin, KeepAttachedRecordsMixin, StaleCheckAdminMixin, FoldedSearchMixin, admin.ModelAdmin
+):
     list_display = ["full_name", "current_title"]
     search_fields = ["full_name"]
 

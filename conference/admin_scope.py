@@ -6,10 +6,19 @@ mixin scoping it closes them all: another office's record is a 404 ("does not ex
 API. The rule itself is ``conference.selectors.office_scope``; this module only applies it.
 """
 
+from django.contrib import messages
+from django.contrib.admin.exceptions import NotRegistered
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from .models import ConclusionNotice, Session
-from .selectors import agencies_of_office, office_for_agency, office_scope, records_of_office
+from .selectors import (
+    may_change_registry,
+    office_for_agency,
+    office_scope,
+    records_of_office,
+    registry_changeable,
+)
 
 # The records a form's choices are narrowed to, and the path of their office.
 SCOPED_CHOICES = {Session: "office", ConclusionNotice: "office"}
@@ -79,23 +88,129 @@ def narrow_choices(form, user, choices=SCOPED_CHOICES):
     return form
 
 
-class AgencyScopedAdminMixin:
-    """Scope an agency's credentials (API keys, calendar addresses, personal links) to the agencies
-    under the clerk's office (``agencies_of_office``): another office's are a 404, and a new one can
-    only be issued to an agency of the office."""
+def refuse_others_records(action, path):
+    """``action`` run only when every selected row may be changed by the user (``path``: their keeper
+    field); else nothing is done and the clerk is told which rows another office keeps."""
 
-    agency_field = "agency"
+    def guarded(modeladmin, request, queryset):
+        foreign = list(queryset.exclude(office_scope(request.user).condition(path))[:6])
+        if foreign:
+            names = ", ".join(str(record) for record in foreign[:5]) + (", …" if len(foreign) > 5 else "")
+            modeladmin.message_user(
+                request,
+                _(
+                    "Nothing was done: these records are kept by another office, whose clerks alone may change "
+                    "them: %(records)s."
+                )
+                % {"records": names},
+                messages.ERROR,
+            )
+            return None
+        return action(modeladmin, request, queryset)
 
-    def get_queryset(self, request):
-        queryset = super().get_queryset(request)
-        ids = agencies_of_office(request.user)
-        return queryset if ids is None else queryset.filter(**{f"{self.agency_field}_id__in": sorted(ids)})
+    guarded.__name__ = getattr(action, "__name__", "action")
+    for attribute in ("allowed_permissions", "short_description"):
+        if hasattr(action, attribute):
+            setattr(guarded, attribute, getattr(action, attribute))
+    return guarded
+
+
+class RegistryKeptAdminMixin:
+    """The registry's model admins (agencies, contacts, recorded changes, people): every clerk sees every
+    row; only those ``may_change_registry`` allows are changed or deleted — another office's change
+    page is read only, its delete page and a POST to either refused (403), an action naming it does
+    nothing. ``keeper_path`` is the rows' keeper field; ``kept_fields`` the foreign keys to agencies a
+    form may only point at the clerk's own (a contact's agency, the agency a change dissolves): their
+    choices and their pickers (the autocomplete) hold only those. A new record is kept by the
+    clerk's office (a superuser's: derived, or the one chosen)."""
+
+    keeper_path = "keeper"
+    kept_fields = ()
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and (obj is None or may_change_registry(request.user, obj))
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and (obj is None or may_change_registry(request.user, obj))
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        return {
+            name: (refuse_others_records(function, self.keeper_path), name, description)
+            for name, (function, _name, description) in actions.items()
+        }
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None and request.method == "GET" and not may_change_registry(request.user, obj):
+            # Say why the page is read only, and whom to ask.
+            keeper = obj.keeper if hasattr(obj, "keeper") else None
+            self.message_user(
+                request,
+                _("This record is kept by %(office)s: only its clerks may change it.")
+                % {"office": keeper or _("no office (a superuser)")},
+                messages.INFO,
+            )
+        return super().render_change_form(request, context, add=add, change=change, form_url=form_url, obj=obj)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         formfield = super().formfield_for_foreignkey(db_field, request, **kwargs)
-        ids = agencies_of_office(request.user)
-        if formfield is not None and db_field.name == self.agency_field and ids is not None:
-            formfield.queryset = formfield.queryset.filter(pk__in=sorted(ids))
+        if formfield is not None and db_field.name in self.kept_fields:
+            formfield.queryset = registry_changeable(formfield.queryset, request.user)
+        return formfield
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if not request.user.is_superuser and "keeper" in self._model_field_names() and "keeper" not in fields:
+            fields.append("keeper")
+        return fields
+
+    def _model_field_names(self):
+        return {field.name for field in self.model._meta.get_fields()}
+
+    def save_model(self, request, obj, form, change):
+        if not change and "keeper" in self._model_field_names() and not request.user.is_superuser:
+            obj.keeper = office_scope(request.user).office
+        super().save_model(request, obj, form, change)
+
+
+def narrow_kept_picker(request, queryset, admin_site):
+    """The agency picker (autocomplete) of a field a form may only point at the clerk's own agencies
+    (a source admin's ``kept_fields``): the same choices as the form's, so a picker never offers
+    what the form would refuse."""
+    from django.apps import apps
+
+    try:
+        source = apps.get_model(request.GET.get("app_label", ""), request.GET.get("model_name", ""))
+    except (LookupError, ValueError):
+        return queryset
+    try:
+        source_admin = admin_site.get_model_admin(source)
+    except NotRegistered:
+        return queryset
+    if request.GET.get("field_name") in getattr(source_admin, "kept_fields", ()):
+        return registry_changeable(queryset, request.user)
+    return queryset
+
+
+class AgencyScopedAdminMixin:
+    """Scope an agency's credentials (API keys, calendar addresses, personal links) to the agencies
+    the clerk may change (``may_change_registry``): another office's are a 404, and a new one can
+    only be issued to an agency the clerk's office keeps (a key to another office's agency would read
+    that office's directives through the API)."""
+
+    agency_field = "agency"
+
+    @property
+    def kept_fields(self):
+        return (self.agency_field,)
+
+    def get_queryset(self, request):
+        return registry_changeable(super().get_queryset(request), request.user, f"{self.agency_field}__keeper")
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if formfield is not None and db_field.name == self.agency_field:
+            formfield.queryset = registry_changeable(formfield.queryset, request.user)
         return formfield
 
     def _get_obj_does_not_exist_redirect(self, request, opts, object_id):

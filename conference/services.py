@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from .models import Agency, AgencyChange, Clerk, Office
+from .selectors import may_change_registry
 
 
 def check_agency_change(kind, predecessor, successors, primary_successor) -> list[Agency]:
@@ -33,6 +34,12 @@ def agency_record_change(
     agency it was first assigned to.
     """
     successors = check_agency_change(kind, predecessor, successors, primary_successor)
+    if by is not None and not may_change_registry(by, predecessor):
+        # Dissolving an agency changes it: only its keeper's clerks (the admin offers no other; a
+        # forged form ends here).
+        raise ValidationError(
+            {"predecessor": _("This agency is kept by another office: its clerks record its changes.")}
+        )
     with transaction.atomic():
         locked = Agency.objects.select_for_update().get(pk=predecessor.pk)
         if AgencyChange.objects.filter(predecessor=locked).exists():

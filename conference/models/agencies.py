@@ -71,6 +71,18 @@ class Agency(TimeStamped):
         help_text=_("A daily digest spares the agency's inbox; it is the default."),
     )
     note = models.TextField(_("note"), blank=True)
+    keeper = models.ForeignKey(
+        "conference.Office",
+        verbose_name=_("kept by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="kept_agencies",
+        help_text=_(
+            "The office whose clerks may change this agency, its contacts and its keys; every clerk sees it. "
+            "Left empty on a new agency, it follows the agency's parent or body (conference.keeping)."
+        ),
+    )
     search_index = models.TextField(editable=False, blank=True)
 
     class Meta:
@@ -109,6 +121,10 @@ class Agency(TimeStamped):
         # lives here, once, for both databases.
         self.check_chains()
         self.search_index = fold_all(self.name, self.short_name, self.code)
+        if self._state.adding and self.keeper_id is None:
+            from ..keeping import keeper_for_new_agency
+
+            self.keeper_id = keeper_for_new_agency(self)
         super().save(*args, **kwargs)
 
     def clean(self):
@@ -190,6 +206,15 @@ class Person(TimeStamped):
         help_text=_("For the registry only: sessions keep the title as it was stated at the time."),
     )
     note = models.TextField(_("note"), blank=True)
+    keeper = models.ForeignKey(
+        "conference.Office",
+        verbose_name=_("kept by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="kept_people",
+        help_text=_("The office whose clerks may change this person; every clerk sees them."),
+    )
     search_index = models.TextField(editable=False, blank=True)
 
     class Meta:

@@ -7,6 +7,8 @@ other office's (the scope: ``conference.offices.office_scope``).
 
 from django.conf import settings
 from django.db import models
+from django.db.models.signals import m2m_changed
+from django.dispatch import receiver
 from django.utils.translation import gettext_lazy as _
 
 from .agencies import Agency
@@ -48,6 +50,22 @@ class Office(TimeStamped):
     @property
     def label(self):
         return self.short_name or self.name
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        # The agencies of its bodies that no office kept become this office's (conference.keeping).
+        from ..keeping import fill_keepers
+
+        fill_keepers(Agency, Office)
+
+
+@receiver(m2m_changed, sender=Office.issuers.through)
+def _issuers_changed(sender, instance, action, **kwargs):
+    # A body named an issuer of an office: its units without a keeper are that office's from now.
+    if action == "post_add":
+        from ..keeping import fill_keepers
+
+        fill_keepers(Agency, Office)
 
 
 class Clerk(models.Model):
