@@ -8,7 +8,8 @@ from django.db import migrations, models
 # triggers of 0014 keep their transition tables and their keys, but INSERT signed deltas into
 # directives_statustallydelta instead of upserting the shared rows of directives_statustally (two
 # writers of the same office, state and month waited on one row; two in opposite orders deadlocked);
-# ``fold_deltas`` adds them to the base rows. SQLite keeps 0014's row triggers unchanged (one writer
+# ``fold_deltas`` adds them to the base rows (a later migration that makes these functions again on
+# PostgreSQL takes them from ``POSTGRESQL`` here, never 0014's upserts). SQLite keeps 0014's row triggers unchanged (one writer
 # at a time: no row to wait on), so a later migration that remakes directives_directive on SQLite
 # makes them again from 0014's ``SQLITE`` list, and one that remakes a tally table drops the view
 # first and makes it again from ``VIEW`` here.
