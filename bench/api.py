@@ -173,14 +173,16 @@ def assignment_backfill():
 
 
 def status_tally_rebuild():
-    """The SQL that counts the status tally afresh from the directives ([] when there is no such table)."""
+    """The SQL that counts the status tally afresh from the directives, its pending deltas deleted
+    ([] when there is no such table)."""
     import importlib
 
-    try:
-        migration = importlib.import_module("directives.migrations.0014_status_tally")
-    except ImportError:
-        return []
-    return migration.REBUILD["postgresql"]
+    for name in ("0019_tally_deltas", "0014_status_tally"):
+        try:
+            return importlib.import_module(f"directives.migrations.{name}").REBUILD["postgresql"]
+        except ImportError:
+            continue
+    return []
 
 
 def has_assignments(conn):

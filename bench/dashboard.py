@@ -2,12 +2,16 @@
 
     .venv/bin/python bench/dashboard.py [--directives 100000] [--agencies 500] [--runs 20]
                                         [--database-url postgres://postgres@127.0.0.1:5432/bench_dashboard]
-                                        [--refill]
+                                        [--refill] [--pending-deltas 0]
 
 1. Fills a dedicated PostgreSQL database (created if missing, migrated) with agencies, sessions,
    notices, directives, coordinating agencies and progress reports by COPY, using bench/api.py's
    generator; some agencies are then marked as merged into others (the "new structure"). Skipped
    when that database already holds the same amount of data.
+   The status tally's deltas are then folded; with ``--pending-deltas N``, about N delta rows are
+   left pending as that many single-directive saves would (each moves one open directive's due
+   date by a month: 4 delta rows), and after the timings they are folded (timed) and the tallied
+   figures compared before and after the fold and with a fresh count of the directives.
 2. Renders the dashboard in process (Django's test client, a clerk logged in, production settings)
    with several filters, the export of its agency table and the admin's home page: counts the SQL
    queries of each page, then times ``--runs`` renderings after ``--warmup`` untimed ones and prints p50/p95.
@@ -51,6 +55,9 @@ def parse_args(description=__doc__, merged_help="agencies marked as merged into 
     parser.add_argument("--database-url", default=DEFAULT_DATABASE_URL)
     parser.add_argument("--refill", action="store_true", help="reload the data even if it is already there")
     parser.add_argument("--seed", type=int, default=20251122)
+    parser.add_argument(
+        "--pending-deltas", type=int, default=0, help="status tally delta rows left pending while timing"
+    )
     args = parser.parse_args()
     if args.agencies < 20 or args.directives < 1000 or not 1 <= args.runs <= 1000:
         parser.error("use at least 20 agencies, 1000 directives and 1..1000 runs")
@@ -159,6 +166,58 @@ def load(args):
     return loaded
 
 
+def leave_deltas_pending(n_rows):
+    """Fold the tally's deltas, then leave about ``n_rows`` pending: one statement per directive
+    (as clerks' saves are), each moving an open dated directive's due date by a month."""
+    from django.db import connection
+
+    from directives.models import StatusTallyDelta, fold_deltas
+
+    started = time.perf_counter()
+    folded = fold_deltas()
+    note = f"folded {folded} delta rows in {time.perf_counter() - started:.2f}s"
+    if n_rows:
+        started = time.perf_counter()
+        with connection.cursor() as cursor:
+            cursor.execute(f"""
+                DO $$ DECLARE r record; BEGIN
+                    FOR r IN SELECT id FROM directives_directive
+                             WHERE state = 'open' AND category <> 'recurring' AND due_date IS NOT NULL
+                             ORDER BY id LIMIT {-(-n_rows // 4)} LOOP
+                        UPDATE directives_directive SET due_date = due_date + 31 WHERE id = r.id;
+                    END LOOP;
+                END $$;
+            """)
+            cursor.execute("ANALYZE directives_statustallydelta")
+        note += f"; {StatusTallyDelta.objects.count()} delta rows pending after {time.perf_counter() - started:.1f}s"
+    return note
+
+
+def tallied_figures():
+    from conference.selectors import OfficeScope
+    from directives.selectors import TalliedCounts
+
+    tallied = TalliedCounts(OfficeScope(None))
+    return tallied.by_lead(), tallied.by_month(), tallied.totals()
+
+
+def fold_and_compare(before):
+    """Fold the pending deltas (timed); the tallied figures before and after, and a fresh count."""
+    from directives.models import Directive, fold_deltas
+    from directives.selectors import status_counts_by
+
+    started = time.perf_counter()
+    folded = fold_deltas()
+    seconds = time.perf_counter() - started
+    after = tallied_figures()
+    fresh = status_counts_by(Directive.objects.all(), "lead_agency_id")
+    return (
+        f"fold of {folded} pending delta rows: {seconds:.2f}s; tallied figures equal before and after the fold: "
+        f"{'yes' if before == after else 'NO'}; by lead agency equal to a fresh count: "
+        f"{'yes' if after[0] == fresh else 'NO'}; {load_note()}"
+    )
+
+
 # -- measuring -----------------------------------------------------------------------------------
 
 
@@ -234,11 +293,14 @@ def main():
     print("data:", ensure_data(args, database_url), flush=True)
     from directives.models import Directive, StatusTally
 
+    print("status tally:", leave_deltas_pending(args.pending_deltas), flush=True)
     print(
         f"directives: {Directive.objects.count()}, agencies merged into another: {counts()[2]}, "
-        f"status tally rows (what an unfiltered dashboard sums): {StatusTally.objects.count()}; {load_note()}",
+        f"status tally rows (what an unfiltered dashboard sums): {StatusTally.objects.count()} base rows; "
+        f"{load_note()}",
         flush=True,
     )
+    figures_before = tallied_figures() if args.pending_deltas else None
     # Production settings serve static files from collectstatic's manifest, which this process has
     # not built; plain storage gives the same URLs without it (a dict lookup less per static file).
     storages = {
@@ -273,6 +335,8 @@ def main():
     print()
     print(f"p95 within its budget: {'yes, every page' if not slow else 'NO: ' + ', '.join(slow)}")
     print(f"machine after: {load_note()}")
+    if args.pending_deltas:
+        print(fold_and_compare(figures_before))
 
 
 if __name__ == "__main__":

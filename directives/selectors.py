@@ -48,6 +48,7 @@ from .models import (
     ProgressReport,
     Status,
     StatusTally,
+    StatusTallyRow,
     claim_past_due_condition,
     status_condition,
 )
@@ -287,8 +288,9 @@ class TalliedCounts:
         self._due_this_month_before_today = None
 
     def _tally(self, grain):
+        # Base rows and pending deltas together (the view): a key's count is the sum of its rows.
         ids = self.offices.office_ids
-        rows = StatusTally.objects.filter(grain=grain)
+        rows = StatusTallyRow.objects.filter(grain=grain)
         if ids is not None:
             rows = rows.filter(office_key__in=sorted(ids)) if ids else rows.filter(office_key=NO_KEY)
         return rows.order_by()
@@ -346,7 +348,15 @@ class TalliedCounts:
 
     def _grouped(self, grain, column):
         sums = self._sums()
-        rows = self._tally(grain).values(column).annotate(**sums).values_list(column, *sums)
+        # A group of no directive (its deltas took away every one its base rows had) is no group,
+        # as in a fresh count.
+        rows = (
+            self._tally(grain)
+            .values(column)
+            .annotate(every=Sum("n"), **sums)
+            .filter(every__gt=0)
+            .values_list(column, *sums)
+        )
         return {row[0]: dict(zip([name[2:] for name in sums], row[1:], strict=True)) for row in rows}
 
     def _settle(self, counts, open_past, claims_past):

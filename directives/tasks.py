@@ -1,4 +1,4 @@
-"""Celery tasks of the follow-up engine. They take no data: the database says what is due."""
+"""Celery tasks of the follow-up engine and the status tally. They take no data: the database says what is due."""
 
 import logging
 
@@ -6,6 +6,7 @@ from celery import shared_task
 from django.db import transaction
 
 from .followup import delivery, schedule
+from .models import fold_deltas
 
 log = logging.getLogger(__name__)
 
@@ -34,6 +35,14 @@ def followup_deliver():
         result.recovered,
     )
     return result.sent
+
+
+@shared_task(name="tally.fold", ignore_result=True)
+def tally_fold():
+    """Fold the status tally's deltas into its base rows, so that its readers sum few rows."""
+    folded = fold_deltas()
+    log.info("Status tally: %s delta rows folded", "another fold running, no" if folded is None else folded)
+    return folded
 
 
 def enqueue_delivery():

@@ -23,7 +23,7 @@ from .keys import ApiKey
 from .links import AgencyLink
 from .milestones import Milestone
 from .progress import ExtensionRequest, ProgressReport, ReportAttachment
-from .tally import NO_DUE_MONTH, NO_KEY, StatusTally
+from .tally import NO_DUE_MONTH, NO_KEY, StatusTally, StatusTallyDelta, StatusTallyRow, fold_deltas
 
 __all__ = [
     "AgencyLink",
@@ -53,8 +53,11 @@ __all__ = [
     "ReportAttachment",
     "Status",
     "StatusTally",
+    "StatusTallyDelta",
+    "StatusTallyRow",
     "WITHOUT_DEADLINE_STATUSES",
     "claim_past_due_condition",
+    "fold_deltas",
     "status_condition",
     "status_expression",
 ]

@@ -16,17 +16,24 @@ on. The status of an open directive also depends on today (overdue once its due 
 months before this one are wholly past, later months wholly ahead, and the current month alone is
 split by a count of its directives (``selectors.TalliedCounts``).
 
-Two transactions that move directives into or out of the same row (the same office, state and due
-month...) wait for each other's commit on it: a clerk's saves are short, and an update that changes
-no key column (a text, a reminder's mark) touches no row at all.
+Writers never wait on each other for it (PostgreSQL): the triggers only INSERT signed deltas
+(``StatusTallyDelta``), never update a shared row, so two transactions moving directives of the
+same office, state and month (or a sweep's or an import's bulk statement beside a clerk's save) take
+no lock the other needs, and cannot deadlock on it. A key's count is its base row's plus its
+pending deltas (``StatusTallyRow``, a view of both, which ``selectors.TalliedCounts`` sums), and
+``fold_deltas`` (a beat task every minute, and ``manage.py fold_status_tally``) adds the deltas
+into the base rows, deleting exactly the delta rows it read. SQLite has one writer at a time, so
+nothing waits there on a row: its row triggers update the base rows as before and write no delta.
 
-Nothing in Python writes it: triggers on ``directives_directive`` keep it exact on every write,
-whatever makes it (services, admin, bulk_create, COPY, raw SQL); see
-``directives/migrations/0014_status_tally.py``. ``tests/test_status_tally.py`` compares it with a
-fresh count after every write path, and the dashboard's figures with and without it.
+Nothing in Python writes it but ``fold_deltas``: triggers on ``directives_directive`` keep it exact
+on every write, whatever makes it (services, admin, bulk_create, COPY, raw SQL); see
+``directives/migrations/0014_status_tally.py`` and ``0019_tally_deltas.py``.
+``tests/test_status_tally.py`` compares it with a fresh count after every write path, with deltas
+pending and folded, and the dashboard's figures with and without it;
+``tests/test_status_tally_writers.py`` holds writers to never waiting on each other for it.
 """
 
-from django.db import models
+from django.db import connection, models, transaction
 
 from .assignments import NO_DUE_DATE
 from .directive import DirectiveState
@@ -38,18 +45,23 @@ NO_KEY = 0
 # the ``lead`` rows whose status does not depend on the due date.
 NO_DUE_MONTH = NO_DUE_DATE
 
+# The advisory lock's key (PostgreSQL) of ``fold_deltas``: one fold at a time (the sweep's is 0x5EE9).
+FOLD_LOCK = 0x7A11
 
-class StatusTally(models.Model):
-    """The number of directives (``n``, never 0: an emptied row is deleted) sharing these columns."""
 
-    # Derived from the directives, never a record of its own: not in the admin (tests/test_admin.py).
-    kept_by_triggers = True
+class TallyGrain(models.TextChoices):
+    LEAD = "lead", "by lead agency"
+    MONTH = "month", "by due month"
 
-    class Grain(models.TextChoices):
-        LEAD = "lead", "by lead agency"
-        MONTH = "month", "by due month"
 
-    grain = models.CharField(max_length=5, choices=Grain.choices)
+# The columns of a key: a base row is unique on them.
+KEY_COLUMNS = ("grain", "office_key", "lead_key", "state", "recurring", "on_time", "due_month")
+
+
+class _Tallied(models.Model):
+    """What a row of the tally holds: the key columns, and how many directives share them."""
+
+    grain = models.CharField(max_length=5, choices=TallyGrain.choices)
     office_key = models.BigIntegerField(help_text="The directive's office id, 0 for none.")
     lead_key = models.BigIntegerField(help_text="The lead agency's id, 0 for none (a lead group) and in month rows.")
     state = models.CharField(max_length=32, choices=DirectiveState.choices)
@@ -62,19 +74,81 @@ class StatusTally(models.Model):
     due_month = models.DateField(help_text="The first day of the due date's month, 31/12/9999 without one.")
     n = models.IntegerField()
 
+    # Derived from the directives, never a record of its own: not in the admin (tests/test_admin.py).
+    kept_by_triggers = True
+
     class Meta:
-        constraints = [
-            models.UniqueConstraint(
-                fields=["grain", "office_key", "lead_key", "state", "recurring", "on_time", "due_month"],
-                name="status_tally_key",
-            )
-        ]
+        abstract = True
 
     def __str__(self):
         return f"{self.grain} {self.office_key}/{self.lead_key}/{self.state}/{self.due_month}: {self.n}"
 
     def save(self, *args, **kwargs):
-        raise TypeError("The status tally is written by the database's triggers only (migration 0014).")
+        raise TypeError("The status tally is written by the database's triggers only (migrations 0014, 0019).")
 
     def delete(self, *args, **kwargs):
-        raise TypeError("The status tally is written by the database's triggers only (migration 0014).")
+        raise TypeError("The status tally is written by the database's triggers only (migrations 0014, 0019).")
+
+
+class StatusTally(_Tallied):
+    """The base rows: the number of directives (``n``, never 0: an emptied row is deleted) sharing
+    these columns, as of the last fold on PostgreSQL (SQLite's triggers keep it current)."""
+
+    Grain = TallyGrain
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=list(KEY_COLUMNS), name="status_tally_key")]
+
+
+class StatusTallyDelta(_Tallied):
+    """A change of the tally not yet folded into its base row (PostgreSQL): ``n`` directives more
+    (or, negative, fewer) with these columns, written by one statement of one transaction. No
+    unique key, so that an INSERT never waits for another transaction's row."""
+
+
+class StatusTallyRow(_Tallied):
+    """Every row of the tally, base or delta (the view ``directives_statustally_rows``): a key's
+    count is the sum of its rows' ``n``. What the readers sum, the same on both databases."""
+
+    id = models.BigIntegerField(primary_key=True, help_text="A base row's id, a delta's negated.")
+
+    class Meta:
+        managed = False
+        db_table = "directives_statustally_rows"
+
+
+_KEYS = ", ".join(KEY_COLUMNS)
+_FOLD_POSTGRESQL = f"""
+    WITH folded AS (
+        DELETE FROM directives_statustallydelta RETURNING {_KEYS}, n
+    ), changed AS (
+        INSERT INTO directives_statustally AS t ({_KEYS}, n)
+        SELECT {_KEYS}, sum(n) FROM folded GROUP BY {_KEYS} HAVING sum(n) <> 0 ORDER BY {_KEYS}
+        ON CONFLICT ({_KEYS}) DO UPDATE SET n = t.n + EXCLUDED.n
+        RETURNING t.id, t.n
+    )
+    SELECT (SELECT count(*) FROM folded), (SELECT array_agg(id) FROM changed WHERE n = 0)
+"""
+
+
+def fold_deltas() -> int | None:
+    """Add the pending deltas into the base rows; the number of delta rows folded (None when another
+    fold holds the lock: it folds them).
+
+    One statement deletes the delta rows its snapshot sees and adds exactly those: a delta a writer
+    commits meanwhile is not among them and stays for the next fold (deleting "every delta up to the
+    largest id read" would drop one whose transaction had taken its id earlier and committed later).
+    A fold that dies before its commit leaves base rows and deltas as they were.
+    """
+    if connection.vendor != "postgresql":
+        return 0  # SQLite's triggers write the base rows themselves
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_xact_lock(%s)", [FOLD_LOCK])
+        if not cursor.fetchone()[0]:
+            return None
+        cursor.execute(_FOLD_POSTGRESQL)
+        folded, emptied = cursor.fetchone()
+        if emptied:
+            # Apart: one statement cannot both update a row (the upsert) and delete it.
+            cursor.execute("DELETE FROM directives_statustally WHERE id = ANY(%s)", [emptied])
+    return folded
