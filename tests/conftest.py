@@ -30,6 +30,29 @@ def pytest_configure(config):
         assert engine == "django.db.backends.postgresql", f"DATABASE_URL is PostgreSQL but the engine is {engine}"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _close_stray_sessions(django_db_setup, django_db_blocker):
+    """Before the test database is dropped, end the sessions a test left open on it (PostgreSQL).
+
+    A worker or server thread a test started can keep a connection a moment after the test ends;
+    the drop then fails ("is being accessed by other users") and the next run finds the database
+    still there. Each stray session is named on the terminal, so the test that left it can be found.
+    """
+    yield
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pid, application_name, state, left(query, 120) FROM pg_stat_activity"
+            " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+        for pid, application, state, query in cursor.fetchall():
+            print(f"\nstray database session {pid} ({application or 'no name'}, {state}): {query}")
+            cursor.execute("SELECT pg_terminate_backend(%s)", [pid])
+
+
 @pytest.fixture
 def clerk(request, db, django_user_model):
     user = django_user_model.objects.create_user(username="clerk", password="x", is_staff=True)
