@@ -75,3 +75,16 @@ def test_the_messages_are_written_for_the_mail_server_byte_for_byte_as_django_wr
     for email in [*emails, odd]:
         message = email.message()
         assert smtp.message_bytes(message) == message.as_bytes(linesep="\r\n")
+
+
+def test_personal_link_urls_are_those_django_reverses(settings):
+    from types import SimpleNamespace
+
+    from django.urls import reverse
+
+    token = "aZ09_-" * 7
+    assert render._link_url(token) == settings.SITE_URL + reverse("agency-home", args=[token])
+    page = render._link_url(token, SimpleNamespace(pk=4207))
+    assert page == settings.SITE_URL + reverse("agency-directive", args=[token, 4207])
+    settings.SITE_URL = "https://theodoi.example.gov.vn"  # another site: reversed again, not from the cache
+    assert render._link_url(token).startswith("https://theodoi.example.gov.vn/")
