@@ -31,7 +31,7 @@ from django.utils import timezone
 from directives.models import AgencyLink, FollowUpSettings, OutboxMessage
 
 from . import render
-from .smtp import DeliveryUncertain, Refused
+from .smtp import DeliveryUncertain, Refused, email_bytes
 
 log = logging.getLogger(__name__)
 
@@ -262,7 +262,7 @@ class _Built:
 
     envelope: OutboxMessage
     email: object
-    message: object
+    message: bytes
 
 
 def _prepare(envelope, now, token, round_):
@@ -274,7 +274,9 @@ def _prepare(envelope, now, token, round_):
         return "withdrawn"
     try:
         email = render.build(envelope, items, now, conf=round_.settings(envelope.office_id), save_link=False)
-        message = email.message()  # the headers are checked here, once, not at every retry of a send
+        # Its bytes, without Django's MIME objects where they would change nothing; the headers are
+        # checked here, once, not at every retry of a send.
+        message = email_bytes(email)
     except Exception as exc:  # a template or data error must not lose the row: record it for the clerks
         log.exception("Could not build email for outbox row %s", envelope.pk)
         return _failed(envelope, token, f"Could not build the email: {exc}", permanent=True)
