@@ -213,8 +213,8 @@ class _Round:
     (see ``_step``). A crash between the 250 and that commit leaves the email handed over with no
     250 on record, which is uncertain, never sent again by itself: the promises hold, only the
     window in which a crash makes a row uncertain is a little longer. At any moment at most one
-    email of the connection (the lane, see ``_lanes``) is handed over without its 250 on record. The lease of every row of the
-    round is renewed in one statement once half of it has run.
+    email of each SMTP connection (a lane, see ``_lanes``) is handed over without its 250 on
+    record. The lease of every row of the round is renewed in one statement once half of it has run.
     """
 
     def __init__(self, token):
