@@ -161,6 +161,11 @@ class SinkProcess:
         )
         self.port = int(self.process.stdout.readline())
 
+    def cpu_seconds(self):
+        """The sink's CPU time so far (user and system, from /proc): beside the worker's, per email."""
+        fields = Path(f"/proc/{self.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
     def stop(self):
         import signal
 
@@ -251,14 +256,21 @@ def main():
         # The first --messages owed, the rest withdrawn: one delivery run of that size.
         last = OutboxMessage.objects.order_by("pk").values_list("pk", flat=True)[args.messages - 1 : args.messages]
         OutboxMessage.objects.filter(state="pending", pk__gt=max(last, default=0)).update(state="withdrawn")
+        sink_cpu = sink.cpu_seconds()
+        worker_cpu = time.process_time()
         started = time.perf_counter()
         sent = delivery.deliver_all(now, batch=500)
         seconds = time.perf_counter() - started
+        worker_cpu = time.process_time() - worker_cpu
+        sink_cpu = sink.cpu_seconds() - sink_cpu
     finally:
         ids = sink.stop()
+    lanes = getattr(settings, "FOLLOWUP_SMTP_CONNECTIONS", 1)
     print(
         f"delivery: {sent.sent} messages sent over SMTP in {seconds:.1f} s = {sent.sent / seconds:.0f} messages/s"
-        f" ({sent.retried} retried, {sent.failed} failed)"
+        f" ({sent.retried} retried, {sent.failed} failed; {lanes} SMTP connections; CPU per email: worker"
+        f" {worker_cpu / max(sent.sent, 1) * 1000:.2f} ms, sink {sink_cpu / max(sent.sent, 1) * 1000:.2f} ms;"
+        f" {load_average()})"
     )
     once = len(ids) == len(set(ids))
     print(f"sink: {len(ids)} received, {len(set(ids))} distinct Message-IDs (each exactly once: {once})")

@@ -17,6 +17,7 @@ class Recorder:
         self.reply = "250 OK"
         self.rcpt_reply = None  # e.g. "550 no such mailbox": every recipient refused
         self.stall_seconds = 0
+        self.peers = set()  # the client ends of the connections messages came over
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if self.rcpt_reply:
@@ -25,6 +26,7 @@ class Recorder:
         return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
+        self.peers.add(session.peer)
         if self.stall_seconds:
             with self.lock:
                 self.messages.append(email.message_from_bytes(envelope.content))

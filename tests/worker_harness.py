@@ -47,6 +47,8 @@ def _redis_url():
 
 REDIS_URL = _redis_url()
 DELIVER = "followup.deliver"
+# The real workers send over the lanes production uses (one on SQLite, see delivery.lane_count).
+SMTP_CONNECTIONS = 4
 
 
 def in_ci():
@@ -313,6 +315,7 @@ def worker_env(sink_port, *, lease_seconds=300, broker_url=REDIS_URL):
         EMAIL_HOST_PASSWORD="",
         EMAIL_TIMEOUT="10",
         FOLLOWUP_LEASE_SECONDS=str(lease_seconds),
+        FOLLOWUP_SMTP_CONNECTIONS=str(SMTP_CONNECTIONS),
         PYTHONUNBUFFERED="1",
     )
     return env

@@ -160,6 +160,10 @@ SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 FOLLOWUP_REPLY_TO = env.str("FOLLOWUP_REPLY_TO", default="")
 # How long a worker may hold a message it is sending before another may take it over.
 FOLLOWUP_LEASE_SECONDS = env.int("FOLLOWUP_LEASE_SECONDS", default=300)
+# SMTP connections a delivery round sends over at once, each with its own database connection
+# (PostgreSQL; SQLite always one): while one waits for the server, another works. A crash leaves
+# at most one email per connection uncertain.
+FOLLOWUP_SMTP_CONNECTIONS = env.int("FOLLOWUP_SMTP_CONNECTIONS", default=4)
 
 # Celery: Redis in production and CI; a broker kept in files under var/ for `make run`, so a
 # laptop needs no server. Tasks are enqueued on commit and scheduled by sweeping the database.

@@ -16,6 +16,9 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 CELERY_TASK_ALWAYS_EAGER = False
+# One lane in the test process: its tests run inside a transaction a lane's own database
+# connection would not see. The real-worker tests give their workers the default (worker_env).
+FOLLOWUP_SMTP_CONNECTIONS = env.int("FOLLOWUP_SMTP_CONNECTIONS", default=1)  # noqa: F405
 # Tests never serve collected static files; WhiteNoise would only warn that there are none.
 MIDDLEWARE = [m for m in MIDDLEWARE if "whitenoise" not in m]  # noqa: F405
 

@@ -15,6 +15,7 @@ MAX_ATTEMPTS, or at once on a permanent refusal (5xx, no address), the row is ma
 import datetime
 import json
 import logging
+import threading
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -30,7 +31,7 @@ from django.utils import timezone
 from directives.models import AgencyLink, FollowUpSettings, OutboxMessage
 
 from . import render
-from .smtp import DeliveryUncertain, Refused
+from .smtp import DeliveryUncertain, Refused, email_bytes
 
 log = logging.getLogger(__name__)
 
@@ -212,14 +213,16 @@ class _Round:
     (see ``_step``). A crash between the 250 and that commit leaves the email handed over with no
     250 on record, which is uncertain, never sent again by itself: the promises hold, only the
     window in which a crash makes a row uncertain is a little longer. At any moment at most one
-    email of the round is handed over without its 250 on record. The lease of every row of the
-    round is renewed in one statement once half of it has run.
+    email of each SMTP connection (a lane, see ``_lanes``) is handed over without its 250 on
+    record. The lease of every row of the round is renewed in one statement once half of it has run.
     """
 
     def __init__(self, token):
         self.token = token
         self.offices = {}
         self.lease_until = timezone.now() + datetime.timedelta(seconds=settings.FOLLOWUP_LEASE_SECONDS)
+        # The round's lanes share it (see ``_lanes``): one of them renews the leases, once.
+        self.lock = threading.Lock()
 
     def settings(self, office_id):
         """Each office's follow-up settings, read once a round (every email goes in its office's name)."""
@@ -230,11 +233,15 @@ class _Round:
 
     def keep_lease(self):
         seconds = settings.FOLLOWUP_LEASE_SECONDS
-        now = timezone.now()
-        if (self.lease_until - now).total_seconds() > seconds / 2:
+        if (self.lease_until - timezone.now()).total_seconds() > seconds / 2:
             return
-        self.lease_until = now + datetime.timedelta(seconds=seconds)
-        OutboxMessage.objects.filter(claim_token=self.token, state=State.SENDING).update(lease_until=self.lease_until)
+        with self.lock:
+            now = timezone.now()
+            if (self.lease_until - now).total_seconds() > seconds / 2:
+                return  # another lane renewed them meanwhile
+            lease_until = now + datetime.timedelta(seconds=seconds)
+            OutboxMessage.objects.filter(claim_token=self.token, state=State.SENDING).update(lease_until=lease_until)
+            self.lease_until = lease_until
 
 
 def _record_handover(envelope, token, email):
@@ -255,7 +262,7 @@ class _Built:
 
     envelope: OutboxMessage
     email: object
-    message: object
+    message: bytes
 
 
 def _prepare(envelope, now, token, round_):
@@ -267,7 +274,9 @@ def _prepare(envelope, now, token, round_):
         return "withdrawn"
     try:
         email = render.build(envelope, items, now, conf=round_.settings(envelope.office_id), save_link=False)
-        message = email.message()  # the headers are checked here, once, not at every retry of a send
+        # Its bytes, without Django's MIME objects where they would change nothing; the headers are
+        # checked here, once, not at every retry of a send.
+        message = email_bytes(email)
     except Exception as exc:  # a template or data error must not lose the row: record it for the clerks
         log.exception("Could not build email for outbox row %s", envelope.pk)
         return _failed(envelope, token, f"Could not build the email: {exc}", permanent=True)
@@ -671,6 +680,9 @@ def deliver(now=None, *, limit=200) -> DeliveryResult:
         result.retried += len(envelopes)
         result.errors.append(str(exc))
         return result
+    if hasattr(connection, "hand_over") and lane_count(len(envelopes)) > 1:
+        _lanes(_Queue(envelopes), now, token, connection, round_, result, lane_count(len(envelopes)))
+        return result
     smtp = _SmtpRound(envelopes, now, token, connection, round_, result) if hasattr(connection, "hand_over") else None
     try:
         if smtp is not None:
@@ -687,6 +699,74 @@ def deliver(now=None, *, limit=200) -> DeliveryResult:
         except Exception:  # closing after the messages went out must not undo their success
             log.warning("Closing the mail connection failed", exc_info=True)
     return result
+
+
+def lane_count(envelopes) -> int:
+    """How many SMTP connections a round sends over at once (``FOLLOWUP_SMTP_CONNECTIONS``).
+
+    One on SQLite: each lane writes through a database connection of its own, and SQLite lets one
+    writer at a time (the others would wait on its lock, or fail with "database is locked")."""
+    if db_connection.vendor == "sqlite":
+        return 1
+    return max(1, min(settings.FOLLOWUP_SMTP_CONNECTIONS, envelopes))
+
+
+class _Queue:
+    """The round's claimed emails, taken one at a time by whichever lane is free."""
+
+    def __init__(self, envelopes):
+        self.envelopes = iter(envelopes)
+        self.lock = threading.Lock()
+
+    def __iter__(self):
+        return self
+
+    def __next__(self):
+        with self.lock:
+            return next(self.envelopes)
+
+
+def _lanes(queue, now, token, first, round_, result, count):
+    """The round over ``count`` SMTP connections at once ("lanes"), each in a thread of its own with
+    its own database connection, taking the next claimed email when it is free: while one lane waits
+    for the server's answers or its commit, another builds or sends. Each lane is a ``_SmtpRound``,
+    with its order of commits (hand-over before the ".", 250 after it) and its own at most one email
+    handed over without its 250 on record: a crash leaves at most one uncertain email per lane."""
+    connections_ = [first]
+    for _ in range(count - 1):
+        more = get_connection()
+        try:
+            more.open()
+        except Exception:
+            # The lanes that opened carry the round; the mail server may limit connections.
+            log.warning("Could not open another mail connection; the round uses %s", len(connections_), exc_info=True)
+            break
+        connections_.append(more)
+    results = [DeliveryResult() for _ in connections_]
+    with ThreadPoolExecutor(max_workers=len(connections_), thread_name_prefix="outbox-lane") as lanes:
+        running = [
+            lanes.submit(_lane, queue, now, token, connection, round_, lane_result)
+            for connection, lane_result in zip(connections_, results, strict=True)
+        ]
+    for lane_result in results:
+        result.add(lane_result)
+    for lane in running:
+        lane.result()  # a lane's error, raised once every lane has recorded what it heard
+
+
+def _lane(queue, now, token, connection, round_, result):
+    try:
+        smtp = _SmtpRound(queue, now, token, connection, round_, result)
+        try:
+            smtp.run()
+        finally:
+            smtp.finish()  # the last 250 heard, before anything else can fail
+            try:
+                connection.close()
+            except Exception:
+                log.warning("Closing the mail connection failed", exc_info=True)
+    finally:
+        connections.close_all()  # this thread's own database connection
 
 
 def deliver_all(now=None, *, batch=200, max_rounds=1000) -> DeliveryResult:

@@ -16,9 +16,12 @@ import smtplib
 import socket
 from email.generator import BytesGenerator
 from email.policy import Compat32
+from email.utils import formatdate
 
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
 from django.core.mail.backends.smtp import EmailBackend as DjangoSMTPBackend
-from django.core.mail.message import sanitize_address
+from django.core.mail.message import RFC5322_EMAIL_LINE_LENGTH_LIMIT, forbid_multi_line_headers, sanitize_address
 
 _LEADING_DOT = re.compile(rb"(?m)^\.")
 
@@ -58,6 +61,7 @@ class _Policy(Compat32):
 
 
 _POLICY = _Policy()
+_CRLF_POLICY = _POLICY.clone(linesep="\r\n")  # as the generator clones it for linesep="\r\n"
 
 
 class _Generator(BytesGenerator):
@@ -80,6 +84,85 @@ def message_bytes(message) -> bytes:
     return out.getvalue()
 
 
+_PART_HEADERS = {
+    # A text part's headers as Django's SafeMIMEText writes them for UTF-8: 7bit when the text is
+    # ASCII, else 8bit (no line longer than RFC 5322's limit: those go the slow way, as QP).
+    (subtype, cte): (
+        f'Content-Type: text/{subtype}; charset="utf-8"\r\nMIME-Version: 1.0\r\n'
+        f"Content-Transfer-Encoding: {cte}\r\n\r\n"
+    ).encode("ascii")
+    for subtype in ("plain", "html")
+    for cte in ("7bit", "8bit")
+}
+_NEWLINES = re.compile(rb"\r\n|\r|\n")
+_LISTED = (("To", "to"), ("Cc", "cc"), ("Reply-To", "reply_to"))
+
+
+def _fast_shape(email_message) -> bool:
+    """The emails the outbox builds (render._email): plain text and one HTML alternative in UTF-8,
+    no attachment, no header Django would take from ``extra_headers`` in place of its own list."""
+    return (
+        type(email_message) is EmailMultiAlternatives
+        and email_message.body  # Django leaves an empty text part out
+        and (email_message.encoding or settings.DEFAULT_CHARSET).lower() == "utf-8"
+        and email_message.content_subtype == "plain"
+        and email_message.alternative_subtype == "alternative"
+        and not email_message.attachments
+        and len(email_message.alternatives) == 1
+        and email_message.alternatives[0][1] == "text/html"
+        and not {"to", "cc", "reply-to", "date", "subject", "content-type", "mime-version"}
+        & {name.lower() for name in email_message.extra_headers}
+        and "message-id" in {name.lower() for name in email_message.extra_headers}
+    )
+
+
+def _text_part(text, subtype):
+    """One text part's bytes as Django's message and the email package's generator write them, or
+    None when it would be quoted-printable (a line over 998 bytes)."""
+    data = text.encode("utf-8")
+    if any(len(line.encode(errors="surrogateescape")) > RFC5322_EMAIL_LINE_LENGTH_LIMIT for line in text.splitlines()):
+        return None
+    return _PART_HEADERS[subtype, "7bit" if text.isascii() else "8bit"] + _NEWLINES.sub(b"\r\n", data)
+
+
+def email_bytes(email_message) -> bytes:
+    """``message_bytes(email_message.message())`` for the outbox's emails without building the MIME
+    objects: each header folded by the same policy from the value Django would store (its checks
+    and encoding, ``forbid_multi_line_headers``), the parts' fixed headers written once. Byte for
+    byte the same but for the multipart's random boundary and the Date (held equal by a test);
+    any other email goes through Django's message."""
+    if _fast_shape(email_message):
+        parts = [_text_part(email_message.body, "plain"), _text_part(email_message.alternatives[0][0], "html")]
+        if None not in parts:
+            return _assemble(email_message, parts)
+    return message_bytes(email_message.message())
+
+
+def _assemble(email_message, parts):
+    encoding = "utf-8"
+    boundary = _Generator._make_boundary(b"\r\n".join(parts))
+    headers = [
+        ("Content-Type", f'multipart/alternative; boundary="{boundary}"'),
+        ("MIME-Version", "1.0"),
+        ("Subject", email_message.subject),
+        ("From", email_message.extra_headers.get("From", email_message.from_email)),
+    ]
+    for name, attribute in _LISTED:
+        values = getattr(email_message, attribute)
+        if values:
+            headers.append((name, ", ".join(str(v) for v in values)))
+    headers.append(("Date", formatdate(localtime=settings.EMAIL_USE_LOCALTIME)))
+    headers.extend(
+        (name, value)
+        for name, value in email_message.extra_headers.items()
+        if name.lower() not in {"from", "to", "cc", "reply-to"}
+    )
+    out = [_CRLF_POLICY.fold_binary(*forbid_multi_line_headers(name, value, encoding)) for name, value in headers]
+    dash = f"--{boundary}".encode("ascii")
+    out += [b"\r\n", dash, b"\r\n", parts[0], b"\r\n", dash, b"\r\n", parts[1], b"\r\n", dash, b"--\r\n"]
+    return b"".join(out)
+
+
 def _line_endings(data: bytes) -> bytes:
     return re.sub(rb"\r\n|\r|\n", b"\r\n", data)
 
@@ -100,14 +183,18 @@ class HandoverSMTPBackend(DjangoSMTPBackend):
     def hand_over(self, email_message, message=None) -> bool:
         """MAIL, RCPT, DATA and the message, all but its final ".": nothing is delivered yet, so the
         caller may still record (and commit) the hand-over, then call ``confirm``. False: no recipient.
-        ``message``: ``email_message.message()`` when the caller built it already (it is not cheap)."""
+        ``message``: the message's bytes (``email_bytes``), or ``email_message.message()``, when the
+        caller built it already (it is not cheap)."""
         if not email_message.recipients():
             return False
         encoding = email_message.encoding or "utf-8"
         from_email = _envelope_address(email_message.from_email, encoding)
         recipients = [_envelope_address(addr, encoding) for addr in email_message.recipients()]
-        message = message if message is not None else email_message.message()
-        payload = _LEADING_DOT.sub(b"..", _line_endings(message_bytes(message)))
+        if message is None:
+            message = email_bytes(email_message)
+        elif not isinstance(message, bytes):
+            message = message_bytes(message)
+        payload = _LEADING_DOT.sub(b"..", _line_endings(message))
         if not payload.endswith(b"\r\n"):
             payload += b"\r\n"
         conn = self.connection
