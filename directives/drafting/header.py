@@ -39,6 +39,11 @@ _KIND_BY_WORD = {
 }
 
 _MOTTO = re.compile(r"cong hoa xa hoi chu nghia viet nam|doc lap\s*-\s*tu do\s*-\s*hanh phuc")
+# The same across line ends: a narrow right column of a PDF wraps it ("... CHỦ NGHĨA VIỆT" / "NAM"),
+# and a left cell's lines may sit between its halves ("VĂN PHÒNG CHÍNH PHỦ CỘNG HÒA ... VIỆT" / "NAM").
+_MOTTO_WRAPPED = re.compile(
+    r"cong\s+hoa\s+xa\s+hoi\s+chu\s+nghia\s+viet\s+nam\b|doc\s+lap\s*-\s*tu\s+do\s*-\s*hanh\s+phuc\b"
+)
 _SEPARATOR = re.compile(r"^[-_=.*\s]{3,}$")
 _NUMBER = re.compile(r"\bso\s*[:.]?\s*(\d+[a-z0-9]*(?:/\d{4})?/[a-z0-9][a-z0-9&.\-/]*)")
 _DATE_WORDS = re.compile(r"\bngay\s+(\d{1,2})\s+thang\s+(\d{1,2})\s+nam\s+(\d{4})\b")
@@ -47,7 +52,18 @@ _TITLE_WORD = re.compile(r"^(" + "|".join(_KIND_BY_WORD) + r")\b")
 # A line that opens the body, so the title has ended before it.
 _BODY_OPENER = re.compile(
     r"^(ngay \d|sang|chieu|toi|can cu|thuc hien|trong|theo|xet|vua qua|tai |sau khi|kinh gui|"
-    r"\d+\s*[.)]|[a-z]\)|[ivx]+\.|dieu \d)"
+    r"\d+\s*[.)]|[a-z]\)|[ivx]+\.|dieu \d|(?:dong )?kinh gui\b|.*\bdien\s*:$)"
+)
+# The addressees of a letter or telegram ("Kính gửi:", "THỦ TƯỚNG CHÍNH PHỦ điện:"): the header has ended.
+_ADDRESSEES = re.compile(r"^(?:dong )?kinh gui\b|^[^:]*\bdien\s*:")
+# A date cut by the line's end ("..., ngày 25 tháng 11" / "năm 2025"), to be joined again.
+_DATE_CUT = re.compile(r"\bngay\s+\d{1,2}(?:\s+thang(?:\s+\d{1,2}(?:\s+nam)?)?)?\s*$")
+# The words a unit's name opens with: a caps line of the header not opening with one goes on the
+# name above it when it is short ("THÀNH PHỐ HỒ CHÍ" / "MINH"), as a narrow column wraps it.
+_UNIT_WORD = re.compile(
+    r"^(uy ban|ubnd|bo|so|van phong|cuc|tong cuc|ban|thu tuong|chinh phu|hoi dong|cong an|ngan hang|"
+    r"toa an|vien|dai|thanh tra|kiem toan|hoc vien|truong|dai hoc|tap doan|tong cong ty|cong ty|"
+    r"trung tam|chi cuc|phong|dang uy|tinh uy|thanh uy|huyen uy|quan uy|bo chi huy)\b"
 )
 _LETTER_SUBJECT = re.compile(r"^v/v\b|^ve viec\b")
 _DISTRIBUTION = re.compile(r"\bnoi nhan\s*:")
@@ -101,24 +117,31 @@ class Header:
 
 def read_header(text: str) -> Header:
     """The header, signature and body of a whole notice's text (the parts not found stay empty)."""
-    lines = [_without_motto(line) for line in nfc(text).split("\n")]
+    lines = _join_cut_dates([_without_motto(line) for line in _blank_wrapped_motto(nfc(text)).split("\n")])
     header = Header()
     title_at, title_end = _find_title(lines)
-    head = lines[: title_at if title_at is not None else _HEADER_LINES]
-    _read_head(head, header)
+    addressees_at = next((i for i, line in enumerate(lines[:_HEADER_LINES]) if _ADDRESSEES.match(_fold(line))), None)
+    if title_at is not None:
+        head = lines[:title_at]
+    else:  # a letter: its header ends where its addressees begin ("Kính gửi:"), else after a few lines
+        head = lines[: addressees_at if addressees_at is not None else _HEADER_LINES]
+    header_subject_end = _read_head(head, header)
     if title_at is not None:
         title_lines = lines[title_at:title_end]
-        header.title = " ".join(title_lines)
+        header.title = _join_wrapped(title_lines)
         kind_word = _TITLE_WORD.match(_fold(title_lines[0]))
         header.kind = header.kind or _KIND_BY_WORD[kind_word.group(1)]
         first = title_lines[0][kind_word.end() :].strip(" :")
-        header.subject = " ".join([first, *title_lines[1:]]).strip() if first or title_lines[1:] else ""
+        header.subject = _join_wrapped([first, *title_lines[1:]]).strip() if first or title_lines[1:] else ""
     elif header.subject:  # a letter: "V/v ..." under its number
         header.title = header.subject
     if title_at is not None:
         body_start = title_end
+    elif addressees_at is not None:  # a letter: its body opens with whom it is sent to
+        body_start = addressees_at
     elif header.number or header.issued_on:  # a header without a title: the body follows its last line
         body_start = max(i for i, line in enumerate(head) if _NUMBER.search(_fold(line)) or _has_date(line)) + 1
+        body_start = max(body_start, header_subject_end)
     else:  # no header at all (pasted items): all of it is the body
         body_start = 0
     sign_at = _find_signature(lines, body_start)
@@ -130,6 +153,16 @@ def read_header(text: str) -> Header:
 
 def _fold(text: str) -> str:
     return fold_aligned(text).lower()
+
+
+def _blank_wrapped_motto(text: str) -> str:
+    """The motto blanked out of the header even where it runs over a line end (line ends kept)."""
+    head = text[:3000]
+    folded = _fold(head)
+    for match in reversed(list(_MOTTO_WRAPPED.finditer(folded))):
+        span = head[match.start() : match.end()]
+        head = head[: match.start()] + "".join(ch if ch == "\n" else " " for ch in span) + head[match.end() :]
+    return head + text[3000:]
 
 
 def _without_motto(line: str) -> str:
@@ -156,9 +189,17 @@ def _find_title(lines):
         if rest and not _is_caps(rest):
             continue  # "Thông báo ..." in a sentence, not a title
         end = index + 1
+        # A subject in capitals (the Government Office's) goes on over every line in capitals, however
+        # a PDF's column wrapped it ("... LÊ THÀNH LONG" / "TẠI CHUYẾN KIỂM TRA ...").
+        caps_subject = _is_caps(rest) if rest else end < len(lines) and _is_caps(lines[end])
         # The subject: the lines after the kind word, up to a blank line or the body's first words.
-        while end < len(lines) and end - index <= 5:
+        while end < len(lines) and end - index <= (10 if caps_subject else 5):
             following = lines[end]
+            if caps_subject and _is_caps(following) and not _ADDRESSEES.match(_fold(following)):
+                end += 1
+                continue
+            if caps_subject and end > index + 1:
+                break  # the capitals ended: so did the subject
             if not following or _BODY_OPENER.match(_fold(following)) or _DISTRIBUTION.search(_fold(following)):
                 break
             if end > index + 1 and lines[end - 1].endswith((".", ":", ";")):
@@ -168,11 +209,13 @@ def _find_title(lines):
     return None, None
 
 
-def _read_head(head, header):
+def _read_head(head, header) -> int:
+    """Fill the header's fields from its head lines; the index after a letter's subject ("V/v ...")."""
     issuer_lines = []
     number_seen = False
-    for line in head:
-        if not line:
+    subject_end = 0
+    for at, line in enumerate(head):
+        if not line or at < subject_end:
             continue
         folded = _fold(line)
         number = _NUMBER.search(folded)
@@ -191,7 +234,9 @@ def _read_head(head, header):
                 before = before[number.end(1) :] if number.end(1) <= date.start() else before[: number.start()]
             header.place = before.strip(" ,")
         if _LETTER_SUBJECT.match(folded) and not header.subject:
-            header.subject = line
+            subject_end = _letter_subject_end(head, at)
+            header.subject = _join_wrapped(head[at:subject_end])
+            continue
         if not number and not date and not number_seen and _is_caps(line):
             issuer_lines.append(line)
         elif number and not issuer_lines:
@@ -201,7 +246,7 @@ def _read_head(head, header):
                 issuer_lines.append(name)
     groups: list[list[str]] = []
     for line in issuer_lines:
-        if groups and _NAME_GOES_ON.match(_fold(line)):
+        if groups and _goes_on(line):
             groups[-1].append(line)
         else:
             groups.append([line])
@@ -209,6 +254,53 @@ def _read_head(head, header):
         header.issuer = " ".join(groups[-1])
         if len(groups) > 1:
             header.issuer_parent = " ".join(groups[-2])
+    return subject_end
+
+
+def _goes_on(line: str) -> bool:
+    """Whether a caps line of the issuer's cell goes on the name above it."""
+    folded = _fold(line)
+    return bool(_NAME_GOES_ON.match(folded)) or (len(line.split()) <= 2 and not _UNIT_WORD.match(folded))
+
+
+def _letter_subject_end(head, at: int) -> int:
+    """Where a letter's "V/v ..." ends: a narrow cell wraps it over lines, up to the date or addressees."""
+    end = at + 1
+    while end < len(head):
+        line = head[end]
+        if not line or _has_date(line) or _ADDRESSEES.match(_fold(line)) or _NUMBER.search(_fold(line)):
+            break
+        if _is_caps(line) and not head[end - 1].endswith("-"):
+            break
+        end += 1
+    return end
+
+
+def _join_wrapped(lines) -> str:
+    """Lines a column wrapped, as one: "NĐ-" and "CP" give "NĐ-CP", other lines are joined by a space."""
+    text = ""
+    for line in lines:
+        line = line.strip()
+        if not line:
+            continue
+        if text.endswith("-") and len(text) > 1 and not text[-2].isspace():
+            text += line
+        else:
+            text = f"{text} {line}" if text else line
+    return text
+
+
+def _join_cut_dates(lines):
+    """A date cut by a line's end in the header ("..., ngày 25 tháng 11" / "năm 2025") made one line again."""
+    out = list(lines)
+    for index in range(min(len(out), _HEADER_LINES + 10) - 1, 0, -1):
+        previous = out[index - 1]
+        following = _fold(out[index])
+        if previous and _DATE_CUT.search(_fold(previous)) and re.match(r"(?:thang|nam|\d)", following):
+            joined = f"{previous} {out[index]}"
+            if _DATE_WORDS.search(_fold(joined)):
+                out[index - 1 : index + 1] = [joined, ""]
+    return out
 
 
 def _has_date(line: str) -> bool:
@@ -251,6 +343,8 @@ def _read_signature(tail):
         if authority and _is_caps(line[authority.start() :]):
             titles.append(line[authority.start() :])  # "TM. ỦY BAN NHÂN DÂN" over "KT. CHỦ TỊCH"
             continue
+        if caps and re.search(r"[;()]", caps):
+            continue  # a piece of the distribution list beside it ("CĐS);"), no title
         if caps and (titles or _TITLE_WORDS.search(_fold(caps))):
             if name:  # a second signature (a joint document): keep the first
                 break
