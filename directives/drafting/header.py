@@ -74,11 +74,18 @@ _TITLE_WORDS = re.compile(
 )
 # A unit's line that goes on the name of the line above ("ỦY BAN NHÂN DÂN" / "TỈNH BẮC GIANG").
 _NAME_GOES_ON = re.compile(r"^(tinh|thanh pho|huyen|quan|thi xa|thi tran|xa|phuong|dac khu|chinh phu|nhan dan)\b")
-_SESSION = re.compile(
-    r"^(?:y kien )?(?:ket luan|chi dao)(?: chi dao)? cua (.+?) tai ((?:cuoc hop|hoi nghi|phien hop|buoi lam viec|"
-    r"cuoc lam viec|buoi kiem tra|chuyen cong tac|cuoc kiem tra|hop|buoi hop)\b.*)$"
+_MEETING = (
+    r"(?:cac )?(?:cuoc hop|hoi nghi|phien hop|buoi lam viec|cuoc lam viec|buoi kiem tra|chuyen cong tac|"
+    r"chuyen kiem tra|cuoc kiem tra|hop|buoi hop)\b"
 )
-_SESSION_DATE_IN_TITLE = re.compile(r"\bngay\s+\d{1,2}\s*(?:/|thang)")
+_SESSION = re.compile(r"^(?:y kien )?(?:ket luan|chi dao)(?: chi dao)? cua (.+?) tai (" + _MEETING + r".*)$")
+# "Kết luận Phiên họp lần thứ năm của Ban Chỉ đạo ...": the session named, its chair only in the body.
+_SESSION_NAMED = re.compile(r"^(?:y kien )?(?:ket luan|chi dao)(?: chi dao)? (" + _MEETING + r".*)$")
+# The session's own date follows its word ("cuộc họp ngày 15/8/2024"); a later date in the title is
+# another document's ("... Nghị quyết số 66-NQ/TW ngày 30/4/2025").
+_SESSION_DATE_IN_TITLE = re.compile(r"^" + _MEETING + r"\s*(?:truc tuyen\s*)?(?:,\s*)?ngay\s+\d{1,2}\s*(?:/|thang)")
+# A body that opens with the day of the meeting, visit or inspection ("Ngày 18 tháng 11 năm 2025, ...").
+_DATED_OPENING = re.compile(r"^\s*(?:ngay|sang ngay|chieu ngay|toi ngay|hom nay,? ngay)\s+\d")
 _HEADER_LINES = 14  # the header block never runs longer; past it only the title is searched for
 
 
@@ -389,20 +396,26 @@ def _session(subject: str, body: str) -> SessionInfo | None:
     """The session a conclusion notice concludes, when its subject says so ("... tại cuộc họp ...")."""
     folded = _fold(subject)
     match = _SESSION.match(folded)
-    if not match:
+    named = None if match else _SESSION_NAMED.match(folded)
+    if not match and not named:
         return None
-    chair = subject[match.start(1) : match.end(1)].strip()
-    title = subject[match.start(2) : match.end(2)].strip()
-    held_on = None
-    if _SESSION_DATE_IN_TITLE.search(folded[match.start(2) :]):
-        source = folded[match.start(2) :]
+    title_start = match.start(2) if match else named.start(1)
+    title = subject[title_start:].strip()
+    opening = _chaired_span(body[:3000])
+    if _SESSION_DATE_IN_TITLE.match(folded[title_start:]):
+        source = folded[title_start:]
     else:
-        source = _chaired_sentence(_fold(body[:2000]))
+        source = _fold(body[opening[0] : opening[1]])
     found = _DATE_WORDS.search(source) or _DATE_DIGITS.search(source)
-    if found:
-        held_on = _date(found)
-    chair = _chair(chair)
-    chair_name, chair_title = _split_chair(chair)
+    held_on = _date(found) if found else None
+    if match:
+        chair = _chair(_as_in_body(subject[match.start(1) : match.end(1)].strip(), body[:3000]))
+    else:  # the chair is the first person the opening sentence names ("..., Thủ tướng Chính phủ Phạm Minh Chính, ...")
+        chair = next(
+            (part.strip() for part in body[opening[0] : opening[1]].split(",") if _name_tail(part.strip())), ""
+        )
+        chair = _chair(chair) if chair else ""
+    chair_name, chair_title = _split_chair(chair) if chair else ("", "")
     return SessionInfo(
         title=title[:1].upper() + title[1:],
         held_on=held_on,
@@ -412,16 +425,30 @@ def _session(subject: str, body: str) -> SessionInfo | None:
     )
 
 
-def _chaired_sentence(folded_body: str) -> str:
-    """The opening sentence that says who chaired ("Ngày 20/6/2024, ..., đồng chí ... chủ trì cuộc họp").
+def _as_in_body(text: str, body: str) -> str:
+    """A name the subject writes in capitals, as the body writes it ("NGUYỄN HÒA BÌNH" → "Nguyễn Hòa Bình")."""
+    if not _is_caps(text):
+        return text
+    words = _fold(text).split()
+    found = re.search(r"\b" + r"\s+".join(re.escape(word) for word in words) + r"\b", _fold(body))
+    return re.sub(r"\s+", " ", body[found.start() : found.end()]) if found else text
+
+
+def _chaired_span(body: str) -> tuple[int, int]:
+    """Where the opening sentence that says who chaired is ("Ngày 20/6/2024, ..., đồng chí ... chủ trì cuộc họp").
 
     Only its date is the session's: an earlier "Căn cứ Nghị định ... ngày 24 tháng 4 năm 2015" is not.
+    Without "chủ trì" (a visit, an inspection), the body's first sentence when it opens with a day.
     """
-    at = folded_body.find("chu tri")
+    folded = _fold(body)
+    at = folded.find("chu tri")
     if at < 0:
-        return ""
-    start = max(folded_body.rfind(". ", 0, at), folded_body.rfind(";", 0, at), folded_body.rfind(":", 0, at)) + 1
-    return folded_body[start:at]
+        if not _DATED_OPENING.match(folded):
+            return 0, 0
+        stop = re.search(r"\.\s|$", folded)
+        return 0, stop.start()
+    start = max(folded.rfind(". ", 0, at), folded.rfind(";", 0, at), folded.rfind(":", 0, at)) + 1
+    return start, at
 
 
 def _split_chair(chair: str) -> tuple[str, str]:
