@@ -148,14 +148,16 @@ def scanned_pdf() -> bytes:
 
 
 def _main():
-    if sys.argv[1] == "--score":  # python -m tests.document_samples --score [file ...]
+    if sys.argv[1] == "--score":  # python -m tests.document_samples --score [--split=tuning|heldout] [file ...]
         import logging
 
         import django
 
         logging.disable(logging.CRITICAL)  # WeasyPrint's progress lines
         django.setup()
-        _print_score(score(names=sys.argv[2:] or None))
+        split = next((arg.split("=", 1)[1] for arg in sys.argv[2:] if arg.startswith("--split=")), None)
+        names = [arg for arg in sys.argv[2:] if not arg.startswith("--")]
+        _print_score(score(names=names or None, split=split))
         return
     source, target = Path(sys.argv[1]), Path(sys.argv[2])
     content = source.read_text(encoding="utf-8")
@@ -231,7 +233,7 @@ def field_results(header, expected: dict, text: str) -> dict:
     return results
 
 
-def score(forms=FORMATS, names=None) -> dict:
+def score(forms=FORMATS, names=None, split=None) -> dict:
     """{form: {field: (right, total)}} and the failures, over every document of headers.yaml."""
     from directives.drafting.header import read_header
 
@@ -239,6 +241,8 @@ def score(forms=FORMATS, names=None) -> dict:
     failures = []
     for document in expected_headers():
         if names and document["file"] not in names:
+            continue
+        if split and document.get("split") != split:
             continue
         for form in forms:
             header = read_header(document_text(document["file"], form))
