@@ -134,6 +134,19 @@ def docx_bytes(text: str) -> bytes:
     return out.getvalue()
 
 
+def encrypted_pdf(pdf: bytes) -> bytes:
+    """The same PDF protected by a password (RC4, so no AES library is needed to write or refuse it)."""
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter()
+    for page in PdfReader(io.BytesIO(pdf)).pages:
+        writer.add_page(page)
+    writer.encrypt(user_password="mat-khau", owner_password="chu", algorithm="RC4-128")
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
 def scanned_pdf() -> bytes:
     """A one-page PDF that is only a picture of a page: no text layer, as a scanner makes it."""
     from PIL import Image, ImageDraw

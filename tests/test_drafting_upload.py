@@ -10,7 +10,7 @@ from conference.models import Agency, ConclusionNotice, Participation, Person, S
 from directives.drafting import documents
 from directives.models import Directive
 
-from .document_samples import docx_bytes, fixture_text, pdf_bytes, scanned_pdf
+from .document_samples import docx_bytes, encrypted_pdf, fixture_text, pdf_bytes, scanned_pdf
 from .factories import AgencyFactory, NoticeFactory
 
 pytestmark = pytest.mark.django_db
@@ -243,4 +243,39 @@ def test_an_issuer_not_in_the_registry_is_pointed_out(clerk_client, files):
     header = response.context["header_form"]
     assert header.initial["issuer"] is None and header.initial["issuer_as_written"] == "ỦY BAN NHÂN DÂN TỈNH BẮC GIANG"
     assert "chưa có trong danh mục" in response.content.decode()
+    assert _counts() == (0, 0, 0, 0)
+
+
+def _docx_bomb():
+    import io
+    import zipfile
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("word/document.xml", "x" * (documents.MAX_UNPACKED_BYTES + 1))
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("hostile", "name", "message"),
+    [
+        ("encrypted", "tb-281.pdf", "bảo vệ bằng mật khẩu"),
+        ("truncated", "tb-281.pdf", "bị hỏng"),
+        ("bomb", "tb-281.docx", "lớn hơn 10 MB"),
+        ("fifty_mb", "tb-281.pdf", "lớn hơn 10 MB"),
+    ],
+)
+def test_a_hostile_file_gets_a_clear_message_not_an_error(clerk_client, province, files, hostile, name, message):
+    data = {
+        "encrypted": lambda: encrypted_pdf(files["pdf"]),
+        "truncated": lambda: files["pdf"][: len(files["pdf"]) // 3],
+        "bomb": _docx_bomb,
+        "fifty_mb": lambda: b"%PDF-1.7\n" + b"0" * (50 * 1024 * 1024),
+    }[hostile]()
+    response = _upload(clerk_client, data, name)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert message in page or (hostile == "truncated" and "không có lớp văn bản" in page)
+    assert response.context["formset"] is None and response.context["header_form"] is None
     assert _counts() == (0, 0, 0, 0)
