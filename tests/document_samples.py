@@ -191,6 +191,7 @@ FIELDS = (
     "signer_title",
     "session.held_on",
     "session.chair_name",
+    "addressees",
     "body",
 )
 FORMATS = ("pasted", "pasted-nfd", "docx", "pdf")
@@ -231,11 +232,14 @@ def field_results(header, expected: dict, text: str) -> dict:
             body = _squash(header.body)
             results[name] = (
                 bool(p["body"])
-                and body.startswith(_squash(p["body"][0])[:60])
+                and body.startswith(expected.get("body_starts") or _squash(p["body"][0])[:60])
                 and _squash(p["body"][-1])[-40:] in body[-400:]
                 and "Nơi nhận" not in body
                 and not (expected.get("signer") and expected["signer"] in body[-300:])
             )
+        elif name == "addressees":
+            start = expected.get("addressees_start", "")
+            results[name] = _squash(header.addressees).startswith(start) and (bool(start) == bool(header.addressees))
         elif name.startswith("session."):
             if "session" not in expected or name[8:] not in expected["session"]:
                 continue

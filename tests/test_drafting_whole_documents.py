@@ -68,7 +68,8 @@ def test_the_motto_cut_by_the_column_and_the_issuer_and_date_wrapped():
     assert header.issuer == "ỦY BAN NHÂN DÂN THÀNH PHỐ HỒ CHÍ MINH"
     assert (header.place, header.issued_on) == ("Thành phố Hồ Chí Minh", datetime.date(2025, 11, 25))
     assert header.subject == "V/v rà soát và chuẩn hóa dữ liệu số nhà sau sắp xếp"
-    assert header.body.startswith("Kính gửi:\n- Sở Xây dựng.")
+    assert header.addressees == "Kính gửi:\n- Sở Xây dựng."
+    assert header.body.startswith("Ủy ban nhân dân Thành phố chỉ đạo")
 
 
 def test_a_letter_whose_first_sentence_has_a_date_keeps_it_in_the_body():
@@ -109,7 +110,8 @@ def test_a_telegram_s_addressees_end_its_title():
     )
     header = read_header(text)
     assert header.subject == "V/V TẬP TRUNG ỨNG PHÓ LŨ ĐẶC BIỆT LỚN"
-    assert header.body.startswith("THỦ TƯỚNG CHÍNH PHỦ điện:")
+    assert header.addressees.startswith("THỦ TƯỚNG CHÍNH PHỦ điện:")
+    assert header.body.startswith("Nơi nhận") is False and "Gia Lai" not in header.body
     assert (header.signer_title, header.signer) == ("KT. THỦ TƯỚNG / PHÓ THỦ TƯỚNG", "Hồ Quốc Dũng")
 
 
@@ -145,3 +147,23 @@ def test_a_visit_is_dated_by_its_opening_sentence():
     session = read_header(text).session
     assert session.held_on == datetime.date(2025, 11, 18)
     assert session.chair_name == "Lê Thành Long"
+
+
+def test_the_addressees_are_kept_apart_from_the_body_even_wrapped():
+    text = (
+        "THỦ TƯỚNG CHÍNH PHỦ\nSố: 231/CĐ-TTg\nHà Nội, ngày 26 tháng 11 năm 2025\n\nCÔNG ĐIỆN\nV/V ỨNG PHÓ BÃO SỐ 15\n\n"
+        "THỦ TƯỚNG CHÍNH PHỦ điện:\n- Chủ tịch Ủy ban nhân dân các tỉnh, thành phố: Đà Nẵng, Quảng\n"
+        "Ngãi, Gia Lai, Đắk Lắk;\n- Bộ trưởng các Bộ: Quốc phòng, Công an, Nông nghiệp và Môi trường, Xây dựng, Công\n"
+        "Thương;\nĐồng kính gửi:\nBí thư Tỉnh ủy các tỉnh để lãnh đạo, chỉ đạo.\n"
+        "Hồi 16h ngày 26/11/2025, vị trí tâm bão số 15 vào khoảng 12,5 độ vĩ bắc\n"
+        "1. Bộ trưởng Bộ Quốc phòng chỉ đạo lực lượng sẵn sàng.\n"
+    )
+    header = read_header(text)
+    assert header.addressees.startswith("THỦ TƯỚNG CHÍNH PHỦ điện:")
+    assert header.addressees.endswith("Bí thư Tỉnh ủy các tỉnh để lãnh đạo, chỉ đạo.")
+    assert header.body.startswith("Hồi 16h ngày 26/11/2025")
+
+
+def test_pasted_items_have_no_addressees():
+    header = read_header("Kính gửi: các sở.\n1. Sở Y tế rà soát.\n")
+    assert header.addressees == "" and header.body.startswith("Kính gửi")

@@ -110,6 +110,7 @@ class Header:
     subject: str = ""  # "Kết luận của ..."
     signer: str = ""
     signer_title: str = ""  # "KT. CHỦ TỊCH / PHÓ CHỦ TỊCH"
+    addressees: str = ""  # "Kính gửi: ..." or "THỦ TƯỚNG CHÍNH PHỦ điện:" and its lines, as written
     session: SessionInfo | None = None
     body: str = field(default="", repr=False)
 
@@ -151,6 +152,11 @@ def read_header(text: str) -> Header:
         body_start = max(body_start, header_subject_end)
     else:  # no header at all (pasted items): all of it is the body
         body_start = 0
+    if header.number or header.issued_on:
+        # Whom a letter or telegram is sent to is no directive: kept apart, the body follows it.
+        addressees_end = _addressees_end(lines, body_start)
+        header.addressees = "\n".join(line for line in lines[body_start:addressees_end] if line)
+        body_start = addressees_end
     sign_at = _find_signature(lines, body_start)
     header.signer_title, header.signer = _read_signature(lines[sign_at:])
     header.body = "\n".join(lines[body_start:sign_at]).strip() + "\n"
@@ -262,6 +268,38 @@ def _read_head(head, header) -> int:
         if len(groups) > 1:
             header.issuer_parent = " ".join(groups[-2])
     return subject_end
+
+
+def _addressees_end(lines, start: int) -> int:
+    """Where the addressees' block that opens the body ends ("Kính gửi:", "... điện:", "Đồng kính gửi:"
+    and the lines of its list), or ``start`` if the body opens with none.
+
+    A line goes on the block when it is an item of the list ("- ...") or goes on the line before it:
+    that one ends with ":" or ",", or the line starts in lower case (a column's wrap: "Trung" / "ương;"),
+    or it closes an item left open.
+    """
+    index = start
+    while index < len(lines) and not lines[index]:
+        index += 1
+    if index >= len(lines) or not _ADDRESSEES.match(_fold(lines[index])):
+        return start
+    end = index + 1
+    while end < len(lines):
+        line, previous = lines[end], lines[end - 1]
+        if not line:
+            end += 1
+            continue
+        # A column's wrap may also fall before a name ("Quảng" / "Ngãi, Gia Lai;"): an item not closed yet
+        # goes on over a line that closes it.
+        open_item = not previous.rstrip().endswith((".", ";"))
+        continues = previous.rstrip().endswith((":", ",")) or line[:1].islower() or (
+            open_item and line.rstrip().endswith((".", ";"))
+        )
+        if line.startswith(("- ", "+ ")) or _ADDRESSEES.match(_fold(line)) or (continues and previous):
+            end += 1
+            continue
+        break
+    return end
 
 
 def _goes_on(line: str) -> bool:
