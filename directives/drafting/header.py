@@ -292,8 +292,10 @@ def _addressees_end(lines, start: int) -> int:
         # A column's wrap may also fall before a name ("Quảng" / "Ngãi, Gia Lai;"): an item not closed yet
         # goes on over a line that closes it.
         open_item = not previous.rstrip().endswith((".", ";"))
-        continues = previous.rstrip().endswith((":", ",")) or line[:1].islower() or (
-            open_item and line.rstrip().endswith((".", ";"))
+        continues = (
+            previous.rstrip().endswith((":", ","))
+            or line[:1].islower()
+            or (open_item and line.rstrip().endswith((".", ";")))
         )
         if line.startswith(("- ", "+ ")) or _ADDRESSEES.match(_fold(line)) or (continues and previous):
             end += 1
