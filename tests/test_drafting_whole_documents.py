@@ -167,3 +167,41 @@ def test_the_addressees_are_kept_apart_from_the_body_even_wrapped():
 def test_pasted_items_have_no_addressees():
     header = read_header("Kính gửi: các sở.\n1. Sở Y tế rà soát.\n")
     assert header.addressees == "" and header.body.startswith("Kính gửi")
+
+
+_HEAD = (
+    "ỦY BAN NHÂN DÂN\nTỈNH LÀO CAI\nSố: 12/TB-UBND\nLào Cai, ngày 3 tháng 3 năm 2026\n\nTHÔNG BÁO\n"
+    "Kết luận của Chủ tịch UBND tỉnh tại cuộc họp về đất đai\n\n1. Sở Nông nghiệp và Môi trường rà soát.\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("closing", "title", "name"),
+    [
+        (
+            "Nơi nhận:\n- Như trên;\n- Lưu: VT.\nTL. CHỦ TỊCH\nKT. CHÁNH VĂN PHÒNG\nPHÓ CHÁNH VĂN PHÒNG\n"
+            "Hoàng Ngọc Bích\n",
+            "TL. CHỦ TỊCH / KT. CHÁNH VĂN PHÒNG / PHÓ CHÁNH VĂN PHÒNG",
+            "Hoàng Ngọc Bích",
+        ),
+        # The two columns side by side, as a PDF's text gives them: the archive's "VT." is no title.
+        (
+            "Nơi nhận: TL. CHỦ TỊCH\n- Như trên; KT. CHÁNH VĂN PHÒNG\n- Lưu: VT. PHÓ CHÁNH VĂN PHÒNG\n"
+            "Hoàng Ngọc Bích\n",
+            "TL. CHỦ TỊCH / KT. CHÁNH VĂN PHÒNG / PHÓ CHÁNH VĂN PHÒNG",
+            "Hoàng Ngọc Bích",
+        ),
+        (
+            "Nơi nhận: TM. ỦY BAN NHÂN DÂN\n- Như trên; CHỦ TỊCH\n- Lưu: VT.\nTrịnh Xuân Trường\n",
+            "TM. ỦY BAN NHÂN DÂN / CHỦ TỊCH",
+            "Trịnh Xuân Trường",
+        ),
+        ("Nơi nhận:\n- Như trên;\n- Lưu: VT.\nQ. CHỦ TỊCH\nNguyễn Văn An\n", "Q. CHỦ TỊCH", "Nguyễn Văn An"),
+        ("Nơi nhận:\n- Như trên;\n- Lưu: VT.\nCHÁNH VĂN PHÒNG\nLê Trí Hà\n", "CHÁNH VĂN PHÒNG", "Lê Trí Hà"),
+    ],
+    ids=["tl-kt", "tl-kt-side-by-side", "tm", "q", "plain"],
+)
+def test_the_signer_block_with_its_authority(closing, title, name):
+    header = read_header(_HEAD + closing)
+    assert (header.signer_title, header.signer) == (title, name)
+    assert header.body.strip() == "1. Sở Nông nghiệp và Môi trường rà soát."

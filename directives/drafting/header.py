@@ -410,7 +410,10 @@ def _caps_tail(line: str) -> str:
     words = line.split()
     tail = []
     for word in reversed(words):
-        if _is_caps(word) and any(ch.isalpha() for ch in word) and len(word.strip(".,;:")) > 1:
+        # A word closed by a full stop ("VT.", the archive's mark) ends the distribution list's line,
+        # unless it opens an authority ("KT.", "TL.").
+        closed = word.endswith(".") and not _AUTHORITY.match(_fold(word) + " x")
+        if _is_caps(word) and any(ch.isalpha() for ch in word) and len(word.strip(".,;:")) > 1 and not closed:
             tail.insert(0, word)
         else:
             break
