@@ -205,3 +205,22 @@ def test_the_signer_block_with_its_authority(closing, title, name):
     header = read_header(_HEAD + closing)
     assert (header.signer_title, header.signer) == (title, name)
     assert header.body.strip() == "1. Sở Nông nghiệp và Môi trường rà soát."
+
+
+@pytest.mark.parametrize("form", ["NFC", "NFD"])
+@pytest.mark.parametrize(
+    ("written", "number", "kind"),
+    [
+        ("Số: 631 / TB - VPCP", "631/TB-VPCP", "conclusion_notice"),
+        ("Số:631/ TB-VPCP", "631/TB-VPCP", "conclusion_notice"),
+        ("Số: 66.4/2025/NQ-CP", "66.4/2025/NQ-CP", "resolution"),
+        ("Số: 11554/VPCP-V.I", "11554/VPCP-V.I", "official_letter"),
+        ("Số: 12/TB-UBND - Lào Cai", "12/TB-UBND", "conclusion_notice"),
+    ],
+)
+def test_the_number_however_the_text_layer_spaced_it(form, written, number, kind):
+    import unicodedata
+
+    text = f"VĂN PHÒNG CHÍNH PHỦ\n{written}\nHà Nội, ngày 19 tháng 11 năm 2025\n\nTHÔNG BÁO\nKẾT LUẬN\n\nNgày 1.\n"
+    header = read_header(unicodedata.normalize(form, text))
+    assert (header.number, header.kind, header.issued_on) == (number, kind, datetime.date(2025, 11, 19))

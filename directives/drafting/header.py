@@ -45,7 +45,18 @@ _MOTTO_WRAPPED = re.compile(
     r"cong\s+hoa\s+xa\s+hoi\s+chu\s+nghia\s+viet\s+nam\b|doc\s+lap\s*-\s*tu\s+do\s*-\s*hanh\s+phuc\b"
 )
 _SEPARATOR = re.compile(r"^[-_=.*\s]{3,}$")
-_NUMBER = re.compile(r"\bso\s*[:.]?\s*(\d+[a-z0-9]*(?:/\d{4})?/[a-z0-9][a-z0-9&.\-/]*)")
+# "Số: 243/TB-UBND", "Số: 33/2009/QĐ-UBND", "Số: 66.4/2025/NQ-CP"; a PDF's text layer may put spaces
+# around the slashes and dashes ("631 /TB- VPCP"): they are matched, and dropped from the number.
+_NUMBER_CODE = r"[a-z0-9][a-z0-9&.]*"
+_NUMBER = re.compile(
+    r"\bso\s*[:.]?\s*(\d+(?:\.\d+)?[a-z0-9]*(?:\s*/\s*\d{4})?\s*/\s*"
+    + _NUMBER_CODE
+    + r"(?:[-/]\s*"
+    + _NUMBER_CODE
+    + r"|\s+[-/]\s*"
+    + _NUMBER_CODE
+    + r")*)"
+)
 _DATE_WORDS = re.compile(r"\bngay\s+(\d{1,2})\s+thang\s+(\d{1,2})\s+nam\s+(\d{4})\b")
 _DATE_DIGITS = re.compile(r"\b(?:ngay\s+)?(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{4})\b")
 _TITLE_WORD = re.compile(r"^(" + "|".join(_KIND_BY_WORD) + r")\b")
@@ -234,10 +245,11 @@ def _read_head(head, header) -> int:
         number = _NUMBER.search(folded)
         date = _DATE_WORDS.search(folded) or _DATE_DIGITS.search(folded)
         if number and not header.number:
-            header.number = line[number.start(1) : number.end(1)].rstrip(".-/")
-            code = re.search(r"/([a-z]+)-", folded[number.start(1) : number.end(1)] + "-")
+            header.number = _number_as_written(line[number.start(1) : number.end(1)])
+            folded_number = re.sub(r"\s+", "", folded[number.start(1) : number.end(1)])
+            code = re.search(r"/([a-z]+)-", folded_number + "-")
             header.kind = _KIND_BY_CODE.get(code.group(1).upper(), "") if code else ""
-            if not header.kind and re.search(r"/[a-z&]+-[a-z]", folded[number.start(1) : number.end(1)]):
+            if not header.kind and re.search(r"/[a-z&]+-[a-z]", folded_number):
                 header.kind = OFFICIAL_LETTER  # "1234/UBND-KT", "56/VPCP-CN": a letter has no type code
             number_seen = True
         if date and header.issued_on is None and (number_seen or "," in line[: date.start()]):
@@ -348,6 +360,20 @@ def _join_cut_dates(lines):
             if _DATE_WORDS.search(_fold(joined)):
                 out[index - 1 : index + 1] = [joined, ""]
     return out
+
+
+def _number_as_written(text: str) -> str:
+    """The number without the spaces a PDF put in it ("631 / TB - VPCP"), and without a word that follows it
+    after a spaced dash ("12/TB-UBND - Lào Cai" gives "12/TB-UBND")."""
+    parts = re.split(r"(\s*[-/]\s*)", text.strip())
+    kept = parts[:1]
+    for separator, part in zip(parts[1::2], parts[2::2], strict=False):
+        letters = [ch for ch in part if ch.isalpha()]
+        # Codes are in capitals but for a letter or so ("CĐ-TTg"); a word after a spaced dash is no code.
+        if separator.strip() != separator and sum(ch.islower() for ch in letters) * 2 > len(letters):
+            break
+        kept += [separator, part]
+    return re.sub(r"\s+", "", "".join(kept)).rstrip(".-/")
 
 
 def _has_date(line: str) -> bool:
