@@ -1,6 +1,7 @@
 """The drafting page given a whole notice: its header proposed as a notice, saved with the drafts or not at all."""
 
 import datetime
+import io
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -278,4 +279,26 @@ def test_a_hostile_file_gets_a_clear_message_not_an_error(clerk_client, province
     page = response.content.decode()
     assert message in page or (hostile == "truncated" and "không có lớp văn bản" in page)
     assert response.context["formset"] is None and response.context["header_form"] is None
+    assert _counts() == (0, 0, 0, 0)
+
+
+@pytest.mark.parametrize("kind", ["pdf", "docx"])
+def test_a_real_notice_uploaded_gives_its_header(clerk_client, kind):
+    from django.core.management import call_command
+
+    call_command("load_reference_agencies", stdout=io.StringIO())
+    text = fixture_text("tb-vpcp-631-2025.txt")
+    response = _upload(clerk_client, pdf_bytes(text) if kind == "pdf" else docx_bytes(text), f"tb-631.{kind}")
+    header = response.context["header_form"]
+    assert header is not None, response.context["source_form"].errors
+    assert header.initial["number"] == "631/TB-VPCP"
+    assert header.initial["issued_on"] == datetime.date(2025, 11, 19)
+    assert header.initial["issuer"] == Agency.objects.get(code="van-phong-chinh-phu").pk
+    assert (header.initial["signer_title"], header.initial["signer_name"]) == (
+        "KT. BỘ TRƯỞNG, CHỦ NHIỆM / PHÓ CHỦ NHIỆM",
+        "Phạm Mạnh Cường",
+    )
+    assert header.initial["session_held_on"] == datetime.date(2025, 11, 18)
+    assert header.initial["session_chair"] == "Nguyễn Hòa Bình"
+    assert response.context["formset"].total_form_count() >= 1
     assert _counts() == (0, 0, 0, 0)
