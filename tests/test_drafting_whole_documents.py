@@ -224,3 +224,14 @@ def test_the_number_however_the_text_layer_spaced_it(form, written, number, kind
     text = f"VĂN PHÒNG CHÍNH PHỦ\n{written}\nHà Nội, ngày 19 tháng 11 năm 2025\n\nTHÔNG BÁO\nKẾT LUẬN\n\nNgày 1.\n"
     header = read_header(unicodedata.normalize(form, text))
     assert (header.number, header.kind, header.issued_on) == (number, kind, datetime.date(2025, 11, 19))
+
+
+def test_a_heading_in_capitals_after_the_subject_opens_the_body():
+    text = (
+        "VĂN PHÒNG CHÍNH PHỦ\nSố: 624/TB-VPCP\nHà Nội, ngày 16 tháng 11 năm 2025\nTHÔNG BÁO\n"
+        "KẾT LUẬN PHIÊN HỌP LẦN THỨ NĂM CỦA BAN CHỈ ĐẠO\nCỦA CHÍNH PHỦ\nI. ĐÁNH GIÁ CHUNG\n"
+        "Các bộ, ngành đã triển khai quyết liệt.\n"
+    )
+    header = read_header(text)
+    assert header.subject == "KẾT LUẬN PHIÊN HỌP LẦN THỨ NĂM CỦA BAN CHỈ ĐẠO CỦA CHÍNH PHỦ"
+    assert header.body.startswith("I. ĐÁNH GIÁ CHUNG")

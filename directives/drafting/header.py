@@ -65,6 +65,8 @@ _BODY_OPENER = re.compile(
     r"^(ngay \d|sang|chieu|toi|can cu|thuc hien|trong|theo|xet|vua qua|tai |sau khi|kinh gui|"
     r"\d+\s*[.)]|[a-z]\)|[ivx]+\.|dieu \d|(?:dong )?kinh gui\b|.*\bdien\s*:$)"
 )
+# An item's marker: a line in capitals that opens with one is a heading of the body, not the subject.
+_ITEM_OPENER = re.compile(r"^(\d+(?:\.\d+)*\s*[.)]|[a-z]\)|[ivx]+\s*[.)]|dieu \d|phan (?:[ivx]+|\d+)\b)")
 # The addressees of a letter or telegram ("Kính gửi:", "THỦ TƯỚNG CHÍNH PHỦ điện:"): the header has ended.
 _ADDRESSEES = re.compile(r"^(?:dong )?kinh gui\b|^[^:]*\bdien\s*:")
 # A date cut by the line's end ("..., ngày 25 tháng 11" / "năm 2025"), to be joined again.
@@ -219,7 +221,12 @@ def _find_title(lines):
         # The subject: the lines after the kind word, up to a blank line or the body's first words.
         while end < len(lines) and end - index <= (10 if caps_subject else 5):
             following = lines[end]
-            if caps_subject and _is_caps(following) and not _ADDRESSEES.match(_fold(following)):
+            if (
+                caps_subject
+                and _is_caps(following)
+                and not _ADDRESSEES.match(_fold(following))
+                and not _ITEM_OPENER.match(_fold(following))  # "I. ĐÁNH GIÁ CHUNG" opens the body
+            ):
                 end += 1
                 continue
             if caps_subject and end > index + 1:
