@@ -91,3 +91,35 @@ def test_without_a_date_anywhere_issued_is_asked_for(tmp_path):
     path.write_text("1. Bộ Công an hoàn thành trước ngày 30/9.\n", encoding="utf-8")
     with pytest.raises(CommandError, match="--issued is needed"):
         run(str(path))
+
+
+# Real whole documents (tests/fixtures/documents/headers.yaml), with the agencies of a fresh install.
+
+
+@pytest.fixture
+def reference(db):
+    call_command("load_reference_agencies", stdout=io.StringIO())
+
+
+@pytest.mark.parametrize(
+    ("name", "kind", "number", "signer"),
+    [
+        ("cd-ttg-223-2025.txt", "pdf", "223/CĐ-TTg", "Hồ Quốc Dũng"),
+        ("cd-ttg-223-2025.txt", "docx", "223/CĐ-TTg", "Hồ Quốc Dũng"),
+        ("vpcp-kgvx-11299-2025.txt", "pdf", "11299/VPCP-KGVX", "Phạm Mạnh Cường"),
+        ("vpcp-kgvx-11299-2025.txt", "docx", "11299/VPCP-KGVX", "Phạm Mạnh Cường"),
+    ],
+)
+def test_a_real_document_gives_json_lines_from_its_body_only(tmp_path, reference, name, kind, number, signer):
+    text = fixture_text(name)
+    path = tmp_path / f"document.{kind}"
+    path.write_bytes(pdf_bytes(text) if kind == "pdf" else docx_bytes(text))
+    header, *drafts = run(str(path), "--issued", "2025-11-20", "--header")
+    assert (header["header"]["number"], header["header"]["signer"]) == (number, signer)
+    assert drafts and all({"item", "text", "lead", "due_date"} <= set(line) for line in drafts)
+    texts = " ".join(line["text"] for line in drafts)
+    # Neither the addressees, nor the distribution list, nor the signature are drafted.
+    assert "Kính gửi" not in texts and "điện:" not in texts and "Nơi nhận" not in texts and signer not in texts
+    leads = {(line["lead"] or {}).get("code") for line in drafts}
+    assert ("bo-khoa-hoc-va-cong-nghe" if "11299" in number else "bo-quoc-phong") in leads
+    assert run(str(path), "--issued", "2025-11-20") == drafts  # without --header, the same lines as before

@@ -11,7 +11,7 @@ from directives.drafting import documents
 from directives.drafting.documents import DocumentError, read_document
 from directives.drafting.header import read_header
 
-from .document_samples import docx_bytes, fixture_text, pdf_bytes, scanned_pdf
+from .document_samples import docx_bytes, encrypted_pdf, fixture_text, pdf_bytes, scanned_pdf
 
 # What a clerk reads in each header (see tests/fixtures/documents/README.md for the sources).
 EXPECTED = {
@@ -240,3 +240,25 @@ def test_both_header_columns_interleaved_line_by_line():
     )
     assert (header.signer_title, header.signer) == ("KT. CHỦ TỊCH / PHÓ CHỦ TỊCH", "Mai Sơn")
     assert header.body.strip() == "1. Sở Tư pháp rà soát văn bản."
+
+
+def test_a_pdf_with_a_password_is_refused(files):
+    assert _refused(encrypted_pdf(files[("tb-281-ubnd-bac-giang.txt", "pdf")]), "tb.pdf") == documents.ENCRYPTED
+
+
+def test_a_corrupt_pdf_is_refused():
+    data = b"%PDF-1.7\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n" + bytes(range(256)) * 40 + b"\n%%EOF"
+    assert _refused(data, "tb.pdf") in (documents.BROKEN, documents.NO_TEXT)
+
+
+@pytest.mark.parametrize(
+    "data",
+    [b"PK\x03\x04" + b"\xff" * 2000, b"\x00\x01 not a zip at all " * 100, _zip({"notes.txt": "not a Word file"})],
+    ids=["zip-header-then-junk", "no-zip", "zip-without-word-document"],
+)
+def test_a_docx_that_is_no_word_archive_is_refused(data):
+    assert _refused(data, "tb.docx") == documents.UNSUPPORTED
+
+
+def test_a_50_mb_file_is_refused_before_it_is_parsed():
+    assert _refused(b"PK\x03\x04" + b"\x00" * (50 * 1024 * 1024), "big.docx") == documents.TOO_LARGE

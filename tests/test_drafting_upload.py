@@ -1,6 +1,7 @@
 """The drafting page given a whole notice: its header proposed as a notice, saved with the drafts or not at all."""
 
 import datetime
+import io
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -10,7 +11,7 @@ from conference.models import Agency, ConclusionNotice, Participation, Person, S
 from directives.drafting import documents
 from directives.models import Directive
 
-from .document_samples import docx_bytes, fixture_text, pdf_bytes, scanned_pdf
+from .document_samples import docx_bytes, encrypted_pdf, fixture_text, pdf_bytes, scanned_pdf
 from .factories import AgencyFactory, NoticeFactory
 
 pytestmark = pytest.mark.django_db
@@ -243,4 +244,61 @@ def test_an_issuer_not_in_the_registry_is_pointed_out(clerk_client, files):
     header = response.context["header_form"]
     assert header.initial["issuer"] is None and header.initial["issuer_as_written"] == "ỦY BAN NHÂN DÂN TỈNH BẮC GIANG"
     assert "chưa có trong danh mục" in response.content.decode()
+    assert _counts() == (0, 0, 0, 0)
+
+
+def _docx_bomb():
+    import io
+    import zipfile
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("word/document.xml", "x" * (documents.MAX_UNPACKED_BYTES + 1))
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("hostile", "name", "message"),
+    [
+        ("encrypted", "tb-281.pdf", "bảo vệ bằng mật khẩu"),
+        ("truncated", "tb-281.pdf", "bị hỏng"),
+        ("bomb", "tb-281.docx", "lớn hơn 10 MB"),
+        ("fifty_mb", "tb-281.pdf", "lớn hơn 10 MB"),
+    ],
+)
+def test_a_hostile_file_gets_a_clear_message_not_an_error(clerk_client, province, files, hostile, name, message):
+    data = {
+        "encrypted": lambda: encrypted_pdf(files["pdf"]),
+        "truncated": lambda: files["pdf"][: len(files["pdf"]) // 3],
+        "bomb": _docx_bomb,
+        "fifty_mb": lambda: b"%PDF-1.7\n" + b"0" * (50 * 1024 * 1024),
+    }[hostile]()
+    response = _upload(clerk_client, data, name)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert message in page or (hostile == "truncated" and "không có lớp văn bản" in page)
+    assert response.context["formset"] is None and response.context["header_form"] is None
+    assert _counts() == (0, 0, 0, 0)
+
+
+@pytest.mark.parametrize("kind", ["pdf", "docx"])
+def test_a_real_notice_uploaded_gives_its_header(clerk_client, kind):
+    from django.core.management import call_command
+
+    call_command("load_reference_agencies", stdout=io.StringIO())
+    text = fixture_text("tb-vpcp-631-2025.txt")
+    response = _upload(clerk_client, pdf_bytes(text) if kind == "pdf" else docx_bytes(text), f"tb-631.{kind}")
+    header = response.context["header_form"]
+    assert header is not None, response.context["source_form"].errors
+    assert header.initial["number"] == "631/TB-VPCP"
+    assert header.initial["issued_on"] == datetime.date(2025, 11, 19)
+    assert header.initial["issuer"] == Agency.objects.get(code="van-phong-chinh-phu").pk
+    assert (header.initial["signer_title"], header.initial["signer_name"]) == (
+        "KT. BỘ TRƯỞNG, CHỦ NHIỆM / PHÓ CHỦ NHIỆM",
+        "Phạm Mạnh Cường",
+    )
+    assert header.initial["session_held_on"] == datetime.date(2025, 11, 18)
+    assert header.initial["session_chair"] == "Nguyễn Hòa Bình"
+    assert response.context["formset"].total_form_count() >= 1
     assert _counts() == (0, 0, 0, 0)

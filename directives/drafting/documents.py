@@ -163,9 +163,12 @@ def _table_lines(table) -> list[str]:
     lines, seen = [], set()
     for row in table.rows:
         for cell in row.cells:
-            if id(cell._tc) in seen:  # a merged cell is returned once per column it spans
+            # A merged cell is returned once per column it spans. The set holds the elements
+            # themselves, not their id(): a proxy freed after the first row may hand its id to a
+            # cell of the next one, which was then dropped (the number under the issuer).
+            if cell._tc in seen:
                 continue
-            seen.add(id(cell._tc))
+            seen.add(cell._tc)
             lines.extend(p.text for p in cell.paragraphs)
             for inner in cell.tables:
                 lines.extend(_table_lines(inner))

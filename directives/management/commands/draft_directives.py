@@ -4,7 +4,8 @@
     python manage.py draft_directives notice.pdf --issued 2024-07-10 [--header]
 
 FILE is UTF-8 text, or a PDF (with a text layer) or DOCX, judged from its bytes. For a whole
-document the header (number, date, issuer, signer, title) and the signature are not drafted from;
+document the header (number, date, issuer, signer, title), its addressees ("Kính gửi: ...") and the
+signature are not drafted from;
 ``--header`` prints them as one more JSON object on the first line (``{"header": {...}}``), so
 that without it the output is the same lines as before. With a document whose header gives its
 date, ``--issued`` may be left out; without ``--issuer`` the issuing body is looked up from the
