@@ -181,8 +181,8 @@ def reclaim_folded():
 
 
 # How many pending delta rows a reader may sum before it asks for a fold sooner than beat's next:
-# at 1M directives 100,000 of them doubled the dashboard's sums (bench/README.md, "tally6"), while
-# 10,000 cost a few ms. A fold of that many takes a worker about 0.1 s.
+# at 1M directives 100,000 of them about doubled the dashboard's sums (bench/README.md, "tally6":
+# 20-30 ms more per query, so a tenth of that for 10,000), and a fold of 100,000 took 0.4 s.
 FOLD_SOON_ROWS = 10_000
 # One request for a fold in so many seconds, whatever the number of readers meanwhile.
 FOLD_SOON_EVERY = 10
