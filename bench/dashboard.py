@@ -11,7 +11,8 @@
    The status tally's deltas are then folded; with ``--pending-deltas N``, about N delta rows are
    left pending as that many single-directive saves would (each moves one open directive's due
    date by a month: 4 delta rows), and after the timings they are folded (timed) and the tallied
-   figures compared before and after the fold and with a fresh count of the directives.
+   figures compared before and after the fold and with a fresh count of the directives; the pages
+   that sum the tally are then timed again, as readers find them just after a fold.
 2. Renders the dashboard in process (Django's test client, a clerk logged in, production settings)
    with several filters, the export of its agency table and the admin's home page: counts the SQL
    queries of each page, then times ``--runs`` renderings after ``--warmup`` untimed ones and prints p50/p95.
@@ -337,6 +338,39 @@ def main():
     print(f"machine after: {load_note()}")
     if args.pending_deltas:
         print(fold_and_compare(figures_before))
+        with override_settings(STORAGES=storages):
+            print_after_fold(client, results, args)
+
+
+# What readers see just after a fold: the pages that sum the tally, timed again.
+AFTER_FOLD = ("dashboard, no filter", "dashboard, new structure", "admin home page")
+
+
+def print_after_fold(client, results, args):
+    """The pages that sum the tally, timed again right after the fold (the delta table as the fold
+    left it: emptied, and vacuumed or not), beside their times with the deltas pending."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_relation_size('directives_statustallydelta'), n_dead_tup FROM pg_stat_user_tables"
+            " WHERE relname = 'directives_statustallydelta'"
+        )
+        size, dead = cursor.fetchone()
+    print(f"delta table after the fold: {size // 1024} KB, {dead} dead rows (statistics); {load_note()}")
+    print(f"  {'page, just after the fold':<36}{'p50':>8}{'p95':>8}{'queries':>9}{'SQL':>8}   (pending: p50 / p95)")
+    for label, pending, *_rest, path in results:
+        if label not in AFTER_FOLD:
+            continue
+        queries = count_queries(client, path)
+        sql_ms = sum(float(q["time"]) for q in queries) * 1000
+        seconds = time_runs(lambda path=path: get(client, path), runs=args.runs, warmup=args.warmup)
+        then = f"({1000 * quantile(pending, 50):.0f} / {1000 * quantile(pending, 95):.0f})"
+        print(
+            f"  {label:<36}{1000 * quantile(seconds, 50):>8.0f}{1000 * quantile(seconds, 95):>8.0f}"
+            f"{len(queries):>9}{sql_ms:>8.0f}   {then}"
+        )
+    print(f"machine after: {load_note()}")
 
 
 if __name__ == "__main__":

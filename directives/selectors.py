@@ -50,6 +50,7 @@ from .models import (
     StatusTally,
     StatusTallyRow,
     claim_past_due_condition,
+    fold_soon,
     status_condition,
 )
 
@@ -349,15 +350,21 @@ class TalliedCounts:
     def _grouped(self, grain, column):
         sums = self._sums()
         # A group of no directive (its deltas took away every one its base rows had) is no group,
-        # as in a fresh count.
+        # as in a fresh count. The delta rows read counted in the same pass (their ids are negative
+        # in the view): many of them ask for a fold.
         rows = (
             self._tally(grain)
             .values(column)
-            .annotate(every=Sum("n"), **sums)
-            .filter(every__gt=0)
-            .values_list(column, *sums)
+            .annotate(every=Sum("n"), deltas=Count("pk", filter=Q(pk__lt=0)), **sums)
+            .values_list(column, "every", "deltas", *sums)
         )
-        return {row[0]: dict(zip([name[2:] for name in sums], row[1:], strict=True)) for row in rows}
+        found, deltas = {}, 0
+        for key, every, group_deltas, *counts in rows:
+            deltas += group_deltas
+            if every > 0:
+                found[key] = dict(zip([name[2:] for name in sums], counts, strict=True))
+        fold_soon(deltas)
+        return found
 
     def _settle(self, counts, open_past, claims_past):
         """This month's open directives into overdue and within the deadline, its claims past due."""
@@ -379,7 +386,8 @@ class TalliedCounts:
         """The counts of every directive the offices keep, by status (``status_counts_by`` with no
         grouping): the month rows summed, two queries whatever the number of directives."""
         sums = self._sums()
-        found = self._tally(StatusTally.Grain.MONTH).aggregate(**sums)
+        found = self._tally(StatusTally.Grain.MONTH).aggregate(deltas=Count("pk", filter=Q(pk__lt=0)), **sums)
+        fold_soon(found["deltas"])
         past = self._past_this_month().values()
         counts = {name[2:]: found[name] for name in sums}
         return self._settle(counts, sum(p[0] for p in past), sum(p[1] for p in past))

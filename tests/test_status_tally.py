@@ -322,3 +322,33 @@ def test_the_dashboard_from_the_tally_equals_the_dashboard_counted_from_the_dire
         assert tallied["counts"]["total"] == Directive.objects.filter(office=office).exclude(state="cancelled").count()
     # A category is not among the tally's keys: that dashboard counts the directives.
     _dashboard(client, {**params, "category": "recurring"}, from_tally=False)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite writes no delta")
+def test_a_reader_that_sums_many_pending_deltas_asks_a_worker_for_a_fold_once(monkeypatch):
+    from django.core.cache import cache
+
+    from directives.models import tally
+
+    asked = []
+    monkeypatch.setattr(tally.current_app, "send_task", lambda name, **options: asked.append(name))
+    monkeypatch.setattr(tally, "FOLD_SOON_ROWS", 8)
+    cache.delete("status-tally-fold-asked")
+    lead = AgencyFactory()
+    directives = DirectiveFactory.create_batch(3, lead_agency=lead, due_date=TODAY + datetime.timedelta(days=40))
+    fold_deltas()
+    Directive.objects.filter(pk=directives[0].pk).update(due_date=TODAY + datetime.timedelta(days=80))
+    # 4 delta rows (2 of each grain): under the threshold, no fold asked.
+    TalliedCounts(EVERYTHING).by_lead()
+    TalliedCounts(EVERYTHING).totals()
+    assert asked == []
+    for directive in directives:
+        Directive.objects.filter(pk=directive.pk).update(due_date=TODAY + datetime.timedelta(days=120))
+    # 16 delta rows, 8 of each grain: the first reader asks, the next ones within 10 s do not.
+    assert sum(TalliedCounts(EVERYTHING).by_lead()[(lead.pk,)][key] for key in COUNT_KEYS[:-1]) == 3
+    TalliedCounts(EVERYTHING).by_month()
+    TalliedCounts(EVERYTHING).totals()
+    assert asked == ["tally.fold"]
+    cache.delete("status-tally-fold-asked")
+    TalliedCounts(EVERYTHING).totals()
+    assert asked == ["tally.fold", "tally.fold"]

@@ -219,3 +219,37 @@ def test_a_fold_killed_in_the_middle_loses_and_doubles_nothing():
     assert fold_deltas() == len(before[1])
     assert not StatusTallyDelta.objects.exists()
     assert_exact()
+
+
+def delta_table_pages():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_relation_size('directives_statustallydelta') / current_setting('block_size')::int")
+        return cursor.fetchone()[0]
+
+
+def test_a_fold_gives_back_the_space_of_the_deltas_it_folded():
+    ids = two_offices()
+    fold_deltas()
+    # Enough deltas for several pages: every directive moved one month on, then back, many times.
+    later = NEXT_MONTH + datetime.timedelta(days=31)
+    for _ in range(150):
+        for due in (later, NEXT_MONTH):
+            for pk in ids[0] + ids[1]:
+                Directive.objects.filter(pk=pk).update(due_date=due)
+    assert delta_table_pages() > 3
+    assert fold_deltas() == 150 * 2 * 6 * 4
+    # Vacuumed once committed: the dead rows gone and the emptied pages cut off, so that readers'
+    # scans of the view walk nothing.
+    assert delta_table_pages() == 0
+    assert_exact()
+    # And the next deltas are counted as before.
+    cancel(ids[0][0])()
+    assert StatusTallyDelta.objects.count() == 4
+    assert_exact()
+
+
+def test_autovacuum_starts_on_the_delta_table_after_a_thousand_dead_rows():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT reloptions FROM pg_class WHERE relname = 'directives_statustallydelta'")
+        options = set(cursor.fetchone()[0])
+    assert {"autovacuum_vacuum_scale_factor=0", "autovacuum_vacuum_threshold=1000"} <= options

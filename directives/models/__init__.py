@@ -23,7 +23,7 @@ from .keys import ApiKey
 from .links import AgencyLink
 from .milestones import Milestone
 from .progress import ExtensionRequest, ProgressReport, ReportAttachment
-from .tally import NO_DUE_MONTH, NO_KEY, StatusTally, StatusTallyDelta, StatusTallyRow, fold_deltas
+from .tally import NO_DUE_MONTH, NO_KEY, StatusTally, StatusTallyDelta, StatusTallyRow, fold_deltas, fold_soon
 
 __all__ = [
     "AgencyLink",
@@ -58,6 +58,7 @@ __all__ = [
     "WITHOUT_DEADLINE_STATUSES",
     "claim_past_due_condition",
     "fold_deltas",
+    "fold_soon",
     "status_condition",
     "status_expression",
 ]

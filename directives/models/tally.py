@@ -21,8 +21,9 @@ Writers never wait on each other for it (PostgreSQL): the triggers only INSERT s
 same office, state and month (or a sweep's or an import's bulk statement beside a clerk's save) take
 no lock the other needs, and cannot deadlock on it. A key's count is its base row's plus its
 pending deltas (``StatusTallyRow``, a view of both, which ``selectors.TalliedCounts`` sums), and
-``fold_deltas`` (a beat task every minute, and ``manage.py fold_status_tally``) adds the deltas
-into the base rows, deleting exactly the delta rows it read. SQLite has one writer at a time, so
+``fold_deltas`` (a beat task every 15 seconds, sooner when a reader finds many: ``fold_soon``; and
+``manage.py fold_status_tally``) adds the deltas into the base rows, deleting exactly the delta rows
+it read, then vacuums the delta table (``reclaim_folded``). SQLite has one writer at a time, so
 nothing waits there on a row: its row triggers update the base rows as before and write no delta.
 
 Nothing in Python writes it but ``fold_deltas``: triggers on ``directives_directive`` keep it exact
@@ -33,6 +34,10 @@ pending and folded, and the dashboard's figures with and without it;
 ``tests/test_status_tally_writers.py`` holds writers to never waiting on each other for it.
 """
 
+import logging
+
+from celery import current_app
+from django.core.cache import cache
 from django.db import connection, models, transaction
 
 from .assignments import NO_DUE_DATE
@@ -44,6 +49,8 @@ NO_KEY = 0
 # The due month of directives without a due date (as ``NO_DUE_DATE``: after every real month), and of
 # the ``lead`` rows whose status does not depend on the due date.
 NO_DUE_MONTH = NO_DUE_DATE
+
+log = logging.getLogger(__name__)
 
 # The advisory lock's key (PostgreSQL) of ``fold_deltas``: one fold at a time (the sweep's is 0x5EE9).
 FOLD_LOCK = 0x7A11
@@ -151,4 +158,46 @@ def fold_deltas() -> int | None:
         if emptied:
             # Apart: one statement cannot both update a row (the upsert) and delete it.
             cursor.execute("DELETE FROM directives_statustally WHERE id = ANY(%s)", [emptied])
+    if folded and not connection.in_atomic_block:
+        reclaim_folded()
     return folded
+
+
+def reclaim_folded():
+    """VACUUM the delta table once a fold has committed (PostgreSQL, outside a transaction).
+
+    The fold's DELETE leaves its rows dead: until a vacuum every reader's scan of the view still
+    walks them (at 1M directives, 100,000 folded deltas kept the sums by month at 10 ms instead of
+    0.3: bench/README.md, "tally6"). A plain VACUUM marks them free (the next deltas reuse the
+    space) and cuts the emptied pages off the end of the table, so an empty table is read in no
+    time. Its scan takes no lock an INSERT waits on; the cut takes the table's lock only if no one
+    holds it and gives it up within 20 ms of anyone asking (PostgreSQL's own rule), the one moment
+    a writer may wait on the tally, briefly, once per fold. SKIP_LOCKED: when an autovacuum of the
+    table is already at work it does the same, and the fold does not wait for it. A fold inside a
+    caller's transaction leaves it to autovacuum (migration 0020 starts one after 1,000 dead rows).
+    """
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM (SKIP_LOCKED) directives_statustallydelta")
+
+
+# How many pending delta rows a reader may sum before it asks for a fold sooner than beat's next:
+# at 1M directives 100,000 of them about doubled the dashboard's sums (bench/README.md, "tally6":
+# 20-30 ms more per query, so a tenth of that for 10,000), and a fold of 100,000 took 0.4 s.
+FOLD_SOON_ROWS = 10_000
+# One request for a fold in so many seconds, whatever the number of readers meanwhile.
+FOLD_SOON_EVERY = 10
+
+
+def fold_soon(delta_rows_read: int) -> bool:
+    """Ask a worker for a fold (the ``tally.fold`` task, by name) when a reader summed at least
+    ``FOLD_SOON_ROWS`` pending delta rows; whether it asked. Many single saves between two beats
+    (an afternoon's import clerk by clerk) are then folded within seconds, not a minute later, and
+    the reader itself never waits for a fold. Broker down: beat's fold comes anyway."""
+    if delta_rows_read < FOLD_SOON_ROWS or not cache.add("status-tally-fold-asked", True, FOLD_SOON_EVERY):
+        return False
+    try:
+        current_app.send_task("tally.fold", retry=False)
+    except Exception:
+        log.warning("Could not reach the broker to ask for a fold of the status tally.", exc_info=True)
+        return False
+    return True

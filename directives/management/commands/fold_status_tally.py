@@ -7,7 +7,7 @@ from directives.models import fold_deltas
 
 
 class Command(BaseCommand):
-    help = "Fold the status tally's pending deltas into its base rows (beat does it every minute)."
+    help = "Fold the status tally's pending deltas into its base rows (beat does it every 15 seconds)."
 
     def handle(self, *args, **options):
         folded = fold_deltas()
