@@ -210,3 +210,27 @@ def test_a_shape_whose_values_cannot_be_bound_goes_through_the_orm(callers, monk
     assert response.status_code == 200
     assert response.content == expected
     assert _shapes_seen and all(compiled._compiled(shape) is None for shape in set(_shapes_seen))
+
+
+def _prepared_statements():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        return [row[0] for row in cursor.fetchall()]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="prepared statements are PostgreSQL's")
+def test_on_postgresql_the_page_sql_is_prepared_once_per_connection_and_nothing_else(callers, settings):
+    settings.API_PREPARED_STATEMENTS = False
+    before = [callers.plain.get("/api/v1/directives/", {"page_size": 3}).content for _ in range(2)]
+    assert _prepared_statements() == []
+    settings.API_PREPARED_STATEMENTS = True
+    after = [callers.plain.get("/api/v1/directives/", {"page_size": 3}).content for _ in range(7)]
+    statements = _prepared_statements()
+    # One statement for the seven requests (the key's query and Django's others are not prepared),
+    # and it is the page's: the directives joined to the caller's assignment rows.
+    assert len(statements) == 1
+    assert '"directives_assignment"' in statements[0] and "$1" in statements[0]
+    assert after == [before[0]] * 7
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT generic_plans + custom_plans FROM pg_prepared_statements")
+        assert cursor.fetchone()[0] == 7
