@@ -202,8 +202,8 @@ def test_a_shape_whose_values_cannot_be_bound_goes_through_the_orm(callers, monk
 
     # The same rows, but one parameter derived from today rather than today itself: the two
     # placeholder sets then disagree where no placeholder stands, and the shape is not cached.
-    def derived(agency_ids, today):
-        return original(agency_ids, today).filter(given_on__lt=today + datetime.timedelta(days=36500))
+    def derived(agency_ids, today, among=None):
+        return original(agency_ids, today, among).filter(given_on__lt=today + datetime.timedelta(days=36500))
 
     monkeypatch.setattr(listing, "caller_directives", derived)
     response = callers.plain.get("/api/v1/directives/", {"page_size": 5})

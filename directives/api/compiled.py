@@ -243,7 +243,15 @@ def _build(shape, which):
     paginator.ordering = paginator.orderings[shape.ordering]
     paginator._queryset = queryset = _rows(agency_ids, dict(shape.filters), today)
     cursor = Cursor(offset=0, reverse=shape.reverse, position=position) if shape.position or shape.reverse else None
-    return paginator.page_queryset(queryset, cursor, tie, agency_ids), (today, agency_ids, position, tie)
+
+    def rows_of(ids):
+        among = Directive.objects.filter(pk__in=ids)
+        return listing.list_values(
+            listing.caller_directives(agency_ids, today, among=among), with_role=agency_ids is not None
+        ).using(router.db_for_read(Directive))
+
+    page = paginator.page_queryset(queryset, cursor, tie, agency_ids, rows_of)
+    return page, (today, agency_ids, position, tie)
 
 
 def _same(a, b):
