@@ -21,16 +21,7 @@ in the text, derived from an input (``today + 1``) or mistaken for a placeholder
 fails that check: such a shape is never cached and goes through the ORM on every request.
 Parameters stay parameters: nothing of the request is ever written into the SQL's text.
 
-On PostgreSQL the kept SQL is also a server-side prepared statement of the connection (psycopg's
-``prepare=True`` on a server-binding cursor): PostgreSQL planned the page's six-table join on
-every request (1.5-7 ms, as long as running it; bench/README.md, "api6"), and a prepared
-statement keeps its plan for the connection's life (PostgreSQL's own choice between a plan per
-value and the generic one, ``plan_cache_mode``). Only this SQL is prepared: Django's own cursors
-bind on the client and prepare nothing. Each connection prepares it once (``CONN_MAX_AGE`` keeps
-connections, and their statements, between requests; a pool's connections keep theirs; psycopg
-keeps at most ``prepared_max`` per connection and forgets them on ``DISCARD ALL``). A pooler that
-hands one client's statements to another server connection (PgBouncer in transaction mode before
-1.21) needs ``API_PREPARED_STATEMENTS=false``; the SQL and the rows are the same either way.
+On PostgreSQL the kept SQL runs as a server-side prepared statement (``conference.prepared``).
 """
 
 import datetime
@@ -38,14 +29,11 @@ import functools
 from dataclasses import dataclass
 from typing import NamedTuple
 
-import psycopg
-from django.conf import settings
 from django.db import connections, router
-from django.db.backends.utils import CursorDebugWrapper, CursorWrapper
 from django.db.models import DateField
-from psycopg.pq import Format
 from rest_framework.pagination import Cursor
 
+from conference.prepared import prepared_cursor
 from directives.models import Directive
 
 from . import listing
@@ -124,7 +112,7 @@ def page_rows(view, request, today):
     params = list(compiled.params)
     for index, name, integer_type in compiled.bindings:
         params[index] = bound[name] if integer_type is None else integer_type(bound[name])
-    with _cursor(connection) as db_cursor:
+    with prepared_cursor(connection) as db_cursor:
         db_cursor.execute(compiled.sql, params)
         fetched = db_cursor.fetchall()
     names = compiled.names
@@ -139,49 +127,6 @@ def page_rows(view, request, today):
                 row[index] = value
         rows.append(dict(zip(names, row, strict=True)))
     return paginator.finish(rows)
-
-
-def _cursor(connection):
-    """Django's cursor (logged, its errors wrapped) for the page's SQL; on PostgreSQL over a psycopg
-    cursor that binds on the server and prepares what it runs (see the module's docstring)."""
-    if connection.vendor != "postgresql" or not settings.API_PREPARED_STATEMENTS:
-        return connection.cursor()
-    from django.db.backends.postgresql.base import TIMESTAMPTZ_OID, register_tzloader
-
-    connection.close_if_health_check_failed()
-    connection.ensure_connection()
-    raw = connection.connection
-    if raw.prepare_threshold is None:
-        # Django turns psycopg's automatic preparing off; with a threshold no count reaches, only
-        # what is run with prepare=True (this SQL) is prepared.
-        raw.prepare_threshold = _NEVER
-    with connection.wrap_database_errors:
-        cursor = _PreparingCursor(raw)
-        # As Django's own cursors (DatabaseWrapper.create_cursor): moments read in its time zone.
-        if raw.adapters.get_loader(TIMESTAMPTZ_OID, Format.TEXT).timezone != connection.timezone:
-            register_tzloader(connection.timezone, cursor)
-    connection.validate_thread_sharing()
-    return _LoggedCursor(cursor, connection) if connection.queries_logged else connection.make_cursor(cursor)
-
-
-_NEVER = 2**62
-
-
-class _LoggedCursor(CursorDebugWrapper):
-    """Django's logging cursor (``connection.queries``, assertNumQueries, the benchmarks' capture),
-    logging the SQL as Django's own cursors send it (its values bound in the text): a prepared
-    statement's run leaves psycopg no query text to report."""
-
-    def execute(self, sql, params=None):
-        with self.debug_sql(self.db.ops.compose_sql(sql, params), params):
-            return CursorWrapper.execute(self, sql, params)
-
-
-class _PreparingCursor(psycopg.Cursor):
-    """A server-binding cursor that prepares every statement it runs (only the page's SQL)."""
-
-    def execute(self, query, params=None, **kwargs):
-        return super().execute(query, params, **{**kwargs, "prepare": True})
 
 
 def _inputs(shape, today, agency_ids, position, tie):
