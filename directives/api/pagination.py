@@ -153,15 +153,17 @@ class DirectivePagination(OrderedCursorPagination):
         by_due_date = ordering[0].lstrip("-") == "due_sort"
         if not (by_due_date and agency_ids and self._ordered_unions()):
             return queryset[offset:limit]
-        if len(agency_ids) == 1 and rows_of is not None:
+        if len(agency_ids) == 1:
+            if rows_of is None:
+                return queryset[offset:limit]
             # One agency: the page's ids first (the directive and its assignment row, in the index's
             # order, cut at the page), then the page's rows for those ids (``rows_of``: the same
             # rows unfiltered, which the ids already are). The result is the same; the plan is
             # not: the page's SQL is a prepared statement on PostgreSQL (``directives.api.compiled``),
             # whose generic plan is made once for every agency. For the flat join that plan read all
             # of an agency's open rows and sorted them (the largest agency's page 1 at 1,000,000
-            # directives: 51 ms instead of 3); the filters said again around the ids made it guess
-            # one row and scan the agencies for each (bench/README.md, "api6").
+            # directives: 51 ms instead of 3); with the filters said again around the ids it still
+            # took 9-52 ms, without them 5-6 (bench/README.md, "api6").
             page_ids = queryset.values("pk")[:limit]
             return rows_of(page_ids).order_by(*ordering)[offset:limit]
         # The union picks the page's ids (cheap rows: the directive and its assignment); the page
