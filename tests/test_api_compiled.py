@@ -202,11 +202,54 @@ def test_a_shape_whose_values_cannot_be_bound_goes_through_the_orm(callers, monk
 
     # The same rows, but one parameter derived from today rather than today itself: the two
     # placeholder sets then disagree where no placeholder stands, and the shape is not cached.
-    def derived(agency_ids, today):
-        return original(agency_ids, today).filter(given_on__lt=today + datetime.timedelta(days=36500))
+    def derived(agency_ids, today, among=None):
+        return original(agency_ids, today, among).filter(given_on__lt=today + datetime.timedelta(days=36500))
 
     monkeypatch.setattr(listing, "caller_directives", derived)
     response = callers.plain.get("/api/v1/directives/", {"page_size": 5})
     assert response.status_code == 200
     assert response.content == expected
     assert _shapes_seen and all(compiled._compiled(shape) is None for shape in set(_shapes_seen))
+
+
+def _prepared_statements():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        return [row[0] for row in cursor.fetchall()]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="prepared statements are PostgreSQL's")
+def test_on_postgresql_the_key_and_page_sql_are_prepared_once_per_connection_and_nothing_else(callers, settings):
+    settings.API_PREPARED_STATEMENTS = False
+    before = [callers.plain.get("/api/v1/directives/", {"page_size": 3}).content for _ in range(2)]
+    assert _prepared_statements() == []
+    settings.API_PREPARED_STATEMENTS = True
+    after = [callers.plain.get("/api/v1/directives/", {"page_size": 3}).content for _ in range(7)]
+    # Two statements for the seven requests (Django's other queries are not prepared): the key's
+    # look-up with its successions, and the page (the directives joined to the caller's rows).
+    statements = sorted(_prepared_statements(), key=lambda sql: '"directives_assignment"' in sql)
+    assert len(statements) == 2
+    assert '"directives_apikey"' in statements[0] and "$1" in statements[0]
+    assert '"directives_assignment"' in statements[1] and "$1" in statements[1]
+    assert after == [before[0]] * 7
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT generic_plans + custom_plans FROM pg_prepared_statements")
+        assert [row[0] for row in cursor.fetchall()] == [7, 7]
+
+
+def test_the_keys_compiled_look_up_reads_what_the_orm_reads(callers):
+    from directives.models import ApiKey, keys
+
+    successor = ApiKey.objects.select_related("agency").get(agency__name="Sở Nông nghiệp và Môi trường")
+    raw_key = ApiKey.issue(agency=successor.agency, name="compiled look-up")[1]
+    prefix = raw_key.partition(".")[0]
+    found = ApiKey.find_active(raw_key, successions_on=TODAY)
+    assert keys._compiled_lookup(keys.connections["default"]) is not None
+    expected = next(iter(ApiKey._lookup(prefix, TODAY)))
+    fields = [field.attname for field in ApiKey._meta.concrete_fields]
+    assert [getattr(found, name) for name in fields] == [getattr(expected, name) for name in fields]
+    assert found.successions == expected.successions and found.successions != "[]"  # the merge of the fixture
+    assert found.agency.name == expected.agency.name and found.agency.successor == expected.agency.successor
+    assert ApiKey.find_active(raw_key + "x", successions_on=TODAY) is None
+    ApiKey.objects.filter(prefix=prefix).update(revoked_at=found.created_at)
+    assert ApiKey.find_active(raw_key, successions_on=TODAY) is None

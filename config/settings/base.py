@@ -225,6 +225,9 @@ REST_FRAMEWORK = {
     "COERCE_DECIMAL_TO_STRING": False,
 }
 API_THROTTLE_RATE = env.str("API_THROTTLE_RATE", default="600/minute")
+# The API list's compiled SQL as a server-side prepared statement (directives/api/compiled.py);
+# off behind a pooler that cannot carry prepared statements (PgBouncer in transaction mode < 1.21).
+API_PREPARED_STATEMENTS = env.bool("API_PREPARED_STATEMENTS", default=True)
 # Wrong API keys allowed per client address; past it the address gets 429 until the window ends.
 API_AUTH_FAILURE_RATE = env.str("API_AUTH_FAILURE_RATE", default="20/minute")
 # A JSON body larger than this is refused (413) before it is read whole; uploads are multipart.

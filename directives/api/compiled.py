@@ -20,6 +20,8 @@ one placeholder's value (as the ORM's field would send it) stands in both. A val
 in the text, derived from an input (``today + 1``) or mistaken for a placeholder by coincidence
 fails that check: such a shape is never cached and goes through the ORM on every request.
 Parameters stay parameters: nothing of the request is ever written into the SQL's text.
+
+On PostgreSQL the kept SQL runs as a server-side prepared statement (``conference.prepared``).
 """
 
 import datetime
@@ -31,6 +33,7 @@ from django.db import connections, router
 from django.db.models import DateField
 from rest_framework.pagination import Cursor
 
+from conference.prepared import prepared_cursor
 from directives.models import Directive
 
 from . import listing
@@ -109,7 +112,7 @@ def page_rows(view, request, today):
     params = list(compiled.params)
     for index, name, integer_type in compiled.bindings:
         params[index] = bound[name] if integer_type is None else integer_type(bound[name])
-    with connection.cursor() as db_cursor:
+    with prepared_cursor(connection) as db_cursor:
         db_cursor.execute(compiled.sql, params)
         fetched = db_cursor.fetchall()
     names = compiled.names
@@ -185,7 +188,15 @@ def _build(shape, which):
     paginator.ordering = paginator.orderings[shape.ordering]
     paginator._queryset = queryset = _rows(agency_ids, dict(shape.filters), today)
     cursor = Cursor(offset=0, reverse=shape.reverse, position=position) if shape.position or shape.reverse else None
-    return paginator.page_queryset(queryset, cursor, tie, agency_ids), (today, agency_ids, position, tie)
+
+    def rows_of(ids):
+        among = Directive.objects.filter(pk__in=ids)
+        return listing.list_values(
+            listing.caller_directives(agency_ids, today, among=among), with_role=agency_ids is not None
+        ).using(router.db_for_read(Directive))
+
+    page = paginator.page_queryset(queryset, cursor, tie, agency_ids, rows_of)
+    return page, (today, agency_ids, position, tie)
 
 
 def _same(a, b):

@@ -120,10 +120,10 @@ class MilestonesJson(JsonRows):
     order = "r.position"
 
 
-def caller_directives(agency_ids, today):
+def caller_directives(agency_ids, today, among=None):
     """What the list starts from: the caller's directives (``directives_visible_to``; every one for a
-    clerk, None) with their status on ``today``."""
-    return directives_visible_to(agency_ids).with_status(today)
+    clerk, None; of ``among`` if given) with their status on ``today``."""
+    return directives_visible_to(agency_ids, among=among).with_status(today)
 
 
 def list_values(queryset, *, with_role):
