@@ -179,6 +179,31 @@ WHOLE_WITH_HELDOUT7_2026_12_03 = {  # the whole corpus up to heldout7 (130 docum
     "start": 1.0,
 }
 WHOLE_WITH_HELDOUT7_SILENT_WRONG_DATES = 6
+# Then 44 items (68 expected drafts) from 11 more whole documents of November 2025 (split "heldout8": the
+# notices 648, 653 and 659/TB-VPCP, the telegram 224/CĐ-TTg, the letters 11299, 11414, 11520, 11583 and
+# 11654/VPCP, Hồ Chí Minh City's letters 4085/UBND-ĐT and 4240/UBND-VX), recorded and committed before the
+# parser was run on them, scored once after heldout7's run with the parser unchanged: 38.6% items right.
+# heldout8 must stay untouched by any tuning: it is the figure for documents nobody here has tuned on.
+HELDOUT8_2026_12_03 = {  # the ninth collection alone (11 documents, 44 items, 68 expected drafts), held out
+    "draft_count": 0.5455,
+    "lead": 0.3824,
+    "coordinating": 0.4853,
+    "due": 0.4412,
+    "all_fields": 0.3088,
+    "items_right": 0.3864,
+    "start": 1.0,
+}
+HELDOUT8_SILENT_WRONG_DATES = 6
+WHOLE_WITH_HELDOUT8_2026_12_03 = {  # the whole corpus (141 documents, 327 items, 572 expected drafts)
+    "draft_count": 0.8654,
+    "lead": 0.8024,
+    "coordinating": 0.8566,
+    "due": 0.8392,
+    "all_fields": 0.7727,
+    "items_right": 0.7706,
+    "start": 1.0,
+}
+WHOLE_WITH_HELDOUT8_SILENT_WRONG_DATES = 12
 WHOLE_SILENT_WRONG_DATES = 2  # a ceiling for the whole corpus: one earlier, one in heldout6 (234/CĐ-TTg)
 BASELINE_SILENT_WRONG_DATES = 1  # a ceiling (18 on the first run, 4 when the last 54 items came): may only go down
 
@@ -223,7 +248,7 @@ def test_every_name_the_clerk_expects_is_in_the_registry(documents):
 
 def test_the_scores_are_reported_per_field_and_per_class(figures):
     assert set(figures["scores"]) == set(BASELINE_2026_12_03) == set(WHOLE_WITH_HELDOUT6_2026_12_03)
-    assert figures["items"] >= 283 and figures["expected_drafts"] >= 504
+    assert figures["items"] == 327 and figures["expected_drafts"] == 572
     for name in ("deadline-clause", "second-verb", "list-after-colon", "province-in-name", "joint-lead", "narrative"):
         entry = figures["classes"][name]
         assert 0 <= entry["right"] <= entry["items"]
@@ -232,7 +257,11 @@ def test_the_scores_are_reported_per_field_and_per_class(figures):
         assert failure["reasons"], failure
 
 
-def test_the_parser_does_not_fall_below_the_baseline(documents):
+def test_the_parser_does_not_fall_below_the_baseline(documents, figures):
+    assert figures["items"] == 327
+    for field, floor in WHOLE_WITH_HELDOUT8_2026_12_03.items():
+        assert figures["scores"][field] >= floor, (field, figures["scores"][field], floor)
+    assert figures["silent_wrong_dates"] <= WHOLE_WITH_HELDOUT8_SILENT_WRONG_DATES
     up_to_heldout7 = [d for d in documents if d.split != "heldout8"]
     scores = score_corpus(up_to_heldout7, registry_documents=documents).figures()
     assert scores["items"] == 283
@@ -297,6 +326,15 @@ def test_the_eighth_collection_does_not_fall_below_its_floor(documents):
     for field, floor in HELDOUT7_2026_12_03.items():
         assert scores["scores"][field] >= floor, (field, scores["scores"][field], floor)
     assert scores["silent_wrong_dates"] <= HELDOUT7_SILENT_WRONG_DATES
+
+
+def test_the_ninth_collection_does_not_fall_below_its_floor(documents):
+    held_out = [d for d in documents if d.split == "heldout8"]
+    assert len(held_out) >= 10 and sum(len(d.items) for d in held_out) >= 40
+    scores = score_corpus(held_out, registry_documents=documents).figures()
+    for field, floor in HELDOUT8_2026_12_03.items():
+        assert scores["scores"][field] >= floor, (field, scores["scores"][field], floor)
+    assert scores["silent_wrong_dates"] <= HELDOUT8_SILENT_WRONG_DATES
 
 
 def test_the_held_out_split_does_not_fall_below_its_floor(documents):
