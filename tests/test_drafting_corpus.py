@@ -152,6 +152,58 @@ WHOLE_WITH_HELDOUT6_2026_12_03 = {  # the whole corpus (120 documents, 219 items
     "items_right": 0.8904,
     "start": 1.0,
 }
+# 2026-12-03, late night: 64 items (111 expected drafts) from 10 more whole documents of November 2025
+# (split "heldout7": the conclusion notices 623, 627, 634, 636 and 641/TB-VPCP, the telegrams 217, 223 and
+# 228/CĐ-TTg, the letters 11298/VPCP-KTTH and 11306/VPCP-NN, copies in tnt305/tai_lieu_noi_bo), recorded
+# and committed before the parser was run on them, then scored once with the parser unchanged: 62.5% items
+# right. These floors are that one run; heldout7 is not tuned on in that session. The earlier collections
+# keep their floors, scored without heldout7 (its agencies in the registry move no earlier figure).
+HELDOUT7_2026_12_03 = {  # the eighth collection alone (10 documents, 64 items, 111 expected drafts), held out
+    "draft_count": 0.7656,
+    "lead": 0.5586,
+    "coordinating": 0.6757,
+    "due": 0.6396,
+    "all_fields": 0.5315,
+    "items_right": 0.625,
+    "start": 1.0,
+}
+# 627/TB-VPCP III.1.c (a goal year read), III.5.b (two: a date before the issue, unread), 634/TB-VPCP III.9
+HELDOUT7_SILENT_WRONG_DATES = 4
+WHOLE_WITH_HELDOUT7_2026_12_03 = {  # the whole corpus up to heldout7 (130 documents, 283 items, 504 drafts)
+    "draft_count": 0.9152,
+    "lead": 0.8591,
+    "coordinating": 0.9067,
+    "due": 0.8929,
+    "all_fields": 0.8353,
+    "items_right": 0.8304,
+    "start": 1.0,
+}
+WHOLE_WITH_HELDOUT7_SILENT_WRONG_DATES = 6
+# Then 44 items (68 expected drafts) from 11 more whole documents of November 2025 (split "heldout8": the
+# notices 648, 653 and 659/TB-VPCP, the telegram 224/CĐ-TTg, the letters 11299, 11414, 11520, 11583 and
+# 11654/VPCP, Hồ Chí Minh City's letters 4085/UBND-ĐT and 4240/UBND-VX), recorded and committed before the
+# parser was run on them, scored once after heldout7's run with the parser unchanged: 38.6% items right.
+# heldout8 must stay untouched by any tuning: it is the figure for documents nobody here has tuned on.
+HELDOUT8_2026_12_03 = {  # the ninth collection alone (11 documents, 44 items, 68 expected drafts), held out
+    "draft_count": 0.5455,
+    "lead": 0.3824,
+    "coordinating": 0.4853,
+    "due": 0.4412,
+    "all_fields": 0.3088,
+    "items_right": 0.3864,
+    "start": 1.0,
+}
+HELDOUT8_SILENT_WRONG_DATES = 6
+WHOLE_WITH_HELDOUT8_2026_12_03 = {  # the whole corpus (141 documents, 327 items, 572 expected drafts)
+    "draft_count": 0.8654,
+    "lead": 0.8024,
+    "coordinating": 0.8566,
+    "due": 0.8392,
+    "all_fields": 0.7727,
+    "items_right": 0.7706,
+    "start": 1.0,
+}
+WHOLE_WITH_HELDOUT8_SILENT_WRONG_DATES = 12
 WHOLE_SILENT_WRONG_DATES = 2  # a ceiling for the whole corpus: one earlier, one in heldout6 (234/CĐ-TTg)
 BASELINE_SILENT_WRONG_DATES = 1  # a ceiling (18 on the first run, 4 when the last 54 items came): may only go down
 
@@ -196,7 +248,7 @@ def test_every_name_the_clerk_expects_is_in_the_registry(documents):
 
 def test_the_scores_are_reported_per_field_and_per_class(figures):
     assert set(figures["scores"]) == set(BASELINE_2026_12_03) == set(WHOLE_WITH_HELDOUT6_2026_12_03)
-    assert figures["items"] == 219 and figures["expected_drafts"] == 393
+    assert figures["items"] == 327 and figures["expected_drafts"] == 572
     for name in ("deadline-clause", "second-verb", "list-after-colon", "province-in-name", "joint-lead", "narrative"):
         entry = figures["classes"][name]
         assert 0 <= entry["right"] <= entry["items"]
@@ -206,21 +258,34 @@ def test_the_scores_are_reported_per_field_and_per_class(figures):
 
 
 def test_the_parser_does_not_fall_below_the_baseline(documents, figures):
-    for field, floor in WHOLE_WITH_HELDOUT6_2026_12_03.items():
+    assert figures["items"] == 327
+    for field, floor in WHOLE_WITH_HELDOUT8_2026_12_03.items():
         assert figures["scores"][field] >= floor, (field, figures["scores"][field], floor)
-    assert figures["silent_wrong_dates"] <= WHOLE_SILENT_WRONG_DATES
-    before_heldout6 = [d for d in documents if d.split != "heldout6"]
+    assert figures["silent_wrong_dates"] <= WHOLE_WITH_HELDOUT8_SILENT_WRONG_DATES
+    up_to_heldout7 = [d for d in documents if d.split != "heldout8"]
+    scores = score_corpus(up_to_heldout7, registry_documents=documents).figures()
+    assert scores["items"] == 283
+    for field, floor in WHOLE_WITH_HELDOUT7_2026_12_03.items():
+        assert scores["scores"][field] >= floor, (field, scores["scores"][field], floor)
+    assert scores["silent_wrong_dates"] <= WHOLE_WITH_HELDOUT7_SILENT_WRONG_DATES
+    before_heldout7 = [d for d in documents if d.split not in ("heldout7", "heldout8")]
+    scores = score_corpus(before_heldout7, registry_documents=documents).figures()
+    assert scores["items"] == 219
+    for field, floor in WHOLE_WITH_HELDOUT6_2026_12_03.items():
+        assert scores["scores"][field] >= floor, (field, scores["scores"][field], floor)
+    assert scores["silent_wrong_dates"] <= WHOLE_SILENT_WRONG_DATES
+    before_heldout6 = [d for d in before_heldout7 if d.split != "heldout6"]
     scores = score_corpus(before_heldout6, registry_documents=documents).figures()
     assert scores["items"] == 209
     for field, floor in WHOLE_WITH_HELDOUT5_2026_12_03.items():
         assert scores["scores"][field] >= floor, (field, scores["scores"][field], floor)
     assert scores["silent_wrong_dates"] <= BASELINE_SILENT_WRONG_DATES
-    before_heldout5 = [d for d in documents if d.split not in ("heldout5", "heldout6")]
+    before_heldout5 = [d for d in before_heldout6 if d.split != "heldout5"]
     scores = score_corpus(before_heldout5, registry_documents=documents).figures()
     assert scores["items"] == 198
     for field, floor in WHOLE_2026_12_03.items():
         assert scores["scores"][field] >= floor, (field, scores["scores"][field], floor)
-    earlier = [d for d in documents if d.split not in ("heldout4", "heldout5", "heldout6")]
+    earlier = [d for d in before_heldout5 if d.split != "heldout4"]
     scores = score_corpus(earlier, registry_documents=documents).figures()
     assert scores["items"] == 173
     for field, floor in BASELINE_2026_12_03.items():
@@ -252,6 +317,24 @@ def test_the_seventh_collection_does_not_fall_below_its_floor(documents):
     for field, floor in HELDOUT6_2026_12_03.items():
         assert scores["scores"][field] >= floor, (field, scores["scores"][field], floor)
     assert scores["silent_wrong_dates"] <= 1
+
+
+def test_the_eighth_collection_does_not_fall_below_its_floor(documents):
+    held_out = [d for d in documents if d.split == "heldout7"]
+    assert len(held_out) >= 10 and sum(len(d.items) for d in held_out) >= 40
+    scores = score_corpus(held_out, registry_documents=documents).figures()
+    for field, floor in HELDOUT7_2026_12_03.items():
+        assert scores["scores"][field] >= floor, (field, scores["scores"][field], floor)
+    assert scores["silent_wrong_dates"] <= HELDOUT7_SILENT_WRONG_DATES
+
+
+def test_the_ninth_collection_does_not_fall_below_its_floor(documents):
+    held_out = [d for d in documents if d.split == "heldout8"]
+    assert len(held_out) >= 10 and sum(len(d.items) for d in held_out) >= 40
+    scores = score_corpus(held_out, registry_documents=documents).figures()
+    for field, floor in HELDOUT8_2026_12_03.items():
+        assert scores["scores"][field] >= floor, (field, scores["scores"][field], floor)
+    assert scores["silent_wrong_dates"] <= HELDOUT8_SILENT_WRONG_DATES
 
 
 def test_the_held_out_split_does_not_fall_below_its_floor(documents):
