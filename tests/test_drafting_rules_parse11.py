@@ -31,11 +31,14 @@ EXTRA = [
 
 
 @pytest.fixture(scope="module")
-def registry():
-    records = yaml.safe_load((SEEDS / "agencies.yaml").read_text(encoding="utf-8"))["agencies"]
-    for record in EXTRA:
-        record.setdefault("level", "provincial")
-    return registry_from_records(records + EXTRA)
+def records():
+    seeds = yaml.safe_load((SEEDS / "agencies.yaml").read_text(encoding="utf-8"))["agencies"]
+    return seeds + [{"level": "provincial", **record} for record in EXTRA]
+
+
+@pytest.fixture(scope="module")
+def registry(records):
+    return registry_from_records(records)
 
 
 @pytest.fixture(scope="module")
@@ -155,3 +158,56 @@ def test_a_cited_letter_s_day_is_no_second_step(parse):
     (draft,) = parse(text, D(2018, 5, 25))
     assert draft.deadline.due_date == D(2018, 6, 14)
     assert find_steps(draft.source, D(2018, 5, 25)) == []
+
+
+def test_a_bracketed_unit_after_an_agency_is_kept_in_the_text_and_the_agency_recorded(records, registry):
+    """6240/BGDĐT-KHCNTT, 2026: "phối hợp với Bộ GDĐT (Cục Khoa học, Công nghệ và Thông tin)" coordinates with
+    the ministry; the unit in brackets says whom to contact there and stays in the text, even when the
+    registry knows the unit too."""
+    unit = {"code": "cuc-khcntt", "name": "Cục Khoa học, Công nghệ và Thông tin", "kind": "other", "level": "central"}
+    with_unit = registry_from_records([*records, unit])
+    text = (
+        "- Các cơ sở giáo dục đại học khẩn trương thực hiện, bố trí nguồn lực, rà soát hệ thống và phối hợp với Bộ"
+        " GDĐT (Cục Khoa học, Công nghệ và Thông tin) để triển khai kết nối API; báo cáo kết quả thực hiện, tiến độ"
+        " triển khai và các khó khăn, vướng mắc phát sinh trong quá trình thực hiện kết nối trước ngày 30/9/2026."
+    )
+    for known in (registry, with_unit):
+        (draft,) = parse_directives(text, D(2026, 9, 15), matcher=AgencyMatcher(known, on_date=D(2026, 9, 15)))
+        assert [a.name for a in draft.coordinating_agencies] == ["Bộ Giáo dục và Đào tạo"]
+        assert "(Cục Khoa học, Công nghệ và Thông tin)" in draft.text
+
+
+def test_an_approval_after_a_purpose_clause_makes_no_draft_without_an_assignee(parse):
+    """A Lai Châu letter of 2018 on the Can Hồ cemetery and resettlement project (provincial portal): item 1
+    approves; no one is named to act, so no draft. Item 2 names its assignee and is one."""
+    text = (
+        "1. Để đảm bảo an toàn cho công trình và mặt bằng khu TĐC Can Hồ, đồng ý về chủ trương bổ sung một số nội"
+        " dung của dự án Nghĩa địa Can Hồ, khu TĐC Can Hồ theo đề nghị của Ban QLDA đầu tư xây dựng các công trình"
+        " Nông nghiệp và PTNT tại Tờ trình số 992/TTr-BQLDA ngày 28/6/2018.\n"
+        "2. Bộ Xây dựng khẩn trương hoàn thiện hồ sơ điều chỉnh, bổ sung dự án theo quy định, đảm bảo hoàn thành"
+        " công trình trong năm 2018."
+    )
+    (draft,) = parse(text, D(2018, 7, 10))
+    assert draft.lead_agency.name == "Bộ Xây dựng" and draft.item == "2"
+    # With an assignee the approval's item is a directive: "..., đồng ý ... và giao Bộ Xây dựng ...".
+    (given,) = parse(
+        "1. Để đảm bảo an toàn cho công trình, đồng ý về chủ trương bổ sung dự án và giao Bộ Xây dựng hoàn thiện"
+        " hồ sơ.\n2. Bộ Tài chính bố trí vốn.",
+        D(2018, 7, 10),
+    )[:1]
+    assert given.lead_agency.name == "Bộ Xây dựng"
+
+
+def test_the_forwarding_office_is_not_the_lead_whom_it_forwards_to_is(parse):
+    """3570/VP-CTXD, Văn phòng UBND tỉnh Quảng Trị, 2025: "Văn phòng UBND tỉnh chuyển nội dung nêu trên đến Ban
+    Quản lý dự án đầu tư xây dựng tỉnh để nghiên cứu, xử lý theo thẩm quyền" leads the Ban."""
+    text = (
+        "Thực hiện quy chế làm việc của UBND tỉnh nhiệm kỳ 2021-2025 được ban hành kèm theo Quyết định số"
+        " 01/2025/QĐ-UBND ngày 09/7/2025 và chỉ đạo của UBND tỉnh tại Công văn số 84/UBND-TH ngày 14/7/2025 về việc"
+        " chủ động giải quyết và tham mưu UBND tỉnh theo chức năng nhiệm vụ được giao; Văn phòng UBND tỉnh chuyển"
+        " nội dung nêu trên đến Ban Quản lý dự án đầu tư xây dựng tỉnh để nghiên cứu, xử lý theo thẩm quyền, đảm"
+        " bảo tuân thủ quy định."
+    )
+    (draft,) = parse(text, D(2025, 7, 20), context=QUANG_TRI)
+    assert draft.lead_agency.name == "Ban Quản lý dự án đầu tư xây dựng tỉnh Quảng Trị"
+    assert not draft.unmatched

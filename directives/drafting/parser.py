@@ -396,7 +396,11 @@ _LEADING_CONTEXT = re.compile(
 )
 _TRIGGER = re.compile(
     r"\b(?P<t>giao(?:\s+nhiem\s+vu)?(?:\s+cho)?|giao trach nhiem(?:\s+cho)?|de nghi|yeu cau|chi dao|nhan manh"
-    r"|rieng doi voi|doi voi)\b\s*[:,]?\s*"
+    r"|rieng doi voi|doi voi"
+    # "Văn phòng UBND tỉnh chuyển nội dung nêu trên đến Ban Quản lý dự án ... để nghiên cứu, xử lý" (3570/VP-CTXD):
+    # the office forwards, whom it forwards to leads.
+    r"|chuyen\s+(?:(?:toan bo|ban sao)\s+)?(?:noi dung|van ban|ho so|don|kien nghi|de nghi|y kien|cong van|phan anh"
+    r"|thu|to trinh|bao cao)\b[^;:]{0,120}?\s+(?:den|toi|cho))\b\s*[:,]?\s*"
 )
 # An adverb of the task right before "giao": the assignee's own verb ("khẩn trương giao ..."), not the notice's.
 _OWN_ASSIGNING = re.compile(r"(?:^|[\s,])(?:khan truong|chu dong|kip thoi|tiep tuc|som|co trach nhiem)\s*$")
@@ -684,7 +688,8 @@ class DirectiveParser:
                 # A head's title right before "yêu cầu", "đề nghị", "giao" ("Bộ trưởng Bộ Công Thương yêu cầu
                 # các đơn vị ...") is the one speaking, as is the speaker after a purpose clause ("Để chủ động
                 # ứng phó ..., Thủ tướng Chính phủ yêu cầu Chủ tịch ..."): the letter's signer never leads it.
-                speaks = self._speaks_before(text, folded, mentions, start, m)
+                # Who forwards a letter ("Văn phòng UBND tỉnh chuyển ... đến X") only passes it on.
+                speaks = m.group("t").startswith("chuyen") or self._speaks_before(text, folded, mentions, start, m)
                 requests = requests or speaks
                 # "1. Ủy ban nhân dân tỉnh, chỉ đạo các cơ quan, đơn vị có liên quan:" (2449-CV/ĐU): a comma
                 # between the name and "chỉ đạo" makes the name the one to direct, not the one speaking.
@@ -913,6 +918,10 @@ _DECISION_ONLY = re.compile(
     r"|\b(?:co y kien(?:\s+chi dao)?|ket luan|chi dao|yeu cau)(?:\s+nhu sau)?\s*[:.]?\s*$"
     # "- Về việc xây dựng, trình cấp có thẩm quyền ban hành văn bản ...:": the topic of the tasks below.
     r"|^\s*(?:[-+•]\s*)?ve\s[^.;]*:\s*$"
+    # The approval after a clause of purpose: "1. Để đảm bảo an toàn cho công trình ..., đồng ý về chủ trương bổ
+    # sung ..." (a Lai Châu letter of 2018 on the Can Hồ cemetery): no one named to act, no directive.
+    r"|^\s*(?:[-+•]\s*)?(?:\d+\s*[.)]\s*)?(?:de|nham|tren co so|can cu|xet)\s[^;:]{0,300}?,\s*"
+    r"(?:dong y|nhat tri|thong nhat|chap thuan)\b"
 )
 
 
