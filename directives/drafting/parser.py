@@ -29,7 +29,7 @@ from dataclasses import dataclass, field, replace
 from .agencies import DOMAIN_NAMES, AgencyMatcher, Group, Mention, Unmatched, describe
 from .deadlines import DeadlineResult, parse_deadline
 from .milestones import due_by_steps
-from .textutil import Folded, capitalise, clean_spaces, fold_aligned, fold_text, nfc
+from .textutil import Folded, capitalise, clean_pasted, clean_spaces, fold_aligned, fold_text, nfc
 
 LEAD_INFERRED = "lead_inferred"
 NO_LEAD = "no_lead"
@@ -1282,7 +1282,7 @@ def parse_directives(
     ``directives.drafting_registry.agency_matcher``).
     """
     parser = DirectiveParser(matcher, issued_on)
-    preamble, units, numbered = _split_units(text)
+    preamble, units, numbered = _split_units(clean_pasted(text))
     drafts = _parse_numbered(parser, units, preamble) if numbered else _parse_prose(parser, preamble)
     for draft in drafts:
         draft.deadline = due_by_steps(draft.deadline, draft.source or draft.text, issued_on)
