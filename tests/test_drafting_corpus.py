@@ -136,20 +136,20 @@ WHOLE_WITH_HELDOUT5_2026_12_03 = {  # the whole corpus (110 documents, 209 items
 # the figures after those rules; never lower.
 HELDOUT6_2026_12_03 = {  # the seventh collection alone (10 documents, 10 items, 20 expected drafts), tuned
     "draft_count": 1.0,
-    "lead": 0.8,
+    "lead": 0.85,
     "coordinating": 1.0,
     "due": 0.85,
-    "all_fields": 0.75,
-    "items_right": 0.7,
+    "all_fields": 0.8,
+    "items_right": 0.8,
     "start": 1.0,
 }
 WHOLE_WITH_HELDOUT6_2026_12_03 = {  # the whole corpus (120 documents, 219 items, 393 expected drafts)
     "draft_count": 0.9726,
-    "lead": 0.9644,
+    "lead": 0.9669,
     "coordinating": 0.9796,
     "due": 0.9771,
-    "all_fields": 0.944,
-    "items_right": 0.9087,
+    "all_fields": 0.9466,
+    "items_right": 0.9132,
     "start": 1.0,
 }
 # parse11 (2026-12-03, night): every wrong date carries a flag (tests/test_drafting_rules_parse11.py); the

@@ -211,3 +211,19 @@ def test_the_forwarding_office_is_not_the_lead_whom_it_forwards_to_is(parse):
     (draft,) = parse(text, D(2025, 7, 20), context=QUANG_TRI)
     assert draft.lead_agency.name == "Ban Quản lý dự án đầu tư xây dựng tỉnh Quảng Trị"
     assert not draft.unmatched
+
+
+def test_a_bullet_naming_the_heading_s_committees_by_their_level_is_the_same_addressee(parse):
+    """234/CĐ-TTg: under "... yêu cầu Chủ tịch Ủy ban nhân dân các tỉnh, thành phố từ Hà Tĩnh đến Lâm Đồng ...:",
+    "- Chủ tịch Ủy ban nhân dân cấp tỉnh chịu trách nhiệm toàn diện ..." is those provinces' committees, not
+    every province's."""
+    text = (
+        "Thủ tướng Chính phủ yêu cầu Chủ tịch Ủy ban nhân dân các tỉnh, thành phố từ Hà Tĩnh đến Lâm Đồng khẩn"
+        " trương thực hiện các nội dung sau:\n\n"
+        '- Tổ chức xây dựng kế hoạch cụ thể, phát động và triển khai ngay "Chiến dịch Quang Trung" vào ngày'
+        " 01/12/2025.\n\n"
+        "- Chủ tịch Ủy ban nhân dân cấp tỉnh chịu trách nhiệm toàn diện trước Thủ tướng Chính phủ về tính trung"
+        " thực, chính xác, đầy đủ của thông tin, số liệu báo cáo về thiệt hại và đề xuất kiến nghị."
+    )
+    drafts = parse(text, D(2025, 11, 30))
+    assert [d.lead_group for d in drafts] == ["Ủy ban nhân dân các tỉnh, thành phố từ Hà Tĩnh đến Lâm Đồng"] * 2

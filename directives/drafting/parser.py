@@ -29,7 +29,7 @@ from dataclasses import dataclass, field, replace
 from .agencies import DOMAIN_NAMES, AgencyMatcher, Group, Mention, Unmatched, describe
 from .deadlines import DeadlineResult, parse_deadline
 from .milestones import due_by_steps
-from .textutil import Folded, capitalise, clean_pasted, clean_spaces, fold_aligned, fold_text, nfc
+from .textutil import Folded, capitalise, clean_pasted, clean_spaces, fold_aligned, fold_key, fold_text, nfc
 
 LEAD_INFERRED = "lead_inferred"
 NO_LEAD = "no_lead"
@@ -983,6 +983,18 @@ def _urges_those_it_oversees(clause) -> bool:
     )
 
 
+_LEVEL_GROUP = re.compile(r"^(?:uy ban nhan dan|ubnd) cap (?P<level>tinh|huyen|xa)$")
+
+
+def _same_level(leads, inherited) -> bool:
+    """Whether ``leads`` is "UBND cấp tỉnh" (or huyện, xã) and ``inherited`` a group of committees of that level."""
+    if len(leads) != 1 or len(inherited) != 1 or not all(isinstance(t, Group) for t in (*leads, *inherited)):
+        return False
+    level = _LEVEL_GROUP.match(fold_key(leads[0].name))
+    heading = fold_key(inherited[0].name)
+    return bool(level) and re.match(rf"(?:uy ban nhan dan|ubnd) cac {level.group('level')}\b", heading) is not None
+
+
 def _parse_numbered(parser: DirectiveParser, units, preamble=()) -> list[Draft]:
     drafts: list[Draft] = []
 
@@ -1038,6 +1050,11 @@ def _parse_numbered(parser: DirectiveParser, units, preamble=()) -> list[Draft]:
             if not deadline.phrase:
                 deadline = inherited["deadline"]
             leads = clause.leads or inherited["leads"]
+            if _same_level(clause.leads, inherited["leads"]):
+                # Under "Thủ tướng Chính phủ yêu cầu Chủ tịch Ủy ban nhân dân các tỉnh, thành phố từ Hà Tĩnh đến
+                # Lâm Đồng ...:", the bullet "- Chủ tịch Ủy ban nhân dân cấp tỉnh chịu trách nhiệm ..." (234/CĐ-TTg)
+                # names the heading's committees by their level: the same addressee.
+                leads = inherited["leads"]
             coords = clause.coords if (clause.explicit or clause.coords) else inherited["coords"]
             if clause.coords and not clause.explicit and inherited["coords"]:
                 coords = clause.coords
