@@ -27,6 +27,7 @@ EXTRA = [
     {"code": "so-ct-lao-cai", "name": "Sở Công Thương tỉnh Lào Cai", "parent": LAO_CAI},
     {"code": "bqlda-quang-tri", "name": "Ban Quản lý dự án đầu tư xây dựng tỉnh Quảng Trị", "parent": QUANG_TRI},
     {"code": "mttq", "name": "Mặt trận Tổ quốc Việt Nam", "kind": "other", "level": "central"},
+    {"code": "ca-lao-cai", "name": "Công an tỉnh Lào Cai", "parent": LAO_CAI},
 ]
 
 
@@ -227,3 +228,35 @@ def test_a_bullet_naming_the_heading_s_committees_by_their_level_is_the_same_add
     )
     drafts = parse(text, D(2025, 11, 30))
     assert [d.lead_group for d in drafts] == ["Ủy ban nhân dân các tỉnh, thành phố từ Hà Tĩnh đến Lâm Đồng"] * 2
+
+
+def test_who_takes_part_in_a_later_clause_takes_part_in_the_directive(parse):
+    """5973/UBND-NLN of Lào Cai (2026), Sở Xây dựng's first bullet: "...; Trường hợp cố tình vi phạm, phối hợp
+    với Công an tỉnh xử lý nghiêm ..." adds Công an tỉnh to the coordinators named at its start."""
+    text = (
+        "5. Sở Công Thương\n"
+        "- Chủ trì, phối hợp với cơ quan liên quan rà soát tổng thể các phương tiện, thiết bị khai thác cát, sỏi lòng"
+        " sông, suối, hồ so với thiết kế đã được phê duyệt, thời gian thực hiện xong trong tháng 6/2026; Trường hợp"
+        " cố tình vi phạm, phối hợp với Công an tỉnh xử lý nghiêm theo quy định pháp luật.\n"
+        "- Tăng cường kiểm tra việc sử dụng khoáng sản làm vật liệu xây dựng."
+    )
+    first, second = parse(text, D(2026, 6, 11), context=LAO_CAI)
+    assert first.lead_agency.name == "Sở Công Thương tỉnh Lào Cai"
+    assert first.coordinating_groups == ["Cơ quan liên quan"]
+    assert [a.name for a in first.coordinating_agencies] == ["Công an tỉnh Lào Cai"]
+    assert first.deadline.due_date == D(2026, 6, 30)
+    assert second.coordinating == []
+
+
+def test_investors_named_by_what_they_build_keep_it_in_the_group_s_name(parse):
+    """A Lào Cai Office notice on industrial clusters (2026, item 6): "phối hợp với các chủ đầu tư hạ tầng cụm
+    công nghiệp, Ủy ban nhân dân các xã, phường và các đơn vị liên quan": the investors are those of the
+    clusters' infrastructure, the name is not cut at "hạ tầng"."""
+    text = (
+        "6. Công ty Điện lực Lào Cai\n"
+        "Khảo sát, xây dựng phương án cấp điện; chủ trì, phối hợp với các chủ đầu tư hạ tầng cụm công nghiệp, Ủy ban"
+        " nhân dân các xã, phường và các đơn vị liên quan đầu tư đồng bộ hệ thống lưới điện."
+    )
+    (draft,) = parse(text, D(2026, 6, 19), context=LAO_CAI)
+    assert draft.coordinating_groups[0].startswith("Các chủ đầu tư hạ tầng cụm công nghiệp")
+    assert draft.coordinating_groups[-1] == "Các đơn vị liên quan"

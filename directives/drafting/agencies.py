@@ -177,7 +177,7 @@ _GROUP_NOUNS = [
     # "các Công ty Lâm nghiệp", "các công ty điện lực": state companies given tasks as a group.
     "cong ty",
     # "phối hợp chặt chẽ với các chủ đầu tư hạ tầng" (a Lào Cai notice): the investors, by what they build.
-    "chu dau tu ha tang", "chu dau tu",
+    "chu dau tu ha tang cum cong nghiep", "chu dau tu ha tang khu cong nghiep", "chu dau tu ha tang", "chu dau tu",
     # "các sở, ngành và chính quyền địa phương", "UBND cấp xã": local government as a whole, a level.
     "chinh quyen dia phuong", "chinh quyen co so", "cap xa", "cap huyen", "cap tinh",
     # "các cơ sở giáo dục nghề nghiệp trong và ngoài tỉnh": schools and hospitals by kind ("các cơ sở" alone

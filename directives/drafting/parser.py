@@ -1040,8 +1040,14 @@ def _parse_numbered(parser: DirectiveParser, units, preamble=()) -> list[Draft]:
                         if body:
                             pieces[-1][1].append(body)
                         pieces[-1][2].append(clause_text)
-                        if not pieces[-1][0].coords and clause.coords:
-                            pieces[-1][0].coords = clause.coords
+                        if clause.coords:
+                            # "...; Trường hợp cố tình vi phạm, phối hợp với Công an tỉnh xử lý nghiêm ..." (Lào Cai's
+                            # 5973/UBND-NLN): who takes part in a later clause takes part in the directive.
+                            known = {_target_key(t) for t in pieces[-1][0].coords}
+                            pieces[-1][0].coords = [
+                                *pieces[-1][0].coords,
+                                *(t for t in clause.coords if _target_key(t) not in known),
+                            ]
         for index, (clause, bodies, sources) in enumerate(pieces, start=1):
             label = unit.path if len(pieces) == 1 else f"{unit.path}.{index}"
             source = "; ".join(s.strip(" ;") for s in sources)
