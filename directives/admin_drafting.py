@@ -345,16 +345,17 @@ def initial_rows(drafts, issued_on=None):
 
 
 def _with_milestones(row, draft, issued_on):
-    """Several dated steps make milestones: the directive is due by the last, not the first."""
+    """Several dated steps make milestones. The directive is due by the last: the parser's draft already
+    carries that date (``drafting.milestones.due_by_steps``, the one rule the corpus's scorer reads too),
+    so the row keeps it; the steps become the milestone lines."""
     lines = proposed_lines(draft, issued_on)
     if not lines:
         return
-    last = MilestoneLinesField().clean(lines)[-1]
     flags = [code for code in draft.all_flags if code != deadline_flags.SEVERAL] + [MILESTONES]
     row.update(
         milestones=lines,
-        due_date=last["due_date"],
-        deadline_phrase=last["deadline_phrase"][:300],
+        due_date=draft.deadline.due_date,
+        deadline_phrase=draft.deadline.phrase[:300],
         due_rule=gettext("The due date of the last milestone"),
         flags=json.dumps(flags),
     )

@@ -176,6 +176,8 @@ _GROUP_NOUNS = [
     "ban qlda", "ban quan ly du an",
     # "các Công ty Lâm nghiệp", "các công ty điện lực": state companies given tasks as a group.
     "cong ty",
+    # "phối hợp chặt chẽ với các chủ đầu tư hạ tầng" (a Lào Cai notice): the investors, by what they build.
+    "chu dau tu ha tang cum cong nghiep", "chu dau tu ha tang khu cong nghiep", "chu dau tu ha tang", "chu dau tu",
     # "các sở, ngành và chính quyền địa phương", "UBND cấp xã": local government as a whole, a level.
     "chinh quyen dia phuong", "chinh quyen co so", "cap xa", "cap huyen", "cap tinh",
     # "các cơ sở giáo dục nghề nghiệp trong và ngoài tỉnh": schools and hospitals by kind ("các cơ sở" alone
@@ -252,6 +254,9 @@ _GROUP_RE = re.compile(
 # "từ Quảng Trị đến Khánh Hòa" after a group: the places, capitalised, are part of its name.
 _CAPITALISED_WORDS = r"[A-ZĐÀ-Ỹ][^\s,;:.()]*(?:\s+[A-ZĐÀ-Ỹ][^\s,;:.()]*){0,3}"
 _PLACE_RANGE = re.compile(rf"\s+từ\s+{_CAPITALISED_WORDS}\s+đến\s+{_CAPITALISED_WORDS}")
+# "các đơn vị trong ngành Công Thương", "các đơn vị thuộc ngành Y tế": the sector, capitalised, says whose
+# units they are (4939/CĐ-BCT).
+_SECTOR = re.compile(rf"\s+(?:trong|thuộc)\s+(?:toàn\s+)?ngành\s+{_CAPITALISED_WORDS}")
 # A kind of company, capitalised on its first word ("Công ty Lâm nghiệp", "Công ty Điện lực"): up to two
 # more words, never the verb of the task that follows.
 _CATCH_ALL_THEN = re.compile(r"lien quan\s+va\s+")
@@ -702,6 +707,9 @@ class AgencyMatcher:
             if places := _PLACE_RANGE.match(ft.text, e):  # "các tỉnh, thành phố từ Quảng Trị đến Khánh Hòa"
                 e = places.end()
                 name, text = name + places.group(0), ft.text[s:e]
+            if sector := _SECTOR.match(ft.text, e):
+                e = sector.end()
+                name, text = name + sector.group(0), ft.text[s:e]
             found.append(Mention(s, e, Group(capitalise(clean_spaces(name))), text))
         return found
 

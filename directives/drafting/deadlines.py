@@ -198,6 +198,8 @@ _SPAN = re.compile(
     rf"\b(?P<prep>trong(?:\s+thoi\s+han|\s+vong|\s+thoi\s+gian)?|cham nhat(?:\s+la)?(?:\s+sau)?|khong qua|sau)\s+"
     rf"(?P<n>\d{{1,3}}|{_NUMBER_WORDS_RE})\s+(?P<unit>ngay lam viec|ngay|tuan|thang|gio)\b"
     r"(?!\s+(?:dau|cuoi|qua|vua qua|gan day|truoc|nam\s+\d))"  # "trong 8 tháng đầu năm 2024": a period gone by
+    # "Vùng nguy hiểm trong 48 giờ tới" (4939/CĐ-BCT): the coming hours of a forecast, maybe no deadline.
+    r"(?P<ahead>\s+(?:sap\s+)?toi\b|\s+tiep theo\b)?"
     r"(?P<from>\s*,?\s*(?:ke\s+)?tu\s+(?:ngay|khi|thoi diem)\b[^,;.()]{0,80})?"
 )
 _WEEK = re.compile(
@@ -515,6 +517,16 @@ class _Builder:
         else:
             due = add_months(self.issued, n)
         words = {"ngay": "ngày", "tuan": "tuần", "thang": "tháng", "gio": "giờ"}[unit]
+        if m.group("ahead"):
+            # "trong 48 giờ tới" names the coming hours (of a forecast as often as of a task): for the clerk.
+            return (
+                due,
+                f"Trong {n} {words} tới (có thể không phải thời hạn): tạm lấy {_d(due)}, cần xác nhận",
+                (
+                    VAGUE,
+                    *flags,
+                ),
+            )
         return due, f"Trong {n} {words} {start_note} {_d(self.issued)}: hạn {_d(due)}", flags
 
     def week(self, m):

@@ -28,7 +28,8 @@ from dataclasses import dataclass, field, replace
 
 from .agencies import DOMAIN_NAMES, AgencyMatcher, Group, Mention, Unmatched, describe
 from .deadlines import DeadlineResult, parse_deadline
-from .textutil import Folded, capitalise, clean_spaces, fold_aligned, fold_text, nfc
+from .milestones import due_by_steps
+from .textutil import Folded, capitalise, clean_pasted, clean_spaces, fold_aligned, fold_key, fold_text, nfc
 
 LEAD_INFERRED = "lead_inferred"
 NO_LEAD = "no_lead"
@@ -231,11 +232,14 @@ def _split_units(text: str):
     lines = _lines(text)
     paragraphs: list[tuple] = []  # (marker or None, text)
     skipping_recipients = False
+    blank = False  # a blank line before this one: a paragraph of its own, not a line the page wrapped
     for line in lines:
         stripped = line.strip()
         if not stripped:
             skipping_recipients = False
+            blank = bool(paragraphs)
             continue
+        after_blank, blank = blank, False
         if _CLOSING.search(stripped) and paragraphs:
             break
         marker = _marker(stripped)
@@ -248,6 +252,11 @@ def _split_units(text: str):
             continue
         if marker:
             paragraphs.append((marker, marker[2]))
+        elif after_blank and paragraphs and paragraphs[-1][0] and paragraphs[-1][0][0] == "dash":
+            # A paragraph set apart after the dash bullets of a telegram's heading ("... yêu cầu Chủ tịch
+            # Ủy ban nhân dân các tỉnh ... thực hiện các nội dung sau: - ...; - ...", then "Báo cáo kế hoạch
+            # ... trước ngày 03/12/2025 ..."): one more task of the heading's addressee (234/CĐ-TTg).
+            paragraphs.append((("dash", "", stripped), stripped))
         elif paragraphs and paragraphs[-1][1] and not _TERMINAL.search(paragraphs[-1][1]):
             # A line wrapped by the page: it continues the paragraph above.
             prev_marker, prev_text = paragraphs[-1]
@@ -387,8 +396,14 @@ _LEADING_CONTEXT = re.compile(
 )
 _TRIGGER = re.compile(
     r"\b(?P<t>giao(?:\s+nhiem\s+vu)?(?:\s+cho)?|giao trach nhiem(?:\s+cho)?|de nghi|yeu cau|chi dao|nhan manh"
-    r"|rieng doi voi|doi voi)\b\s*[:,]?\s*"
+    r"|rieng doi voi|doi voi"
+    # "Văn phòng UBND tỉnh chuyển nội dung nêu trên đến Ban Quản lý dự án ... để nghiên cứu, xử lý" (3570/VP-CTXD):
+    # the office forwards, whom it forwards to leads.
+    r"|chuyen\s+(?:(?:toan bo|ban sao)\s+)?(?:noi dung|van ban|ho so|don|kien nghi|de nghi|y kien|cong van|phan anh"
+    r"|thu|to trinh|bao cao)\b[^;:]{0,120}?\s+(?:den|toi|cho))\b\s*[:,]?\s*"
 )
+# An adverb of the task right before "giao": the assignee's own verb ("khẩn trương giao ..."), not the notice's.
+_OWN_ASSIGNING = re.compile(r"(?:^|[\s,])(?:khan truong|chu dong|kip thoi|tiep tuc|som|co trach nhiem)\s*$")
 # Who may speak before "đề nghị", "yêu cầu", "giao": the notice's author, never the assignee.
 _SPEAKER_WORDS = re.compile(
     r"\b(thu tuong|chu tich|dong chi|bo truong|lanh dao|chinh phu|ubnd|uy ban|truong ban|to truong"
@@ -436,6 +451,8 @@ _SUBJECT_VERB = re.compile(
 # A verb that gives the task an object who acts in turn ("đôn đốc các chủ đầu tư ...", "yêu cầu các đơn
 # vị ..."): a "phối hợp" after it is that object's.
 _OBJECT_BEFORE = re.compile(r"\b(?:don doc|yeu cau|huong dan|de nghi|moi)\s+(?:cac|nhung|moi)\s")
+# What may stand between a speaker's title and "yêu cầu": the person's name ("Phó Thủ tướng Trần Hồng Hà").
+_NAME_ONLY = re.compile(r"(?:\s+[A-ZĐÀ-Ỹ][^\s,;:.]*)*\s*")
 _LEAD_SKIP = re.compile(r"(?:luc luong|toan the|tap the|(?:dong chi\s+)?bi thu\s*(?:,|va)\s*)\s*")
 _BODY_JUNK = re.compile(
     r"[\s,:;.\-–]*(?:(?:chu tri|chu tri thuc hien)\s*[,:]?\s*)?(?:(?:phai|can|moi bo|moi co quan)\s+)?"
@@ -525,6 +542,35 @@ class DirectiveParser:
             return True
         context = self.matcher.context
         return context is not None and mention.target.pk == context.pk
+
+    def _speaks_before(self, text, folded, mentions, start, trigger) -> bool:
+        """Whether the words right before a request trigger are its speaker, so whom it names leads.
+
+        Two shapes: a head's title opening the clause ("Bộ trưởng Bộ Công Thương yêu cầu ..."), and a
+        speaker after a purpose clause ("Để ..., bảo đảm ..., Thủ tướng Chính phủ yêu cầu ...").
+        """
+        if trigger.group("t") not in ("yeu cau", "de nghi", "giao"):
+            return False
+        opening = self._skip_space(text, start)
+        if _ROLE_BEFORE_AGENCY.match(folded, opening):
+            titled = self._mention_at(text, mentions, opening)
+            if titled is not None and titled.is_agency and _NAME_ONLY.fullmatch(text, titled.end, trigger.start()):
+                return True
+        lead_in = self._skip_space(text, 0)
+        connective = _CONNECTIVE.match(folded, lead_in)
+        if connective:
+            lead_in = self._skip_space(text, connective.end())
+        if not _SCENE_OPENER.match(folded, lead_in):
+            return False
+        comma = folded.rfind(",", start, trigger.start())
+        if comma < 0:
+            return False
+        pos = self._skip_space(text, comma + 1)
+        speaker = self._mention_at(text, mentions, pos)
+        if speaker is None or not speaker.is_agency:
+            return False
+        titled = bool(_ROLE_BEFORE_AGENCY.match(folded, pos))
+        return (titled or self._is_speaker(speaker)) and bool(_NAME_ONLY.fullmatch(text, speaker.end, trigger.start()))
 
     def _only_coordinates(self, text, folded, mentions, pos) -> bool:
         """Whether what follows the subject only says it takes part: "X phối hợp (với Y) thực hiện"."""
@@ -628,6 +674,10 @@ class DirectiveParser:
                 continue  # "Chỉ đạo UBND cấp xã ..." at the start: the predicate of the inherited lead
             if before and m.group("t") in ("doi voi", "rieng doi voi"):
                 continue  # "... kiến nghị xử lý đối với các tổ chức, cá nhân": whom the task concerns
+            if m.group("t").startswith("giao") and _OWN_ASSIGNING.search(before):
+                # "...; khẩn trương giao Ban Quản lý dự án đầu tư xây dựng cấp xã ... lập hồ sơ ..." (a Lào Cai
+                # notice, item 7): the assignee assigns its own units; the notice gives that task to no one else.
+                continue
             if before:
                 subject = self._mention_at(text, mentions, self._skip_space(text, start))
                 requests = (
@@ -635,6 +685,12 @@ class DirectiveParser:
                     and m.group("t") == "de nghi"
                     and re.fullmatch(r"\s*(?:kinh|tran trong)?\s*", folded[subject.end : m.start()]) is not None
                 )
+                # A head's title right before "yêu cầu", "đề nghị", "giao" ("Bộ trưởng Bộ Công Thương yêu cầu
+                # các đơn vị ...") is the one speaking, as is the speaker after a purpose clause ("Để chủ động
+                # ứng phó ..., Thủ tướng Chính phủ yêu cầu Chủ tịch ..."): the letter's signer never leads it.
+                # Who forwards a letter ("Văn phòng UBND tỉnh chuyển ... đến X") only passes it on.
+                speaks = m.group("t").startswith("chuyen") or self._speaks_before(text, folded, mentions, start, m)
+                requests = requests or speaks
                 # "1. Ủy ban nhân dân tỉnh, chỉ đạo các cơ quan, đơn vị có liên quan:" (2449-CV/ĐU): a comma
                 # between the name and "chỉ đạo" makes the name the one to direct, not the one speaking.
                 directs = (
@@ -650,6 +706,7 @@ class DirectiveParser:
                     break
                 if (
                     subject is None
+                    and not speaks
                     and m.group("t") != "giao"
                     and any(_TASK_VERB_FIRST.match(seg) for seg in re.split(r"[,:]", before))
                 ):
@@ -861,6 +918,10 @@ _DECISION_ONLY = re.compile(
     r"|\b(?:co y kien(?:\s+chi dao)?|ket luan|chi dao|yeu cau)(?:\s+nhu sau)?\s*[:.]?\s*$"
     # "- Về việc xây dựng, trình cấp có thẩm quyền ban hành văn bản ...:": the topic of the tasks below.
     r"|^\s*(?:[-+•]\s*)?ve\s[^.;]*:\s*$"
+    # The approval after a clause of purpose: "1. Để đảm bảo an toàn cho công trình ..., đồng ý về chủ trương bổ
+    # sung ..." (a Lai Châu letter of 2018 on the Can Hồ cemetery): no one named to act, no directive.
+    r"|^\s*(?:[-+•]\s*)?(?:\d+\s*[.)]\s*)?(?:de|nham|tren co so|can cu|xet)\s[^;:]{0,300}?,\s*"
+    r"(?:dong y|nhat tri|thong nhat|chap thuan)\b"
 )
 
 
@@ -922,6 +983,18 @@ def _urges_those_it_oversees(clause) -> bool:
     )
 
 
+_LEVEL_GROUP = re.compile(r"^(?:uy ban nhan dan|ubnd) cap (?P<level>tinh|huyen|xa)$")
+
+
+def _same_level(leads, inherited) -> bool:
+    """Whether ``leads`` is "UBND cấp tỉnh" (or huyện, xã) and ``inherited`` a group of committees of that level."""
+    if len(leads) != 1 or len(inherited) != 1 or not all(isinstance(t, Group) for t in (*leads, *inherited)):
+        return False
+    level = _LEVEL_GROUP.match(fold_key(leads[0].name))
+    heading = fold_key(inherited[0].name)
+    return bool(level) and re.match(rf"(?:uy ban nhan dan|ubnd) cac {level.group('level')}\b", heading) is not None
+
+
 def _parse_numbered(parser: DirectiveParser, units, preamble=()) -> list[Draft]:
     drafts: list[Draft] = []
 
@@ -967,8 +1040,14 @@ def _parse_numbered(parser: DirectiveParser, units, preamble=()) -> list[Draft]:
                         if body:
                             pieces[-1][1].append(body)
                         pieces[-1][2].append(clause_text)
-                        if not pieces[-1][0].coords and clause.coords:
-                            pieces[-1][0].coords = clause.coords
+                        if clause.coords:
+                            # "...; Trường hợp cố tình vi phạm, phối hợp với Công an tỉnh xử lý nghiêm ..." (Lào Cai's
+                            # 5973/UBND-NLN): who takes part in a later clause takes part in the directive.
+                            known = {_target_key(t) for t in pieces[-1][0].coords}
+                            pieces[-1][0].coords = [
+                                *pieces[-1][0].coords,
+                                *(t for t in clause.coords if _target_key(t) not in known),
+                            ]
         for index, (clause, bodies, sources) in enumerate(pieces, start=1):
             label = unit.path if len(pieces) == 1 else f"{unit.path}.{index}"
             source = "; ".join(s.strip(" ;") for s in sources)
@@ -977,6 +1056,11 @@ def _parse_numbered(parser: DirectiveParser, units, preamble=()) -> list[Draft]:
             if not deadline.phrase:
                 deadline = inherited["deadline"]
             leads = clause.leads or inherited["leads"]
+            if _same_level(clause.leads, inherited["leads"]):
+                # Under "Thủ tướng Chính phủ yêu cầu Chủ tịch Ủy ban nhân dân các tỉnh, thành phố từ Hà Tĩnh đến
+                # Lâm Đồng ...:", the bullet "- Chủ tịch Ủy ban nhân dân cấp tỉnh chịu trách nhiệm ..." (234/CĐ-TTg)
+                # names the heading's committees by their level: the same addressee.
+                leads = inherited["leads"]
             coords = clause.coords if (clause.explicit or clause.coords) else inherited["coords"]
             if clause.coords and not clause.explicit and inherited["coords"]:
                 coords = clause.coords
@@ -1221,7 +1305,8 @@ def parse_directives(
     ``directives.drafting_registry.agency_matcher``).
     """
     parser = DirectiveParser(matcher, issued_on)
-    preamble, units, numbered = _split_units(text)
-    if numbered:
-        return _parse_numbered(parser, units, preamble)
-    return _parse_prose(parser, preamble)
+    preamble, units, numbered = _split_units(clean_pasted(text))
+    drafts = _parse_numbered(parser, units, preamble) if numbered else _parse_prose(parser, preamble)
+    for draft in drafts:
+        draft.deadline = due_by_steps(draft.deadline, draft.source or draft.text, issued_on)
+    return drafts

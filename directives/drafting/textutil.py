@@ -35,6 +35,20 @@ def nfc(text: str) -> str:
     return unicodedata.normalize("NFC", text or "")
 
 
+# Characters a copy from a PDF, a web page or a word processor leaves in a text that no reader sees: soft
+# hyphens, zero-width spaces and joiners, word joiners, byte-order marks.
+_INVISIBLE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]")
+# Spaces of other widths (non-breaking, thin, narrow, ideographic): one plain space; line ends stay.
+_OTHER_SPACES = re.compile(r"[^\S\n\r]")
+
+
+def clean_pasted(text: str) -> str:
+    """A pasted text as the drafter reads it: composed (NFC), without invisible characters, with one kind of
+    space; line ends kept (they make the document's structure)."""
+    text = _INVISIBLE.sub("", nfc(text))
+    return _OTHER_SPACES.sub(" ", text)
+
+
 @lru_cache(maxsize=4096)
 def fold_char(ch: str) -> str:
     """``conference.text.fold_char``, with every space a plain space, one shape of each dash and quote."""
