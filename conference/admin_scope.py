@@ -11,6 +11,7 @@ from django.contrib.admin.exceptions import NotRegistered
 from django.http import Http404
 from django.utils.translation import gettext as _
 
+from .keeping import keeper_for_new_record
 from .models import ConclusionNotice, Session
 from .selectors import (
     may_change_registry,
@@ -148,7 +149,7 @@ class RegistryKeptAdminMixin:
                 request,
                 _("This record is kept by %(office)s: only its clerks may change it.")
                 % {"office": keeper or _("no office (a superuser)")},
-                messages.INFO,
+                messages.WARNING,  # the admin's warning style: not the green tick of a change saved
             )
         return super().render_change_form(request, context, add=add, change=change, form_url=form_url, obj=obj)
 
@@ -169,7 +170,7 @@ class RegistryKeptAdminMixin:
 
     def save_model(self, request, obj, form, change):
         if not change and "keeper" in self._model_field_names() and not request.user.is_superuser:
-            obj.keeper = office_scope(request.user).office
+            obj.keeper = keeper_for_new_record(request.user)
         super().save_model(request, obj, form, change)
 
 

@@ -12,6 +12,10 @@ chosen it is derived here, by one rule:
 4. else a central agency (a ministry, a Government body) by the Government Office;
 5. else by no office (only a superuser, or a clerk of no office, changes it).
 
+A record a clerk creates (an agency or person in the admin, a signer or chair named while drafting a
+notice) is kept by the clerk's office from the start (``keeper_for_new_record``); a person nobody
+claimed is kept by the office of the first session or notice they are recorded at (``claim_person``).
+
 The merges of 01/07/2025 need nothing more: Bắc Ninh's clerks change what Bắc Giang's office kept
 because their scope holds the offices they took over (``conference.selectors.offices_kept_by``).
 
@@ -144,3 +148,23 @@ def fill_person_keepers(person_model, participation_model) -> int:
         for start in range(0, len(ids), UPDATE_CHUNK):
             person_model.objects.filter(pk__in=ids[start : start + UPDATE_CHUNK]).update(keeper_id=office_id)
     return len(first)
+
+
+def keeper_for_new_record(user, record_office=None):
+    """The office that keeps an agency or person ``user`` records: a clerk's own office; for a
+    superuser (or a clerk of no office) ``record_office``, the office of the session or notice the
+    record is created for (None: derived later by the rule, or no office's)."""
+    from .selectors import office_scope
+
+    return office_scope(user).office or record_office
+
+
+def claim_person(person, office) -> None:
+    """Give ``person`` the keeper ``office`` (an Office or its id) if they have none yet: the office of
+    the first session, notice or drafting clerk that records them. A keeper already set is kept (a
+    conditional UPDATE, so two saves at once never overwrite each other's claim)."""
+    office_id = getattr(office, "pk", office)
+    if person is None or person.pk is None or person.keeper_id is not None or office_id is None:
+        return
+    type(person).objects.filter(pk=person.pk, keeper__isnull=True).update(keeper_id=office_id)
+    person.keeper_id = office_id

@@ -16,6 +16,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from conference.admin_scope import office_for_new_record
+from conference.keeping import claim_person, keeper_for_new_record
 from conference.models import Agency, ConclusionNotice, Participation, Person, Session
 from conference.selectors import office_scope
 
@@ -125,10 +126,14 @@ def header_initial(header, issuer) -> dict:
     }
 
 
-def _person(full_name):
-    """The registry's person of that name, or a new one: the clerk merges namesakes in the registry."""
+def _person(full_name, keeper):
+    """The registry's person of that name, or a new one kept by ``keeper`` (the drafting clerk's office):
+    the clerk merges namesakes in the registry. A namesake nobody claimed yet becomes ``keeper``'s."""
     person = Person.objects.filter(full_name__iexact=full_name).order_by("pk").first()
-    return person or Person.objects.create(full_name=full_name)
+    if person is None:
+        return Person.objects.create(full_name=full_name, keeper=keeper)
+    claim_person(person, keeper)
+    return person
 
 
 def save_notice(form, *, text, session=None, user=None):
@@ -142,6 +147,7 @@ def save_notice(form, *, text, session=None, user=None):
         return form.existing
     data = form.cleaned_data
     office = office_for_new_record(user, data["issuer"]) if user is not None else None
+    keeper = keeper_for_new_record(user, office) if user is not None else office
     if session is None and data["session_title"]:
         session = Session(
             office=office,
@@ -156,7 +162,7 @@ def save_notice(form, *, text, session=None, user=None):
         if data["session_chair"]:
             Participation.objects.create(
                 session=session,
-                person=_person(data["session_chair"]),
+                person=_person(data["session_chair"], keeper),
                 role=Participation.Role.CHAIR,
                 title_as_stated=data["session_chair_title"],
             )
@@ -166,7 +172,7 @@ def save_notice(form, *, text, session=None, user=None):
         issued_on=data["issued_on"],
         issuer=data["issuer"],
         office=office,
-        signer=_person(data["signer_name"]) if data["signer_name"] else None,
+        signer=_person(data["signer_name"], keeper) if data["signer_name"] else None,
         signer_title=data["signer_title"],
         session=session,
         subject=data["subject"],

@@ -28,7 +28,8 @@ def test_another_offices_agency_is_read_only_and_its_own_clerk_edits_it(page, li
     assert "vanthu@sokhcn.bacninh.gov.vn" in tab.locator("#content-main").inner_text()
     assert tab.locator("input[name=_save]").count() == 0 and tab.locator("a.deletelink").count() == 0
     assert tab.locator("input[name='contacts-0-email']").count() == 0
-    assert "Văn phòng UBND tỉnh Bắc Ninh" in tab.locator(".messagelist").inner_text()
+    assert "Văn phòng UBND tỉnh Bắc Ninh" in tab.locator(".messagelist li.warning").inner_text()
+    assert tab.locator(".messagelist li.success, .messagelist li.info").count() == 0  # not the green tick
     tab.screenshot(path=str(ARTIFACTS / "registry-agency-read-only-1366.png"), full_page=False)
 
     sign_in(tab, base, "bacninh", province_password)

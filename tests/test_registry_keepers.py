@@ -6,6 +6,7 @@ import datetime
 from io import StringIO
 
 import pytest
+from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.messages import get_messages
 from django.core.exceptions import ValidationError
@@ -138,6 +139,9 @@ def test_no_clerk_changes_another_offices_agency_by_any_path(world, clerks, thir
     assert not contacts.has_change_permission and not contacts.has_add_permission
     assert their_contact.email in page.content.decode()
     assert "chỉ cán bộ của văn phòng đó được sửa" in page.content.decode()  # why, in Vietnamese
+    # ...as a warning (the admin's yellow notice), not the green tick of a change saved.
+    assert [m.level for m in get_messages(page.wsgi_request)] == [messages.WARNING]
+    assert 'class="warning"' in page.content.decode()
     own = client.get(reverse("admin:conference_agency_change", args=[mine.pk]))
     assert own.context["has_change_permission"] and 'name="_save"' in own.content.decode()
 
@@ -302,3 +306,48 @@ def test_the_province_changes_what_the_office_it_took_over_kept(world, clerks, t
     assert third.post(change, {**page_form(clerks["province"], change), "note": "Sơn La"}).status_code == 403
     unit.refresh_from_db()
     assert unit.note == "Bắc Ninh tiếp nhận"
+
+
+@pytest.mark.parametrize("side", ["national", "province"])
+def test_a_signer_named_while_drafting_is_kept_by_the_drafting_clerks_office(world, side):  # noqa: F811
+    """A letter signs without a session: its signer is the drafting clerk's office's from the start,
+    not nobody's until some session records them."""
+    from directives.drafting_notice import NoticeHeaderForm, save_notice
+
+    office = world.national_office if side == "national" else world.province_office
+    other = world.province_office if side == "national" else world.national_office
+    issuer = world.government if side == "national" else world.province
+    create_clerk(f"clerk-{side}", "Chính phủ" if side == "national" else "UBND tỉnh Bắc Ninh")
+    user = get_user_model().objects.get(username=f"clerk-{side}")
+    unclaimed = PersonFactory(full_name="Lê Thị Chưa Ai Nhận", keeper=None)
+    claimed = PersonFactory(full_name="Phạm Văn Đã Có Nơi", keeper=other)
+
+    def draft(number, signer, **session):
+        form = NoticeHeaderForm(
+            data={
+                "kind": "official_letter",
+                "number": number,
+                "issuer": issuer.pk,
+                "signer_name": signer,
+                "signer_title": "KT. CHỦ TỊCH",
+                **session,
+            },
+            user=user,
+        )
+        assert form.is_valid(), form.errors
+        return save_notice(form, text="1. Các sở triển khai.", user=user)
+
+    letter = draft("12/CV", "Nguyễn Văn Ký Mới")
+    assert letter.session is None and letter.signer.keeper == office
+    assert Person.objects.get(full_name="Nguyễn Văn Ký Mới").keeper == office
+    assert may_change_registry(user, letter.signer)
+    # A namesake nobody claimed becomes the clerk's office's; one another office keeps stays theirs.
+    assert draft("13/CV", "Lê Thị Chưa Ai Nhận").signer == unclaimed
+    unclaimed.refresh_from_db()
+    assert unclaimed.keeper == office
+    assert draft("14/CV", "Phạm Văn Đã Có Nơi").signer == claimed
+    claimed.refresh_from_db()
+    assert claimed.keeper == other
+    # A session's chair named in the header: the clerk's office's too.
+    draft("15/CV", "Nguyễn Văn Ký Mới", session_title="Hội nghị giao ban", session_chair="Trần Văn Chủ Trì")
+    assert Person.objects.get(full_name="Trần Văn Chủ Trì").keeper == office

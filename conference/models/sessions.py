@@ -263,11 +263,12 @@ class Participation(models.Model):
         # code path (admin, loader, API) can file a chair under another session's site.
         self.clean()
         super().save(*args, **kwargs)
-        if self.person_id and self.person.keeper_id is None and self.session.office_id is not None:
+        if self.person_id and self.person.keeper_id is None:
             # A person no clerk claimed is kept by the office of the first session they are recorded at
             # (conference.keeping.fill_person_keepers, the same rule for the rows before it).
-            Person.objects.filter(pk=self.person_id, keeper__isnull=True).update(keeper_id=self.session.office_id)
-            self.person.keeper_id = self.session.office_id
+            from ..keeping import claim_person
+
+            claim_person(self.person, self.session.office_id)
 
     def clean(self):
         super().clean()
