@@ -158,27 +158,31 @@ WHOLE_WITH_HELDOUT6_2026_12_03 = {  # the whole corpus (120 documents, 219 items
 # and committed before the parser was run on them, then scored once with the parser unchanged: 62.5% items
 # right. These floors are that one run; heldout7 is not tuned on in that session. The earlier collections
 # keep their floors, scored without heldout7 (its agencies in the registry move no earlier figure).
+# Then the closing line "Văn phòng Chính phủ thông báo để ... biết, thực hiện./." (a heldout7 class, 5 items)
+# made no task, alone or wrapped (tests/test_drafting_rules_parse11.py): heldout7 62.5% -> 67.2% items right,
+# tuned on since. heldout8 moved too (38.6% -> 50.0%): its three closing lines were read while the PDF-wrap
+# robustness test was made to pass on them, so 38.6% stays heldout8's held-out figure. Floors follow.
 HELDOUT7_2026_12_03 = {  # the eighth collection alone (10 documents, 64 items, 111 expected drafts), held out
-    "draft_count": 0.7656,
+    "draft_count": 0.8125,
     "lead": 0.5586,
     "coordinating": 0.6757,
-    "due": 0.6396,
+    "due": 0.6486,
     "all_fields": 0.5315,
-    "items_right": 0.625,
+    "items_right": 0.6719,
     "start": 1.0,
 }
 # 627/TB-VPCP III.1.c (a goal year read), III.5.b (two: a date before the issue, unread), 634/TB-VPCP III.9
 HELDOUT7_SILENT_WRONG_DATES = 4
 WHOLE_WITH_HELDOUT7_2026_12_03 = {  # the whole corpus up to heldout7 (130 documents, 283 items, 504 drafts)
-    "draft_count": 0.9152,
-    "lead": 0.8591,
-    "coordinating": 0.9067,
-    "due": 0.8929,
-    "all_fields": 0.8353,
-    "items_right": 0.8304,
+    "draft_count": 0.9364,
+    "lead": 0.877,
+    "coordinating": 0.9167,
+    "due": 0.9048,
+    "all_fields": 0.8591,
+    "items_right": 0.8657,
     "start": 1.0,
 }
-WHOLE_WITH_HELDOUT7_SILENT_WRONG_DATES = 6
+WHOLE_WITH_HELDOUT7_SILENT_WRONG_DATES = 4
 # Then 44 items (68 expected drafts) from 11 more whole documents of November 2025 (split "heldout8": the
 # notices 648, 653 and 659/TB-VPCP, the telegram 224/CĐ-TTg, the letters 11299, 11414, 11520, 11583 and
 # 11654/VPCP, Hồ Chí Minh City's letters 4085/UBND-ĐT and 4240/UBND-VX), recorded and committed before the
@@ -188,25 +192,25 @@ WHOLE_WITH_HELDOUT7_SILENT_WRONG_DATES = 6
 # due date: due 0.4412 -> 0.4265, all three fields 0.3088 -> 0.2941, items right unchanged. The floor
 # follows the measured figure rather than a look at heldout8's items to fix it, which would tune on it.
 HELDOUT8_2026_12_03 = {  # the ninth collection alone (11 documents, 44 items, 68 expected drafts), held out
-    "draft_count": 0.5455,
+    "draft_count": 0.6591,
     "lead": 0.3824,
     "coordinating": 0.4853,
     "due": 0.4265,
     "all_fields": 0.2941,
-    "items_right": 0.3864,
+    "items_right": 0.5,
     "start": 1.0,
 }
 HELDOUT8_SILENT_WRONG_DATES = 6
 WHOLE_WITH_HELDOUT8_2026_12_03 = {  # the whole corpus (141 documents, 327 items, 572 expected drafts)
-    "draft_count": 0.8654,
-    "lead": 0.8024,
-    "coordinating": 0.8566,
-    "due": 0.8392,
-    "all_fields": 0.7727,
-    "items_right": 0.7706,
+    "draft_count": 0.8991,
+    "lead": 0.8182,
+    "coordinating": 0.8654,
+    "due": 0.8479,
+    "all_fields": 0.792,
+    "items_right": 0.8165,
     "start": 1.0,
 }
-WHOLE_WITH_HELDOUT8_SILENT_WRONG_DATES = 12
+WHOLE_WITH_HELDOUT8_SILENT_WRONG_DATES = 10
 # parse11 (2026-12-03, night): every wrong date carries a flag (tests/test_drafting_rules_parse11.py); the
 # floors above were raised to the figures after those rules.
 WHOLE_SILENT_WRONG_DATES = 0  # a ceiling for the whole corpus (2 before parse11): may only stay at 0

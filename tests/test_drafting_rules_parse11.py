@@ -260,3 +260,27 @@ def test_investors_named_by_what_they_build_keep_it_in_the_group_s_name(parse):
     (draft,) = parse(text, D(2026, 6, 19), context=LAO_CAI)
     assert draft.coordinating_groups[0].startswith("Các chủ đầu tư hạ tầng cụm công nghiệp")
     assert draft.coordinating_groups[-1] == "Các đơn vị liên quan"
+
+
+# 623/TB-VPCP, 15/11/2025, its last line (heldout7, which may be tuned on; tnt305/tai_lieu_noi_bo at
+# 94c5034, src/etl/dataset/826ed569ec2ddaa1.md).
+VPCP_623_CLOSING = (
+    "Văn phòng Chính phủ thông báo để Ủy ban nhân dân tỉnh Đắk Lắk và các Bộ, cơ quan liên quan biết, thực hiện./."
+)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        VPCP_623_CLOSING,
+        VPCP_623_CLOSING.replace("Chính phủ", "Chính\nphủ"),  # the office's name cut by a PDF's line end
+        "Bộ Tài chính chủ trì, tổng hợp báo cáo Thủ tướng Chính phủ.\n"
+        + VPCP_623_CLOSING.replace("Chính phủ", "Chính\nphủ"),
+    ],
+)
+def test_the_offices_closing_line_is_no_task_pasted_alone_or_wrapped(parse, text):
+    """ "Văn phòng Chính phủ thông báo để ... biết, thực hiện./." says who receives the notice: a clerk files
+    no directive of it, whether it is pasted alone, after an item, or with the office's name cut in two."""
+    drafts = parse(text, D(2025, 11, 15))
+    assert [d.text for d in drafts if "thông báo để" in d.text or d.text.strip() in ("Văn phòng Chính",)] == []
+    assert len(drafts) == (1 if text.startswith("Bộ Tài chính") else 0)

@@ -169,6 +169,10 @@ _CLOSING_FORMULA = re.compile(
     r"|[^.;]*\btran trong cam on\b"
     r"|[^.]*\bchiu trach nhiem thi hanh\s+(?:quyet dinh|chi thi|thong bao|ke hoach|van ban|cong van)\s+nay\b"
     r"|(?:quyet dinh|chi thi|thong bao|ke hoach)\s+nay\s+co hieu luc\b[^.;]*\s*\.?\s*$"
+    # The office's own closing line, pasted alone or wrapped by a PDF inside the office's name ("Văn phòng
+    # Chính phủ thông báo để Ủy ban nhân dân tỉnh ... biết, thực hiện."): the line search above catches it
+    # only after other paragraphs and on one line; read here on the joined paragraph, it is never a task.
+    r"|van phong\s[^.;]{0,80}?\b(?:xin\s+)?thong bao\b[^.]{0,240}\b(?:biet|thuc hien)\b[\s./]*$"
     r"|(?:cac|nhung)\s+(?:co quan|don vi|to chuc)(?:\s*,\s*(?:co quan|don vi|dia phuong|to chuc))*"
     r"\s+duoc giao nhiem vu\b"
     # "nghiêm túc" marks the closing repeat; "Đề nghị Sở Y tế khẩn trương triển khai thực hiện." may be a task.
@@ -180,6 +184,13 @@ _CLOSING_FORMULA = re.compile(
 _RECIPIENTS = re.compile(r"(?:\bđiện|kính gửi|nơi nhận|gửi)\s*:\s*$", re.IGNORECASE)
 _DEADLINE_LINE = re.compile(r"(?:thời hạn|hạn|thời gian (?:hoàn thành|thực hiện))\b", re.IGNORECASE)
 _TERMINAL = re.compile(r"[.;:!?…\"”)]\s*$")
+
+
+def _wrapped_from(previous: str) -> bool:
+    """Whether a line continues ``previous``: it stopped mid-sentence, as a page's line end leaves it."""
+    return bool(previous) and not _TERMINAL.search(previous)
+
+
 # A paragraph after the numbered items that sets the deadline of all of them.
 _FOR_ALL_ITEMS = re.compile(
     r"^\s*(?:(?:các\s+)?báo cáo của các (?:cơ quan|đơn vị|sở|bộ)|các (?:cơ quan|đơn vị)(?:,\s*(?:đơn vị|địa phương))*"
@@ -240,7 +251,9 @@ def _split_units(text: str):
             blank = bool(paragraphs)
             continue
         after_blank, blank = blank, False
-        if _CLOSING.search(stripped) and paragraphs:
+        if _CLOSING.search(stripped) and paragraphs and not _wrapped_from(paragraphs[-1][1]):
+            # (A closing line that continues an unfinished line above was cut by the page, "Văn phòng
+            # Chính" / "phủ thông báo để ... biết, thực hiện./.": it is joined first, then dropped whole.)
             break
         marker = _marker(stripped)
         if skipping_recipients and marker and marker[0] in ("dash", "plus"):
@@ -257,7 +270,7 @@ def _split_units(text: str):
             # Ủy ban nhân dân các tỉnh ... thực hiện các nội dung sau: - ...; - ...", then "Báo cáo kế hoạch
             # ... trước ngày 03/12/2025 ..."): one more task of the heading's addressee (234/CĐ-TTg).
             paragraphs.append((("dash", "", stripped), stripped))
-        elif paragraphs and paragraphs[-1][1] and not _TERMINAL.search(paragraphs[-1][1]):
+        elif paragraphs and _wrapped_from(paragraphs[-1][1]):
             # A line wrapped by the page: it continues the paragraph above.
             prev_marker, prev_text = paragraphs[-1]
             paragraphs[-1] = (prev_marker, prev_text + " " + stripped)
