@@ -41,7 +41,14 @@ def page(live_server, monkeypatch):
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="vi-VN", accept_downloads=True)
+        # A clerk's browser runs on Vietnam's time, like the server: in UTC the admin's date widgets add
+        # "Lưu ý: Hiện tại bạn đang thấy thời gian sau 7 giờ ..." to every screenshot.
+        context = browser.new_context(
+            viewport={"width": 1400, "height": 1000},
+            locale="vi-VN",
+            timezone_id="Asia/Ho_Chi_Minh",
+            accept_downloads=True,
+        )
         context.set_default_timeout(15000)
         tab = context.new_page()
         tab.base_url = live_server.url
