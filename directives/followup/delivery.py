@@ -23,8 +23,8 @@ from dataclasses import dataclass, field
 import psycopg
 from django.conf import settings
 from django.core.mail import get_connection
+from django.db import OperationalError, connections, transaction
 from django.db import connection as db_connection
-from django.db import connections, transaction
 from django.db.models import F, Min, Q
 from django.utils import timezone
 
@@ -66,8 +66,35 @@ class DeliveryResult:
         self.errors.extend(other.errors)
 
 
+DEADLOCK_ATTEMPTS = 3
+
+
+def _again_if_deadlocked(write, *args, connection=db_connection, **kwargs):
+    """``write(*args, **kwargs)``, run again should PostgreSQL abort it as one side of a deadlock.
+
+    Two workers, or two lanes of one round, write some of the same outbox rows in different
+    orders: a lane records one email's 250 and the next one's hand-over in one statement while
+    another lane renews the round's leases, or another worker takes back expired ones or claims.
+    PostgreSQL breaks such a cycle by aborting one statement, which then changed nothing; every
+    write here is conditional on the row's state and claim token, so running it again is safe.
+    Inside a transaction the whole transaction is lost: the error goes up.
+    """
+    for attempt in range(1, DEADLOCK_ATTEMPTS + 1):
+        try:
+            return write(*args, **kwargs)
+        except OperationalError as exc:
+            deadlocked = getattr(exc.__cause__, "sqlstate", None) == "40P01"
+            if not deadlocked or connection.in_atomic_block or attempt == DEADLOCK_ATTEMPTS:
+                raise
+            log.warning("Outbox write aborted by a deadlock, run again (%d of %d)", attempt, DEADLOCK_ATTEMPTS)
+
+
 def recover_expired_leases(now=None) -> int:
     """Take back rows whose worker died while sending them: uncertain if handed over, else pending."""
+    return _again_if_deadlocked(_recover_expired_leases, now)
+
+
+def _recover_expired_leases(now) -> int:
     now = now or timezone.now()
     expired = OutboxMessage.objects.filter(state=State.SENDING, lease_until__lt=now)
     handed = list(expired.filter(handed_over_at__isnull=False).values_list("pk", flat=True))
@@ -145,8 +172,12 @@ def claim(now, limit, token) -> list[OutboxMessage]:
         return []
     lease = timezone.now() + datetime.timedelta(seconds=settings.FOLLOWUP_LEASE_SECONDS)
     # The conditional update is the claim: a row another worker took meanwhile is no longer pending.
-    OutboxMessage.objects.filter(pk__in=ids, state=State.PENDING).update(
-        state=State.SENDING, claim_token=token, lease_until=lease, attempts=F("attempts") + 1
+    _again_if_deadlocked(
+        OutboxMessage.objects.filter(pk__in=ids, state=State.PENDING).update,
+        state=State.SENDING,
+        claim_token=token,
+        lease_until=lease,
+        attempts=F("attempts") + 1,
     )
     # With what the emails show of their directives: a single reminder is its own item (_items).
     return list(
@@ -240,7 +271,8 @@ class _Round:
             if (self.lease_until - now).total_seconds() > seconds / 2:
                 return  # another lane renewed them meanwhile
             lease_until = now + datetime.timedelta(seconds=seconds)
-            OutboxMessage.objects.filter(claim_token=self.token, state=State.SENDING).update(lease_until=lease_until)
+            renewed = OutboxMessage.objects.filter(claim_token=self.token, state=State.SENDING)
+            _again_if_deadlocked(renewed.update, lease_until=lease_until)
             self.lease_until = lease_until
 
 
@@ -290,7 +322,7 @@ def _step(heard, built, token) -> bool:
     hand-over. False when the row is no longer ours (another worker took it back): not to be sent.
     The 250 is recorded either way."""
     if db_connection.vendor == "postgresql":
-        return _step_in_one_statement(heard, built, token)
+        return _again_if_deadlocked(_step_in_one_statement, heard, built, token)
     with transaction.atomic():
         if heard is not None:
             _accepted(heard.envelope, token, heard.email)
@@ -432,7 +464,15 @@ class _SmtpRound:
             return None
         # This thread's connection object itself: ``django.db.connection`` would be the thread's own.
         this_thread = connections[db_connection.alias]
-        return self.beside.submit(_step_in_one_statement, self.heard, built, self.token, this_thread)
+        return self.beside.submit(
+            _again_if_deadlocked,
+            _step_in_one_statement,
+            self.heard,
+            built,
+            self.token,
+            this_thread,
+            connection=this_thread,
+        )
 
     def _finish_step(self, step, built) -> bool:
         handed = step.result() if step is not None else _step(self.heard, built, self.token)
