@@ -211,6 +211,33 @@ WHOLE_WITH_HELDOUT8_2026_12_03 = {  # the whole corpus (141 documents, 327 items
     "start": 1.0,
 }
 WHOLE_WITH_HELDOUT8_SILENT_WRONG_DATES = 10
+# 2026-12-04: 58 items (113 expected drafts) from 14 more documents (split "heldout9": the notices 631, 637 and
+# 665/TB-VPCP, the telegrams 230, 231 and 232/CĐ-TTg, the directive 24/CT-TTg, the letter 10379/VPCP-CN, Quảng
+# Trị's directive 06/CT-UBND, Hồ Chí Minh City's letter 4001/UBND-ĐT, and the points of 04/CT-TTg and 81/CĐ-TTg
+# (2024), 10/CT-TTg (2023) and the Ministry of Health's 1419/KCB-QLCL&CĐT (2024) quoted by legal Q&A pages),
+# recorded and committed before the parser was run on them, then scored once with main's parser at a7bd130:
+# 50.0% items right. These floors are that run: a later parser may score higher, never lower.
+HELDOUT9_2026_12_04 = {  # the tenth collection alone (14 documents, 58 items, 113 expected drafts), held out
+    "draft_count": 0.6897,
+    "lead": 0.7168,
+    "coordinating": 0.8319,
+    "due": 0.8761,
+    "all_fields": 0.6195,
+    "items_right": 0.5,
+    "start": 0.9912,
+}
+# 230/CĐ-TTg point 2 (the heads' group lost its date) and 232/CĐ-TTg point 1 (a province read with no date)
+HELDOUT9_SILENT_WRONG_DATES = 2
+WHOLE_WITH_HELDOUT9_2026_12_04 = {  # the whole corpus (155 documents, 385 items, 685 expected drafts)
+    "draft_count": 0.8675,
+    "lead": 0.8015,
+    "coordinating": 0.8599,
+    "due": 0.8526,
+    "all_fields": 0.7635,
+    "items_right": 0.7688,
+    "start": 0.9985,
+}
+WHOLE_WITH_HELDOUT9_SILENT_WRONG_DATES = 12
 # parse11 (2026-12-03, night): every wrong date carries a flag (tests/test_drafting_rules_parse11.py); the
 # floors above were raised to the figures after those rules.
 WHOLE_SILENT_WRONG_DATES = 0  # a ceiling for the whole corpus (2 before parse11): may only stay at 0
@@ -257,7 +284,7 @@ def test_every_name_the_clerk_expects_is_in_the_registry(documents):
 
 def test_the_scores_are_reported_per_field_and_per_class(figures):
     assert set(figures["scores"]) == set(BASELINE_2026_12_03) == set(WHOLE_WITH_HELDOUT6_2026_12_03)
-    assert figures["items"] == 327 and figures["expected_drafts"] == 572
+    assert figures["items"] == 385 and figures["expected_drafts"] == 685
     for name in ("deadline-clause", "second-verb", "list-after-colon", "province-in-name", "joint-lead", "narrative"):
         entry = figures["classes"][name]
         assert 0 <= entry["right"] <= entry["items"]
@@ -267,17 +294,23 @@ def test_the_scores_are_reported_per_field_and_per_class(figures):
 
 
 def test_the_parser_does_not_fall_below_the_baseline(documents, figures):
-    assert figures["items"] == 327
-    for field, floor in WHOLE_WITH_HELDOUT8_2026_12_03.items():
+    assert figures["items"] == 385
+    for field, floor in WHOLE_WITH_HELDOUT9_2026_12_04.items():
         assert figures["scores"][field] >= floor, (field, figures["scores"][field], floor)
-    assert figures["silent_wrong_dates"] <= WHOLE_WITH_HELDOUT8_SILENT_WRONG_DATES
-    up_to_heldout7 = [d for d in documents if d.split != "heldout8"]
+    assert figures["silent_wrong_dates"] <= WHOLE_WITH_HELDOUT9_SILENT_WRONG_DATES
+    up_to_heldout8 = [d for d in documents if d.split != "heldout9"]
+    scores = score_corpus(up_to_heldout8, registry_documents=documents).figures()
+    assert scores["items"] == 327
+    for field, floor in WHOLE_WITH_HELDOUT8_2026_12_03.items():
+        assert scores["scores"][field] >= floor, (field, scores["scores"][field], floor)
+    assert scores["silent_wrong_dates"] <= WHOLE_WITH_HELDOUT8_SILENT_WRONG_DATES
+    up_to_heldout7 = [d for d in up_to_heldout8 if d.split != "heldout8"]
     scores = score_corpus(up_to_heldout7, registry_documents=documents).figures()
     assert scores["items"] == 283
     for field, floor in WHOLE_WITH_HELDOUT7_2026_12_03.items():
         assert scores["scores"][field] >= floor, (field, scores["scores"][field], floor)
     assert scores["silent_wrong_dates"] <= WHOLE_WITH_HELDOUT7_SILENT_WRONG_DATES
-    before_heldout7 = [d for d in documents if d.split not in ("heldout7", "heldout8")]
+    before_heldout7 = [d for d in up_to_heldout7 if d.split != "heldout7"]
     scores = score_corpus(before_heldout7, registry_documents=documents).figures()
     assert scores["items"] == 219
     for field, floor in WHOLE_WITH_HELDOUT6_2026_12_03.items():
@@ -344,6 +377,15 @@ def test_the_ninth_collection_does_not_fall_below_its_floor(documents):
     for field, floor in HELDOUT8_2026_12_03.items():
         assert scores["scores"][field] >= floor, (field, scores["scores"][field], floor)
     assert scores["silent_wrong_dates"] <= HELDOUT8_SILENT_WRONG_DATES
+
+
+def test_the_tenth_collection_does_not_fall_below_its_floor(documents):
+    held_out = [d for d in documents if d.split == "heldout9"]
+    assert len(held_out) >= 12 and sum(len(d.items) for d in held_out) >= 45
+    scores = score_corpus(held_out, registry_documents=documents).figures()
+    for field, floor in HELDOUT9_2026_12_04.items():
+        assert scores["scores"][field] >= floor, (field, scores["scores"][field], floor)
+    assert scores["silent_wrong_dates"] <= HELDOUT9_SILENT_WRONG_DATES
 
 
 def test_the_held_out_split_does_not_fall_below_its_floor(documents):
