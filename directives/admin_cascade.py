@@ -10,7 +10,7 @@ import dataclasses
 
 from django import forms
 from django.contrib import messages
-from django.contrib.admin.widgets import AdminDateWidget, AutocompleteSelect
+from django.contrib.admin.widgets import AdminDateWidget, AdminRadioSelect, AutocompleteSelect
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import F
 from django.http import Http404
@@ -146,7 +146,7 @@ class ImplementSourceForm(forms.Form):
     etag = forms.CharField(widget=forms.HiddenInput, required=False)
     source = forms.ChoiceField(
         label=_("Given by"),
-        widget=forms.RadioSelect,
+        widget=AdminRadioSelect,
         choices=[
             (EXISTING, _("a session or document the office has recorded")),
             (NEW, _("a new implementing plan or document of the office")),
@@ -159,7 +159,8 @@ class ImplementSourceForm(forms.Form):
         required=False,
         help_text=_("The office's session that gives these directives (e.g. the one held right after)."),
     )
-    notice = forms.ModelChoiceField(label=_("Notice"), queryset=ConclusionNotice.objects.all(), required=False)
+    # A conclusion notice, or the office's plan or letter made here: "Văn bản", not "Thông báo kết luận".
+    notice = forms.ModelChoiceField(label=_("Document"), queryset=ConclusionNotice.objects.all(), required=False)
     new_kind = forms.ChoiceField(
         label=capfirst(_("kind")),
         choices=[(kind.value, kind.label) for kind in NEW_KINDS],

@@ -80,8 +80,9 @@ class ProposedReport:
 def proposed_report(implementation: Implementation, last_report=None) -> ProposedReport:
     """From the implementing directives' state: "4/5 nhiệm vụ triển khai đã hoàn thành." with, for
     each one not completed, its lead and latest progress; the percent as their mean (a completed one
-    counts 100, one never reported 0); completion claimed when all are completed. Without implementing
-    directives, the office's last report (``last_report``) to start from. Reads nothing."""
+    counts 100, one never reported 0), not below the office's last report's (``last_report``);
+    completion claimed when all are completed. Without implementing directives, the last report to
+    start from. Reads nothing."""
     if implementation.total:
         live = [d for d in implementation.directives if d.status != Status.CANCELLED]
         lines = [implementation.proposed_note]
@@ -93,15 +94,17 @@ def proposed_report(implementation: Implementation, last_report=None) -> Propose
         parts = [
             100 if d.status in COMPLETED_STATUSES else (getattr(d, "latest_report_percent", None) or 0) for d in live
         ]
+        percent = sum(parts) // len(parts)
+        # Never below what the office last told the centre: a clerk accepting the proposal would
+        # otherwise show the national office progress going backwards (work beyond these directives).
+        last_percent = getattr(last_report, "percent_complete", None)
+        if last_percent is not None and last_percent > percent:
+            percent = last_percent
         basis = _("Proposed from the state of the %(n)d implementing directives: check and edit it before sending.") % {
             "n": implementation.total
         }
         return ProposedReport(
-            {
-                "note": "\n".join(lines),
-                "percent_complete": sum(parts) // len(parts),
-                "claims_completion": implementation.all_completed,
-            },
+            {"note": "\n".join(lines), "percent_complete": percent, "claims_completion": implementation.all_completed},
             basis,
         )
     if last_report is not None:

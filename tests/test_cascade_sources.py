@@ -278,6 +278,9 @@ def test_an_implementing_directive_not_reported_is_named_with_its_due_date(world
         "- Sở KH&CN: chưa báo cáo (hạn 30/06/2027).",
     ]
     assert proposal.initial["percent_complete"] == 0
+    # Not below what the office last told the centre (30%), so accepting it never shows a regression.
+    told = ProgressReport(directive=world.to_province, agency=world.province, note="Đã giao", percent_complete=30)
+    assert proposed_report(implementation_of(world.to_province, None), told).initial["percent_complete"] == 30
 
 
 def test_without_implementing_directives_the_last_report_is_proposed(world, province):
