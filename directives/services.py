@@ -237,7 +237,7 @@ def directives_implement(
     by an office whose body has since been merged (Bắc Giang's 2024 session, for Bắc Ninh's clerk) is
     refused, so new directives are never filed under an office that no longer answers.
     """
-    from conference.selectors import office_answering
+    from conference.selectors import office_answering, offices_kept_by
 
     rows = list(rows)
     today = today or timezone.localdate()
@@ -282,11 +282,13 @@ def directives_implement(
             elif due is None and national.due_date:
                 due, rule = national.due_date, _("The national directive's due date.")
             planned.append((row, due, rule))
+        # Once for the office and those it took over: Bắc Giang's 2024 implementing directive is not made again.
+        kept = sorted(offices_kept_by(office, today)) if office is not None else []
         existing = {
             (text.strip(), lead_id)
-            for text, lead_id in Directive.objects.filter(
-                implements=national, office_id=office.pk if office else None
-            ).values_list("text", "lead_agency_id")
+            for text, lead_id in Directive.objects.filter(implements=national, office_id__in=kept).values_list(
+                "text", "lead_agency_id"
+            )
         }
         for index, row in enumerate(rows):
             if (row["text"].strip(), getattr(row["lead_agency"], "pk", None)) in existing:

@@ -130,6 +130,10 @@ def test_a_source_of_the_office_taken_over_is_refused_and_nothing_is_made(world,
         national=national, source=world.old_province_session, rows=[row], today=datetime.date(2025, 6, 30)
     )
     assert made[0].office == world.old_province_office
+    # ...and Bắc Ninh's office, following them, does not make the same one again today.
+    with pytest.raises(ValidationError) as caught:
+        services.directives_implement(national=national, source=world.province_session, rows=[row])
+    assert caught.value.message_dict["0"] == ["Nhiệm vụ triển khai này đã được tạo."]
 
 
 def test_a_plan_number_the_province_already_used_is_refused_with_nothing_saved(world, province):
