@@ -12,7 +12,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.admin.widgets import AdminDateWidget, AdminRadioSelect, AutocompleteSelect
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import F
+from django.db.models import Count, F, OuterRef, Subquery
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -70,13 +70,24 @@ def from_centre_list(model_admin, request):
         for key, value in (filter_form.cleaned_data.items() if filter_form.is_valid() else ())
         if value  # "All": no filter
     }
-    found = DirectiveFilter.apply(directives_from_centre(office), wanted)
+    agency_ids = office_agency_ids(office)
+    found = DirectiveFilter.apply(directives_from_centre(office, agency_ids=agency_ids), wanted)
+    kept = sorted(office_scope(request.user).office_ids or {office.pk})
+    # The office's own part of each: its latest report (not another member's of a group directive)
+    # and how many directives it made to implement it.
+    implementing = (
+        Directive.objects.filter(implements=OuterRef("pk"), office_id__in=kept)
+        .order_by()
+        .values("implements")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
     paginator = capped_count_paginator(request, found.order_by("pk"), FROM_CENTRE_PER_PAGE, page_param="p")
     page = paginator.get_page(request.GET.get("p"))
     rows = list(
         found.with_status()
         .select_related("lead_agency", "notice", "session", "office")
-        .annotate(**latest_report_annotations())
+        .annotate(**latest_report_annotations(agency_ids), implementing_count=Subquery(implementing))
         .order_by(F("due_date").asc(nulls_last=True), "pk")[page.start_index() - 1 : page.end_index()]
         if paginator.count
         else []

@@ -296,3 +296,20 @@ def test_without_implementing_directives_the_last_report_is_proposed(world, prov
     initial = page.context["report_form"].initial
     assert (initial["note"], initial["percent_complete"]) == ("Đã ban hành kế hoạch", 20)
     assert "Đề xuất từ báo cáo gần nhất (" in page.content.decode()
+
+
+def test_the_list_shows_the_offices_own_part_of_each_directive(world, province):
+    """A group directive every province reports on: the latest report shown is Bắc Ninh's own, never
+    Sơn La's; and how many directives Bắc Ninh made to implement each."""
+    ProgressReport.objects.create(
+        directive=world.to_group, agency=world.other_province, note="Sơn La", percent_complete=90
+    )
+    rows = [{"text": f"Triển khai {n}", "lead_agency": world.department, "item_number": ""} for n in (1, 2)]
+    services.directives_implement(national=world.to_province, source=world.province_notice, rows=rows)
+    listed = {d.pk: d for d in province.get(reverse("admin:directives_directive_from_centre")).context["rows"]}
+    assert listed[world.to_group.pk].latest_report_at is None
+    assert (listed[world.to_province.pk].implementing_count, listed[world.to_group.pk].implementing_count) == (2, None)
+    ProgressReport.objects.create(directive=world.to_group, agency=world.province, note="Bắc Ninh", percent_complete=40)
+    page = province.get(reverse("admin:directives_directive_from_centre"))
+    assert {d.pk: d for d in page.context["rows"]}[world.to_group.pk].latest_report_percent == 40
+    assert "báo cáo đã gửi gần nhất" in page.content.decode().lower()
