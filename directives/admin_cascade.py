@@ -12,7 +12,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.admin.widgets import AdminDateWidget, AdminRadioSelect, AutocompleteSelect
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, F, OuterRef, Subquery
+from django.db.models import Count, F, Min, OuterRef, Subquery
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -28,10 +28,10 @@ from conference.selectors import office_scope
 
 from . import services
 from .audit import request_actor
-from .cascade import implementation_of, proposed_report
+from .cascade import implementation_of, member_status, proposed_report
 from .filters import DUE_CHOICES, DirectiveFilter
 from .models import Directive, Status
-from .selectors import directives_from_centre, latest_report_annotations, office_agency_ids
+from .selectors import directive_role, directives_from_centre, latest_report_annotations, office_agency_ids
 
 FROM_CENTRE_PER_PAGE = 100
 CASCADE_ROWS = 5
@@ -157,7 +157,7 @@ class ImplementSourceForm(forms.Form):
     etag = forms.CharField(widget=forms.HiddenInput, required=False)
     source = forms.ChoiceField(
         label=_("Given by"),
-        widget=AdminRadioSelect,
+        widget=AdminRadioSelect(attrs={"class": "radiolist"}),
         choices=[
             (EXISTING, _("a session or document the office has recorded")),
             (NEW, _("a new implementing plan or document of the office")),
@@ -265,6 +265,14 @@ def from_centre_detail(model_admin, request, object_id):
         .order_by("-created_at", "-pk")[:20]
     )
     proposal = proposed_report(implementation, reports[0] if reports else None)
+    agency_ids = office_agency_ids(office)
+    own_part = None
+    if directive_role(national, agency_ids) == "member":
+        # A group directive: the office answers for its own part, which the national status does not show.
+        claimed_on = national.reports.filter(agency_id__in=agency_ids, claims_completion=True).aggregate(
+            first=Min("document_date")
+        )["first"]
+        own_part = member_status(national, claimed_on, timezone.localdate())
     report_form = CentreReportForm(initial={**proposal.initial, "etag": services.directive_etag(national)})
     may_change = model_admin.has_change_permission(request)
     if request.method == "POST":
@@ -293,6 +301,7 @@ def from_centre_detail(model_admin, request, object_id):
         "implementation": implementation,
         "reports": reports,
         "proposal": proposal,
+        "own_part": own_part,
         "source_form": source_form,
         "formset": formset,
         "report_form": report_form,

@@ -109,3 +109,7 @@ def test_a_provincial_clerks_pages_of_the_cascade_at_a_desk_and_on_a_phone(page,
     assert "21/KH-UBND" in tab.locator("#id_number").input_value() and "Kế hoạch" in plan
     own = look(tab, f"{base}/admin/directives/directive/", "own-list")
     assert made.text[:40] in own and national.text not in own
+
+    # A directive of "UBND các tỉnh, thành phố": the province's own part beside the national status.
+    group = look(tab, f"{base}/admin/directives/directive/from-centre/{world.to_group.pk}/", "group-detail")
+    assert "Phần của UBND tỉnh Bắc Ninh" in group and "31/12/2025" in group

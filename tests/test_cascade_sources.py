@@ -313,3 +313,20 @@ def test_the_list_shows_the_offices_own_part_of_each_directive(world, province):
     page = province.get(reverse("admin:directives_directive_from_centre"))
     assert {d.pk: d for d in page.context["rows"]}[world.to_group.pk].latest_report_percent == 40
     assert "báo cáo đã gửi gần nhất" in page.content.decode().lower()
+
+
+def test_a_group_directive_shows_the_provinces_own_part(world, province):
+    url = detail_url(world.to_group)
+    page = province.get(url)
+    assert page.context["own_part"] == "overdue"  # due 31/12/2025, nothing reported
+    assert "Phần của UBND tỉnh Bắc Ninh" in page.content.decode()
+    etag = page.context["report_form"].initial["etag"]
+    claim = {"_report": "1", "etag": etag, "note": "Hoàn thành rà soát", "claims_completion": "on"}
+    sent = province.post(url, {**claim, "document_number": "12/BC-UBND", "document_date": "01/12/2025"})
+    assert sent.status_code == 302
+    page = province.get(url)
+    # Its part completed on time (the document's date); the national directive still open for the others.
+    assert page.context["own_part"] == "completed_on_time"
+    assert page.context["national"].current_status == "overdue"
+    # A directive the province leads alone has no "part".
+    assert province.get(detail_url(world.to_province)).context["own_part"] is None
