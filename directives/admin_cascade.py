@@ -35,8 +35,12 @@ from .selectors import directive_role, directives_from_centre, latest_report_ann
 
 FROM_CENTRE_PER_PAGE = 100
 CASCADE_ROWS = 5
-# A write from a copy of the national directive gone stale (both forms of the page say the same).
-STALE_MESSAGE = gettext_noop("The directive changed since this page was opened: reload it and send again.")
+# A write from a copy of the national directive gone stale (both forms of the page say the same). The
+# page shown with it is the directive as it is now, and the form carries its new version, so the clerk
+# checks it and sends again without retyping what they wrote.
+STALE_MESSAGE = gettext_noop(
+    "The directive changed since this page was opened: the page now shows it as it is; check it and send again."
+)
 
 
 def _office(request):
@@ -248,10 +252,7 @@ def from_centre_detail(model_admin, request, object_id):
     if not model_admin.has_view_permission(request):
         raise PermissionDenied
     office = _office(request)
-    national = get_object_or_404(
-        directives_from_centre(office).with_status().select_related("lead_agency", "notice", "session", "office"),
-        pk=object_id,
-    )
+    national = _national(office, object_id)
     scope = office_scope(request.user)
     site = model_admin.admin_site
     implementation = implementation_of(national, scope.office_ids)
@@ -259,13 +260,11 @@ def from_centre_detail(model_admin, request, object_id):
         initial={**_default_source(national, office), "etag": services.directive_etag(national)}, office=office
     )
     formset = ImplementFormSet(prefix="rows", form_kwargs={"admin_site": site})
+    agency_ids = office_agency_ids(office)
     reports = list(
-        national.reports.filter(agency_id__in=office_agency_ids(office))
-        .select_related("agency")
-        .order_by("-created_at", "-pk")[:20]
+        national.reports.filter(agency_id__in=agency_ids).select_related("agency").order_by("-created_at", "-pk")[:20]
     )
     proposal = proposed_report(implementation, reports[0] if reports else None)
-    agency_ids = office_agency_ids(office)
     own_part = None
     if directive_role(national, agency_ids) == "member":
         # A group directive: the office answers for its own part, which the national status does not show.
@@ -292,6 +291,13 @@ def from_centre_detail(model_admin, request, object_id):
             if report_form.is_valid() and _report(request, national, office, report_form):
                 messages.success(request, gettext("The report was sent to %(office)s.") % {"office": national.office})
                 return redirect(request.path)
+        refused = next((form for form in (source_form, report_form) if getattr(form, "stale", False)), None)
+        if refused is not None:
+            # Refused for a stale copy: the page shows the directive as it is now, and the form, still
+            # holding what the clerk wrote, carries that version to send again after checking it.
+            national = _national(office, object_id)
+            refused.data = refused.data.copy()
+            refused.data["etag"] = services.directive_etag(national)
     context = {
         **site.each_context(request),
         "opts": Directive._meta,
@@ -310,6 +316,14 @@ def from_centre_detail(model_admin, request, object_id):
         "media": model_admin.media + source_form.media + formset.media + report_form.media,
     }
     return TemplateResponse(request, "admin/directives/cascade/from_centre_detail.html", context)
+
+
+def _national(office, object_id):
+    """The directive given to ``office`` by the centre, as it is now (another's, or none: a 404)."""
+    return get_object_or_404(
+        directives_from_centre(office).with_status().select_related("lead_agency", "notice", "session", "office"),
+        pk=object_id,
+    )
 
 
 def _default_source(national, office):
@@ -373,6 +387,7 @@ def _implement(request, national, source_form, formset):
             for message in row_messages:
                 target.add_error(None, message)
     except services.StaleVersion:
+        source_form.stale = True
         source_form.add_error(None, gettext(STALE_MESSAGE))
     except services.WrongState as exc:
         source_form.add_error(None, str(exc))
@@ -400,6 +415,7 @@ def _report(request, national, office, form):
             form.add_error(key if key in form.fields else None, message_list)
         return False
     except services.StaleVersion:
+        form.stale = True
         form.add_error(None, gettext(STALE_MESSAGE))
         return False
     except (services.WrongState, services.NotAllowed) as exc:

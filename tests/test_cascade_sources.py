@@ -158,6 +158,13 @@ def test_a_cascade_from_a_stale_copy_is_refused_with_nothing_saved(world, provin
     assert "Nhiệm vụ đã thay đổi từ khi mở trang này" in refused.content.decode()
     assert not Directive.objects.filter(implements=world.to_province).exists()
     assert not ConclusionNotice.objects.filter(number="15/KH-UBND").exists()
+    # The page shown is the directive as it is now, with what the clerk typed and the current version:
+    # sent again after checking it, it is made, due by the new national date.
+    assert "31/01/2027" in refused.content.decode()
+    assert refused.context["formset"].forms[0]["text"].value() == MADE
+    again = new_plan_post(world, page, etag=refused.context["source_form"]["etag"].value())
+    assert province.post(detail_url(world.to_province), again).status_code == 302
+    assert Directive.objects.get(implements=world.to_province).due_date == datetime.date(2027, 1, 31)
 
 
 def test_a_cancelled_national_directive_takes_no_implementing_directive(world, province):
@@ -214,9 +221,15 @@ def test_two_reports_from_the_same_copy_at_once_keep_one(world, province):
     ]
     answers = _at_once([province, other], url, posts)
     assert sorted(a.status_code for a in answers) == [200, 302]
-    loser = next(a for a in answers if a.status_code == 200).content.decode()
-    assert "Nhiệm vụ đã thay đổi từ khi mở trang này" in loser
+    loser = next(a for a in answers if a.status_code == 200)
+    assert "Nhiệm vụ đã thay đổi từ khi mở trang này" in loser.content.decode()
     assert ProgressReport.objects.filter(directive=world.to_province).count() == 1
+    # Its note is kept, with the directive's version now: sent again, both reports are kept.
+    resent = {**posts[answers.index(loser)], "etag": loser.context["report_form"]["etag"].value()}
+    assert loser.context["report_form"]["note"].value() == resent["note"]
+    client = (province, other)[answers.index(loser)]
+    assert client.post(url, resent).status_code == 302
+    assert ProgressReport.objects.filter(directive=world.to_province).count() == 2
 
 
 # -- the report proposed from the implementing directives ------------------------------------------
