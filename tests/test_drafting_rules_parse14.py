@@ -257,6 +257,15 @@ def test_lettered_points_on_the_headings_line_are_one_draft_each_with_its_lead_a
     assert drafts[0].text.startswith("Yêu cầu và đôn đốc các doanh nghiệp")
 
 
+def test_lettered_points_are_cut_after_a_pdfs_line_ends_are_joined(parse):
+    """The same point 1 with its lines wrapped by a page inside the points ("các doanh\nnghiệp"): the wraps
+    are joined first, then the points cut, so "b)" on a wrapped line is still a point of its own."""
+    wrapped = BTC_228.replace("các doanh nghiệp", "các doanh\nnghiệp").replace("đầy đủ chế độ", "đầy\nđủ chế độ")
+    drafts = parse(wrapped, D(2025, 11, 25))
+    assert [d.item for d in drafts] == ["1.a", "1.b", "1.c"]
+    assert _leads(drafts) == ["Bộ Tài chính"] * 3
+
+
 def test_a_letter_inside_a_sentence_is_no_point(parse):
     """Only points lettered in order after the heading's colon are cut: "theo điểm a) khoản 1" inside a task is
     words of it."""

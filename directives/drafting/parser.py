@@ -217,7 +217,7 @@ class _Unit:
 
 def _lines(text: str) -> list[str]:
     text = nfc(text).replace("\r\n", "\n").replace("\r", "\n").replace("\t", " ")
-    return [piece for line in text.split("\n") for piece in _inline_letters(line.rstrip())]
+    return [line.rstrip() for line in text.split("\n")]
 
 
 # The order of Vietnamese lettered points: a), b), c), d), đ), e), g), h), i), k), ...
@@ -226,8 +226,19 @@ _FIRST_INLINE_LETTER = re.compile(r":\s+a\)\s+(?=[A-ZĐÀ-Ỹ])")
 _NEXT_INLINE_LETTER = re.compile(r"(?<=[.;])\s+(?P<letter>[b-zđ])\)\s+(?=[A-ZĐÀ-Ỹ])")
 
 
+def _inline_points(paragraphs: list[tuple]) -> list[tuple]:
+    """The (marker, text) paragraphs with the lettered points written inside one cut out, each with its marker."""
+    out = []
+    for marker, text in paragraphs:
+        heading, *points = _inline_letters(text)
+        if heading:
+            out.append((marker, heading))
+        out.extend((_marker(point), _marker(point)[2]) for point in points)
+    return out
+
+
 def _inline_letters(line: str) -> list[str]:
-    """A heading and its lettered points copied as one line ("1. Bộ Tài chính chủ trì, phối hợp với các bộ, địa
+    """A heading and its lettered points copied as one paragraph ("1. Bộ Tài chính chủ trì, phối hợp với các bộ, địa
     phương liên quan: a) Yêu cầu ... b) Chỉ đạo ... c) Kịp thời ...", 228/CĐ-TTg, a legal page's table): one line
     each, as the document sets them. Only points lettered in order after the heading's colon, each after a
     full stop or semicolon, are cut ("theo điểm a) khoản 1" stays)."""
@@ -241,8 +252,8 @@ def _inline_letters(line: str) -> list[str]:
             expected += 1
     if len(cuts) < 2:
         return [line]
-    pieces = [line[: cuts[0]]] + [line[a:b] for a, b in zip(cuts, [*cuts[1:], len(line)], strict=True)]
-    return [piece.strip() for piece in pieces if piece.strip()]
+    points = [line[a:b].strip() for a, b in zip(cuts, [*cuts[1:], len(line)], strict=True)]
+    return [line[: cuts[0]].strip(), *points]
 
 
 def _marker(line: str):
@@ -304,6 +315,7 @@ def _split_units(text: str):
         else:
             paragraphs.append((None, stripped))
     paragraphs = [(m, t.strip().removesuffix("./.").strip()) for m, t in paragraphs if t.strip()]
+    paragraphs = _inline_points(paragraphs)
     paragraphs = [(m, t) for m, t in paragraphs if not _CLOSING_FORMULA.match(fold_text(t))]
     # Numbered: several items, or one item pasted with its number ("1. Bộ Tài chính ...", then a
     # paragraph of its own): paragraphs without a number belong to the item above them.
