@@ -37,6 +37,8 @@ PROVINCES = {
     "da-nang": "Ủy ban nhân dân thành phố Đà Nẵng",
     "hue": "Ủy ban nhân dân thành phố Huế",
     "ha-tinh": "Ủy ban nhân dân tỉnh Hà Tĩnh",
+    "khanh-hoa": "Ủy ban nhân dân tỉnh Khánh Hòa",
+    "dak-lak": "Ủy ban nhân dân tỉnh Đắk Lắk",
 }
 EXTRA = [
     *({"code": f"ubnd-{code}", "name": name, "kind": "people_committee"} for code, name in PROVINCES.items()),
@@ -118,6 +120,29 @@ def test_provinces_after_the_ministries_go_on_with_the_list_without_a_comma(pars
         " đề ra, không để chậm trễ."
     )
     assert _leads(drafts) == ["Bộ Xây dựng", "Bộ Quốc phòng", _name("ninh-binh"), _name("lam-dong")]
+
+
+def test_a_provincial_body_before_the_provinces_is_theirs_not_one_more_assignee(parse):
+    """Only a central body takes the provinces after it as more of the list: "Sở Y tế các tỉnh Nghệ An, Hà Tĩnh"
+    are those provinces' departments, never their committees."""
+    drafts = parse("Sở Y tế các tỉnh Nghệ An, Hà Tĩnh khẩn trương báo cáo tình hình dịch bệnh sau mưa lũ.")
+    assert all(d.lead is None or not d.lead.name.startswith("Ủy ban nhân dân") for d in drafts)
+
+
+def test_the_provinces_of_a_heading_lead_each_of_its_bullets(parse):
+    """223/CĐ-TTg, 2025, point 2, with its bullets on lines of their own: "2. Chủ tịch Ủy ban nhân dân các tỉnh:
+    Khánh Hòa, Đắk Lắk, Gia Lai: - ... - ...": every bullet is a joint task of the three committees."""
+    drafts = parse(
+        "2. Chủ tịch Ủy ban nhân dân các tỉnh: Khánh Hòa, Đắk Lắk, Gia Lai:\n"
+        "- Chịu trách nhiệm toàn diện trước Chính phủ, Thủ tướng Chính phủ về công tác ứng phó thiên tai trên địa"
+        " bàn, chủ động chỉ đạo công tác ứng phó thiên tai, cứu hộ cứu nạn theo chức năng, nhiệm vụ, thẩm quyền.\n"
+        "- Tiếp tục huy động tối đa các lực lượng, phương tiện cần thiết, nhất là quân đội, công an, dân quân tự vệ,"
+        " bằng mọi biện pháp tiếp cận ngay khu dân cư bị ngập sâu, chia cắt, cô lập, sạt lở.",
+        D(2025, 11, 20),
+    )
+    committees = ["Ủy ban nhân dân tỉnh Khánh Hòa", "Ủy ban nhân dân tỉnh Đắk Lắk", "Ủy ban nhân dân tỉnh Gia Lai"]
+    assert _leads(drafts) == committees * 2
+    assert all(JOINT_LEAD in d.flags for d in drafts)
 
 
 def test_the_chairmen_of_the_listed_provinces_stand_for_their_committees_with_the_coordinators(parse):

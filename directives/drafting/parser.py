@@ -582,10 +582,14 @@ class DirectiveParser:
             sep = _LIST_SEP.match(text, end)
             if not sep:
                 # "Bộ Xây dựng, Bộ Quốc phòng các tỉnh Ninh Bình, Hưng Yên ..." (627/TB-VPCP): the provinces
-                # named after a plural head go on with the list even where the comma before them is missing.
+                # named after a plural head go on with the list even where the comma before them is missing. A
+                # central body has no provinces, so the comma is what is missing; "Sở Y tế các tỉnh Nghệ An, Hà
+                # Tĩnh" are the provinces' departments, and stay as written.
                 gap = re.match(r"\s+", text[end:])
                 if (
                     gap
+                    and found[-1].is_agency
+                    and getattr(found[-1].target, "level", "") == "central"
                     and self.matcher.committees_at(text, end + gap.end())[0]
                     and _PLURAL_PLACES.match(fold_aligned(text), end + gap.end())
                 ):
