@@ -1291,7 +1291,10 @@ def _extend_draft(draft: Draft, body: str, clause, source: str) -> None:
     if body and fold_text(body) not in fold_text(draft.text):
         draft.text = f"{draft.text.rstrip(' ;.')}; {body[:1].lower() + body[1:]}"
     new, old = clause.deadline, draft.deadline
-    if new.phrase and (not old.phrase or (old.due_date is None and new.due_date is not None)):
+    # A later clause's flagged date ("...; báo cáo Phó Thủ tướng trước ngày 15 tháng 11 năm 2025" in a notice of
+    # 18/11, 627/TB-VPCP) tells more than an earlier "khẩn trương": the clerk must see its flag.
+    flagged_later = old.due_date is None and not old.flags and bool(new.flags)
+    if new.phrase and (not old.phrase or (old.due_date is None and new.due_date is not None) or flagged_later):
         # "...; định kỳ hằng tháng báo cáo. Hoàn thành trước ngày 10/3/2026.": the date is the deadline,
         # the schedule stays the reporting schedule.
         draft.deadline = replace(
