@@ -215,7 +215,45 @@ class _Unit:
 
 def _lines(text: str) -> list[str]:
     text = nfc(text).replace("\r\n", "\n").replace("\r", "\n").replace("\t", " ")
-    return [line.rstrip() for line in text.split("\n")]
+    return [piece for line in text.split("\n") for piece in _inline_bullets(line.rstrip())]
+
+
+# A legal page's table gives a whole item on one line: "2. Chủ tịch Ủy ban nhân dân các tỉnh: ...: - Chịu trách
+# nhiệm ...; kịp thời báo cáo .... - Tiếp tục huy động ..." (223/CĐ-TTg), "1. Bộ Tài chính chủ trì, phối hợp với
+# ...: a) Yêu cầu ... . b) Chỉ đạo ... . c) Kịp thời ..." (228/CĐ-TTg), "5. Công an tỉnh - Tập trung đấu tranh ...
+# - Chỉ đạo ..." (a Lào Cai letter's "N. Agency" heading, its bullets below it, copied as one line). The first
+# bullet comes after the heading's colon (or after a numbered heading of a few words, a name), each next one of
+# the same kind after a full stop, semicolon or colon; then every bullet is a line of its own, as the signed
+# document prints it. A dash inside a sentence ("Ninh Bình - Hải Phòng") starts nothing.
+_INLINE_FIRST = re.compile(r":\s+(?P<marker>[-–•+]|a\))\s+(?=\S)")
+_INLINE_HEADING = re.compile(
+    r"^\s*(?:[IVX]{1,4}|\d{1,2})[.)]\s+(?P<head>[^\s.,;:()\-–][^.;:()]{2,120}?)\s+(?P<marker>[-–•+]|a\))\s+(?=\S)"
+)
+_LETTERS = "abcdđeghiklmnopqrstuvxy"
+
+
+def _inline_bullets(line: str) -> list[str]:
+    first = _INLINE_FIRST.search(line)
+    if first is None:
+        first = _INLINE_HEADING.match(line)
+        if first is None or len(first.group("head").split()) > 12:
+            return [line]
+    marker = first.group("marker")
+    letters = iter(f"{c})" for c in _LETTERS[1:]) if marker == "a)" else None
+    cuts, pos = [first.start("marker")], first.end()
+    while True:
+        wanted = next(letters, "") if letters is not None else marker
+        if not wanted:
+            break
+        m = re.compile(rf"[.;:…]\s+(?={re.escape(wanted)}\s+\S)").search(line, pos)
+        if m is None:
+            break
+        cuts.append(m.end())
+        pos = m.end() + 1
+    bullets = [line[a:b].strip() for a, b in zip(cuts, [*cuts[1:], len(line)], strict=True)]
+    if len(bullets) < 2 or (letters is None and not all(b[1:].strip()[:1].isupper() for b in bullets)):
+        return [line]  # one bullet, or dashes before lower-case words: no list of tasks
+    return [line[: cuts[0]].rstrip(), *bullets]
 
 
 def _marker(line: str):
