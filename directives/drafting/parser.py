@@ -215,7 +215,24 @@ class _Unit:
 
 def _lines(text: str) -> list[str]:
     text = nfc(text).replace("\r\n", "\n").replace("\r", "\n").replace("\t", " ")
-    return [piece for line in text.split("\n") for piece in _inline_bullets(line.rstrip())]
+    raw = [line.rstrip() for line in text.split("\n")]
+    lines, i = [], 0
+    while i < len(raw):
+        # The bullets of a line the page wrapped are found on the whole line, its wraps joined first.
+        j, joined = i, raw[i]
+        while j + 1 < len(raw) and joined.strip() and raw[j + 1].strip() and _wrapped_from(joined):
+            if _marker(raw[j + 1].strip()):
+                break
+            j += 1
+            joined = f"{joined} {raw[j].strip()}"
+        pieces = _inline_bullets(joined)
+        if len(pieces) > 1:
+            lines.extend(pieces)
+            i = j + 1
+        else:
+            lines.append(raw[i])
+            i += 1
+    return lines
 
 
 # A legal page's table gives a whole item on one line: "2. Chủ tịch Ủy ban nhân dân các tỉnh: ...: - Chịu trách
