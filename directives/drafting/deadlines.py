@@ -506,25 +506,33 @@ class _Builder:
         if frm and (re.search(r"\bnhan\b", frm) or not issue_event):
             flags = (START_ASSUMED,)
             start_note = "tạm tính từ ngày ban hành (văn bản tính từ mốc khác)"
-        if self.issued is None:
+        # "trong 30 ngày làm việc kể từ ngày 01/12/2025": the period runs from the day written, not a guess.
+        given = re.search(r"\bngay\s+(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{4})\b", frm)
+        origin = self.issued
+        if given:
+            try:
+                origin = datetime.date(int(given.group(3)), int(given.group(2)), int(given.group(1)))
+            except ValueError as exc:
+                raise _Unreadable from exc
+            flags, start_note = (), "kể từ ngày"
+        if origin is None:
             return None, "", (NEEDS_ISSUE_DATE, *flags)
         if n <= 0:
             raise _Unreadable
         if unit == "ngay lam viec":
-            due = add_working_days(self.issued, n)
+            due = add_working_days(origin, n)
             rule = (
-                f"Trong {n} ngày làm việc {start_note} {_d(self.issued)} "
-                "(không tính thứ Bảy, Chủ nhật và ngày nghỉ lễ, Tết)"
+                f"Trong {n} ngày làm việc {start_note} {_d(origin)} (không tính thứ Bảy, Chủ nhật và ngày nghỉ lễ, Tết)"
             )
             return due, rule, (WORKING_DAYS, *flags)
         if unit == "ngay":
-            due = self.issued + datetime.timedelta(days=n)
+            due = origin + datetime.timedelta(days=n)
         elif unit == "tuan":
-            due = self.issued + datetime.timedelta(weeks=n)
+            due = origin + datetime.timedelta(weeks=n)
         elif unit == "gio":
-            due = self.issued + datetime.timedelta(days=max(1, -(-n // 24)))
+            due = origin + datetime.timedelta(days=max(1, -(-n // 24)))
         else:
-            due = add_months(self.issued, n)
+            due = add_months(origin, n)
         words = {"ngay": "ngày", "tuan": "tuần", "thang": "tháng", "gio": "giờ"}[unit]
         if m.group("ahead"):
             # "trong 48 giờ tới" names the coming hours (of a forecast as often as of a task): for the clerk.
@@ -536,7 +544,7 @@ class _Builder:
                     *flags,
                 ),
             )
-        return due, f"Trong {n} {words} {start_note} {_d(self.issued)}: hạn {_d(due)}", flags
+        return due, f"Trong {n} {words} {start_note} {_d(origin)}: hạn {_d(due)}", flags
 
     def week(self, m):
         if self.issued is None:
@@ -834,6 +842,10 @@ def _find_window(folded: str, issued_on) -> _Window | None:
     return None
 
 
+_SPAN_BEFORE = re.compile(
+    rf"\b(?:trong|cham nhat|khong qua)(?:\s+thoi han|\s+vong|\s+thoi gian)?\s+(?:\d{{1,3}}|{_NUMBER_WORDS_RE})\s+"
+    r"(?:ngay lam viec|ngay|tuan|thang|gio)\s*,?\s*$"
+)
 # The speaker's lead-in ("Xét báo cáo ... về động lực tăng trưởng ... trong những tháng cuối năm 2025, Phó Thủ
 # tướng ... có ý kiến như sau:", 11298/VPCP-KTTH): what it dates is the matter, never the task's deadline.
 _LEAD_IN = re.compile(r"\b(?:co y kien(?:\s+chi dao)?(?:\s+nhu sau)?|ket luan(?:\s+nhu sau)?|chi dao nhu sau)\s*:")
@@ -871,13 +883,19 @@ def parse_deadline(text: str, issued_on: datetime.date | None) -> DeadlineResult
         )
     else:
         masked = text
-        if window is not None:  # "sau ngày 15/10/2024" is when to begin, never the due date
+        # "trong 15 ngày kể từ ngày 05/02/2026": the start is where the span counts from, so it stays.
+        counts_from = window is not None and _SPAN_BEFORE.search(ft.folded[: window.start])
+        if window is not None and not counts_from:  # "sau ngày 15/10/2024" is when to begin, never the due date
             s, e = ft.to_original(window.start, window.end)
             masked = text[:s] + " " * (e - s) + text[e:]
         result = _parse_deadline(masked, issued_on)
         if window is not None:
-            flags = tuple(dict.fromkeys((*result.flags, *window.flags)))
-            result = replace(result, starts_on=window.starts_on, flags=flags)
+            flags = (*result.flags, *window.flags)
+            if result.due_date is not None and window.starts_on is not None and result.due_date < window.starts_on:
+                # "sau ngày 15/12/2025 triển khai, hoàn thành trong 15 ngày": counted from the issue date, the
+                # span would end before the work may begin; it runs from another day, for the clerk to set.
+                flags = (*flags, START_ASSUMED)
+            result = replace(result, starts_on=window.starts_on, flags=tuple(dict.fromkeys(flags)))
     every, day = reporting_schedule(Folded(text).folded)
     if not every:
         return result
