@@ -202,6 +202,9 @@ def test_tet_with_its_years_name_is_an_event_with_the_holiday_hinted():
     assert result.due_date is None
     assert {UNREADABLE, EVENT} <= set(result.flags)
     assert "Tết Nguyên đán 2026" in result.rule  # the holiday's first day, for the clerk to pick a date
+    new_year = parse_deadline("hoàn thành trước Tết Dương lịch 2026", D(2025, 11, 20))
+    assert new_year.due_date is None and EVENT in new_year.flags
+    assert "01/01/2026" in new_year.rule and "Nguyên đán" not in new_year.rule
 
 
 # -- a heading's bullets on one line ---------------------------------------------------------------------

@@ -672,6 +672,8 @@ def _event_rule(folded_phrase: str) -> str:
     tet = _LUNAR_NEW_YEAR.search(folded_phrase)
     if tet and tet.group("year"):
         year = int(tet.group("year"))
+        if tet.group(0).startswith("tet duong lich"):
+            return f"{rule} (Tết Dương lịch: 01/01/{year})"  # New Year's Day, not the lunar holiday
         days = sorted(d for d, name in holidays.country_holidays("VN", years=year).items() if "Lunar New Year" in name)
         if days:
             rule += f" (kỳ nghỉ Tết Nguyên đán {year}: từ {_d(days[0])})"
