@@ -14,7 +14,15 @@ import yaml
 from django.conf import settings
 
 from directives.drafting import AgencyMatcher, parse_deadline, parse_directives
-from directives.drafting.deadlines import BEFORE_ISSUE, EVENT, GOAL, START_ASSUMED, UNREADABLE, WORKING_DAYS
+from directives.drafting.deadlines import (
+    BEFORE_ISSUE,
+    EVENT,
+    GOAL,
+    START_ASSUMED,
+    UNREADABLE,
+    VAGUE,
+    WORKING_DAYS,
+)
 from directives.drafting.milestones import due_by_steps
 from directives.drafting.parser import _inline_bullets
 from directives.drafting_registry import registry_from_records
@@ -163,9 +171,32 @@ def test_an_inspection_window_of_days_in_one_month_is_a_window():
     """The class "trong tuần ngày 15 đến ngày 31 tháng 12" (README, heldout8's list): the days of an
     inspection, its start and its end; before, "trong tuần" gave the Friday of the issue week."""
     result = parse_deadline("tổ chức đoàn kiểm tra trong tuần ngày 15 đến ngày 31 tháng 12", D(2025, 11, 28))
+    assert result.due_date == D(2025, 12, 31)
+    assert result.starts_on is None  # no "từ": the days of the visit, no day before which nobody is reminded
+    assert VAGUE in result.flags  # ... and maybe not by when the task is done: the clerk confirms
+    result = parse_deadline("kiểm tra từ ngày 15 đến hết ngày 31 tháng 12 năm 2025", D(2025, 11, 28))
     assert (result.starts_on, result.due_date) == (D(2025, 12, 15), D(2025, 12, 31))
+    # Days without a year already past at the issue date are told, never moved to next year unflagged.
     result = parse_deadline("kiểm tra từ ngày 05 đến hết ngày 20 tháng 01", D(2025, 11, 28))
-    assert (result.starts_on, result.due_date) == (D(2026, 1, 5), D(2026, 1, 20))  # the next January
+    assert result.due_date is None and BEFORE_ISSUE in result.flags
+
+
+def test_a_window_over_before_the_issue_date_is_told_and_hides_no_deadline():
+    """234/CĐ-TTg, 30/11/2025: "Báo cáo ... bị thiệt hại do đợt mưa lũ từ ngày 16-22/11/2025, gửi Văn phòng Chính
+    phủ và Bộ Tài chính trước ngày 03/12/2025 ...": the floods' days are told; the report is due 02/12/2025.
+    Written out ("từ ngày 16 đến ngày 22 tháng 11 năm 2025") the days are a window over before the issue
+    date: before, it was taken as the directive's window and the report's date was lost."""
+    text = (
+        "Báo cáo kế hoạch thực hiện cụ thể và nhu cầu hỗ trợ từ ngân sách trung ương (nếu có) để xây dựng, sửa chữa"
+        " nhà cửa bị thiệt hại do đợt mưa lũ từ ngày 16-22/11/2025, gửi Văn phòng Chính phủ và Bộ Tài chính trước"
+        " ngày 03/12/2025 để tổng hợp, báo cáo Thủ tướng Chính phủ."
+    )
+    for variant in (text, text.replace("từ ngày 16-22/11/2025", "từ ngày 16 đến ngày 22 tháng 11 năm 2025")):
+        result = parse_deadline(variant, D(2025, 11, 30))
+        assert (result.due_date, result.starts_on) == (D(2025, 12, 2), None)
+    told = parse_deadline("khắc phục hậu quả đợt mưa lũ từ ngày 16 đến ngày 22 tháng 11 năm 2025", D(2025, 11, 30))
+    assert (told.due_date, told.starts_on) == (None, None)
+    assert BEFORE_ISSUE in told.flags  # the only date, written before the issue date: shown, flagged
 
 
 @pytest.mark.parametrize(

@@ -757,7 +757,7 @@ _WINDOW = re.compile(
 # "kiểm tra trong tuần ngày 15 đến ngày 31 tháng 12", "từ ngày 15 đến hết ngày 31/12/2025": days of one
 # month, the first written without it; a window, never "this week" nor a near date.
 _DAY_RANGE = re.compile(
-    r"\b(?:(?:ke\s+)?tu\s+)?ngay\s+(?P<d1>\d{1,2})\s*(?:den\s+het|den|toi|-|–)\s*(?:het\s+)?(?=ngay\s)"
+    r"\b(?P<from>(?:ke\s+)?tu\s+)?ngay\s+(?P<d1>\d{1,2})\s*(?:den\s+het|den|toi|-|–)\s*(?:het\s+)?(?=ngay\s)"
     + _DATE_GROUPS.format(n=2)
     + r"(?![\d/])"
 )
@@ -822,13 +822,18 @@ def _find_window(folded: str, issued_on) -> _Window | None:
                 rule = f"Từ ngày {_d(start)} đến hết ngày {_d(end)}: bắt đầu {_d(start)}, hạn {_d(end)}"
                 return _Window(m.start(), m.end(), start, end, rule, (*flags, *end_flags))
     if m := _DAY_RANGE.search(folded):
+        # (Without a year, days already past are told, "đợt mưa lũ từ ngày 16 đến ngày 22 tháng 11": never moved
+        # to next year.) With "từ" the first day is the start and the last the due date; without it ("trong tuần
+        # ngày 15 đến ngày 31 tháng 12", the days of an inspection) the days may be when something happens
+        # rather than by when the task is done: the last day is proposed, flagged vague, no start.
         end, flags = _window_date(m, 2, issued_on)
-        if end is not None and not m.group("y2") and issued_on is not None and end < issued_on:
-            end = end.replace(year=end.year + 1)  # "ngày 05 đến ngày 20 tháng 01" in a notice of November
         if end is not None and int(m.group("d1")) < end.day:
-            start = end.replace(day=int(m.group("d1")))
-            rule = f"Từ ngày {_d(start)} đến hết ngày {_d(end)}: bắt đầu {_d(start)}, hạn {_d(end)}"
-            return _Window(m.start(), m.end(), start, end, rule, flags)
+            first = end.replace(day=int(m.group("d1")))
+            start = first if m.group("from") else None
+            if start is None:
+                flags = (*flags, VAGUE)
+            rule = f"Từ ngày {_d(first)} đến hết ngày {_d(end)}: " + (f"bắt đầu {_d(first)}, " if start else "")
+            return _Window(m.start(), m.end(), start, end, f"{rule}hạn {_d(end)}", flags)
     if m := _PERIOD.search(folded):
         y1, y2 = int(m.group("y1")), int(m.group("y2"))
         if y1 <= y2:
@@ -869,6 +874,21 @@ def parse_deadline(text: str, issued_on: datetime.date | None) -> DeadlineResult
     text = _without_lead_in(nfc(text))
     ft = Folded(text)
     window = _find_window(ft.folded, issued_on)
+    told = None
+    if window is not None and window.due is not None and issued_on is not None and window.due < issued_on:
+        # A window over before the issue date is a period told ("đợt mưa lũ từ ngày 16 đến ngày 22 tháng 11"):
+        # no start, and the deadline is sought in the rest of the text; with no date there it is shown,
+        # flagged, as a date written before the issue date.
+        s, e = ft.to_original(window.start, window.end)
+        told = DeadlineResult(
+            phrase=clean_spaces(ft.text[s:e]),
+            rule=f"{window.rule}: trước ngày ban hành {_d(issued_on)}, không dùng được",
+            flags=(*window.flags, BEFORE_ISSUE),
+            span=(s, e),
+        )
+        text = text[:s] + " " * (e - s) + text[e:]
+        ft = Folded(text)
+        window = _find_window(ft.folded, issued_on)
     if window is not None and window.due is not None:
         s, e = ft.to_original(window.start, window.end)
         due, rule, flags = window.due, window.rule, window.flags
@@ -898,6 +918,8 @@ def parse_deadline(text: str, issued_on: datetime.date | None) -> DeadlineResult
                 # span would end before the work may begin; it runs from another day, for the clerk to set.
                 flags = (*flags, START_ASSUMED)
             result = replace(result, starts_on=window.starts_on, flags=tuple(dict.fromkeys(flags)))
+    if told is not None and result.due_date is None:
+        result = told  # no other date: the one written before the issue date is shown, flagged
     every, day = reporting_schedule(Folded(text).folded)
     if not every:
         return result
