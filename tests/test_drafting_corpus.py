@@ -162,27 +162,31 @@ WHOLE_WITH_HELDOUT6_2026_12_03 = {  # the whole corpus (120 documents, 219 items
 # made no task, alone or wrapped (tests/test_drafting_rules_parse11.py): heldout7 62.5% -> 67.2% items right,
 # tuned on since. heldout8 moved too (38.6% -> 50.0%): its three closing lines were read while the PDF-wrap
 # robustness test was made to pass on them, so 38.6% stays heldout8's held-out figure. Floors follow.
+# parse15 (2026-12-04): dates the task does not own dropped or flagged (a goal year, the speaker's lead-in, a
+# report date before the issue date taken over "khẩn trương", windows of days) and a heading's bullets copied
+# on one line cut (tests/test_drafting_rules_parse15.py): heldout7 67.2% -> 70.3% items right, wrong dates
+# without a flag 4 -> 1 (634/TB-VPCP III.9: the groups' draft, and its date, lost with the list after
+# "các Tập đoàn:"; the Ministry's draft paired with their expected one). Floors follow.
 HELDOUT7_2026_12_03 = {  # the eighth collection alone (10 documents, 64 items, 111 expected drafts), held out
-    "draft_count": 0.8125,
-    "lead": 0.5586,
-    "coordinating": 0.6757,
-    "due": 0.6486,
-    "all_fields": 0.5315,
-    "items_right": 0.6719,
+    "draft_count": 0.8281,
+    "lead": 0.5766,
+    "coordinating": 0.7117,
+    "due": 0.7027,
+    "all_fields": 0.5586,
+    "items_right": 0.7031,
     "start": 1.0,
 }
-# 627/TB-VPCP III.1.c (a goal year read), III.5.b (two: a date before the issue, unread), 634/TB-VPCP III.9
-HELDOUT7_SILENT_WRONG_DATES = 4
+HELDOUT7_SILENT_WRONG_DATES = 1
 WHOLE_WITH_HELDOUT7_2026_12_03 = {  # the whole corpus up to heldout7 (130 documents, 283 items, 504 drafts)
-    "draft_count": 0.9364,
-    "lead": 0.877,
-    "coordinating": 0.9167,
-    "due": 0.9048,
-    "all_fields": 0.8591,
-    "items_right": 0.8657,
+    "draft_count": 0.9399,
+    "lead": 0.881,
+    "coordinating": 0.9246,
+    "due": 0.9167,
+    "all_fields": 0.8651,
+    "items_right": 0.8728,
     "start": 1.0,
 }
-WHOLE_WITH_HELDOUT7_SILENT_WRONG_DATES = 4
+WHOLE_WITH_HELDOUT7_SILENT_WRONG_DATES = 1
 # Then 44 items (68 expected drafts) from 11 more whole documents of November 2025 (split "heldout8": the
 # notices 648, 653 and 659/TB-VPCP, the telegram 224/CĐ-TTg, the letters 11299, 11414, 11520, 11583 and
 # 11654/VPCP, Hồ Chí Minh City's letters 4085/UBND-ĐT and 4240/UBND-VX), recorded and committed before the
@@ -202,15 +206,16 @@ HELDOUT8_2026_12_03 = {  # the ninth collection alone (11 documents, 44 items, 6
 }
 HELDOUT8_SILENT_WRONG_DATES = 6
 WHOLE_WITH_HELDOUT8_2026_12_03 = {  # the whole corpus (141 documents, 327 items, 572 expected drafts)
-    "draft_count": 0.8991,
-    "lead": 0.8182,
-    "coordinating": 0.8654,
-    "due": 0.8479,
-    "all_fields": 0.792,
-    "items_right": 0.8165,
+    "draft_count": 0.9113,
+    "lead": 0.8269,
+    "coordinating": 0.8881,
+    "due": 0.8706,
+    "all_fields": 0.8042,
+    "items_right": 0.8287,
     "start": 1.0,
 }
-WHOLE_WITH_HELDOUT8_SILENT_WRONG_DATES = 10
+# After parse15 (heldout8's own floors left as they were: its figures alone were not looked at).
+WHOLE_WITH_HELDOUT8_SILENT_WRONG_DATES = 7
 # parse11 (2026-12-03, night): every wrong date carries a flag (tests/test_drafting_rules_parse11.py); the
 # floors above were raised to the figures after those rules.
 WHOLE_SILENT_WRONG_DATES = 0  # a ceiling for the whole corpus (2 before parse11): may only stay at 0
