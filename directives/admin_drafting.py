@@ -59,6 +59,10 @@ FLAG_LABELS = {
     deadline_flags.BEFORE_ISSUE: _("The date worked out falls before the issue date: check it."),
     deadline_flags.SEVERAL: _("The directive has more than one deadline: the first one was taken."),
     deadline_flags.EVENT: _("The deadline is an event (a holiday, a meeting, a submission): enter its date by hand."),
+    deadline_flags.GOAL: _(
+        "The date belongs to the goal the task serves (a project's year), maybe not "
+        "to its deadline: check the due date."
+    ),
     draft_flags.LEAD_INFERRED: _("This sentence names no agency: the lead was taken from the text around it."),
     draft_flags.NO_LEAD: _("No lead agency was found."),
     draft_flags.JOINT_LEAD: _(

@@ -165,18 +165,19 @@ WHOLE_WITH_HELDOUT6_2026_12_03 = {  # the whole corpus (120 documents, 219 items
 # parse14 (2026-12-04): provinces listed by place, the lead after a topic or lead-in, a heading's lettered
 # points on its line (tests/test_drafting_rules_parse14.py): heldout7 67.2% -> 93.8% items right; the
 # earlier collections did not move. Floors follow.
+# After parse14 and parse15 merged (2026-12-04): heldout7 96.9% items right, no wrong date without a flag.
 HELDOUT7_2026_12_03 = {  # the eighth collection alone (10 documents, 64 items, 111 expected drafts), tuned on
-    "draft_count": 0.9688,
-    "lead": 0.9279,
-    "coordinating": 0.9369,
-    "due": 0.9189,
-    "all_fields": 0.9099,
-    "items_right": 0.9375,
+    "draft_count": 0.9844,
+    "lead": 0.982,
+    "coordinating": 0.991,
+    "due": 0.982,
+    "all_fields": 0.973,
+    "items_right": 0.9688,
     "start": 1.0,
 }
 # 627/TB-VPCP III.1.c (a goal year read), III.5.b (two: a date before the issue, unread); 634/TB-VPCP III.9's
 # no longer (since parse14 the corporations listed after "các Tập đoàn:" lead it, with its deadline)
-HELDOUT7_SILENT_WRONG_DATES = 3
+HELDOUT7_SILENT_WRONG_DATES = 0
 WHOLE_WITH_HELDOUT7_2026_12_03 = {  # the whole corpus up to heldout7 (130 documents, 283 items, 504 drafts)
     "draft_count": 0.9717,
     "lead": 0.9583,
@@ -187,6 +188,12 @@ WHOLE_WITH_HELDOUT7_2026_12_03 = {  # the whole corpus up to heldout7 (130 docum
     "start": 1.0,
 }
 WHOLE_WITH_HELDOUT7_SILENT_WRONG_DATES = 3
+# (merged with parse15; its own figures before the merge:)
+# parse15 (2026-12-04): dates the task does not own dropped or flagged (a goal year, the speaker's lead-in, a
+# report date before the issue date taken over "khẩn trương", windows of days) and a heading's bullets copied
+# on one line cut (tests/test_drafting_rules_parse15.py): heldout7 67.2% -> 70.3% items right, wrong dates
+# without a flag 4 -> 1 (634/TB-VPCP III.9: the groups' draft, and its date, lost with the list after
+# "các Tập đoàn:"; the Ministry's draft paired with their expected one). Floors follow.
 # Then 44 items (68 expected drafts) from 11 more whole documents of November 2025 (split "heldout8": the
 # notices 648, 653 and 659/TB-VPCP, the telegram 224/CĐ-TTg, the letters 11299, 11414, 11520, 11583 and
 # 11654/VPCP, Hồ Chí Minh City's letters 4085/UBND-ĐT and 4240/UBND-VX), recorded and committed before the
@@ -238,16 +245,19 @@ HELDOUT9_2026_12_04 = {  # the tenth collection alone (14 documents, 58 items, 1
 }
 # 230/CĐ-TTg point 2 (the heads' group lost its date) and 232/CĐ-TTg point 1 (a province read with no date)
 HELDOUT9_SILENT_WRONG_DATES = 1  # 2 before parse14
+# After parse15 merged too: the whole corpus 82.9% items right; heldout9 unchanged by it (50.0%).
 WHOLE_WITH_HELDOUT9_2026_12_04 = {  # the whole corpus (155 documents, 385 items, 685 expected drafts), after parse14
-    "draft_count": 0.8961,
-    "lead": 0.8788,
-    "coordinating": 0.9124,
-    "due": 0.9051,
-    "all_fields": 0.838,
-    "items_right": 0.8208,
+    "draft_count": 0.9039,
+    "lead": 0.8905,
+    "coordinating": 0.9314,
+    "due": 0.9241,
+    "all_fields": 0.8511,
+    "items_right": 0.8286,
     "start": 0.9985,
 }
-WHOLE_WITH_HELDOUT9_SILENT_WRONG_DATES = 9  # 12 before parse14
+WHOLE_WITH_HELDOUT9_SILENT_WRONG_DATES = 6  # 12 before parse14, 9 after it
+# (merged with parse15; its own figures before the merge:)
+# After parse15 (heldout8's own floors left as they were: its figures alone were not looked at).
 # parse11 (2026-12-03, night): every wrong date carries a flag (tests/test_drafting_rules_parse11.py); the
 # floors above were raised to the figures after those rules.
 WHOLE_SILENT_WRONG_DATES = 0  # a ceiling for the whole corpus (2 before parse11): may only stay at 0

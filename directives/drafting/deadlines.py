@@ -26,7 +26,7 @@ import holidays
 
 from conference.dates import MAX_DATE, MIN_DATE
 
-from .textutil import Folded, clean_spaces
+from .textutil import Folded, clean_spaces, nfc
 
 VAGUE = "vague"
 UNREADABLE = "unreadable"
@@ -39,6 +39,10 @@ SEVERAL = "several_deadlines"
 # The deadline is an event ("trước Tết Nguyên đán 2026", "trước khi trình Chính phủ"): kept as written
 # for the clerk to date, never turned into a guessed day.
 EVENT = "event_deadline"
+# The only date is a goal the text works towards ("bảo đảm hoàn thành mục tiêu ... năm 2025", "để có thể
+# hoàn thành ... trong năm 2025", "các dự án có kế hoạch hoàn thành năm 2025"): the project's year, not
+# the task's deadline. A year there gives no due date; a finer date there is kept, both flagged.
+GOAL = "goal_date"
 
 
 @dataclass(frozen=True)
@@ -145,6 +149,7 @@ class _Candidate:
     flags: tuple[str, ...] = ()
     strong: bool = True  # a deadline word ("trước", "trong", "chậm nhất") introduces it
     kind: str = "date"  # date | unreadable | none | recurring
+    pattern: str = ""  # which phrase read it: "day", "year", "span", ...
 
 
 # -- the phrases (on folded text) -----------------------------------------------------------
@@ -204,7 +209,8 @@ _SPAN = re.compile(
 )
 _WEEK = re.compile(
     rf"(?:{_PREP}\s+)?\btuan\s+(?P<wrel>nay|toi|sau|tiep theo)\b"
-    r"|\b(?P<prep2>trong)\s+tuan\b(?!\s+(?:dau|cuoi|qua|le|\d))"
+    # "trong tuần ngày 15 đến ngày 31 tháng 12" (an inspection's days) names the days, not this week.
+    r"|\b(?P<prep2>trong)\s+tuan\b(?!\s+(?:dau|cuoi|qua|le|ngay|tu|\d))"
 )
 _TODAY = re.compile(r"\b(?:ngay\s+)?trong\s+ngay(?:\s+hom\s+nay)?\b(?!\s*\d)")
 _MONTHLY_DAY = re.compile(r"(?:\btruoc\s+)?\bngay\s+\d{1,2}\s+(?:hang|moi)\s+(?:thang|quy)\b")
@@ -245,7 +251,10 @@ _DOC_WORD_BEFORE = re.compile(
 _EVENT_CUE = re.compile(
     r"\btruoc\s+(?P<event>tet|ky hop|phien hop|hoi nghi|le|dip|mua|khi)\b|\b(?:tai|trong)\s+(?:phien hop|ky hop)\b"
 )
-_LUNAR_NEW_YEAR = re.compile(r"\btet(?:\s+nguyen dan)?(?:\s+(?:nam\s+)?(?:[a-z]+\s+[a-z]+\s+)?(?P<year>\d{4}))?")
+# "Tết Nguyên đán 2026", "Tết Nguyên đán năm Bính Ngọ 2026", "Tết Nguyên đán Bính Ngọ năm 2026".
+_LUNAR_NEW_YEAR = re.compile(
+    r"\btet(?:\s+nguyen dan)?(?:\s+(?:nam\s+)?(?:[a-z]+\s+[a-z]+\s+)?(?:nam\s+)?(?P<year>\d{4}))?"
+)
 # "trước ngày Giải phóng miền Nam 30/4/2026": a named day followed by its date (a few words, no digit).
 _NAMED_DAY = re.compile(
     r"\btruoc\s+ngay\s+(?P<name>(?:[a-z]+\s+){1,6})(?P<d>\d{1,2})\s*/\s*(?P<m>\d{1,2})\s*/\s*(?P<y>\d{4})\b"
@@ -497,25 +506,33 @@ class _Builder:
         if frm and (re.search(r"\bnhan\b", frm) or not issue_event):
             flags = (START_ASSUMED,)
             start_note = "tạm tính từ ngày ban hành (văn bản tính từ mốc khác)"
-        if self.issued is None:
+        # "trong 30 ngày làm việc kể từ ngày 01/12/2025": the period runs from the day written, not a guess.
+        given = re.search(r"\bngay\s+(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{4})\b", frm)
+        origin = self.issued
+        if given:
+            try:
+                origin = datetime.date(int(given.group(3)), int(given.group(2)), int(given.group(1)))
+            except ValueError as exc:
+                raise _Unreadable from exc
+            flags, start_note = (), "kể từ ngày"
+        if origin is None:
             return None, "", (NEEDS_ISSUE_DATE, *flags)
         if n <= 0:
             raise _Unreadable
         if unit == "ngay lam viec":
-            due = add_working_days(self.issued, n)
+            due = add_working_days(origin, n)
             rule = (
-                f"Trong {n} ngày làm việc {start_note} {_d(self.issued)} "
-                "(không tính thứ Bảy, Chủ nhật và ngày nghỉ lễ, Tết)"
+                f"Trong {n} ngày làm việc {start_note} {_d(origin)} (không tính thứ Bảy, Chủ nhật và ngày nghỉ lễ, Tết)"
             )
             return due, rule, (WORKING_DAYS, *flags)
         if unit == "ngay":
-            due = self.issued + datetime.timedelta(days=n)
+            due = origin + datetime.timedelta(days=n)
         elif unit == "tuan":
-            due = self.issued + datetime.timedelta(weeks=n)
+            due = origin + datetime.timedelta(weeks=n)
         elif unit == "gio":
-            due = self.issued + datetime.timedelta(days=max(1, -(-n // 24)))
+            due = origin + datetime.timedelta(days=max(1, -(-n // 24)))
         else:
-            due = add_months(self.issued, n)
+            due = add_months(origin, n)
         words = {"ngay": "ngày", "tuan": "tuần", "thang": "tháng", "gio": "giờ"}[unit]
         if m.group("ahead"):
             # "trong 48 giờ tới" names the coming hours (of a forecast as often as of a task): for the clerk.
@@ -527,7 +544,7 @@ class _Builder:
                     *flags,
                 ),
             )
-        return due, f"Trong {n} {words} {start_note} {_d(self.issued)}: hạn {_d(due)}", flags
+        return due, f"Trong {n} {words} {start_note} {_d(origin)}: hạn {_d(due)}", flags
 
     def week(self, m):
         if self.issued is None:
@@ -612,7 +629,7 @@ def _candidates(ft: Folded, issued_on) -> list[_Candidate]:
                 continue  # a bare "tháng 9 năm nay" counts only at the start of the text
             if name == "day" and not (m.group("prep") or m.group("time")):
                 strong = False
-            found.append(_Candidate(m.start(), m.end(), due, rule, tuple(flags), strong))
+            found.append(_Candidate(m.start(), m.end(), due, rule, tuple(flags), strong, pattern=name))
     for m in _NAMED_DAY.finditer(folded):
         try:
             day = datetime.date(int(m.group("y")), int(m.group("m")), int(m.group("d")))
@@ -655,6 +672,8 @@ def _event_rule(folded_phrase: str) -> str:
     tet = _LUNAR_NEW_YEAR.search(folded_phrase)
     if tet and tet.group("year"):
         year = int(tet.group("year"))
+        if tet.group(0).startswith("tet duong lich"):
+            return f"{rule} (Tết Dương lịch: 01/01/{year})"  # New Year's Day, not the lunar holiday
         days = sorted(d for d, name in holidays.country_holidays("VN", years=year).items() if "Lunar New Year" in name)
         if days:
             rule += f" (kỳ nghỉ Tết Nguyên đán {year}: từ {_d(days[0])})"
@@ -689,6 +708,38 @@ def reporting_schedule(folded: str) -> tuple[str, int | None]:
     return every, day
 
 
+# -- goals are not deadlines ----------------------------------------------------------------------
+
+# What makes the clause of a date a goal the task serves, not the task's deadline: "mục tiêu" (627/TB-VPCP:
+# "bảo đảm hoàn thành mục tiêu đưa vào khai thác ... năm 2025"), a purpose one works to be able to reach
+# ("để có thể hoàn thành ... trong năm 2025"), a schedule ("bảo đảm tiến độ hoàn thành Dự án vào năm 2026"),
+# the plan of the things worked on ("các dự án cao tốc có kế hoạch hoàn thành năm 2025"). A plain "bảo đảm
+# hoàn thành công trình trong năm 2018" of the project's owner (a Lai Châu letter of 2018) is its deadline.
+_GOAL_CUE = re.compile(
+    r"\bmuc tieu\b|\bde co the\b|\btien do\s+(?:hoan thanh|dua vao|khanh thanh)\b"
+    r"|\b(?:co|theo)\s+ke hoach\s+(?:hoan thanh|dua vao|khanh thanh)\b"
+)
+# A clause starts after ";", ":" or a sentence's full stop (not the dot inside "3.000" or "37/2021/QH15").
+_CLAUSE_BOUNDARY = re.compile(r"[;:]|\.(?!\d)")
+# Phrases that name a whole year ("năm 2025", "trong năm nay", "cuối năm 2025"): a goal's usual size.
+_YEAR_LEVEL = ("year", "year_rel", "year_part")
+
+
+def _in_goal_clause(folded: str, cand: "_Candidate") -> bool:
+    start = max((m.end() for m in _CLAUSE_BOUNDARY.finditer(folded, 0, cand.start)), default=0)
+    return any(m.start() < cand.start for m in _GOAL_CUE.finditer(folded, start, cand.end))
+
+
+def _as_goal(cand: "_Candidate") -> "_Candidate":
+    if cand.pattern in _YEAR_LEVEL:
+        head = cand.rule.split(":", 1)[0]  # "Trong năm 2025"
+        rule = f"{head}: năm của mục tiêu, không phải thời hạn của nhiệm vụ (nhập hạn bằng tay nếu có)"
+        return replace(cand, due=None, rule=rule, flags=(*cand.flags, GOAL))
+    return replace(
+        cand, rule=f"{cand.rule}; ngày này nằm trong mục tiêu của nhiệm vụ: cần xác nhận", flags=(*cand.flags, GOAL)
+    )
+
+
 # -- when the work may begin ------------------------------------------------------------------------
 
 _DATE_GROUPS = (
@@ -700,6 +751,13 @@ _WINDOW = re.compile(
     r"\b(?:ke\s+)?tu\s+"
     + _DATE_GROUPS.format(n=1)
     + r"\s*(?:den\s+het|den|toi|-|–)\s*"
+    + _DATE_GROUPS.format(n=2)
+    + r"(?![\d/])"
+)
+# "kiểm tra trong tuần ngày 15 đến ngày 31 tháng 12", "từ ngày 15 đến hết ngày 31/12/2025": days of one
+# month, the first written without it; a window, never "this week" nor a near date.
+_DAY_RANGE = re.compile(
+    r"\b(?P<from>(?:ke\s+)?tu\s+)?ngay\s+(?P<d1>\d{1,2})\s*(?:den\s+het|den|toi|-|–)\s*(?:het\s+)?(?=ngay\s)"
     + _DATE_GROUPS.format(n=2)
     + r"(?![\d/])"
 )
@@ -763,6 +821,19 @@ def _find_window(folded: str, issued_on) -> _Window | None:
             if end is not None:
                 rule = f"Từ ngày {_d(start)} đến hết ngày {_d(end)}: bắt đầu {_d(start)}, hạn {_d(end)}"
                 return _Window(m.start(), m.end(), start, end, rule, (*flags, *end_flags))
+    if m := _DAY_RANGE.search(folded):
+        # (Without a year, days already past are told, "đợt mưa lũ từ ngày 16 đến ngày 22 tháng 11": never moved
+        # to next year.) With "từ" the first day is the start and the last the due date; without it ("trong tuần
+        # ngày 15 đến ngày 31 tháng 12", the days of an inspection) the days may be when something happens
+        # rather than by when the task is done: the last day is proposed, flagged vague, no start.
+        end, flags = _window_date(m, 2, issued_on)
+        if end is not None and int(m.group("d1")) < end.day:
+            first = end.replace(day=int(m.group("d1")))
+            start = first if m.group("from") else None
+            if start is None:
+                flags = (*flags, VAGUE)
+            rule = f"Từ ngày {_d(first)} đến hết ngày {_d(end)}: " + (f"bắt đầu {_d(first)}, " if start else "")
+            return _Window(m.start(), m.end(), start, end, f"{rule}hạn {_d(end)}", flags)
     if m := _PERIOD.search(folded):
         y1, y2 = int(m.group("y1")), int(m.group("y2"))
         if y1 <= y2:
@@ -778,11 +849,46 @@ def _find_window(folded: str, issued_on) -> _Window | None:
     return None
 
 
+_SPAN_BEFORE = re.compile(
+    rf"\b(?:trong|cham nhat|khong qua)(?:\s+thoi han|\s+vong|\s+thoi gian)?\s+(?:\d{{1,3}}|{_NUMBER_WORDS_RE})\s+"
+    r"(?:ngay lam viec|ngay|tuan|thang|gio)\s*,?\s*$"
+)
+# The speaker's lead-in ("Xét báo cáo ... về động lực tăng trưởng ... trong những tháng cuối năm 2025, Phó Thủ
+# tướng ... có ý kiến như sau:", 11298/VPCP-KTTH): what it dates is the matter, never the task's deadline.
+_LEAD_IN = re.compile(r"\b(?:co y kien(?:\s+chi dao)?(?:\s+nhu sau)?|ket luan(?:\s+nhu sau)?|chi dao nhu sau)\s*:")
+
+
+def _without_lead_in(text: str) -> str:
+    """``text`` with the speaker's lead-in blanked (same length, so spans still point into ``text``)."""
+    ft = Folded(text)
+    found = list(_LEAD_IN.finditer(ft.folded))
+    if not found:
+        return text
+    s, e = ft.to_original(0, found[-1].end())
+    return " " * (e - s) + text[e:]
+
+
 def parse_deadline(text: str, issued_on: datetime.date | None) -> DeadlineResult:
     """The deadline of a directive's ``text``, given the issue date of the document, the day the work
     may begin if the text sets one, and the reporting schedule it sets, if any."""
+    text = _without_lead_in(nfc(text))
     ft = Folded(text)
     window = _find_window(ft.folded, issued_on)
+    told = None
+    if window is not None and window.due is not None and issued_on is not None and window.due < issued_on:
+        # A window over before the issue date is a period told ("đợt mưa lũ từ ngày 16 đến ngày 22 tháng 11"):
+        # no start, and the deadline is sought in the rest of the text; with no date there it is shown,
+        # flagged, as a date written before the issue date.
+        s, e = ft.to_original(window.start, window.end)
+        told = DeadlineResult(
+            phrase=clean_spaces(ft.text[s:e]),
+            rule=f"{window.rule}: trước ngày ban hành {_d(issued_on)}, không dùng được",
+            flags=(*window.flags, BEFORE_ISSUE),
+            span=(s, e),
+        )
+        text = text[:s] + " " * (e - s) + text[e:]
+        ft = Folded(text)
+        window = _find_window(ft.folded, issued_on)
     if window is not None and window.due is not None:
         s, e = ft.to_original(window.start, window.end)
         due, rule, flags = window.due, window.rule, window.flags
@@ -799,13 +905,21 @@ def parse_deadline(text: str, issued_on: datetime.date | None) -> DeadlineResult
         )
     else:
         masked = text
-        if window is not None:  # "sau ngày 15/10/2024" is when to begin, never the due date
+        # "trong 15 ngày kể từ ngày 05/02/2026": the start is where the span counts from, so it stays.
+        counts_from = window is not None and _SPAN_BEFORE.search(ft.folded[: window.start])
+        if window is not None and not counts_from:  # "sau ngày 15/10/2024" is when to begin, never the due date
             s, e = ft.to_original(window.start, window.end)
             masked = text[:s] + " " * (e - s) + text[e:]
         result = _parse_deadline(masked, issued_on)
         if window is not None:
-            flags = tuple(dict.fromkeys((*result.flags, *window.flags)))
-            result = replace(result, starts_on=window.starts_on, flags=flags)
+            flags = (*result.flags, *window.flags)
+            if result.due_date is not None and window.starts_on is not None and result.due_date < window.starts_on:
+                # "sau ngày 15/12/2025 triển khai, hoàn thành trong 15 ngày": counted from the issue date, the
+                # span would end before the work may begin; it runs from another day, for the clerk to set.
+                flags = (*flags, START_ASSUMED)
+            result = replace(result, starts_on=window.starts_on, flags=tuple(dict.fromkeys(flags)))
+    if told is not None and result.due_date is None:
+        result = told  # no other date: the one written before the issue date is shown, flagged
     every, day = reporting_schedule(Folded(text).folded)
     if not every:
         return result
@@ -848,8 +962,13 @@ def _parse_deadline(text: str, issued_on: datetime.date | None) -> DeadlineResul
                 f"{cand.rule}: trước ngày ban hành {_d(issued_on)}, không dùng được",
                 (*cand.flags, BEFORE_ISSUE),
                 True,
+                pattern=cand.pattern,
             )
         usable.append(cand)
+    goals = [c for c in usable if _in_goal_clause(folded, c)]
+    if goals:
+        # A deadline beside the goal is the task's; with none, the goal is shown to the clerk, flagged.
+        usable = [c for c in usable if c not in goals] or [_as_goal(c) for c in usable]
     # Deadline words that no readable phrase explains: flagged, never guessed.
     unreadable = [c for c in chosen if c.kind == "unreadable"]
     for m in _UNREADABLE_CUE.finditer(folded):

@@ -217,7 +217,62 @@ class _Unit:
 
 def _lines(text: str) -> list[str]:
     text = nfc(text).replace("\r\n", "\n").replace("\r", "\n").replace("\t", " ")
-    return [line.rstrip() for line in text.split("\n")]
+    raw = [line.rstrip() for line in text.split("\n")]
+    lines, i = [], 0
+    while i < len(raw):
+        # The bullets of a line the page wrapped are found on the whole line, its wraps joined first.
+        j, joined = i, raw[i]
+        while j + 1 < len(raw) and joined.strip() and raw[j + 1].strip() and _wrapped_from(joined):
+            if _marker(raw[j + 1].strip()):
+                break
+            j += 1
+            joined = f"{joined} {raw[j].strip()}"
+        pieces = _inline_bullets(joined)
+        if len(pieces) > 1:
+            lines.extend(pieces)
+            i = j + 1
+        else:
+            lines.append(raw[i])
+            i += 1
+    return lines
+
+
+# A legal page's table gives a whole item on one line: "2. Chủ tịch Ủy ban nhân dân các tỉnh: ...: - Chịu trách
+# nhiệm ...; kịp thời báo cáo .... - Tiếp tục huy động ..." (223/CĐ-TTg), "1. Bộ Tài chính chủ trì, phối hợp với
+# ...: a) Yêu cầu ... . b) Chỉ đạo ... . c) Kịp thời ..." (228/CĐ-TTg), "5. Công an tỉnh - Tập trung đấu tranh ...
+# - Chỉ đạo ..." (a Lào Cai letter's "N. Agency" heading, its bullets below it, copied as one line). The first
+# bullet comes after the heading's colon (or after a numbered heading of a few words, a name), each next one of
+# the same kind after a full stop, semicolon or colon; then every bullet is a line of its own, as the signed
+# document prints it. A dash inside a sentence ("Ninh Bình - Hải Phòng") starts nothing.
+_INLINE_FIRST = re.compile(r":\s+(?P<marker>[-–•+]|a\))\s+(?=\S)")
+_INLINE_HEADING = re.compile(
+    r"^\s*(?:[IVX]{1,4}|\d{1,2})[.)]\s+(?P<head>[^\s.,;:()\-–][^.;:()]{2,120}?)\s+(?P<marker>[-–•+]|a\))\s+(?=\S)"
+)
+_LETTERS = "abcdđeghiklmnopqrstuvxy"
+
+
+def _inline_bullets(line: str) -> list[str]:
+    first = _INLINE_FIRST.search(line)
+    if first is None:
+        first = _INLINE_HEADING.match(line)
+        if first is None or len(first.group("head").split()) > 12:
+            return [line]
+    marker = first.group("marker")
+    letters = iter(f"{c})" for c in _LETTERS[1:]) if marker == "a)" else None
+    cuts, pos = [first.start("marker")], first.end()
+    while True:
+        wanted = next(letters, "") if letters is not None else marker
+        if not wanted:
+            break
+        m = re.compile(rf"[.;:…]\s+(?={re.escape(wanted)}\s+\S)").search(line, pos)
+        if m is None:
+            break
+        cuts.append(m.end())
+        pos = m.end() + 1
+    bullets = [line[a:b].strip() for a, b in zip(cuts, [*cuts[1:], len(line)], strict=True)]
+    if len(bullets) < 2 or (letters is None and not all(b[1:].strip()[:1].isupper() for b in bullets)):
+        return [line]  # one bullet, or dashes before lower-case words: no list of tasks
+    return [line[: cuts[0]].rstrip(), *bullets]
 
 
 # The order of Vietnamese lettered points: a), b), c), d), đ), e), g), h), i), k), ...
@@ -1396,7 +1451,10 @@ def _extend_draft(draft: Draft, body: str, clause, source: str) -> None:
     if body and fold_text(body) not in fold_text(draft.text):
         draft.text = f"{draft.text.rstrip(' ;.')}; {body[:1].lower() + body[1:]}"
     new, old = clause.deadline, draft.deadline
-    if new.phrase and (not old.phrase or (old.due_date is None and new.due_date is not None)):
+    # A later clause's flagged date ("...; báo cáo Phó Thủ tướng trước ngày 15 tháng 11 năm 2025" in a notice of
+    # 18/11, 627/TB-VPCP) tells more than an earlier "khẩn trương": the clerk must see its flag.
+    flagged_later = old.due_date is None and not old.flags and bool(new.flags)
+    if new.phrase and (not old.phrase or (old.due_date is None and new.due_date is not None) or flagged_later):
         # "...; định kỳ hằng tháng báo cáo. Hoàn thành trước ngày 10/3/2026.": the date is the deadline,
         # the schedule stays the reporting schedule.
         draft.deadline = replace(
