@@ -294,6 +294,15 @@ def session_rows(queryset, limit=None, *, today=None):
     return rows
 
 
+def one_session_rows(session, agency_rows, counts):
+    """``session_rows`` of a scope narrowed to ``session``, from what the dashboard counted already:
+    its one row is the summary (``counts``, the sum of ``agency_rows``), shown when it has any
+    directive in scope (any agency row, cancelled ones included, as ``session_rows``' GROUP BY)."""
+    if not agency_rows:
+        return []
+    return [{"session_id": session.pk, "title": session.title, "held_on": session.held_on, **counts}]
+
+
 def month_rows(queryset, today, *, tallied=None):
     """Directives falling due each month, and how many of those are overdue today (one GROUP BY query).
 

@@ -18,7 +18,7 @@ from conference.models import ConclusionNotice, Session
 from conference.selectors import office_scope, records_of_office
 from directives.models import Directive, Status
 
-from . import charts, figures, sheets
+from . import charts, figures, sheets, tables
 from .exports import changelist_for, describe_filters, directive_table
 from .forms import DashboardForm, ImportForm
 from .imports import ImportFileError, import_directives, template_workbook
@@ -87,7 +87,10 @@ def dashboard_data(scope, ordering="-overdue", sessions_shown=SESSIONS_SHOWN, ta
     if "agencies" in tables or "summary" in tables:
         data["agencies"] = figures.agency_rows(scope, directives, ordering)
         data["counts"] = figures.summary(agency_rows=data["agencies"])
-    if "sessions" in tables:
+    if "sessions" in tables and scope.session is not None and data["counts"] is not None:
+        # One session's directives: its row of the table is the summary just counted (no query).
+        data["sessions"] = figures.one_session_rows(scope.session, data["agencies"], data["counts"])
+    elif "sessions" in tables:
         data["sessions"] = figures.session_rows(directives, limit=sessions_shown, today=scope.today)
     if "months" in tables:
         data["months"] = figures.month_rows(directives, scope.today, tallied=scope.tallied)
@@ -149,6 +152,7 @@ def dashboard(request):
     shown = data["agencies"] if show_all else data["agencies"][:AGENCIES_SHOWN]
     for row in shown:
         row.links = _row_links(link, row)
+    tables.agency_rows_html(shown, scope.structure)
     for row in data["sessions"]:
         row["links"] = {
             key: link(session=row["session_id"], **kw) if row["session_id"] else ""
