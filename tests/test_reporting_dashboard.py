@@ -344,3 +344,39 @@ def test_the_dashboards_picker_writes_the_chosen_record_as_the_admins_widget_doe
     # A value the form refused is written as the admin's widget writes it (by a query).
     form = DashboardForm({"session": "999999"})
     assert not form.is_valid() and form.fields["session"].widget.chosen is None
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {},
+        {"structure": "new"},
+        {"session": "SESSION", "date_from": "01/01/2024"},
+        {"agency": "MOST", "role": "any", "structure": "new"},
+        {"agency": "MOST", "role": "lead", "structure": "new", "category": "none"},
+    ],
+)
+def test_agency_rows_links_are_the_scopes_links_of_each_status(clerk_client, merged, params):
+    from directives.reporting import figures, views
+
+    coordinated = DirectiveFactory(
+        session=merged["session"], lead_agency=AgencyFactory(), coordinating=[merged["most"]]
+    )
+    values = {"SESSION": merged["session"].pk, "MOST": merged["most"].pk}
+    page = clerk_client.get(URL, {k: values.get(v, v) for k, v in params.items()})
+    scope, rows = page.context["scope"], page.context["agencies"]
+    assert rows
+    if params.get("role") == "any":
+        assert coordinated.lead_agency_id in {row.agency_id for row in rows}
+    link = views._linker(scope)
+    for row in rows:
+        expected = {status.value: link(lead_ids=row.lead_ids, status=status) for status in views.ROW_LINK_STATUSES}
+        for key, statuses in [
+            ("total", figures.NOT_CANCELLED),
+            ("open", figures.OPEN),
+            ("completed", figures.COMPLETED),
+            ("without_deadline", figures.WITHOUT_DEADLINE),
+        ]:
+            expected[key] = link(lead_ids=row.lead_ids, statuses=statuses)
+        assert row.links == expected
+        assert all(expected.values()) or params.get("role") == "lead"

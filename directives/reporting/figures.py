@@ -164,11 +164,18 @@ class Scope:
             if not self.linkable:
                 return None
             params.update(_lead_params(scope_ids))
-        if status:
-            params["status"] = str(status)
-        elif statuses:
-            params["status__in"] = ",".join(str(s) for s in statuses)
+        params.update(status_params(status=status, statuses=statuses))
         return params
+
+
+def status_params(*, status=None, statuses=None):
+    """The list's GET parameters of a status or statuses: always the last of ``list_params``, so a
+    row's links share everything before them (``views._linker``)."""
+    if status:
+        return {"status": str(status)}
+    if statuses:
+        return {"status__in": ",".join(str(s) for s in statuses)}
+    return {}
 
 
 def _lead_params(ids):

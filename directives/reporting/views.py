@@ -58,6 +58,20 @@ def _linker(scope):
             return changelist_url(params, base)
         return f"{base}?" + "&".join(pair(key, value) for key, value in params.items())
 
+    def by_status(**narrowing):
+        """``link(**narrowing, status=...)`` (or ``statuses=...``) for any status, the narrowing's
+        part worked out and quoted once: the status is the last of ``list_params``."""
+        params = scope.list_params(**narrowing)
+        if params is None:
+            return lambda **status: ""
+        head = f"{base}?" + "".join(pair(key, value) + "&" for key, value in params.items())
+
+        def with_status(**status):
+            return head + "&".join(pair(key, value) for key, value in figures.status_params(**status).items())
+
+        return with_status
+
+    link.by_status = by_status
     return link
 
 
@@ -131,13 +145,14 @@ ROW_LINK_STATUSES = [
 
 
 def _row_links(link, row):
-    lead_ids = row.lead_ids
-    links = {status.value: link(lead_ids=lead_ids, status=status) for status in ROW_LINK_STATUSES}
+    """The row's links: ``link(lead_ids=row.lead_ids, status=...)`` for each column."""
+    link = link.by_status(lead_ids=row.lead_ids)
+    links = {status.value: link(status=status) for status in ROW_LINK_STATUSES}
     links.update(
-        total=link(lead_ids=lead_ids, statuses=figures.NOT_CANCELLED),
-        open=link(lead_ids=lead_ids, statuses=figures.OPEN),
-        completed=link(lead_ids=lead_ids, statuses=figures.COMPLETED),
-        without_deadline=link(lead_ids=lead_ids, statuses=figures.WITHOUT_DEADLINE),
+        total=link(statuses=figures.NOT_CANCELLED),
+        open=link(statuses=figures.OPEN),
+        completed=link(statuses=figures.COMPLETED),
+        without_deadline=link(statuses=figures.WITHOUT_DEADLINE),
     )
     return links
 
