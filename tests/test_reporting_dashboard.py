@@ -315,14 +315,17 @@ def test_one_sessions_page_shows_its_session_row_without_counting_it_again(seede
         counted = figures.session_rows(scope.directives(), limit=25, today=scope.today)
         shown = [{key: value for key, value in row.items() if key != "links"} for row in page.context["sessions"]]
         assert shown == counted and len(shown) == 1
-    # The session's page: the page's own queries are the chosen session, the lead agencies' counts
-    # and their names, the months' counts; nothing for the sessions' table nor the picker.
+    # The session's page: the page's own queries are the chosen session, the counts by lead agency
+    # and by due date, the agencies' names; nothing for the sessions' table nor the picker.
     clerk_client.get(URL, {"session": session.pk})
     with CaptureQueriesContext(connection) as ctx:
         clerk_client.get(URL, {"session": session.pk})
     session_table = [q["sql"] for q in ctx.captured_queries if '"conference_session"' in q["sql"]]
     assert len(session_table) == 1, session_table
     assert not any('GROUP BY "directives_directive"."session_id"' in q["sql"] for q in ctx.captured_queries)
+    # The lead agencies' and the due dates' counts: one query (status_counts_by_each).
+    counts = [q["sql"] for q in ctx.captured_queries if "FILTER (WHERE" in q["sql"]]
+    assert len(counts) == 1 and "UNION ALL" in counts[0]
 
 
 def test_the_dashboards_picker_writes_the_chosen_record_as_the_admins_widget_does(clerk_client, merged):

@@ -17,6 +17,7 @@ from conference.admin_scope import narrow_choices
 from conference.models import ConclusionNotice, Session
 from conference.selectors import office_scope, records_of_office
 from directives.models import Directive, Status
+from directives.selectors import status_counts_by_each
 
 from . import charts, figures, sheets, tables
 from .exports import changelist_for, describe_filters, directive_table
@@ -98,8 +99,12 @@ def dashboard_data(scope, ordering="-overdue", sessions_shown=SESSIONS_SHOWN, ta
     """The dashboard's figures in a fixed number of queries (one GROUP BY per table)."""
     directives = scope.directives()
     data = {"counts": None, "agencies": [], "sessions": [], "months": []}
+    by_lead = by_due_date = None
+    if scope.tallied is None and "months" in tables and ("agencies" in tables or "summary" in tables):
+        # Both counted from the directives: one query for the two groupings.
+        by_lead, by_due_date = status_counts_by_each(directives, ("lead_agency_id",), ("due_date",), today=scope.today)
     if "agencies" in tables or "summary" in tables:
-        data["agencies"] = figures.agency_rows(scope, directives, ordering)
+        data["agencies"] = figures.agency_rows(scope, directives, ordering, grouped=by_lead)
         data["counts"] = figures.summary(agency_rows=data["agencies"])
     if "sessions" in tables and scope.session is not None and data["counts"] is not None:
         # One session's directives: its row of the table is the summary just counted (no query).
@@ -107,7 +112,7 @@ def dashboard_data(scope, ordering="-overdue", sessions_shown=SESSIONS_SHOWN, ta
     elif "sessions" in tables:
         data["sessions"] = figures.session_rows(directives, limit=sessions_shown, today=scope.today)
     if "months" in tables:
-        data["months"] = figures.month_rows(directives, scope.today, tallied=scope.tallied)
+        data["months"] = figures.month_rows(directives, scope.today, tallied=scope.tallied, grouped=by_due_date)
     return data
 
 
