@@ -16,7 +16,6 @@ the rows are the same either way.
 
 import psycopg
 from django.conf import settings
-from django.db import DatabaseError
 from django.db.backends.utils import CursorDebugWrapper, CursorWrapper
 from psycopg.pq import Format
 
@@ -61,47 +60,3 @@ class _LoggedCursor(CursorDebugWrapper):
     def execute(self, sql, params=None):
         with self.debug_sql(self.db.ops.compose_sql(sql, params), params):
             return CursorWrapper.execute(self, sql, params)
-
-
-class Prefetched:
-    """The rows of statements sent ahead together (``run_together``): each is taken, once, by the
-    code that would run that very statement with those very values, instead of running it."""
-
-    def __init__(self, results):
-        self._results = list(results)  # (sql, params, rows)
-
-    def take(self, sql, params):
-        params = tuple(params)
-        for index, (known_sql, known_params, rows) in enumerate(self._results):
-            if known_sql == sql and known_params == params:
-                del self._results[index]
-                return rows
-        return None
-
-    def __len__(self):
-        return len(self._results)
-
-
-def run_together(connection, statements):
-    """``statements`` ([(sql, params)]) run as prepared statements in one round trip to PostgreSQL
-    (a psycopg pipeline), as ``Prefetched``; None where they cannot be (another database, prepared
-    statements off) or when any of them failed (its caller then runs each as usual).
-
-    Each statement is logged as ``prepared_cursor`` logs it."""
-    if connection.vendor != "postgresql" or not settings.API_PREPARED_STATEMENTS:
-        return None
-    cursors = [prepared_cursor(connection) for _statement in statements]
-    try:
-        with connection.connection.pipeline():
-            for cursor, (sql, params) in zip(cursors, statements, strict=True):
-                cursor.execute(sql, params)
-        # Leaving the pipeline sent everything and read every result.
-        results = [
-            (sql, tuple(params), cursor.fetchall()) for cursor, (sql, params) in zip(cursors, statements, strict=True)
-        ]
-    except (DatabaseError, psycopg.Error):
-        return None
-    finally:
-        for cursor in cursors:
-            cursor.close()
-    return Prefetched(results)

@@ -34,17 +34,6 @@ class AgencyPrincipal:
         return f"api-key:{self.api_key.prefix}"
 
 
-def api_key_in(request):
-    """The API key ``request`` carries ("Authorization: Api-Key <key>"), or None; not checked."""
-    header = authentication.get_authorization_header(request).split()
-    if len(header) != 2 or header[0].lower() != ApiKeyAuthentication.keyword.encode():
-        return None
-    try:
-        return header[1].decode("ascii")
-    except UnicodeDecodeError:
-        return None
-
-
 class ApiKeyAuthentication(authentication.BaseAuthentication):
     keyword = "api-key"
 
@@ -58,13 +47,13 @@ class ApiKeyAuthentication(authentication.BaseAuthentication):
             detail = gettext("Too many wrong API keys were sent from your address: wait before trying again.")
             raise exceptions.Throttled(wait, detail=detail)
         try:
-            return self._authenticate_key(header, request)
+            return self._authenticate_key(header)
         except exceptions.AuthenticationFailed as exc:
             if exc.get_codes() != "agency_dissolved":  # a real key, not a guess: it is told why
                 FailedAuthentications.record(request)
             raise
 
-    def _authenticate_key(self, header, request):
+    def _authenticate_key(self, header):
         if len(header) != 2:
             raise exceptions.AuthenticationFailed(_('Send the key as "Authorization: Api-Key <key>".'))
         try:
@@ -74,8 +63,7 @@ class ApiKeyAuthentication(authentication.BaseAuthentication):
         today = timezone.localdate()
         # One query: the key, its agency and successor (for the dissolution), and the successions
         # in force today (for the agencies the caller answers for: ``CallerMixin``).
-        # Its rows were read already when the list sent it with its page (``directives.api.early``).
-        key = ApiKey.find_active(raw_key, successions_on=today, prefetched=getattr(request, "prefetched", None))
+        key = ApiKey.find_active(raw_key, successions_on=today)
         if key is None:
             raise exceptions.AuthenticationFailed(_("The API key is not valid or has been revoked."))
         dissolved = ApiKey.dissolution_message(key.agency, today)

@@ -74,45 +74,15 @@ class Compiled:
     converters: tuple  # (column index, converters, expression): the ORM's own, for that column
 
 
-def page_rows(view, request, today, prefetched=None):
+def page_rows(view, request, today):
     """The page's rows (as ``DirectivePagination.paginate_queryset`` returns them, the paginator
-    ready to write the links), or None when this request must go through the ORM and its form.
-
-    The rows of the page's statement are taken from ``prefetched`` (``conference.prepared``) when
-    that very statement, with these values, was run ahead (``directives.api.early``)."""
-    found = statement(view, request, today, view.caller_agency_ids)
-    if found is None:
-        return None
-    compiled, params = found
-    connection = connections[router.db_for_read(Directive)]
-    fetched = None if prefetched is None else prefetched.take(compiled.sql, params)
-    if fetched is None:
-        with prepared_cursor(connection) as db_cursor:
-            db_cursor.execute(compiled.sql, params)
-            fetched = db_cursor.fetchall()
-    names = compiled.names
-    rows = []
-    for row in fetched:
-        if compiled.converters:
-            row = list(row)
-            for index, converters, expression in compiled.converters:
-                value = row[index]
-                for converter in converters:
-                    value = converter(value, expression, connection)
-                row[index] = value
-        rows.append(dict(zip(names, row, strict=True)))
-    return view.paginator.finish(rows)
-
-
-def statement(view, request, today, agency_ids):
-    """(``Compiled``, its parameters) of the page ``request`` asks of a caller answering for
-    ``agency_ids`` (None: a clerk), the paginator ready; None when it goes through the ORM. A bad
-    cursor or ordering raises as the ORM path would (404, 400)."""
+    ready to write the links), or None when this request must go through the ORM and its form."""
     if list(view.filter_backends) != [ApiDirectiveFilterBackend] or view.filterset_class is not ApiDirectiveFilter:
         return None
     values = simple_filters(request.query_params)
     if values is None:
         return None
+    agency_ids = view.caller_agency_ids
     if agency_ids is not None and not agency_ids:
         return None  # an agency answering for nothing sees nothing: the ORM's none() says so without SQL
     paginator = view.paginator
@@ -142,7 +112,21 @@ def statement(view, request, today, agency_ids):
     params = list(compiled.params)
     for index, name, integer_type in compiled.bindings:
         params[index] = bound[name] if integer_type is None else integer_type(bound[name])
-    return compiled, params
+    with prepared_cursor(connection) as db_cursor:
+        db_cursor.execute(compiled.sql, params)
+        fetched = db_cursor.fetchall()
+    names = compiled.names
+    rows = []
+    for row in fetched:
+        if compiled.converters:
+            row = list(row)
+            for index, converters, expression in compiled.converters:
+                value = row[index]
+                for converter in converters:
+                    value = converter(value, expression, connection)
+                row[index] = value
+        rows.append(dict(zip(names, row, strict=True)))
+    return paginator.finish(rows)
 
 
 def _inputs(shape, today, agency_ids, position, tie):

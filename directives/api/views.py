@@ -30,7 +30,7 @@ from directives.selectors import (
     latest_report_annotations,
 )
 
-from . import compiled, early, listing
+from . import compiled, listing
 from . import serializers as s
 from .authentication import AgencyPrincipal
 from .exceptions import PayloadTooLarge
@@ -140,28 +140,13 @@ class DirectiveViewSet(CallerMixin, viewsets.ReadOnlyModelViewSet):
             .annotate(**latest_report_annotations())
         )
 
-    def initial(self, request, *args, **kwargs):
-        # A list request with an API key sends its page with the key's look-up (``early``).
-        prefix = early.prefix_of(request) if self.action == "list" else None
-        if prefix is not None:
-            request.prefetched = early.prefetch(self, request, prefix)
-        try:
-            super().initial(request, *args, **kwargs)
-        except Exception:
-            if prefix is not None:
-                early.forget(prefix)
-            raise
-
     def list(self, request, *args, **kwargs):
         """A keyset page of plain rows (``listing``), written as the detail's serializer writes one.
 
         The usual request (``overdue`` and ``role`` at most) runs its SQL compiled once for its
         shape (``compiled.page_rows``); any other is built through the ORM and django-filter."""
         today = timezone.localdate()
-        user = request.user
-        if isinstance(user, AgencyPrincipal):
-            early.remember(user.api_key.prefix, self.caller_agency_ids)
-        rows = compiled.page_rows(self, request, today, getattr(request, "prefetched", None))
+        rows = compiled.page_rows(self, request, today)
         if rows is None:
             scope = self.filter_queryset(self.directives_for_caller(today))
             rows = self.paginator.paginate_queryset(

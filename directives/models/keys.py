@@ -98,13 +98,12 @@ class ApiKey(TimeStamped):
         return raw_key
 
     @classmethod
-    def find_active(cls, raw_key: str, *, successions_on=None, prefetched=None):
+    def find_active(cls, raw_key: str, *, successions_on=None):
         """The live key matching ``raw_key``, or None. Looked up on every request, so revoking works at once.
 
         The key comes with its agency and the agency's successor (``dissolution_message``); with
         ``successions_on`` (a day) also with ``successions``, the text of ``SuccessionRows``: the
-        successions in force that day, which scope the caller, read by the same query; its rows
-        taken from ``prefetched`` (``conference.prepared.Prefetched``) when that statement was run ahead.
+        successions in force that day, which scope the caller, read by the same query.
         """
         prefix, _, secret = raw_key.partition(".")
         if not prefix or not secret:
@@ -112,7 +111,7 @@ class ApiKey(TimeStamped):
         if successions_on is None:
             key = next(iter(cls._lookup(prefix, None)), None)
         else:
-            key = _find_compiled(prefix, successions_on, prefetched)
+            key = _find_compiled(prefix, successions_on)
         if key is None or not hmac.compare_digest(key.key_hash, secret_digest(raw_key)):
             return None
         return key
@@ -162,31 +161,18 @@ class _Compiled:
     bindings: tuple  # (index among params, "prefix" or "day")
 
 
-def lookup_statement(prefix, day):
-    """The look-up's compiled statement and its parameters for ``prefix`` and ``day`` (as
-    ``find_active`` runs it), or None when the ORM runs it."""
+def _find_compiled(prefix, day):
     connection = connections[router.db_for_read(ApiKey)]
     compiled = _compiled_lookup(connection)
     if compiled is None:
-        return None
+        return next(iter(ApiKey._lookup(prefix, day)), None)
     values = {"prefix": prefix, "day": DateField().get_db_prep_value(day, connection, prepared=False)}
     params = list(compiled.params)
     for index, name in compiled.bindings:
         params[index] = values[name]
-    return compiled, params
-
-
-def _find_compiled(prefix, day, prefetched=None):
-    connection = connections[router.db_for_read(ApiKey)]
-    statement = lookup_statement(prefix, day)
-    if statement is None:
-        return next(iter(ApiKey._lookup(prefix, day)), None)
-    compiled, params = statement
-    rows = None if prefetched is None else prefetched.take(compiled.sql, params)
-    if rows is None:
-        with prepared_cursor(connection) as cursor:
-            cursor.execute(compiled.sql, params)
-            rows = cursor.fetchall()
+    with prepared_cursor(connection) as cursor:
+        cursor.execute(compiled.sql, params)
+        rows = cursor.fetchall()
     compiler = compiled.compiler
     select, klass_info, annotation_col_map = compiler.select, compiler.klass_info, compiler.annotation_col_map
     start, end = klass_info["select_fields"][0], klass_info["select_fields"][-1] + 1
