@@ -60,3 +60,26 @@ class _LoggedCursor(CursorDebugWrapper):
     def execute(self, sql, params=None):
         with self.debug_sql(self.db.ops.compose_sql(sql, params), params):
             return CursorWrapper.execute(self, sql, params)
+
+
+def fetch_with_generic_plan(connection, sql, params):
+    """``sql``'s rows, run as ``prepared_cursor`` runs it, with PostgreSQL's generic plan of it.
+
+    For SQL written so that one plan suits every value (the API list's one-agency page: its ids
+    first, then their rows): left to choose (``plan_cache_mode = auto``), PostgreSQL kept planning
+    the first page on every run, its estimate of the generic plan being worse than the plan is (13
+    ms where the generic plan takes 8.5 at 1,000,000 directives), and settled the next pages on a
+    custom plan on some connections (7 ms where the generic takes 2.4; bench/README.md, "perf14").
+    The setting is the session's: set just before this one statement and reset (to the connection's
+    default) just after it, the three in one round trip (a psycopg pipeline; a failure rolls the
+    setting back with the implicit transaction); nothing else runs under it."""
+    with prepared_cursor(connection) as cursor:
+        if connection.vendor != "postgresql" or not settings.API_PREPARED_STATEMENTS:
+            cursor.execute(sql, params)
+            return cursor.fetchall()
+        raw = connection.connection
+        with connection.wrap_database_errors, raw.pipeline():
+            raw.execute("SET plan_cache_mode = force_generic_plan")
+            cursor.execute(sql, params)
+            raw.execute("RESET plan_cache_mode")
+        return cursor.fetchall()

@@ -15,6 +15,7 @@ from django.db.models import (
     DateField,
     Exists,
     F,
+    IntegerField,
     OuterRef,
     Q,
     Subquery,
@@ -22,7 +23,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce, JSONArray
+from django.db.models.functions import Cast, Coalesce, JSONArray
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import get_language
@@ -271,6 +272,31 @@ def status_counts_by(queryset, *keys, today=None) -> dict:
         return {(): {key: row[f"n_{key}"] for key in COUNT_KEYS}}
     rows = queryset.values(*keys).annotate(**aliases).values_list(*keys, *aliases)
     return {tuple(row[: len(keys)]): dict(zip(COUNT_KEYS, row[len(keys) :], strict=True)) for row in rows}
+
+
+def status_counts_by_each(queryset, *groupings, today=None) -> list:
+    """``[status_counts_by(queryset, *keys, today=today) for keys in groupings]`` in one query: the
+    groupings' GROUP BYs joined by UNION ALL, each row marked with its grouping, the other
+    groupings' keys NULL. One round trip instead of one per grouping (a dashboard narrowed to a
+    session counts by lead agency and by due date: each trip is a wait on a busy machine)."""
+    today = today or timezone.localdate()
+    aliases = {f"n_{key}": aggregate for key, aggregate in count_expressions(today).items()}
+    queryset = queryset.order_by()
+    columns = [key for keys in groupings for key in keys]
+    fields = {key: F(key).resolve_expression(queryset.query).output_field for key in columns}
+    branches = []
+    for grain, keys in enumerate(groupings):
+        selected = {"grain_": Value(grain, output_field=IntegerField())}
+        for n, key in enumerate(columns):
+            selected[f"key_{n}_"] = F(key) if key in keys else Cast(Value(None), output_field=fields[key])
+        branches.append(queryset.values(**selected).annotate(**aliases).values_list(*selected, *aliases))
+    found = [{} for _keys in groupings]
+    for row in branches[0].union(*branches[1:], all=True):
+        grain, keys = row[0], groupings[row[0]]
+        start = 1 + sum(len(other) for other in groupings[:grain])
+        key = tuple(row[start : start + len(keys)])
+        found[grain][key] = dict(zip(COUNT_KEYS, row[1 + len(columns) :], strict=True))
+    return found
 
 
 def directive_status_counts(queryset, today=None) -> dict:

@@ -253,3 +253,22 @@ def test_the_keys_compiled_look_up_reads_what_the_orm_reads(callers):
     assert ApiKey.find_active(raw_key + "x", successions_on=TODAY) is None
     ApiKey.objects.filter(prefix=prefix).update(revoked_at=found.created_at)
     assert ApiKey.find_active(raw_key, successions_on=TODAY) is None
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="plans of prepared statements are PostgreSQL's")
+def test_one_agencys_page_in_due_date_order_runs_its_generic_plan_and_nothing_else_does(callers):
+    by_id = [callers.plain.get("/api/v1/directives/", {"page_size": 3, "ordering": "id"}).content for _ in range(6)]
+    page = [callers.plain.get("/api/v1/directives/", {"page_size": 3}).content for _ in range(6)]
+    assert len(set(by_id)) == 1 and len(set(page)) == 1
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW plan_cache_mode")
+        assert cursor.fetchone()[0] == "auto"  # set around the page's statement only
+        cursor.execute(
+            "SELECT generic_plans, custom_plans FROM pg_prepared_statements"
+            " WHERE statement LIKE '%%directives_assignment%%' ORDER BY prepare_time"
+        )
+        by_id_plans, due_date_plans = cursor.fetchall()
+    # From its first run, whatever PostgreSQL would have chosen; the other as PostgreSQL chooses (a
+    # custom plan for each of the first five runs).
+    assert due_date_plans == (6, 0)
+    assert by_id_plans[1] >= 5

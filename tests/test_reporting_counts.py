@@ -14,7 +14,7 @@ from collections import defaultdict
 import pytest
 
 from directives.models import Directive
-from directives.selectors import COUNT_KEYS, directive_status_counts, status_counts_by
+from directives.selectors import COUNT_KEYS, directive_status_counts, status_counts_by, status_counts_by_each
 
 from .factories import AgencyFactory, DirectiveFactory, SessionFactory
 from .reporting_helpers import NOW, TODAY
@@ -121,3 +121,15 @@ def test_the_counts_of_any_day_equal_each_directives_status_on_that_day(varied, 
     total = directive_status_counts(Directive.objects.all(), today)
     assert total["total"] == len(directives) - sum(d.state == "cancelled" for d in directives)
     assert directive_status_counts(Directive.objects.none(), today)["come_due"] == 0
+
+
+@pytest.mark.parametrize("today", [TODAY, datetime.date(2024, 8, 1)])
+def test_counts_by_each_grouping_in_one_query_equal_each_grouping_alone(varied, today, django_assert_num_queries):
+    for scope in (Directive.objects.all(), Directive.objects.filter(category="focus"), Directive.objects.none()):
+        scope = scope.with_status(today)
+        groupings = [("lead_agency_id",), ("due_date",), ("session_id", "category")]
+        with django_assert_num_queries(0 if scope.query.is_empty() else 1):
+            together = status_counts_by_each(scope, *groupings, today=today)
+        assert together == [status_counts_by(scope, *keys, today=today) for keys in groupings]
+    assert (None,) in together[0] or not together[0]
+    assert len(status_counts_by_each(Directive.objects.all(), ("due_date",), today=today)[0]) == len(DUE_DATES)

@@ -2,6 +2,7 @@
 
 import datetime
 from collections import Counter
+from pathlib import Path
 
 import pytest
 from django.db import connection
@@ -276,3 +277,109 @@ def test_dashboard_tables_export_to_xlsx_and_csv(seeded, clerk_client, frozen):
 
     assert len(load_workbook(io.BytesIO(everything.content)).worksheets) == 4
     assert clerk_client.get(reverse("admin:dashboard_export", args=["all", "csv"])).status_code == 404
+
+
+# The agency table's rows as the template wrote them before ``reporting.tables`` wrote them in Python.
+TEMPLATE_AGENCY_ROWS = (
+    (Path(__file__).parent / "fixtures" / "dashboard_agency_rows.html").read_text(encoding="utf-8").rstrip("\n")
+)
+
+
+@pytest.mark.parametrize("params", [{}, {"structure": "new"}, {"structure": "old", "session": "SESSION"}])
+def test_agency_rows_written_in_python_are_the_templates_bytes(clerk_client, merged, params):
+    from django.template import Context, Template
+
+    # A name to escape, a row of groups (no single lead), a dissolved agency and its successor.
+    merged["mic"].name = 'Bộ Thông tin <và> Truyền thông & "báo chí"'
+    merged["mic"].save()
+    DirectiveFactory(session=merged["session"], lead_agency=None, lead_group="UBND các tỉnh, thành phố")
+    params = {k: (merged["session"].pk if v == "SESSION" else v) for k, v in params.items()}
+    page = clerk_client.get(URL, params)
+    rows = page.context["agencies"]
+    assert any(row.agency_id is None for row in rows)
+    assert any(row.predecessors for row in rows) == (params.get("structure") == "new")
+    assert any(row.dissolved_on for row in rows) == (params.get("structure") != "new")
+    expected = Template(TEMPLATE_AGENCY_ROWS).render(Context({"agencies": rows, "scope": page.context["scope"]}))
+    assert "".join(row.html for row in rows) == expected
+    assert expected in page.content.decode()
+    assert "&lt;và&gt;" in expected
+
+
+def test_one_sessions_page_shows_its_session_row_without_counting_it_again(seeded, clerk_client, frozen):
+    from directives.reporting import figures
+
+    vary_states(Directive.objects.all())
+    for session in Session.objects.filter(directives__isnull=False).distinct():
+        page = clerk_client.get(URL, {"session": session.pk})
+        scope = page.context["scope"]
+        counted = figures.session_rows(scope.directives(), limit=25, today=scope.today)
+        shown = [{key: value for key, value in row.items() if key != "links"} for row in page.context["sessions"]]
+        assert shown == counted and len(shown) == 1
+    # The session's page: the page's own queries are the chosen session, the counts by lead agency
+    # and by due date, the agencies' names; nothing for the sessions' table nor the picker.
+    clerk_client.get(URL, {"session": session.pk})
+    with CaptureQueriesContext(connection) as ctx:
+        clerk_client.get(URL, {"session": session.pk})
+    session_table = [q["sql"] for q in ctx.captured_queries if '"conference_session"' in q["sql"]]
+    assert len(session_table) == 1, session_table
+    assert not any('GROUP BY "directives_directive"."session_id"' in q["sql"] for q in ctx.captured_queries)
+    # The lead agencies' and the due dates' counts: one query (status_counts_by_each).
+    counts = [q["sql"] for q in ctx.captured_queries if "FILTER (WHERE" in q["sql"]]
+    assert len(counts) == 1 and "UNION ALL" in counts[0]
+
+
+def test_the_dashboards_picker_writes_the_chosen_record_as_the_admins_widget_does(clerk_client, merged):
+    from django.contrib.admin.widgets import AutocompleteSelect
+
+    from directives.reporting.forms import DashboardForm
+
+    for name, value in [("session", merged["session"]), ("agency", merged["most"]), ("agency", merged["mic"])]:
+        form = DashboardForm({name: str(value.pk)})
+        assert form.is_valid()
+        field = form.fields[name]
+        assert field.widget.chosen == value
+        with CaptureQueriesContext(connection) as ctx:
+            written = str(form[name])
+        assert ctx.captured_queries == []
+        admins = AutocompleteSelect(field.widget.field, field.widget.admin_site)
+        admins.choices, admins.is_required = field.widget.choices, field.widget.is_required
+        assert written == admins.render(name, str(value.pk), {"id": f"id_{name}"})
+    # A value the form refused is written as the admin's widget writes it (by a query).
+    form = DashboardForm({"session": "999999"})
+    assert not form.is_valid() and form.fields["session"].widget.chosen is None
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {},
+        {"structure": "new"},
+        {"session": "SESSION", "date_from": "01/01/2024"},
+        {"agency": "MOST", "role": "any", "structure": "new"},
+        {"agency": "MOST", "role": "lead", "structure": "new", "category": "none"},
+    ],
+)
+def test_agency_rows_links_are_the_scopes_links_of_each_status(clerk_client, merged, params):
+    from directives.reporting import figures, views
+
+    coordinated = DirectiveFactory(
+        session=merged["session"], lead_agency=AgencyFactory(), coordinating=[merged["most"]]
+    )
+    values = {"SESSION": merged["session"].pk, "MOST": merged["most"].pk}
+    page = clerk_client.get(URL, {k: values.get(v, v) for k, v in params.items()})
+    scope, rows = page.context["scope"], page.context["agencies"]
+    assert rows
+    if params.get("role") == "any":
+        assert coordinated.lead_agency_id in {row.agency_id for row in rows}
+    link = views._linker(scope)
+    for row in rows:
+        expected = {status.value: link(lead_ids=row.lead_ids, status=status) for status in views.ROW_LINK_STATUSES}
+        for key, statuses in [
+            ("total", figures.NOT_CANCELLED),
+            ("open", figures.OPEN),
+            ("completed", figures.COMPLETED),
+            ("without_deadline", figures.WITHOUT_DEADLINE),
+        ]:
+            expected[key] = link(lead_ids=row.lead_ids, statuses=statuses)
+        assert row.links == expected
+        assert all(expected.values()) or params.get("role") == "lead"

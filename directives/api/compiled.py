@@ -33,7 +33,7 @@ from django.db import connections, router
 from django.db.models import DateField
 from rest_framework.pagination import Cursor
 
-from conference.prepared import prepared_cursor
+from conference.prepared import fetch_with_generic_plan, prepared_cursor
 from directives.models import Directive
 
 from . import listing
@@ -112,9 +112,14 @@ def page_rows(view, request, today):
     params = list(compiled.params)
     for index, name, integer_type in compiled.bindings:
         params[index] = bound[name] if integer_type is None else integer_type(bound[name])
-    with prepared_cursor(connection) as db_cursor:
-        db_cursor.execute(compiled.sql, params)
-        fetched = db_cursor.fetchall()
+    if shape.agencies == 1 and _ordering_column(shape) == "due_sort":
+        # One agency in due-date order: the page's ids first, SQL meant for one plan for every agency
+        # (``DirectivePagination._window``), which PostgreSQL left to itself does not always keep.
+        fetched = fetch_with_generic_plan(connection, compiled.sql, params)
+    else:
+        with prepared_cursor(connection) as db_cursor:
+            db_cursor.execute(compiled.sql, params)
+            fetched = db_cursor.fetchall()
     names = compiled.names
     rows = []
     for row in fetched:

@@ -164,11 +164,18 @@ class Scope:
             if not self.linkable:
                 return None
             params.update(_lead_params(scope_ids))
-        if status:
-            params["status"] = str(status)
-        elif statuses:
-            params["status__in"] = ",".join(str(s) for s in statuses)
+        params.update(status_params(status=status, statuses=statuses))
         return params
+
+
+def status_params(*, status=None, statuses=None):
+    """The list's GET parameters of a status or statuses: always the last of ``list_params``, so a
+    row's links share everything before them (``views._linker``)."""
+    if status:
+        return {"status": str(status)}
+    if statuses:
+        return {"status__in": ",".join(str(s) for s in statuses)}
+    return {}
 
 
 def _lead_params(ids):
@@ -223,13 +230,14 @@ AGENCY_ORDERINGS = {
 }
 
 
-def agency_rows(scope, queryset, ordering="-overdue"):
-    """Counts per lead agency: one GROUP BY query, one for the names; under the new structure the rows
-    of agencies that were succeeded are folded into their successor's row (a mapping loaded once)."""
+def agency_rows(scope, queryset, ordering="-overdue", *, grouped=None):
+    """Counts per lead agency: one GROUP BY query (or ``grouped``, its result counted already), one
+    for the names; under the new structure the rows of agencies that were succeeded are folded into
+    their successor's row (a mapping loaded once)."""
     tallied = scope.tallied
-    if tallied is not None:
+    if grouped is None and tallied is not None:
         grouped = tallied.by_lead()
-    else:
+    elif grouped is None:
         grouped = status_counts_by(queryset, "lead_agency_id", today=scope.today)
     by_lead = {key[0]: counts for key, counts in grouped.items()}
     fold = scope.succession.current_id if scope.structure == "new" else (lambda pk: pk)
@@ -294,14 +302,25 @@ def session_rows(queryset, limit=None, *, today=None):
     return rows
 
 
-def month_rows(queryset, today, *, tallied=None):
+def one_session_rows(session, agency_rows, counts):
+    """``session_rows`` of a scope narrowed to ``session``, from what the dashboard counted already:
+    its one row is the summary (``counts``, the sum of ``agency_rows``), shown when it has any
+    directive in scope (any agency row, cancelled ones included, as ``session_rows``' GROUP BY)."""
+    if not agency_rows:
+        return []
+    return [{"session_id": session.pk, "title": session.title, "held_on": session.held_on, **counts}]
+
+
+def month_rows(queryset, today, *, tallied=None, grouped=None):
     """Directives falling due each month, and how many of those are overdue today (one GROUP BY query).
 
     Counted by due date, then added up by month here (a few thousand days at most): truncating a
     million dates to their month in the database, and skipping the undated, took longer than the
-    counting itself. From the status tally (``tallied``), counted by month already.
+    counting itself. From the status tally (``tallied``), counted by month already; or ``grouped``,
+    counted by due date already.
     """
-    grouped = tallied.by_month() if tallied is not None else status_counts_by(queryset, "due_date", today=today)
+    if grouped is None:
+        grouped = tallied.by_month() if tallied is not None else status_counts_by(queryset, "due_date", today=today)
     by_month = {}
     for (due_date,), counts in grouped.items():
         if due_date is not None:

@@ -9,10 +9,30 @@ from conference.models import Agency, ConclusionNotice, Session
 from directives.models import Directive
 
 
+class ChosenAutocompleteSelect(AutocompleteSelect):
+    """The admin's autocomplete, writing a chosen record the form has already read (``chosen``)
+    without reading it again: the widget's own rendering queries it by its id."""
+
+    chosen = None
+
+    def optgroups(self, name, value, attr=None):
+        chosen = self.chosen
+        opts = self.field.remote_field.model._meta
+        to_field = opts.get_field(getattr(self.field.remote_field, "field_name", opts.pk.attname)).attname
+        chosen_value = None if chosen is None else getattr(chosen, to_field)
+        if chosen is None or self.allow_multiple_selected or list(value) != [str(chosen_value)]:
+            return super().optgroups(name, value, attr)
+        # As AutocompleteSelect.optgroups writes one selected record of a single select.
+        options = [] if self.is_required else [self.create_option(name, "", "", False, 0)]
+        label = self.choices.field.label_from_instance(chosen)
+        options.append(self.create_option(name, chosen_value, label, {str(chosen_value)}, len(options)))
+        return [(None, options, 0)]
+
+
 def _autocomplete(field_name):
     # The admin's own autocomplete (the Directive admin's autocomplete_fields): one query for the
-    # chosen value, none for the thousands of sessions, notices or agencies on offer.
-    return AutocompleteSelect(Directive._meta.get_field(field_name), admin.site)
+    # chosen value (none once the form has read it), none for the thousands on offer.
+    return ChosenAutocompleteSelect(Directive._meta.get_field(field_name), admin.site)
 
 
 class DashboardForm(forms.Form):
@@ -61,6 +81,9 @@ class DashboardForm(forms.Form):
         start, end = cleaned.get("date_from"), cleaned.get("date_to")
         if start and end and start > end:
             self.add_error("date_to", _("The end of the period is before its start."))
+        for name in ("session", "notice", "agency"):
+            # The record read to validate the choice is the one the widget writes.
+            self.fields[name].widget.chosen = cleaned.get(name)
         return cleaned
 
     def scope_values(self):

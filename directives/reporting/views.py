@@ -17,8 +17,9 @@ from conference.admin_scope import narrow_choices
 from conference.models import ConclusionNotice, Session
 from conference.selectors import office_scope, records_of_office
 from directives.models import Directive, Status
+from directives.selectors import status_counts_by_each
 
-from . import charts, figures, sheets
+from . import charts, figures, sheets, tables
 from .exports import changelist_for, describe_filters, directive_table
 from .forms import DashboardForm, ImportForm
 from .imports import ImportFileError, import_directives, template_workbook
@@ -58,6 +59,20 @@ def _linker(scope):
             return changelist_url(params, base)
         return f"{base}?" + "&".join(pair(key, value) for key, value in params.items())
 
+    def by_status(**narrowing):
+        """``link(**narrowing, status=...)`` (or ``statuses=...``) for any status, the narrowing's
+        part worked out and quoted once: the status is the last of ``list_params``."""
+        params = scope.list_params(**narrowing)
+        if params is None:
+            return lambda **status: ""
+        head = f"{base}?" + "".join(pair(key, value) + "&" for key, value in params.items())
+
+        def with_status(**status):
+            return head + "&".join(pair(key, value) for key, value in figures.status_params(**status).items())
+
+        return with_status
+
+    link.by_status = by_status
     return link
 
 
@@ -84,13 +99,20 @@ def dashboard_data(scope, ordering="-overdue", sessions_shown=SESSIONS_SHOWN, ta
     """The dashboard's figures in a fixed number of queries (one GROUP BY per table)."""
     directives = scope.directives()
     data = {"counts": None, "agencies": [], "sessions": [], "months": []}
+    by_lead = by_due_date = None
+    if scope.tallied is None and "months" in tables and ("agencies" in tables or "summary" in tables):
+        # Both counted from the directives: one query for the two groupings.
+        by_lead, by_due_date = status_counts_by_each(directives, ("lead_agency_id",), ("due_date",), today=scope.today)
     if "agencies" in tables or "summary" in tables:
-        data["agencies"] = figures.agency_rows(scope, directives, ordering)
+        data["agencies"] = figures.agency_rows(scope, directives, ordering, grouped=by_lead)
         data["counts"] = figures.summary(agency_rows=data["agencies"])
-    if "sessions" in tables:
+    if "sessions" in tables and scope.session is not None and data["counts"] is not None:
+        # One session's directives: its row of the table is the summary just counted (no query).
+        data["sessions"] = figures.one_session_rows(scope.session, data["agencies"], data["counts"])
+    elif "sessions" in tables:
         data["sessions"] = figures.session_rows(directives, limit=sessions_shown, today=scope.today)
     if "months" in tables:
-        data["months"] = figures.month_rows(directives, scope.today, tallied=scope.tallied)
+        data["months"] = figures.month_rows(directives, scope.today, tallied=scope.tallied, grouped=by_due_date)
     return data
 
 
@@ -128,13 +150,14 @@ ROW_LINK_STATUSES = [
 
 
 def _row_links(link, row):
-    lead_ids = row.lead_ids
-    links = {status.value: link(lead_ids=lead_ids, status=status) for status in ROW_LINK_STATUSES}
+    """The row's links: ``link(lead_ids=row.lead_ids, status=...)`` for each column."""
+    link = link.by_status(lead_ids=row.lead_ids)
+    links = {status.value: link(status=status) for status in ROW_LINK_STATUSES}
     links.update(
-        total=link(lead_ids=lead_ids, statuses=figures.NOT_CANCELLED),
-        open=link(lead_ids=lead_ids, statuses=figures.OPEN),
-        completed=link(lead_ids=lead_ids, statuses=figures.COMPLETED),
-        without_deadline=link(lead_ids=lead_ids, statuses=figures.WITHOUT_DEADLINE),
+        total=link(statuses=figures.NOT_CANCELLED),
+        open=link(statuses=figures.OPEN),
+        completed=link(statuses=figures.COMPLETED),
+        without_deadline=link(statuses=figures.WITHOUT_DEADLINE),
     )
     return links
 
@@ -149,6 +172,7 @@ def dashboard(request):
     shown = data["agencies"] if show_all else data["agencies"][:AGENCIES_SHOWN]
     for row in shown:
         row.links = _row_links(link, row)
+    tables.agency_rows_html(shown, scope.structure)
     for row in data["sessions"]:
         row["links"] = {
             key: link(session=row["session_id"], **kw) if row["session_id"] else ""
