@@ -7,6 +7,7 @@ communes, come from the maintained ``vietnam-provinces`` package rather than a l
 """
 
 import datetime
+from dataclasses import dataclass
 
 # (code, name, short name, kind) of the ministries, ministry-level and Government agencies since 2007.
 NATIONAL_AGENCIES = [
@@ -136,3 +137,87 @@ CITIES_BEFORE_2025 = {"Hà Nội", "Hồ Chí Minh", "Hải Phòng", "Đà Nẵn
 def national_names() -> list[str]:
     """Every national name the drafter reads whole."""
     return [name for _code, name, _short, _kind in NATIONAL_AGENCIES] + OTHER_NATIONAL_NAMES
+
+
+# -- the records ---------------------------------------------------------------------------------
+# One list for everything that reads the reference registry: ``load_reference_agencies`` records
+# exactly these, and the drafting scorer (``score_drafting --registry reference``) matches over them,
+# so what the scorer measures is what a fresh install knows.
+
+
+@dataclass(frozen=True)
+class AgencyRecord:
+    code: str
+    name: str
+    kind: str
+    level: str
+    short_name: str = ""
+    parent: str | None = None  # the parent's code, listed before this record
+
+
+@dataclass(frozen=True)
+class ChangeRecord:
+    predecessor: str
+    kind: str
+    successors: tuple
+    primary_successor: str
+    effective_on: datetime.date
+    legal_basis: str
+
+
+def _slug(text: str) -> str:
+    """The code convention of the registry: "ubnd tỉnh Bắc Giang" -> "ubnd-tinh-bac-giang" (Django's
+    slugify, a plain function, so the codes stay those already recorded)."""
+    from django.utils.text import slugify
+
+    from conference.text import fold
+
+    return slugify(fold(text))
+
+
+def committee(place: str, city: bool) -> tuple[str, str]:
+    """The code and name of the People's Committee of a province or city."""
+    unit = "thành phố" if city else "tỉnh"
+    return _slug(f"ubnd {unit} {place}"), f"Ủy ban nhân dân {unit} {place}"
+
+
+def _place(package_name: str) -> str:
+    return package_name.removeprefix("Thành phố ").strip()
+
+
+def reference_records(communes: bool = False) -> tuple[list[AgencyRecord], list[ChangeRecord]]:
+    """The agencies (parents first) and changes a fresh install records; ``communes`` adds the
+    communes' and wards' committees (3,321, from the ``vietnam-provinces`` package)."""
+    from vietnam_provinces import Province, ProvinceCode, Ward  # a large table: read only when needed
+
+    agencies = [AgencyRecord("chinh-phu", "Chính phủ", "government", "central", short_name="CP")]
+    agencies += [
+        AgencyRecord(code, name, kind, "central", short_name=short, parent="chinh-phu")
+        for code, name, short, kind in NATIONAL_AGENCIES
+    ]
+    changes = [
+        ChangeRecord(predecessor, kind, tuple(successors), primary, GOVERNMENT_2025, RESOLUTION_176)
+        for predecessor, kind, successors, primary in GOVERNMENT_CHANGES
+    ]
+    now = {}
+    for province_code in ProvinceCode:
+        province = Province.from_code(province_code)
+        place = _place(province.name)
+        code, name = committee(place, place in CITIES)
+        now[place] = code
+        agencies.append(AgencyRecord(code, name, "peoples_committee", "province"))
+    for place, into in MERGED_PROVINCES.items():
+        code, name = committee(place, place in CITIES_BEFORE_2025)
+        agencies.append(AgencyRecord(code, name, "peoples_committee", "province"))
+        changes.append(ChangeRecord(code, "merge", (now[into],), now[into], PROVINCES_2025, RESOLUTION_202))
+    if communes:
+        parents = {province_code: now[_place(Province.from_code(province_code).name)] for province_code in ProvinceCode}
+        names = dict(committee(p, p in CITIES) for p in now)
+        for ward in Ward.iter_all():
+            parent = parents.get(ward.province_code)
+            name = f"Ủy ban nhân dân {ward.name[:1].lower()}{ward.name[1:]}"
+            if parent is not None:
+                name = f"{name}, {names[parent].removeprefix('Ủy ban nhân dân ')}"
+            code = _slug(f"ubnd {ward.name} {ward.province_code.value}")[:100]
+            agencies.append(AgencyRecord(code, name, "commune", "commune", parent=parent))
+    return agencies, changes
