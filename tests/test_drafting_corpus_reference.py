@@ -16,7 +16,7 @@ from django.core.management import call_command
 from directives.drafting_corpus import ABSENT, load_corpus, score_corpus
 from directives.drafting_registry import fresh_install_records
 
-DEPARTMENT = "Sở Tư pháp tỉnh Quảng Trị"
+DEPARTMENT = "Sở Ngoại vụ tỉnh Quảng Trị"  # a department some provinces have: not in the reference data
 
 ITEMS = [
     {
@@ -26,7 +26,7 @@ ITEMS = [
         "expected": [{"lead": "Bộ Xây dựng", "coordinating": ["Bộ Tài chính"], "due": "2024-06-29"}],
     },
     {
-        "text": "2. Giao Sở Tư pháp chủ trì thẩm định dự thảo quy định, hoàn thành trước ngày 15/7/2024.",
+        "text": "2. Giao Sở Ngoại vụ chủ trì thẩm định dự thảo quy chế, hoàn thành trước ngày 15/7/2024.",
         "expected": [{"lead": DEPARTMENT, "due": "2024-07-14"}],
     },
     {
@@ -75,7 +75,7 @@ def test_over_the_reference_registry_a_lacking_agency_is_a_miss_of_its_own_class
 def test_the_department_in_the_records_moves_its_item_to_right_and_the_parsers_miss_stays(corpus):
     records = fresh_install_records() + [
         {
-            "code": "so-tu-phap-tinh-quang-tri",
+            "code": "so-ngoai-vu-tinh-quang-tri",
             "name": DEPARTMENT,
             "kind": "department",
             "level": "province",
