@@ -105,6 +105,24 @@ def offices_kept_by(office: Office, on=None) -> set[int]:
     return set(Office.objects.filter(agency_id__in=answering).values_list("pk", flat=True)) | {office.pk}
 
 
+def offices_answering(offices, on=None) -> dict:
+    """{office id: the office answering on ``on`` (today) for the body it serves}: itself, or after a
+    merger the office of the successor (Bắc Giang's office -> Bắc Ninh's from 01/07/2025), the one
+    whose records what is created that day become. A successor without an office leaves the office
+    answering for itself. One query for the successions, one more when any has passed."""
+    offices = list(offices)
+    succession = Succession(on)
+    now = {office.pk: succession.current_id(office.agency_id) for office in offices}
+    moved = {now[office.pk] for office in offices if now[office.pk] != office.agency_id}
+    by_agency = {office.agency_id: office for office in Office.objects.filter(agency_id__in=moved)} if moved else {}
+    return {office.pk: by_agency.get(now[office.pk], office) for office in offices}
+
+
+def office_answering(office, on=None):
+    """The office that answers for ``office``'s body on ``on`` (today): ``offices_answering`` of one."""
+    return offices_answering([office], on)[office.pk]
+
+
 @dataclass(frozen=True)
 class OfficeScope:
     """The records a signed-in user sees and edits.

@@ -10,31 +10,37 @@ import dataclasses
 
 from django import forms
 from django.contrib import messages
-from django.contrib.admin.widgets import AdminDateWidget, AutocompleteSelect
+from django.contrib.admin.widgets import AdminDateWidget, AdminRadioSelect, AutocompleteSelect
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import F
+from django.db.models import Count, F, Min, OuterRef, Subquery
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.text import capfirst
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
 from conference.admin_lists import capped_count_paginator
-from conference.admin_scope import narrow_choices
 from conference.models import Agency, ConclusionNotice, Session
 from conference.selectors import office_scope
 
 from . import services
 from .audit import request_actor
-from .cascade import implementation_of
+from .cascade import implementation_of, member_status, proposed_report
 from .filters import DUE_CHOICES, DirectiveFilter
 from .models import Directive, Status
-from .selectors import directives_from_centre, latest_report_annotations, office_agency_ids
+from .selectors import directive_role, directives_from_centre, latest_report_annotations, office_agency_ids
 
 FROM_CENTRE_PER_PAGE = 100
 CASCADE_ROWS = 5
+# A write from a copy of the national directive gone stale (both forms of the page say the same). The
+# page shown with it is the directive as it is now, and the form carries its new version, so the clerk
+# checks it and sends again without retyping what they wrote.
+STALE_MESSAGE = gettext_noop(
+    "The directive changed since this page was opened: the page now shows it as it is; check it and send again."
+)
 
 
 def _office(request):
@@ -68,13 +74,24 @@ def from_centre_list(model_admin, request):
         for key, value in (filter_form.cleaned_data.items() if filter_form.is_valid() else ())
         if value  # "All": no filter
     }
-    found = DirectiveFilter.apply(directives_from_centre(office), wanted)
+    agency_ids = office_agency_ids(office)
+    found = DirectiveFilter.apply(directives_from_centre(office, agency_ids=agency_ids), wanted)
+    kept = sorted(office_scope(request.user).office_ids or {office.pk})
+    # The office's own part of each: its latest report (not another member's of a group directive)
+    # and how many directives it made to implement it.
+    implementing = (
+        Directive.objects.filter(implements=OuterRef("pk"), office_id__in=kept)
+        .order_by()
+        .values("implements")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
     paginator = capped_count_paginator(request, found.order_by("pk"), FROM_CENTRE_PER_PAGE, page_param="p")
     page = paginator.get_page(request.GET.get("p"))
     rows = list(
         found.with_status()
         .select_related("lead_agency", "notice", "session", "office")
-        .annotate(**latest_report_annotations())
+        .annotate(**latest_report_annotations(agency_ids), implementing_count=Subquery(implementing))
         .order_by(F("due_date").asc(nulls_last=True), "pk")[page.start_index() - 1 : page.end_index()]
         if paginator.count
         else []
@@ -129,25 +146,96 @@ class ImplementForm(forms.Form):
 
 
 class ImplementSourceForm(forms.Form):
+    """Where the implementing directives come from: a session or document the office recorded, or a
+    new implementing plan (or letter, decision) of the office, saved with them."""
+
+    EXISTING, NEW = "existing", "new"
+    NEW_KINDS = (
+        ConclusionNotice.Kind.PLAN,
+        ConclusionNotice.Kind.OFFICIAL_LETTER,
+        ConclusionNotice.Kind.DECISION,
+        ConclusionNotice.Kind.DIRECTIVE,
+    )
+
+    # The national directive as the clerk read it: directives cascaded from a copy gone stale are refused.
+    etag = forms.CharField(widget=forms.HiddenInput, required=False)
+    source = forms.ChoiceField(
+        label=_("Given by"),
+        widget=AdminRadioSelect(attrs={"class": "radiolist"}),
+        choices=[
+            (EXISTING, _("a session or document the office has recorded")),
+            (NEW, _("a new implementing plan or document of the office")),
+        ],
+        initial=NEW,
+    )
     session = forms.ModelChoiceField(
         label=_("Session"),
         queryset=Session.objects.all(),
         required=False,
         help_text=_("The office's session that gives these directives (e.g. the one held right after)."),
     )
-    notice = forms.ModelChoiceField(label=_("Notice"), queryset=ConclusionNotice.objects.all(), required=False)
+    # A conclusion notice, or the office's plan or letter made here: "Văn bản", not "Thông báo kết luận".
+    notice = forms.ModelChoiceField(label=_("Document"), queryset=ConclusionNotice.objects.all(), required=False)
+    new_kind = forms.ChoiceField(
+        label=capfirst(_("kind")),
+        choices=[(kind.value, kind.label) for kind in NEW_KINDS],
+        initial=ConclusionNotice.Kind.PLAN,
+        required=False,
+    )
+    new_number = forms.CharField(
+        label=capfirst(_("document number")),
+        max_length=100,
+        required=False,
+        help_text=_('e.g. "243/KH-UBND"; leave empty if not known.'),
+    )
+    new_issued_on = forms.DateField(label=capfirst(_("issued on")), widget=AdminDateWidget, required=False)
+    new_subject = forms.CharField(
+        label=capfirst(_("document subject")),
+        max_length=1000,
+        required=False,
+        widget=forms.TextInput(attrs={"size": 80}),
+    )
+
+    def __init__(self, *args, office, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.office = office
+        # Only the sources of the office answering today: what is created today is its record
+        # (``services.directives_implement`` refuses the others, e.g. Bắc Giang's 2024 sessions).
+        self.fields["session"].queryset = Session.objects.filter(office=office).order_by("-held_on", "-pk")
+        self.fields["notice"].queryset = ConclusionNotice.objects.filter(office=office)
 
     def clean(self):
         cleaned = super().clean()
-        if not cleaned.get("session") and not cleaned.get("notice"):
+        if cleaned.get("source") == self.EXISTING and not cleaned.get("session") and not cleaned.get("notice"):
             raise ValidationError(_("Choose the office's session or notice that gives these directives."))
+        if cleaned.get("source") == self.NEW:
+            if not cleaned.get("new_issued_on"):
+                self.add_error("new_issued_on", _("Give the date the plan or document is issued."))
+            if not (cleaned.get("new_subject") or "").strip():
+                self.add_error("new_subject", _("Give the plan's or document's subject."))
         return cleaned
+
+    def chosen_source(self):
+        """The session or notice chosen, or the new notice (unsaved: the service saves it with the directives)."""
+        data = self.cleaned_data
+        if data["source"] == self.EXISTING:
+            return data.get("notice") or data["session"]
+        notice = ConclusionNotice(
+            kind=data["new_kind"] or ConclusionNotice.Kind.PLAN,
+            number=(data["new_number"] or "").strip(),
+            issued_on=data["new_issued_on"],
+            issuer=self.office.agency,
+            subject=data["new_subject"].strip(),
+            office=self.office,
+        )
+        notice.office_chosen = True
+        return notice
 
 
 class CentreReportForm(forms.Form):
     # The national directive as the clerk read it: a report on a copy gone stale is refused.
     etag = forms.CharField(widget=forms.HiddenInput, required=False)
-    note = forms.CharField(label=_("Progress"), widget=forms.Textarea(attrs={"rows": 3, "cols": 80}))
+    note = forms.CharField(label=_("Progress"), widget=forms.Textarea(attrs={"rows": 6, "cols": 80}))
     percent_complete = forms.IntegerField(
         label=capfirst(_("percent complete")), min_value=0, max_value=100, required=False
     )
@@ -164,24 +252,33 @@ def from_centre_detail(model_admin, request, object_id):
     if not model_admin.has_view_permission(request):
         raise PermissionDenied
     office = _office(request)
-    national = get_object_or_404(
-        directives_from_centre(office).with_status().select_related("lead_agency", "notice", "session", "office"),
-        pk=object_id,
-    )
+    national = _national(office, object_id)
     scope = office_scope(request.user)
     site = model_admin.admin_site
     implementation = implementation_of(national, scope.office_ids)
-    source_form = narrow_choices(ImplementSourceForm(initial=_default_source(national, request.user)), request.user)
-    formset = ImplementFormSet(prefix="rows", form_kwargs={"admin_site": site})
-    report_form = CentreReportForm(
-        initial={**_proposed_report(implementation), "etag": services.directive_etag(national)}
+    source_form = ImplementSourceForm(
+        initial={**_default_source(national, office), "etag": services.directive_etag(national)}, office=office
     )
+    formset = ImplementFormSet(prefix="rows", form_kwargs={"admin_site": site})
+    agency_ids = office_agency_ids(office)
+    reports = list(
+        national.reports.filter(agency_id__in=agency_ids).select_related("agency").order_by("-created_at", "-pk")[:20]
+    )
+    proposal = proposed_report(implementation, reports[0] if reports else None)
+    own_part = None
+    if directive_role(national, agency_ids) == "member":
+        # A group directive: the office answers for its own part, which the national status does not show.
+        claimed_on = national.reports.filter(agency_id__in=agency_ids, claims_completion=True).aggregate(
+            first=Min("document_date")
+        )["first"]
+        own_part = member_status(national, claimed_on, timezone.localdate())
+    report_form = CentreReportForm(initial={**proposal.initial, "etag": services.directive_etag(national)})
     may_change = model_admin.has_change_permission(request)
     if request.method == "POST":
         if not may_change:
             raise PermissionDenied
         if "_implement" in request.POST:
-            source_form = narrow_choices(ImplementSourceForm(request.POST), request.user)
+            source_form = ImplementSourceForm(request.POST, office=office)
             formset = ImplementFormSet(request.POST, prefix="rows", form_kwargs={"admin_site": site})
             if (saved := _implement(request, national, source_form, formset)) is not None:
                 messages.success(
@@ -194,7 +291,13 @@ def from_centre_detail(model_admin, request, object_id):
             if report_form.is_valid() and _report(request, national, office, report_form):
                 messages.success(request, gettext("The report was sent to %(office)s.") % {"office": national.office})
                 return redirect(request.path)
-    reports = national.reports.filter(agency_id__in=office_agency_ids(office)).select_related("agency")
+        refused = next((form for form in (source_form, report_form) if getattr(form, "stale", False)), None)
+        if refused is not None:
+            # Refused for a stale copy: the page shows the directive as it is now, and the form, still
+            # holding what the clerk wrote, carries that version to send again after checking it.
+            national = _national(office, object_id)
+            refused.data = refused.data.copy()
+            refused.data["etag"] = services.directive_etag(national)
     context = {
         **site.each_context(request),
         "opts": Directive._meta,
@@ -202,7 +305,9 @@ def from_centre_detail(model_admin, request, object_id):
         "national": national,
         "office": office,
         "implementation": implementation,
-        "reports": list(reports[:20]),
+        "reports": reports,
+        "proposal": proposal,
+        "own_part": own_part,
         "source_form": source_form,
         "formset": formset,
         "report_form": report_form,
@@ -213,25 +318,48 @@ def from_centre_detail(model_admin, request, object_id):
     return TemplateResponse(request, "admin/directives/cascade/from_centre_detail.html", context)
 
 
-def _default_source(national, user):
-    """The office's session held right after the national one (``Session.follows``), if recorded."""
-    if not national.session_id:
-        return {}
-    from conference.selectors import records_of_office
-
-    followed = records_of_office(Session.objects.filter(follows_id=national.session_id), user).first()
-    return {"session": followed} if followed else {}
+def _national(office, object_id):
+    """The directive given to ``office`` by the centre, as it is now (another's, or none: a 404)."""
+    return get_object_or_404(
+        directives_from_centre(office).with_status().select_related("lead_agency", "notice", "session", "office"),
+        pk=object_id,
+    )
 
 
-def _proposed_report(implementation):
-    """The report the implementing directives suggest ("4/5 nhiệm vụ triển khai đã hoàn thành")."""
-    if not implementation.total:
-        return {}
+def _default_source(national, office):
+    """What the office proposes as the source, always one of its own (records created today are the
+    answering office's): its session held right after the national one (``Session.follows``), else the
+    session or document its directives implementing this one came from last, else a new plan, dated
+    today, named after the national source."""
+    followed = (
+        Session.objects.filter(follows_id=national.session_id, office=office).order_by("-held_on", "-pk").first()
+        if national.session_id
+        else None
+    )
+    if followed is not None:
+        return {"source": ImplementSourceForm.EXISTING, "session": followed}
+    last = (
+        Directive.objects.filter(implements=national, office=office)
+        .select_related("notice", "session")
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+    if last is not None:
+        return {"source": ImplementSourceForm.EXISTING, "notice": last.notice, "session": last.session}
+    national_source = national.notice or national.session
     return {
-        "note": implementation.proposed_note,
-        "percent_complete": implementation.percent,
-        "claims_completion": implementation.all_completed,
+        "source": ImplementSourceForm.NEW,
+        "new_kind": ConclusionNotice.Kind.PLAN,
+        "new_issued_on": timezone.localdate(),
+        "new_subject": gettext("Implementing %(source)s of %(office)s")
+        % {"source": _source_label(national_source), "office": national.office},
     }
+
+
+def _source_label(source):
+    if isinstance(source, ConclusionNotice):
+        return f"{source.get_kind_display()} {source}"
+    return str(source or "")
 
 
 def _implement(request, national, source_form, formset):
@@ -241,18 +369,29 @@ def _implement(request, national, source_form, formset):
     if not rows:
         messages.warning(request, gettext("Write at least one implementing directive."))
         return None
-    data = source_form.cleaned_data
     try:
         return services.directives_implement(
-            national=national, source=data.get("notice") or data["session"], rows=rows, by=request_actor(request)
+            national=national,
+            source=source_form.chosen_source(),
+            rows=rows,
+            by=request_actor(request),
+            expected_etag=source_form.cleaned_data["etag"] or None,
         )
     except ValidationError as exc:
         filled = [form for form in formset.forms if form.filled]
         for key, row_messages in getattr(exc, "message_dict", {"0": exc.messages}).items():
+            if key == "source":
+                source_form.add_error(None, row_messages)
+                continue
             target = filled[int(key)] if key.isdigit() and int(key) < len(filled) else formset.forms[0]
             for message in row_messages:
                 target.add_error(None, message)
-        return None
+    except services.StaleVersion:
+        source_form.stale = True
+        source_form.add_error(None, gettext(STALE_MESSAGE))
+    except services.WrongState as exc:
+        source_form.add_error(None, str(exc))
+    return None
 
 
 def _report(request, national, office, form):
@@ -276,7 +415,8 @@ def _report(request, national, office, form):
             form.add_error(key if key in form.fields else None, message_list)
         return False
     except services.StaleVersion:
-        form.add_error(None, gettext("The directive changed since this page was opened: reload it and send again."))
+        form.stale = True
+        form.add_error(None, gettext(STALE_MESSAGE))
         return False
     except (services.WrongState, services.NotAllowed) as exc:
         form.add_error(None, str(exc))

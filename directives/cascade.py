@@ -8,13 +8,16 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Max, Min, Q
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from conference.models import Agency, Office
+from conference.models import Agency
+from conference.selectors import offices_answering
 from conference.succession import Succession
 from conference.text import fold
 
 from .models import COMPLETED_STATUSES, Directive, ProgressReport, Status
+from .selectors import latest_report_annotations
 
 
 @dataclass
@@ -45,12 +48,13 @@ class Implementation:
 
 def implementation_of(national: Directive, office_ids, today=None) -> Implementation:
     """The directives of ``office_ids`` (every office: None) that implement ``national``, with their
-    status: one query. The national office sees every province's; a province, its own."""
+    status and latest report: one query. The national office sees every province's; a province, its own."""
     implementing = Directive.objects.filter(implements=national)
     if office_ids is not None:
         implementing = implementing.filter(office_id__in=sorted(office_ids))
     rows = list(
         implementing.with_status(today or timezone.localdate())
+        .annotate(**latest_report_annotations())
         .select_related("lead_agency", "office")
         .order_by("office__name", "due_date", "pk")
     )
@@ -60,27 +64,90 @@ def implementation_of(national: Directive, office_ids, today=None) -> Implementa
     return Implementation(directives=rows, completed=completed, total=len(live))
 
 
+# The proposed note names each implementing directive not completed with its latest progress, up to this many.
+PROPOSED_OPEN_LINES = 10
+
+
+@dataclass
+class ProposedReport:
+    """The report a province's clerk is offered on a national directive, to edit before sending:
+    ``initial`` for the form, ``basis`` saying what it was proposed from (empty: nothing to propose)."""
+
+    initial: dict
+    basis: str = ""
+
+
+def proposed_report(implementation: Implementation, last_report=None) -> ProposedReport:
+    """From the implementing directives' state: "4/5 nhiệm vụ triển khai đã hoàn thành." with, for
+    each one not completed, its lead and latest progress; the percent as their mean (a completed one
+    counts 100, one never reported 0), not below the office's last report's (``last_report``);
+    completion claimed when all are completed. Without implementing directives, the last report to
+    start from. Reads nothing."""
+    if implementation.total:
+        live = [d for d in implementation.directives if d.status != Status.CANCELLED]
+        lines = [implementation.proposed_note]
+        open_ones = [d for d in live if d.status not in COMPLETED_STATUSES]
+        for d in open_ones[:PROPOSED_OPEN_LINES]:
+            lines.append(_open_line(d))
+        if len(open_ones) > PROPOSED_OPEN_LINES:
+            lines.append(_("… and %(n)d more not completed.") % {"n": len(open_ones) - PROPOSED_OPEN_LINES})
+        parts = [
+            100 if d.status in COMPLETED_STATUSES else (getattr(d, "latest_report_percent", None) or 0) for d in live
+        ]
+        percent = sum(parts) // len(parts)
+        # Never below what the office last told the centre: a clerk accepting the proposal would
+        # otherwise show the national office progress going backwards (work beyond these directives).
+        last_percent = getattr(last_report, "percent_complete", None)
+        if last_percent is not None and last_percent > percent:
+            percent = last_percent
+        basis = _("Proposed from the state of the %(n)d implementing directives: check and edit it before sending.") % {
+            "n": implementation.total
+        }
+        return ProposedReport(
+            {"note": "\n".join(lines), "percent_complete": percent, "claims_completion": implementation.all_completed},
+            basis,
+        )
+    if last_report is not None:
+        basis = _("Proposed from the last report (%(date)s): update it before sending.") % {
+            "date": date_format(timezone.localtime(last_report.created_at), "SHORT_DATE_FORMAT")
+        }
+        return ProposedReport({"note": last_report.note, "percent_complete": last_report.percent_complete}, basis)
+    return ProposedReport({})
+
+
+def _open_line(directive) -> str:
+    lead = directive.lead_agency.short_name or directive.lead_agency.name if directive.lead_agency_id else ""
+    who = lead or directive.lead_display
+    note = " ".join((getattr(directive, "latest_report_note", None) or "").split())
+    if not note:
+        return _("- %(lead)s: not reported yet (due %(date)s).") % {"lead": who, "date": _day(directive.due_date)}
+    if len(note) > 160:
+        note = note[:159].rstrip() + "…"
+    percent = getattr(directive, "latest_report_percent", None)
+    at = getattr(directive, "latest_report_at", None)
+    return _("- %(lead)s: %(note)s (%(percent)s, reported %(date)s)") % {
+        "lead": who,
+        "note": note.rstrip("."),
+        "percent": "—" if percent is None else f"{percent}%",
+        "date": _day(timezone.localtime(at).date() if at else None),
+    }
+
+
+def _day(day) -> str:
+    return day.strftime("%d/%m/%Y") if day else "—"
+
+
 def _mark_following_offices(rows, today):
     """``followed_by`` on each directive kept by an office whose body was merged (Bắc Giang's, from
     01/07/2025): the office following it now (Bắc Ninh's), so the page names both. Two queries, or
     none without rows."""
     if not rows:
         return
-    succession = Succession(today)
-    now_by_office = {d.office_id: succession.current_id(d.office.agency_id) for d in rows if d.office_id}
-    moved = {
-        office_id: agency_id for office_id, agency_id in now_by_office.items() if agency_id != _agency(rows, office_id)
-    }
-    following = {}
-    if moved:
-        by_agency = {office.agency_id: office for office in Office.objects.filter(agency_id__in=set(moved.values()))}
-        following = {office_id: by_agency.get(agency_id) for office_id, agency_id in moved.items()}
+    offices = {d.office_id: d.office for d in rows if d.office_id}
+    answering = offices_answering(offices.values(), today)
     for d in rows:
-        d.followed_by = following.get(d.office_id)
-
-
-def _agency(rows, office_id):
-    return next(d.office.agency_id for d in rows if d.office_id == office_id)
+        now = answering.get(d.office_id)
+        d.followed_by = now if now is not None and now.pk != d.office_id else None
 
 
 @dataclass

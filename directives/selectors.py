@@ -137,13 +137,15 @@ def office_agency_ids(office: Office, on=None) -> list[int]:
     return caller_agency_ids(office.agency, on)
 
 
-def directives_from_centre(office: Office, *, on=None, among=None):
+def directives_from_centre(office: Office, *, on=None, among=None, agency_ids=None):
     """The directives other offices keep that the office's body leads, coordinates, or is a member of
     the lead group of: "Nhiệm vụ được giao từ trung ương" for a province's clerks (read only to them).
 
-    A union of three indexed look-ups, as ``DirectiveQuerySet.assigned_to``.
+    A union of three indexed look-ups, as ``DirectiveQuerySet.assigned_to``. ``agency_ids``: the
+    office's ``office_agency_ids``, when the caller read them already for another use.
     """
-    agency_ids = office_agency_ids(office, on)
+    if agency_ids is None:
+        agency_ids = office_agency_ids(office, on)
     led = Directive.objects.filter(lead_agency_id__in=agency_ids).order_by().values("pk")
     coordinated = Coordination.objects.filter(agency_id__in=agency_ids).values("directive_id")
     members = GroupMembership.objects.filter(agency_id__in=agency_ids).values("directive_id")
@@ -170,14 +172,19 @@ def _latest_report():
     return ProgressReport.objects.filter(directive_id=OuterRef("pk")).order_by("-created_at", "-id")
 
 
-def latest_report_annotations() -> dict:
+def latest_report_annotations(agency_ids=None) -> dict:
     """Annotations of a directive queryset with its latest progress report's date, percent, note and
-    claim (``latest_report_at``, ``..._percent``, ``..._note``, ``..._claim``; None without a report).
+    claim (``latest_report_at``, ``..._percent``, ``..._note``, ``..._claim``; None without a report);
+    ``agency_ids``: the latest of these agencies' reports only (a province's own, on a group directive
+    every member reports on).
 
     Subqueries the index ``report_directive_latest`` serves: one query for any number of rows.
     """
+    reports = _latest_report()
+    if agency_ids is not None:
+        reports = reports.filter(agency_id__in=sorted(agency_ids))
     columns = {"at": "created_at", "percent": "percent_complete", "note": "note", "claim": "claims_completion"}
-    return {f"latest_report_{name}": Subquery(_latest_report().values(column)[:1]) for name, column in columns.items()}
+    return {f"latest_report_{name}": Subquery(reports.values(column)[:1]) for name, column in columns.items()}
 
 
 def latest_report_row() -> Subquery:

@@ -13,7 +13,7 @@ import zipfile
 
 import filetype
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -222,63 +222,120 @@ def directives_create(*, rows, by: Actor | None = None) -> list[Directive]:
         return [directive_save(directive=d, coordinating=c, by=by) for d, c in rows]
 
 
-def directives_implement(*, national: Directive, source, rows, by: Actor | None = None) -> list[Directive]:
+def directives_implement(
+    *, national: Directive, source, rows, by: Actor | None = None, expected_etag: str | None = None, today=None
+) -> list[Directive]:
     """An office's directives that implement ``national``, all or none (``directives_create``).
 
-    ``source`` is the office's notice or session that gives them; ``rows`` are dicts of ``text``,
-    ``lead_agency``, ``coordinating``, ``due_date``, ``item_number`` and ``later_accepted``. A due
-    date later than the national one is refused unless the clerk accepted it, and then flagged in
-    its rule, so the office sees it.
+    ``source`` is the office's notice or session that gives them, or a new, unsaved notice (the
+    office's implementing plan), saved with them; ``rows`` are dicts of ``text``, ``lead_agency``,
+    ``coordinating``, ``due_date``, ``item_number`` and ``later_accepted``. A due date later than the
+    national one is refused unless the clerk accepted it, and then flagged in its rule, so the office
+    sees it. ``expected_etag``: the national directive as the clerk read it (a stale copy: ``StaleVersion``).
+
+    What is created today belongs to the office answering today (``office_answering``): a source kept
+    by an office whose body has since been merged (Bắc Giang's 2024 session, for Bắc Ninh's clerk) is
+    refused, so new directives are never filed under an office that no longer answers.
     """
-    made = []
-    errors = {}
+    from conference.selectors import office_answering, offices_kept_by
+
     rows = list(rows)
-    for index, row in enumerate(rows):
-        due = row.get("due_date")
-        rule = ""
-        if due and national.due_date and due > national.due_date:
-            if not row.get("later_accepted"):
-                errors[str(index)] = [
-                    _("The due date is later than the national directive's (%(date)s): tick to accept it.")
-                    % {"date": national.due_date.strftime("%d/%m/%Y")}
-                ]
-                continue
-            rule = _("Later than the national directive's due date (%(date)s), accepted by the office.") % {
-                "date": national.due_date.strftime("%d/%m/%Y")
-            }
-        elif due is None and national.due_date:
-            due, rule = national.due_date, _("The national directive's due date.")
-        directive = Directive(
-            notice=source if isinstance(source, ConclusionNotice) else None,
-            session=source if isinstance(source, Session) else getattr(source, "session", None),
-            item_number=row.get("item_number") or "",
-            text=row["text"],
-            lead_agency=row["lead_agency"],
-            due_date=due,
-            due_rule=rule,
-            category=national.category,
-            implements=national,
-        )
-        made.append((directive, row.get("coordinating") or []))
-    if errors:
-        raise ValidationError(errors)
+    today = today or timezone.localdate()
     with transaction.atomic():
-        # The national row is locked, so a second click (or a second clerk) waits and then finds
-        # the directives the first made: each is created once.
-        Directive.objects.select_for_update().filter(pk=national.pk).first()
-        office_id = made[0][0].source_office_id() if made else None
+        # The national row is locked and read again, so a second click (or a second clerk) waits and
+        # then finds the directives the first made, and the dates are judged against its due date now.
+        national = _locked(national.pk, expected_etag)
+        if national.state == Directive.State.CANCELLED:
+            raise WrongState(_("This directive was cancelled: it takes no implementing directives."))
+        office = _source_office(source)
+        answering = office_answering(office, today) if office is not None else None
+        if answering is not None and answering.pk != office.pk:
+            raise ValidationError(
+                {
+                    "source": _(
+                        "%(source)s is a record of %(office)s, which %(answering)s has answered for since "
+                        "%(date)s: directives created today are %(answering)s's. Choose or create a session "
+                        "or plan of %(answering)s."
+                    )
+                    % {
+                        "source": source,
+                        "office": office,
+                        "answering": answering,
+                        "date": office.agency.dissolved_on.strftime("%d/%m/%Y"),
+                    }
+                }
+            )
+        planned, errors = [], {}
+        for index, row in enumerate(rows):
+            due = row.get("due_date")
+            rule = ""
+            if due and national.due_date and due > national.due_date:
+                if not row.get("later_accepted"):
+                    errors[str(index)] = [
+                        _("The due date is later than the national directive's (%(date)s): tick to accept it.")
+                        % {"date": national.due_date.strftime("%d/%m/%Y")}
+                    ]
+                    continue
+                rule = _("Later than the national directive's due date (%(date)s), accepted by the office.") % {
+                    "date": national.due_date.strftime("%d/%m/%Y")
+                }
+            elif due is None and national.due_date:
+                due, rule = national.due_date, _("The national directive's due date.")
+            planned.append((row, due, rule))
+        # Once for the office and those it took over: Bắc Giang's 2024 implementing directive is not made again.
+        kept = sorted(offices_kept_by(office, today)) if office is not None else []
         existing = {
             (text.strip(), lead_id)
-            for text, lead_id in Directive.objects.filter(implements=national, office_id=office_id).values_list(
+            for text, lead_id in Directive.objects.filter(implements=national, office_id__in=kept).values_list(
                 "text", "lead_agency_id"
             )
         }
-        for index, (directive, _coordinating) in enumerate(made):
-            if (directive.text.strip(), directive.lead_agency_id) in existing:
+        for index, row in enumerate(rows):
+            if (row["text"].strip(), getattr(row["lead_agency"], "pk", None)) in existing:
                 errors[str(index)] = [_("This implementing directive has already been created.")]
         if errors:
             raise ValidationError(errors)
+        if source.pk is None:
+            _save_new_source(source)
+        made = [
+            (
+                Directive(
+                    notice=source if isinstance(source, ConclusionNotice) else None,
+                    session=source if isinstance(source, Session) else getattr(source, "session", None),
+                    item_number=row.get("item_number") or "",
+                    text=row["text"],
+                    lead_agency=row["lead_agency"],
+                    due_date=due,
+                    due_rule=rule,
+                    category=national.category,
+                    implements=national,
+                ),
+                row.get("coordinating") or [],
+            )
+            for row, due, rule in planned
+        ]
         return directives_create(rows=made, by=by)
+
+
+def _source_office(source):
+    """The office keeping what a session or notice gives (``Directive.source_office_id``'s rule)."""
+    if source.office_id:
+        return source.office
+    session = getattr(source, "session", None)  # a notice without an office: its session's
+    return session.office if session is not None else None
+
+
+def _save_new_source(notice):
+    """The office's new implementing plan, checked by the model's rules (its number unique for its
+    issuer); two clerks saving the same number at once: the second is told so, as by the check."""
+    try:
+        notice.full_clean()
+        with transaction.atomic():
+            notice.save()
+    except ValidationError as exc:
+        raise ValidationError({"source": exc.messages}) from exc
+    except IntegrityError as exc:
+        raise ValidationError({"source": [_("This agency has already issued a document with this number.")]}) from exc
 
 
 def _milestone_label(milestone) -> str:

@@ -14,6 +14,7 @@ import re
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
 from conference.models import ConclusionNotice, Session
 from directives.models import Directive, OutboxMessage, ProgressReport
@@ -129,9 +130,21 @@ def scenario(tab, base, national_password, province_password, shots=ARTIFACTS):
     assert "Văn phòng Chính phủ" in tab.locator("#content-main").inner_text()  # its source, read only
     assert tab.locator("#id_text").count() == 0
 
-    # Cascaded into two provincial directives, to a department and the provincial police.
+    # Cascaded into two provincial directives, to a department and the provincial police. The session
+    # right after the national one is Bắc Giang's (2024), its office's record: what Bắc Ninh's clerk
+    # makes today is Bắc Ninh's office's, so a new implementing plan of the province is proposed.
     national_given_followed_by = Session.objects.get(follows=national_given.session)
-    assert tab.locator("#id_session option:checked").inner_text().startswith(national_given_followed_by.title)
+    assert national_given_followed_by.office.code == "van-phong-ubnd-tinh-bac-giang"
+    assert tab.locator("#implement input[name=source][value=new]").is_checked()
+    assert tab.locator("#source-existing").is_hidden() and tab.locator("#source-new").is_visible()
+    assert tab.locator("#id_new_issued_on").input_value() == timezone.localdate().strftime("%d/%m/%Y")
+    assert national_given_followed_by.title not in tab.locator("#id_session").inner_text()
+    tab.screenshot(path=str(shots / "acceptance-from-centre-detail-1366.png"), full_page=True)
+    tab.set_viewport_size({"width": 390, "height": 844})
+    assert page_width(tab) <= 390
+    tab.screenshot(path=str(shots / "acceptance-from-centre-detail-390.png"), full_page=True)
+    tab.set_viewport_size({"width": 1366, "height": 768})
+    tab.fill("#id_new_number", "125/KH-UBND")
     tab.fill("#id_rows-0-text", MADE[0])
     pick(tab, "id_rows-0-lead_agency", "Khoa học", "Sở Khoa học và Công nghệ tỉnh Bắc Ninh")
     tab.fill("#id_rows-0-due_date", "31/03/2027")
@@ -143,10 +156,12 @@ def scenario(tab, base, national_password, province_password, shots=ARTIFACTS):
     assert "Đã tạo 2 nhiệm vụ triển khai" in tab.locator(".messagelist").inner_text()
     made = list(Directive.objects.filter(implements=national_given).order_by("due_date"))
     assert [d.text for d in made] == list(MADE)
-    # Kept by the office of the session they were given at (proposed: Bắc Giang's session right after
-    # the national one, whose records Bắc Ninh's office follows), so in the province's scope.
-    assert {d.office.code for d in made} == {national_given_followed_by.office.code}
-    assert {d.session_id for d in made} == {national_given_followed_by.pk}
+    # Kept by Bắc Ninh's office, given by its new plan, issued today by UBND tỉnh Bắc Ninh.
+    assert {d.office.code for d in made} == {"van-phong-ubnd-tinh-bac-ninh"}
+    plan = made[0].notice
+    assert {d.notice_id for d in made} == {plan.pk}
+    assert (plan.kind, plan.number, plan.issuer.name) == ("plan", "125/KH-UBND", "Ủy ban nhân dân tỉnh Bắc Ninh")
+    assert plan.office.code == "van-phong-ubnd-tinh-bac-ninh" and plan.issued_on == timezone.localdate()
     assert [d.due_date.strftime("%d/%m/%Y") for d in made] == ["31/03/2027", "30/06/2027"]
     cascade = tab.locator("#content-main").inner_text()
     assert MADE[0] in cascade and "31/03/2027" in cascade  # dd/mm/yyyy
@@ -156,7 +171,11 @@ def scenario(tab, base, national_password, province_password, shots=ARTIFACTS):
 
     # The report to the Government Office, proposed from the implementing directives.
     tab.go_back()
-    assert tab.locator("#id_note").input_value() == "0/2 nhiệm vụ triển khai đã hoàn thành."
+    proposed = tab.locator("#id_note").input_value().splitlines()
+    assert proposed[0] == "0/2 nhiệm vụ triển khai đã hoàn thành."
+    assert proposed[1].startswith("- ") and "chưa báo cáo (hạn 31/03/2027)" in proposed[1]
+    assert "Đề xuất từ tình hình 2 nhiệm vụ triển khai" in tab.locator("#report").inner_text()
+    tab.locator("#report").screenshot(path=str(shots / "acceptance-report-proposed-1366.png"))
     tab.fill("#id_note", "Đã giao 2 nhiệm vụ triển khai cho Sở KH&CN và Công an tỉnh")
     tab.fill("#id_percent_complete", "30")
     with tab.expect_navigation():

@@ -162,27 +162,31 @@ WHOLE_WITH_HELDOUT6_2026_12_03 = {  # the whole corpus (120 documents, 219 items
 # made no task, alone or wrapped (tests/test_drafting_rules_parse11.py): heldout7 62.5% -> 67.2% items right,
 # tuned on since. heldout8 moved too (38.6% -> 50.0%): its three closing lines were read while the PDF-wrap
 # robustness test was made to pass on them, so 38.6% stays heldout8's held-out figure. Floors follow.
-HELDOUT7_2026_12_03 = {  # the eighth collection alone (10 documents, 64 items, 111 expected drafts), held out
-    "draft_count": 0.8125,
-    "lead": 0.5586,
-    "coordinating": 0.6757,
-    "due": 0.6486,
-    "all_fields": 0.5315,
-    "items_right": 0.6719,
+# parse14 (2026-12-04): provinces listed by place, the lead after a topic or lead-in, a heading's lettered
+# points on its line (tests/test_drafting_rules_parse14.py): heldout7 67.2% -> 93.8% items right; the
+# earlier collections did not move. Floors follow.
+HELDOUT7_2026_12_03 = {  # the eighth collection alone (10 documents, 64 items, 111 expected drafts), tuned on
+    "draft_count": 0.9688,
+    "lead": 0.9279,
+    "coordinating": 0.9369,
+    "due": 0.9189,
+    "all_fields": 0.9099,
+    "items_right": 0.9375,
     "start": 1.0,
 }
-# 627/TB-VPCP III.1.c (a goal year read), III.5.b (two: a date before the issue, unread), 634/TB-VPCP III.9
-HELDOUT7_SILENT_WRONG_DATES = 4
+# 627/TB-VPCP III.1.c (a goal year read), III.5.b (two: a date before the issue, unread); 634/TB-VPCP III.9's
+# no longer (since parse14 the corporations listed after "các Tập đoàn:" lead it, with its deadline)
+HELDOUT7_SILENT_WRONG_DATES = 3
 WHOLE_WITH_HELDOUT7_2026_12_03 = {  # the whole corpus up to heldout7 (130 documents, 283 items, 504 drafts)
-    "draft_count": 0.9364,
-    "lead": 0.877,
-    "coordinating": 0.9167,
-    "due": 0.9048,
-    "all_fields": 0.8591,
-    "items_right": 0.8657,
+    "draft_count": 0.9717,
+    "lead": 0.9583,
+    "coordinating": 0.9742,
+    "due": 0.9643,
+    "all_fields": 0.9425,
+    "items_right": 0.9258,
     "start": 1.0,
 }
-WHOLE_WITH_HELDOUT7_SILENT_WRONG_DATES = 4
+WHOLE_WITH_HELDOUT7_SILENT_WRONG_DATES = 3
 # Then 44 items (68 expected drafts) from 11 more whole documents of November 2025 (split "heldout8": the
 # notices 648, 653 and 659/TB-VPCP, the telegram 224/CĐ-TTg, the letters 11299, 11414, 11520, 11583 and
 # 11654/VPCP, Hồ Chí Minh City's letters 4085/UBND-ĐT and 4240/UBND-VX), recorded and committed before the
@@ -201,16 +205,49 @@ HELDOUT8_2026_12_03 = {  # the ninth collection alone (11 documents, 44 items, 6
     "start": 1.0,
 }
 HELDOUT8_SILENT_WRONG_DATES = 6
+# parse14: the whole corpus's floor follows its figure after parse14's rules (heldout8 counted only inside
+# it: heldout8's own floor above was not re-scored, and stays; its test passes).
 WHOLE_WITH_HELDOUT8_2026_12_03 = {  # the whole corpus (141 documents, 327 items, 572 expected drafts)
-    "draft_count": 0.8991,
-    "lead": 0.8182,
-    "coordinating": 0.8654,
-    "due": 0.8479,
-    "all_fields": 0.792,
-    "items_right": 0.8165,
+    "draft_count": 0.9358,
+    "lead": 0.9021,
+    "coordinating": 0.9266,
+    "due": 0.9108,
+    "all_fields": 0.8794,
+    "items_right": 0.8777,
     "start": 1.0,
 }
-WHOLE_WITH_HELDOUT8_SILENT_WRONG_DATES = 10
+WHOLE_WITH_HELDOUT8_SILENT_WRONG_DATES = 8
+# 2026-12-04: 58 items (113 expected drafts) from 14 more documents (split "heldout9": the notices 631, 637 and
+# 665/TB-VPCP, the telegrams 230, 231 and 232/CĐ-TTg, the directive 24/CT-TTg, the letter 10379/VPCP-CN, Quảng
+# Trị's directive 06/CT-UBND, Hồ Chí Minh City's letter 4001/UBND-ĐT, and the points of 04/CT-TTg and 81/CĐ-TTg
+# (2024), 10/CT-TTg (2023) and the Ministry of Health's 1419/KCB-QLCL&CĐT (2024) quoted by legal Q&A pages),
+# recorded and committed before the parser was run on them, then scored once with main's parser at a7bd130:
+# 50.0% items right. These floors are that run: a later parser may score higher, never lower.
+# After parse14's rules (written on heldout7; heldout9 only scored, never read): items right unchanged at
+# 50.0%, lead 0.7168 -> 0.7611, coordinating 0.8319 -> 0.8407, all three 0.6195 -> 0.6283, but draft count
+# 0.6897 -> 0.6724 (seven more extra drafts). The floor follows the measured figure: fixing it from
+# heldout9's items would tune on it.
+HELDOUT9_2026_12_04 = {  # the tenth collection alone (14 documents, 58 items, 113 expected drafts), held out
+    "draft_count": 0.6724,
+    "lead": 0.7611,
+    "coordinating": 0.8407,
+    "due": 0.8761,
+    "all_fields": 0.6283,
+    "items_right": 0.5,
+    "start": 0.9912,
+}
+# 230/CĐ-TTg point 2 (the heads' group lost its date) and 232/CĐ-TTg point 1 (a province read with no date)
+HELDOUT9_SILENT_WRONG_DATES = 1  # 2 before parse14
+WHOLE_WITH_HELDOUT9_2026_12_04 = {  # the whole corpus (155 documents, 385 items, 685 expected drafts), after parse14
+    "draft_count": 0.8961,
+    "lead": 0.8788,
+    "coordinating": 0.9124,
+    "due": 0.9051,
+    "all_fields": 0.838,
+    "items_right": 0.8208,
+    "start": 0.9985,
+}
+WHOLE_WITH_HELDOUT9_SILENT_WRONG_DATES = 9  # 12 before parse14
 # parse11 (2026-12-03, night): every wrong date carries a flag (tests/test_drafting_rules_parse11.py); the
 # floors above were raised to the figures after those rules.
 WHOLE_SILENT_WRONG_DATES = 0  # a ceiling for the whole corpus (2 before parse11): may only stay at 0
@@ -257,7 +294,7 @@ def test_every_name_the_clerk_expects_is_in_the_registry(documents):
 
 def test_the_scores_are_reported_per_field_and_per_class(figures):
     assert set(figures["scores"]) == set(BASELINE_2026_12_03) == set(WHOLE_WITH_HELDOUT6_2026_12_03)
-    assert figures["items"] == 327 and figures["expected_drafts"] == 572
+    assert figures["items"] == 385 and figures["expected_drafts"] == 685
     for name in ("deadline-clause", "second-verb", "list-after-colon", "province-in-name", "joint-lead", "narrative"):
         entry = figures["classes"][name]
         assert 0 <= entry["right"] <= entry["items"]
@@ -267,17 +304,23 @@ def test_the_scores_are_reported_per_field_and_per_class(figures):
 
 
 def test_the_parser_does_not_fall_below_the_baseline(documents, figures):
-    assert figures["items"] == 327
-    for field, floor in WHOLE_WITH_HELDOUT8_2026_12_03.items():
+    assert figures["items"] == 385
+    for field, floor in WHOLE_WITH_HELDOUT9_2026_12_04.items():
         assert figures["scores"][field] >= floor, (field, figures["scores"][field], floor)
-    assert figures["silent_wrong_dates"] <= WHOLE_WITH_HELDOUT8_SILENT_WRONG_DATES
-    up_to_heldout7 = [d for d in documents if d.split != "heldout8"]
+    assert figures["silent_wrong_dates"] <= WHOLE_WITH_HELDOUT9_SILENT_WRONG_DATES
+    up_to_heldout8 = [d for d in documents if d.split != "heldout9"]
+    scores = score_corpus(up_to_heldout8, registry_documents=documents).figures()
+    assert scores["items"] == 327
+    for field, floor in WHOLE_WITH_HELDOUT8_2026_12_03.items():
+        assert scores["scores"][field] >= floor, (field, scores["scores"][field], floor)
+    assert scores["silent_wrong_dates"] <= WHOLE_WITH_HELDOUT8_SILENT_WRONG_DATES
+    up_to_heldout7 = [d for d in up_to_heldout8 if d.split != "heldout8"]
     scores = score_corpus(up_to_heldout7, registry_documents=documents).figures()
     assert scores["items"] == 283
     for field, floor in WHOLE_WITH_HELDOUT7_2026_12_03.items():
         assert scores["scores"][field] >= floor, (field, scores["scores"][field], floor)
     assert scores["silent_wrong_dates"] <= WHOLE_WITH_HELDOUT7_SILENT_WRONG_DATES
-    before_heldout7 = [d for d in documents if d.split not in ("heldout7", "heldout8")]
+    before_heldout7 = [d for d in up_to_heldout7 if d.split != "heldout7"]
     scores = score_corpus(before_heldout7, registry_documents=documents).figures()
     assert scores["items"] == 219
     for field, floor in WHOLE_WITH_HELDOUT6_2026_12_03.items():
@@ -344,6 +387,15 @@ def test_the_ninth_collection_does_not_fall_below_its_floor(documents):
     for field, floor in HELDOUT8_2026_12_03.items():
         assert scores["scores"][field] >= floor, (field, scores["scores"][field], floor)
     assert scores["silent_wrong_dates"] <= HELDOUT8_SILENT_WRONG_DATES
+
+
+def test_the_tenth_collection_does_not_fall_below_its_floor(documents):
+    held_out = [d for d in documents if d.split == "heldout9"]
+    assert len(held_out) >= 12 and sum(len(d.items) for d in held_out) >= 45
+    scores = score_corpus(held_out, registry_documents=documents).figures()
+    for field, floor in HELDOUT9_2026_12_04.items():
+        assert scores["scores"][field] >= floor, (field, scores["scores"][field], floor)
+    assert scores["silent_wrong_dates"] <= HELDOUT9_SILENT_WRONG_DATES
 
 
 def test_the_held_out_split_does_not_fall_below_its_floor(documents):

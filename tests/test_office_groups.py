@@ -221,9 +221,9 @@ def test_the_from_centre_list_pages_and_filters_in_fixed_queries(world):
 # -- the national office follows the provinces' implementation ---------------------------------------
 
 
-def _implement(world, national, source, *texts):
+def _implement(world, national, source, *texts, today=None):
     rows = [{"text": text, "lead_agency": world.department, "item_number": ""} for text in texts]
-    return services.directives_implement(national=national, source=source, rows=rows)
+    return services.directives_implement(national=national, source=source, rows=rows, today=today)
 
 
 def test_the_national_office_sees_the_provinces_implementation_page_and_sheet(world):
@@ -287,9 +287,12 @@ def test_the_national_office_sees_the_provinces_implementation_page_and_sheet(wo
 
 
 def test_an_implementing_directive_of_a_merged_office_names_the_office_following_it(world):
-    """Bắc Ninh's clerk implements on a session of Bắc Giang's (kept by Bắc Giang's office): the national
-    page shows Bắc Giang's office and that Bắc Ninh's follows it since the merger."""
-    _implement(world, world.to_old_province, world.old_province_session, "Mở lớp kỹ năng số cho cán bộ xã")
+    """Bắc Giang's office implemented on its own session before the merger (so they are its records):
+    the national page shows Bắc Giang's office and that Bắc Ninh's follows it since then."""
+    before_merger = datetime.date(2025, 6, 30)
+    _implement(
+        world, world.to_old_province, world.old_province_session, "Mở lớp kỹ năng số cho cán bộ xã", today=before_merger
+    )
     national = signed_in("tw", "Chính phủ")
     listed = national.get(reverse("admin:directives_directive_implementation")).context["rows"]
     row = next(r for r in listed if r.directive.pk == world.to_old_province.pk)

@@ -231,6 +231,7 @@ def test_acceptance_two_offices_and_a_directive_that_cascades(world, clerks):
         "rows-1-lead_agency": world.department.pk,
         "rows-1-due_date": "31/12/2027",
         "rows-2-text": "",
+        "source": "existing",
         "session": world.province_session.pk,
         "_implement": "1",
     }
@@ -397,6 +398,7 @@ def test_a_second_click_creates_the_implementing_directives_once(world, clerks):
         "rows-INITIAL_FORMS": "0",
         "rows-0-text": "Sở Khoa học và Công nghệ hoàn thành kết nối dữ liệu dân cư",
         "rows-0-lead_agency": world.department.pk,
+        "source": "existing",
         "session": world.province_session.pk,
         "_implement": "1",
     }

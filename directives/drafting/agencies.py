@@ -17,9 +17,9 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from conference.reference import national_names
+from conference.reference import CITIES, CITIES_BEFORE_2025, national_names
 
-from .textutil import Folded, capitalise, clean_spaces, fold_key, fold_text, nfc
+from .textutil import Folded, capitalise, clean_spaces, fold_aligned, fold_key, fold_text, nfc
 
 # The provinces and centrally-run cities (before and after the 2025 reorganisation).
 PROVINCES = [
@@ -196,8 +196,18 @@ _ITEM = (
 )
 # "phối hợp với cơ quan liên quan": a bare noun before "(có) liên quan" is a group too.
 # "phối hợp với cơ quan, tổ chức liên quan", "chính quyền địa phương": bare nouns that name a group.
+# A sector named by its ministry's field ("phối hợp với ngành công thương và các địa phương", 217/CĐ-TTg): the
+# bodies of that sector, a group. The fields are the ministries' names without "Bộ", whole or up to "và".
+_SECTORS = sorted(
+    {fold_text(n[len("Bộ ") :]) for n in NATIONAL_NAMES if n.startswith("Bộ ")}
+    | {fold_text(n[len("Bộ ") :].split(" và ")[0]) for n in NATIONAL_NAMES if n.startswith("Bộ ") and " và " in n},
+    key=len,
+    reverse=True,
+)
+_SECTOR_GROUP = r"(?<!lien )nganh\s+(?:" + "|".join(re.escape(f) for f in _SECTORS) + r")\b"
 _FIRST = (
     rf"\b(?:(?:{_ROLE}\s+)?(?:{_UBND}\s+)?{_DET}\s+{_NOUN}"
+    rf"|{_SECTOR_GROUP}"
     r"|(?:co quan|don vi)(?=(?:\s*,\s*(?:to chuc|don vi|co quan|dia phuong))*\s+(?:co\s+)?lien quan)"
     rf"|(?:{_ROLE}\s+)?{_UBND}\s+cap (?:xa|huyen|tinh)\b"
     # "Ủy ban nhân dân xã, phường": units listed with no place named are every such committee.
@@ -527,6 +537,31 @@ class _Node:
     keys: set = field(default_factory=set)
 
 
+# Provinces named as places in a list of assignees (``AgencyMatcher.committees_at``): a plural head
+# ("Ủy ban nhân dân các tỉnh, thành phố trực thuộc Trung ương:", "các tỉnh"), or one unit word ("tỉnh",
+# "thành phố") before each name; a head's title ("Chủ tịch") stands for the committee it heads.
+_PLACE_TITLE = re.compile(r"(?:chu tich|lanh dao)\s+(?=(?:uy ban nhan dan|ubnd)\s+cac\s)")
+_PLACES_HEAD = re.compile(
+    r"(?:(?:uy ban nhan dan|ubnd)\s+)?cac\s+(?:tinh|thanh pho)(?:\s*(?:,|va)\s*(?:tinh|thanh pho))*"
+    r"(?:\s+truc thuoc trung uong)?\s*:?\s*"
+)
+_PLACE_UNIT = re.compile(r"(?P<unit>tinh|thanh pho)\s+")
+_PLACE_SEP = re.compile(r"\s*(?:,\s*va|,|và)\s*")
+_PROVINCE_FORMS = sorted({fold_text(p): p for p in PROVINCES}.items(), key=lambda kv: len(kv[0]), reverse=True)
+# Huế has been a centrally-run city since 01/01/2025.
+_CITIES_SINCE = datetime.date(2025, 1, 1)
+
+
+def _province_at(text: str, folded: str, pos: int) -> tuple[str, int] | None:
+    """(the province, where its name ends) when a province's name, capitalised, starts at ``pos``."""
+    if not text[pos : pos + 1].isupper():
+        return None
+    for key, name in _PROVINCE_FORMS:
+        if folded.startswith(key, pos) and not folded[pos + len(key) : pos + len(key) + 1].isalnum():
+            return name, pos + len(key)
+    return None
+
+
 class AgencyMatcher:
     """Finds registry agencies, unmatched agency names and groups in text."""
 
@@ -813,6 +848,57 @@ class AgencyMatcher:
         if fold_text(name).split()[0] in ("thu", "chu", "pho", "dong"):  # "Thủ tướng", "Chủ tịch", "đồng chí"
             return None
         return Mention(pos, pos + len(name), Unmatched(name), name)
+
+    def committees_at(self, text: str, pos: int) -> tuple[list[Mention], int]:
+        """The People's Committees of the provinces named as places at ``pos``, and where the names end.
+
+        A province that acts stands for its committee: "Ủy ban nhân dân các tỉnh, thành phố: Tuyên Quang,
+        Đồng Nai, Hồ Chí Minh" and "Các tỉnh Nghệ An, Quảng Ngãi, Cao Bằng" (627/TB-VPCP), "Chủ tịch Ủy ban
+        nhân dân các tỉnh: Khánh Hòa, Đắk Lắk, Gia Lai" (223/CĐ-TTg) name one committee each; "Thành phố
+        Hà Nội", "tỉnh Lâm Đồng" one. Only names of provinces count: "các tỉnh miền Trung" or a range
+        ("từ Hà Tĩnh đến Lâm Đồng") stays a group. ``([], pos)`` when none is named there.
+        """
+        folded = fold_aligned(text)
+        start = pos
+        role = _PLACE_TITLE.match(folded, pos)
+        if role:
+            pos = role.end()
+        head = _PLACES_HEAD.match(folded, pos)
+        unit = None if head else _PLACE_UNIT.match(folded, pos)
+        if head is None and unit is None:
+            return [], start
+        found, end = [], start
+        at = (head or unit).end()
+        while True:
+            place = _province_at(text, folded, at)
+            if place is None:
+                break
+            name, place_end = place
+            written = unit.group("unit") if unit else None
+            target = self._committee(name, written)
+            begin = start if not found else at
+            found.append(Mention(begin, place_end, target, text[begin:place_end]))
+            end = place_end
+            if unit:
+                break  # "tỉnh Lâm Đồng": one place; another needs its own unit word or head
+            sep = _PLACE_SEP.match(text, end)
+            if not sep or _province_at(text, folded, sep.end()) is None:
+                break
+            at = sep.end()
+        return found, end
+
+    def _committee(self, place: str, unit: str | None):
+        """The registry's committee of a province (``unit``: "tinh" or "thanh pho" as the text wrote it)."""
+        cities = CITIES if self.on_date is None or self.on_date >= _CITIES_SINCE else CITIES_BEFORE_2025
+        city = place in cities
+        if unit is not None:
+            city = not unit.startswith("tinh")
+        names = [f"Ủy ban nhân dân {'thành phố' if c else 'tỉnh'} {place}" for c in (city, not city)]
+        for name in names:
+            target = self.match(name)
+            if not isinstance(target, (Group, Unmatched)):
+                return target
+        return Unmatched(names[0])
 
     def match(self, name: str):
         """The agency, group or unmatched name that ``name`` as a whole denotes."""

@@ -173,6 +173,8 @@ _CLOSING_FORMULA = re.compile(
     # Chính phủ thông báo để Ủy ban nhân dân tỉnh ... biết, thực hiện."): the line search above catches it
     # only after other paragraphs and on one line; read here on the joined paragraph, it is never a task.
     r"|van phong\s[^.;]{0,80}?\b(?:xin\s+)?thong bao\b[^.]{0,240}\b(?:biet|thuc hien)\b[\s./]*$"
+    # "Văn phòng Chính phủ (xin) trân trọng thông báo./." (634 and 641/TB-VPCP): the same line, addressed to no one.
+    r"|van phong\s[^.;]{0,80}?\b(?:xin\s+)?tran trong thong bao\b[\s./]*$"
     r"|(?:cac|nhung)\s+(?:co quan|don vi|to chuc)(?:\s*,\s*(?:co quan|don vi|dia phuong|to chuc))*"
     r"\s+duoc giao nhiem vu\b"
     # "nghiêm túc" marks the closing repeat; "Đề nghị Sở Y tế khẩn trương triển khai thực hiện." may be a task.
@@ -216,6 +218,42 @@ class _Unit:
 def _lines(text: str) -> list[str]:
     text = nfc(text).replace("\r\n", "\n").replace("\r", "\n").replace("\t", " ")
     return [line.rstrip() for line in text.split("\n")]
+
+
+# The order of Vietnamese lettered points: a), b), c), d), đ), e), g), h), i), k), ...
+_LETTERS = "abcdđeghiklmnopqrstuvxy"
+_FIRST_INLINE_LETTER = re.compile(r":\s+a\)\s+(?=[A-ZĐÀ-Ỹ])")
+_NEXT_INLINE_LETTER = re.compile(r"(?<=[.;])\s+(?P<letter>[b-zđ])\)\s+(?=[A-ZĐÀ-Ỹ])")
+
+
+def _inline_points(paragraphs: list[tuple]) -> list[tuple]:
+    """The (marker, text) paragraphs with the lettered points written inside one cut out, each with its marker."""
+    out = []
+    for marker, text in paragraphs:
+        heading, *points = _inline_letters(text)
+        if heading:
+            out.append((marker, heading))
+        out.extend((_marker(point), _marker(point)[2]) for point in points)
+    return out
+
+
+def _inline_letters(line: str) -> list[str]:
+    """A heading and its lettered points copied as one paragraph ("1. Bộ Tài chính chủ trì, phối hợp với các bộ, địa
+    phương liên quan: a) Yêu cầu ... b) Chỉ đạo ... c) Kịp thời ...", 228/CĐ-TTg, a legal page's table): one line
+    each, as the document sets them. Only points lettered in order after the heading's colon, each after a
+    full stop or semicolon, are cut ("theo điểm a) khoản 1" stays)."""
+    first = _FIRST_INLINE_LETTER.search(line)
+    if first is None:
+        return [line]
+    cuts, expected = [first.start() + 1], 1
+    for m in _NEXT_INLINE_LETTER.finditer(line, first.end()):
+        if expected < len(_LETTERS) and m.group("letter") == _LETTERS[expected]:
+            cuts.append(m.start("letter"))
+            expected += 1
+    if len(cuts) < 2:
+        return [line]
+    points = [line[a:b].strip() for a, b in zip(cuts, [*cuts[1:], len(line)], strict=True)]
+    return [line[: cuts[0]].strip(), *points]
 
 
 def _marker(line: str):
@@ -277,6 +315,7 @@ def _split_units(text: str):
         else:
             paragraphs.append((None, stripped))
     paragraphs = [(m, t.strip().removesuffix("./.").strip()) for m, t in paragraphs if t.strip()]
+    paragraphs = _inline_points(paragraphs)
     paragraphs = [(m, t) for m, t in paragraphs if not _CLOSING_FORMULA.match(fold_text(t))]
     # Numbered: several items, or one item pasted with its number ("1. Bộ Tài chính ...", then a
     # paragraph of its own): paragraphs without a number belong to the item above them.
@@ -431,13 +470,17 @@ _CONTINUATION = re.compile(r"(?:dong thoi\s*,?\s*)?(?:chu tri|phoi hop)\b")
 _SPEAKER_KINDS = {"government", "committee"}
 _LIST_INTRO = re.compile(r"cac (?:don vi|co quan|dia phuong|so, nganh|so, ban, nganh|so|nganh)(?: lien quan)?\s*:\s*")
 _LISTED_HEADS = re.compile(
-    r"\b[Cc]ác (?P<head>Bộ|bộ|Sở|sở)\s*:\s*"
+    # "đề nghị các Tập đoàn: Bưu chính Viễn thông Việt Nam, Công nghiệp - Viễn thông Quân đội ..." (634/TB-VPCP).
+    r"\b[Cc]ác (?P<head>Bộ|bộ|Sở|sở|Tập đoàn|tập đoàn|Tổng công ty|tổng công ty)\s*:\s*"
     # "các Bộ Tài nguyên và Môi trường, Nông nghiệp và Phát triển nông thôn, Tư pháp": the list without
     # its colon, when a capitalised name follows the head word (expanded only if names are found).
     r"|\b[Cc]ác (?P<bare>Bộ|Sở)\s+(?=[A-ZĐÀ-Ỹ])"
     # "UBND các huyện: Đakrông, Hải Lăng": the committee of each district named.
     r"|\b(?P<committee>UBND|Ủy ban nhân dân|Uỷ ban nhân dân)\s+các\s+(?P<unit>huyện|thị xã|thành phố|xã|phường)\s*:\s*"
 )
+# A plural head of provinces ("các tỉnh", "Ủy ban nhân dân các tỉnh, thành phố"): it may follow the agency
+# before it in a list of assignees without a comma.
+_PLURAL_PLACES = re.compile(r"(?:(?:chu tich|lanh dao)\s+)?(?:(?:uy ban nhan dan|ubnd)\s+)?cac\s+(?:tinh|thanh pho)\b")
 _ONLY_COORDINATES = re.compile(
     r",?\s*(?:theo chuc nang,? nhiem vu(?: duoc giao)?,?\s*)?(?:cung\s+)?(?:phoi hop|tham gia)(?:\s+chat che)?"
     r"(?P<with>\s+voi\b)?"
@@ -456,7 +499,11 @@ _ROLE_BEFORE_AGENCY = re.compile(
 # Words before the subject that are not it: "lực lượng ...", "Bí thư, Chủ tịch UBND các tỉnh" (the
 # Party's secretary is addressed beside the committee's chairman; the committee leads).
 # Words that open a clause of purpose or circumstance before its subject.
-_SCENE_OPENER = re.compile(r"(?:de|nham|trong khi|truoc tinh hinh|tren co so|lien quan (?:den|toi)|ve)\s")
+# "Sau khi phương án ... được cấp có thẩm quyền thông qua, Bộ Tài chính khẩn trương ..." (623/TB-VPCP), "Xét
+# báo cáo ..., Phó Thủ tướng ...": a clause of time or of what was considered sets the scene too.
+_SCENE_OPENER = re.compile(
+    r"(?:de|nham|trong khi|truoc tinh hinh|tren co so|lien quan (?:den|toi)|ve|sau khi|truoc khi|xet|can cu)\s"
+)
 _SUBJECT_VERB = re.compile(
     r"(?:som|khan truong|can|phai|co trach nhiem|chu dong|tiep tuc|kiem tra|chu tri|to chuc|thuc hien|trien khai"
     r"|nghien cuu|xem xet|ra soat|bao cao|huong dan|chi dao|xu ly)\b"
@@ -522,16 +569,38 @@ class DirectiveParser:
             pos = self._skip_space(text, intro.end())
         found, end = [], pos
         while True:
-            mention = self._mention_at(text, mentions, pos, loose=loose or bool(found))
-            if mention is None:
-                break
-            found.append(mention)
-            end = mention.end
+            places, places_end = self.matcher.committees_at(text, pos)
+            if places:
+                found.extend(places)
+                end = places_end
+            else:
+                mention = self._mention_at(text, mentions, pos, loose=loose or bool(found))
+                if mention is None:
+                    break
+                found.append(mention)
+                end = mention.end
             sep = _LIST_SEP.match(text, end)
             if not sep:
+                # "Bộ Xây dựng, Bộ Quốc phòng các tỉnh Ninh Bình, Hưng Yên ..." (627/TB-VPCP): the provinces
+                # named after a plural head go on with the list even where the comma before them is missing. A
+                # central body has no provinces, so the comma is what is missing; "Sở Y tế các tỉnh Nghệ An, Hà
+                # Tĩnh" are the provinces' departments, and stay as written.
+                gap = re.match(r"\s+", text[end:])
+                if (
+                    gap
+                    and found[-1].is_agency
+                    and getattr(found[-1].target, "level", "") == "central"
+                    and self.matcher.committees_at(text, end + gap.end())[0]
+                    and _PLURAL_PLACES.match(fold_aligned(text), end + gap.end())
+                ):
+                    pos = end + gap.end()
+                    continue
                 break
             nxt = sep.end()
-            if self._mention_at(text, mentions, nxt, loose=True) is None:
+            if (
+                not self.matcher.committees_at(text, nxt)[0]
+                and self._mention_at(text, mentions, nxt, loose=True) is None
+            ):
                 break
             pos = nxt
         return found, end
@@ -732,7 +801,8 @@ class DirectiveParser:
                 leads, body_start = addressed, end
                 clause.via = m.group("t")
                 break
-            if not before or _SPEAKER_WORDS.search(before):
+            if (not before or _SPEAKER_WORDS.search(before)) and not re.match(r"va\s", folded[m.end() :]):
+                # ("a) Yêu cầu và đôn đốc các doanh nghiệp ...", 228/CĐ-TTg: two verbs of the task, kept.)
                 body_start = max(body_start, m.end())
         # 2. The subject opens the clause: "Bộ X chủ trì ...", "7 địa phương khẩn trương ...".
         if not leads:
@@ -1008,12 +1078,42 @@ def _same_level(leads, inherited) -> bool:
     return bool(level) and re.match(rf"(?:uy ban nhan dan|ubnd) cac {level.group('level')}\b", heading) is not None
 
 
+# A paragraph that opens with its topic ("5. Về điều chuyển số vốn dư ... cho tỉnh Thanh Hóa: Ủy ban nhân dân
+# tỉnh Thanh Hóa rà soát ...", 634/TB-VPCP; "2. Về đề nghị Bộ Nội vụ tham mưu ...; cơ cấu tổ chức ...: Bộ Nội vụ
+# nghiên cứu ...", 641/TB-VPCP) or with the speaker's lead-in ("Xét báo cáo của Bộ Tài chính ..., Phó Thủ
+# tướng Chính phủ Hồ Đức Phớc có ý kiến như sau: Các Bộ, cơ quan ngang Bộ ... nghiên cứu ...", 11298/VPCP-KTTH).
+_TOPIC = re.compile(r"\s*ve\s[^:]{2,600}?:\s*")
+_SPEAKERS_LEAD_IN = re.compile(r"[^:]{0,600}?\b(?:co y kien(?:\s+chi dao)?|ket luan|chi dao)(?:\s+nhu sau)?\s*:\s*")
+_ASSIGNS_FIRST = re.compile(r"(?:giao|de nghi|yeu cau)\s")
+
+
+def _without_preface(parser: DirectiveParser, paragraph: str) -> str:
+    """The paragraph from its task on, when a topic or the speaker's lead-in opens it and the task right after
+    the colon names who acts (the topic's words, a cited proposal or report with its date, name no assignee
+    and give no deadline); else the paragraph as it is."""
+    folded = fold_aligned(paragraph)
+    m = _TOPIC.match(folded)
+    if m is None:
+        m = _SPEAKERS_LEAD_IN.match(folded)
+        if m is None or not _SPEAKER_WORDS.search(folded, 0, m.end()):
+            return paragraph
+    rest = paragraph[m.end() :]
+    sentences = split_sentences(rest)
+    clauses = split_clauses(sentences[0]) if sentences else []
+    if not clauses:
+        return paragraph
+    clause = parser.analyse(clauses[0])
+    if not clause.explicit or not (clause.via == "subject" or _ASSIGNS_FIRST.match(folded, m.end())):
+        return paragraph
+    return rest
+
+
 def _parse_numbered(parser: DirectiveParser, units, preamble=()) -> list[Draft]:
     drafts: list[Draft] = []
 
     def walk(unit, inherited):
         if unit.children:
-            header = parser.analyse(unit.text.split("\n")[0])
+            header = parser.analyse(_without_preface(parser, unit.text.split("\n")[0]))
             leads = header.leads or inherited["leads"]
             coords = header.coords if header.explicit or header.coords else inherited["coords"]
             deadline = header.deadline if header.deadline.phrase else inherited["deadline"]
@@ -1024,6 +1124,7 @@ def _parse_numbered(parser: DirectiveParser, units, preamble=()) -> list[Draft]:
             return
         pieces = []  # (clause, texts)
         for paragraph in unit.text.split("\n"):
+            paragraph = _without_preface(parser, paragraph)
             for sentence in split_sentences(paragraph):
                 for clause_text in split_clauses(sentence):
                     clause = parser.analyse(clause_text)
@@ -1107,6 +1208,7 @@ def _parse_prose(parser: DirectiveParser, paragraphs) -> list[Draft]:
     doc_group = None  # the group the text last addressed as a whole
     last_agency_leads: list = []
     for paragraph in paragraphs:
+        paragraph = _without_preface(parser, paragraph)
         last_new: list[Draft] = []  # the drafts the paragraph's previous clause made or grew
         for sentence_index, sentence in enumerate(split_sentences(paragraph)):
             prev = None  # the part before, in this sentence
@@ -1193,6 +1295,9 @@ def _parse_prose(parser: DirectiveParser, paragraphs) -> list[Draft]:
                         prev = remembered
                         continue
                     new = []
+                    # Several leads named together ("Các tỉnh Nghệ An, Quảng Ngãi, Cao Bằng khẩn trương ..."):
+                    # one draft each, flagged as one joint task.
+                    joint = [JOINT_LEAD] if clause.explicit and len(leads) > 1 else []
                     for lead in leads or [None]:
                         counter += 1
                         new.extend(
@@ -1204,7 +1309,7 @@ def _parse_prose(parser: DirectiveParser, paragraphs) -> list[Draft]:
                                 clause.deadline,
                                 part.strip(),
                                 parser.issued_on,
-                                flags,
+                                [*flags, *joint],
                             )
                         )
                     if not leads:

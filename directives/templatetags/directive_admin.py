@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from conference.selectors import office_scope, records_of_office
 from directives.filters import DirectiveFilter
 from directives.models import STATUS_COLOURS, ExtensionRequest, Status
-from directives.selectors import TalliedCounts, directives_of_office
+from directives.selectors import TalliedCounts, directives_from_centre, directives_of_office
 
 register = template.Library()
 
@@ -90,6 +90,19 @@ def clerk_attention(context):
                 "url": f"{reverse('admin:directives_extensionrequest_changelist')}?{urlencode({'state': pending})}",
             },
         )
+    office = office_scope(request.user).office
+    if office is not None:
+        # A province's clerk starts here too: what the centre gave it (the link's list holds exactly these).
+        given = directives_from_centre(office).count()
+        if given:
+            rows.append(
+                {
+                    "key": "from_centre",
+                    "label": _("Directives given by the centre"),
+                    "count": given,
+                    "url": reverse("admin:directives_directive_from_centre"),
+                }
+            )
     return {"rows": rows, "attention": any(row["count"] for row in rows), "decisions": _decisions(request)}
 
 
