@@ -6,8 +6,12 @@ items copied verbatim, each with the drafts a clerk would make of it (lead, coor
 due date) and the failure classes it exercises. See tests/fixtures/drafting_corpus/README.md.
 
 Every item is drafted alone, as a clerk would paste it, with the document's issue date. The
-matcher runs over the seed registry plus every agency the corpus names: a name the parser cuts,
-misreads or gives to the wrong body is then the parser's fault, never a gap in the registry.
+matcher runs over one of two registries. ``corpus`` (the default): the seed registry plus every
+agency the corpus names, so a name the parser cuts, misreads or gives to the wrong body is the
+parser's fault, never a gap in the registry. ``reference``: the registry a fresh install has
+(``fresh_install_records``: what ``load_reference_agencies`` and ``load_seeds`` record), nothing
+of the corpus added; an expected agency it lacks cannot be matched, so every field naming one is a
+miss, counted apart ("not in the registry") from the parser's own misses.
 The comparison is ``directives.drafting.evaluation.compare``, the one the held-out tests use.
 """
 
@@ -20,14 +24,18 @@ import yaml
 from django.conf import settings
 
 from .drafting import AgencyMatcher, parse_directives
-from .drafting.agencies import province_of_name
+from .drafting.agencies import Group, Unmatched, province_of_name
 from .drafting.evaluation import Agreement, Expected, compare
 from .drafting.textutil import fold_key
-from .drafting_registry import registry_from_records
+from .drafting_registry import fresh_install_records, registry_from_records
 
 DEFAULT_CORPUS = Path(settings.BASE_DIR) / "tests" / "fixtures" / "drafting_corpus"
 SEED_AGENCIES = Path(settings.BASE_DIR) / "seeds" / "agencies.yaml"
 CODE_PREFIX = "corpus-"
+REGISTRIES = ("corpus", "reference")
+# The code given to an expected agency the registry lacks: no agency has it (codes are slugs), so
+# the field can never come out right, and the figures tell it apart from the parser's misses.
+ABSENT = "absent:"
 
 
 class CorpusError(ValueError):
@@ -253,6 +261,31 @@ def corpus_registry(documents, seed_records=None):
     return registry, codes
 
 
+def reference_registry(records=None):
+    """Unsaved agencies of a fresh install's registry, with the codes of their names (folded); the
+    corpus adds nothing to it."""
+    registry = registry_from_records(fresh_install_records() if records is None else records)
+    codes: dict[str, str] = {}
+    for agency in registry:
+        codes.setdefault(fold_key(agency.name), agency.code)
+    return registry, codes
+
+
+def _absent(code) -> bool:
+    return bool(code) and code.startswith(ABSENT)
+
+
+def _name_of(code: str) -> str:
+    return code.removeprefix(ABSENT)
+
+
+def _offers(unmatched, expected_key: str) -> bool:
+    """Whether a name offered to create is the expected one, as written or without the words the
+    clerk adds ("Sở Tư pháp" for "Sở Tư pháp tỉnh Quảng Trị")."""
+    key = fold_key(unmatched.name)
+    return bool(key) and (expected_key == key or expected_key.startswith(key + " ") or key.startswith(expected_key))
+
+
 # -- scoring ----------------------------------------------------------------------------------------
 
 
@@ -299,12 +332,54 @@ class ItemResult:
             and all(c.all for c in self.agreement.comparisons)
         )
 
+    @property
+    def names_absent(self) -> bool:
+        """Whether an expected draft names an agency the registry lacks."""
+        return any(
+            _absent(c.expected.lead) or any(_absent(code) for code in c.expected.coordinating)
+            for c in self.agreement.comparisons
+        )
+
+    def absent_outcomes(self):
+        """(name, role, outcome) for each expected agency the registry lacks: "offered" (proposed to the
+        clerk to create), "another agency" (matched to some other body: what must never happen),
+        "dropped" (neither), or "no draft"."""
+        for c in self.agreement.comparisons:
+            draft = c.draft
+            if _absent(c.expected.lead):
+                if draft is None:
+                    outcome = "no draft"
+                elif isinstance(draft.lead, Unmatched):
+                    outcome = "offered"
+                elif draft.lead is None or isinstance(draft.lead, Group):
+                    outcome = "dropped"
+                else:
+                    outcome = "another agency"
+                yield _name_of(c.expected.lead), "lead", outcome
+            for code in sorted(c.expected.coordinating):
+                if not _absent(code):
+                    continue
+                if draft is None:
+                    outcome = "no draft"
+                elif any(_offers(u, fold_key(_name_of(code))) for u in draft.coordinating if isinstance(u, Unmatched)):
+                    outcome = "offered"
+                elif {a.code for a in draft.coordinating_agencies} - set(c.expected.coordinating):
+                    outcome = "another agency"
+                else:
+                    outcome = "dropped"
+                yield _name_of(code), "coordinating", outcome
+
     def reasons(self) -> list[str]:
         out = []
         if not self.count_ok:
             out.append(f"{len(self.drafts)} drafts for {len(self.item.expected)} expected")
         for draft, c in zip(self.item.expected, self.agreement.comparisons, strict=True):
             label = draft.lead or draft.lead_group
+            absent = [
+                _name_of(code) for code in sorted(c.expected.coordinating | {c.expected.lead or ""}) if _absent(code)
+            ]
+            if absent:
+                out.append(f"not in the registry: {', '.join(absent)}")
             if c.draft is None:
                 out.append(f"no draft for {label}")
                 continue
@@ -326,6 +401,8 @@ class ItemResult:
 class Score:
     results: list = field(default_factory=list)
     documents: int = 0
+    registry: str = "corpus"
+    agencies: int = 0
 
     @property
     def agreement(self) -> Agreement:
@@ -346,6 +423,7 @@ class Score:
         for entry in classes.values():
             entry["share"] = round(entry["right"] / entry["items"], 4)
         return {
+            "registry": self.registry_figures(),
             "documents": self.documents,
             "items": items,
             "expected_drafts": agreement.total,
@@ -376,29 +454,74 @@ class Score:
             ],
         }
 
+    def registry_figures(self) -> dict:
+        """The misses per field and the items wrong, each as "not in the registry" (an expected agency
+        the registry lacks) or "parser wrong" (every expected agency is there); and the names lacking."""
+        classes = ("not_in_registry", "parser_wrong")
+        misses = {what: dict.fromkeys(classes, 0) for what in ("lead", "coordinating", "items")}
+        absent: dict[str, dict] = {}
+        for r in self.results:
+            for c in r.agreement.comparisons:
+                if not c.lead:
+                    misses["lead"][classes[0] if _absent(c.expected.lead) else classes[1]] += 1
+                if not c.coordinating:
+                    lacking = any(_absent(code) for code in c.expected.coordinating)
+                    misses["coordinating"][classes[0] if lacking else classes[1]] += 1
+            if not r.right:
+                misses["items"][classes[0] if r.names_absent else classes[1]] += 1
+            for name, role, outcome in r.absent_outcomes():
+                entry = absent.setdefault(name, {"name": name, "drafts": 0, "lead": 0, "outcomes": {}})
+                entry["drafts"] += 1
+                entry["lead"] += role == "lead"
+                entry["outcomes"][outcome] = entry["outcomes"].get(outcome, 0) + 1
+        outcomes: dict[str, int] = {}
+        for entry in absent.values():
+            for outcome, n in entry["outcomes"].items():
+                outcomes[outcome] = outcomes.get(outcome, 0) + n
+        return {
+            "name": self.registry,
+            "agencies": self.agencies,
+            "misses": misses,
+            "absent_outcomes": dict(sorted(outcomes.items())),
+            "absent": sorted(absent.values(), key=lambda e: (-e["drafts"], e["name"])),
+        }
+
+
+def _code(codes: dict, name: str) -> str:
+    """The registry's code for an expected agency's name, or ``ABSENT`` and the name."""
+    return codes.get(fold_key(name)) or ABSENT + name
+
 
 def _to_expected(item: Item, draft: ExpectedDraft, codes: dict, n: int) -> Expected:
     return Expected(
         key=f"{item.document}#{item.index}.{n}",
         text=item.text,
-        lead=codes[fold_key(draft.lead)] if draft.lead else None,
+        lead=_code(codes, draft.lead) if draft.lead else None,
         lead_group=draft.lead_group,
-        coordinating=frozenset(codes[fold_key(name)] for name in draft.coordinating),
+        coordinating=frozenset(_code(codes, name) for name in draft.coordinating),
         coordinating_groups=draft.coordinating_groups,
         due_date=draft.due,
     )
 
 
-def score_corpus(documents, registry_documents=None) -> Score:
-    """Score ``documents``; the registry holds every agency ``registry_documents`` (default: the
-    same documents) name, so scoring one split sees the same registry as scoring them all."""
-    registry, codes = corpus_registry(registry_documents if registry_documents is not None else documents)
-    by_code = {a.code: a for a in registry}
-    score = Score(documents=len(documents))
+def score_corpus(documents, registry_documents=None, registry: str = "corpus", reference_records=None) -> Score:
+    """Score ``documents``. With the ``corpus`` registry, it holds every agency ``registry_documents``
+    (default: the same documents) name, so scoring one split sees the same registry as scoring them
+    all; with ``reference``, a fresh install's (``reference_records``, default ``fresh_install_records()``)."""
+    if registry not in REGISTRIES:
+        raise CorpusError(f"the registry is one of {', '.join(REGISTRIES)}, not {registry!r}.")
+    if registry == "reference":
+        agencies, codes = reference_registry(reference_records)
+    else:
+        agencies, codes = corpus_registry(registry_documents if registry_documents is not None else documents)
+    by_code = {a.code: a for a in agencies}
+    score = Score(documents=len(documents), registry=registry, agencies=len(agencies))
     for document in documents:
+        # An issuer the registry lacks is no context: the clerk would pick the issuer from the registry.
         context = by_code.get(codes.get(fold_key(document.context))) if document.context else None
+        # One matcher per document: it depends only on the registry, the issuer and the date.
+        matcher = AgencyMatcher(agencies, context=context, on_date=document.issued)
         for item in document.items:
-            matcher = AgencyMatcher(registry, context=context, on_date=document.issued)
             drafts = parse_directives(item.text, document.issued, matcher=matcher)
             expected = [_to_expected(item, d, codes, n) for n, d in enumerate(item.expected, start=1)]
             agreement = compare(drafts, expected)

@@ -80,8 +80,9 @@ class SeedLoader:
     def load(self) -> LoadReport:
         # All or nothing: a bad record leaves the database as it was.
         with transaction.atomic(), acting_as(label=_("Seed data (load_seeds)")):
-            self._load_agencies(self._read("agencies.yaml").get("agencies", []))
-            self._load_agency_changes(self._read("agency_changes.yaml").get("changes", []))
+            agencies, changes = self.agency_records()
+            self._load_agencies(agencies)
+            self._load_agency_changes(changes)
             self._load_offices(self._read("offices.yaml").get("offices", []))
             self._load_people(self._read("people.yaml").get("people", []))
             articles = sorted((self.seed_dir / "articles").glob("*.yaml"))
@@ -105,6 +106,11 @@ class SeedLoader:
                 for record in doc.get("directives") or []:
                     self._link_implements(record)
         return self.report
+
+    def agency_records(self) -> tuple[list, list]:
+        """The seeds' agencies and agency changes as read from the files (the drafting scorer's
+        fresh-install registry reads them here too)."""
+        return self._read("agencies.yaml").get("agencies", []), self._read("agency_changes.yaml").get("changes", [])
 
     # -- helpers ---------------------------------------------------------------------------
 

@@ -1,6 +1,6 @@
 """Score the drafting parser on the evaluation corpus of real documents.
 
-    python manage.py score_drafting [--corpus DIR]
+    python manage.py score_drafting [--corpus DIR] [--registry corpus|reference]
         [--split all|base|new|tuning|heldout|heldout3|heldout4|heldout5|heldout6|heldout7|heldout8|heldout9] [--json]
 
 Each item of tests/fixtures/drafting_corpus (or DIR) is drafted alone, as a clerk would paste it,
@@ -9,14 +9,17 @@ right per field (one draft per expected draft, lead, coordinating agencies, due 
 whole item), per failure class, the wrong dates that carry no flag, and every failing item.
 Nothing is saved and the database is not read. ``--split`` scores one part of the corpus (the
 first documents, the later ones, the later ones tuned on, or those held out from tuning), always
-over the registry of the whole corpus.
+over the registry of the whole corpus. ``--registry reference`` matches over the registry a fresh
+install has instead (``load_reference_agencies`` and ``load_seeds``'s records, nothing of the
+corpus): an expected agency it lacks is a miss, and the misses are told apart as "not in the
+registry" or "in the registry, parser wrong", with the names lacking and what the parser made of them.
 """
 
 import json
 
 from django.core.management.base import BaseCommand, CommandError
 
-from directives.drafting_corpus import DEFAULT_CORPUS, CorpusError, load_corpus, score_corpus
+from directives.drafting_corpus import DEFAULT_CORPUS, REGISTRIES, CorpusError, load_corpus, score_corpus
 
 
 class Command(BaseCommand):
@@ -30,6 +33,12 @@ class Command(BaseCommand):
             default="all",
             help="score all documents, the first ones (base), the later ones (new), or one later split",
         )
+        parser.add_argument(
+            "--registry",
+            choices=REGISTRIES,
+            default="corpus",
+            help="match over the seeds plus every agency the corpus expects (corpus), or a fresh install's (reference)",
+        )
         parser.add_argument("--json", action="store_true", help="print the figures and failures as one JSON object")
 
     def handle(self, *args, **options):
@@ -40,7 +49,7 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from exc
         if not documents:
             raise CommandError(f"The corpus has no documents in the split {options['split']!r}.")
-        figures = score_corpus(documents, registry_documents=everything).figures()
+        figures = score_corpus(documents, registry_documents=everything, registry=options["registry"]).figures()
         if options["json"]:
             self.stdout.write(json.dumps(figures, ensure_ascii=False, indent=1))
             return
@@ -61,6 +70,9 @@ class Command(BaseCommand):
         w("Per failure class (items right / items):")
         for name, entry in figures["classes"].items():
             w(f"  {name:<18} {entry['right']:>3}/{entry['items']:<3} {entry['share']:.0%}")
+        registry = figures["registry"]
+        if registry["name"] == "reference":
+            self._report_registry(registry)
         w(f"Failures ({len(figures['failures'])}):")
         for failure in figures["failures"]:
             w(f"  {failure['document']} item {failure['item']} [{', '.join(failure['classes'])}]")
@@ -70,6 +82,19 @@ class Command(BaseCommand):
                 lead = _label(draft["lead"]) if draft["lead"] else None
                 coordinating = ", ".join(_label(c) for c in draft["coordinating"])
                 w(f"      > lead={lead!r} coord=[{coordinating}] due={draft['due_date']} flags={draft['flags']}")
+
+    def _report_registry(self, registry):
+        w = self.stdout.write
+        misses = registry["misses"]
+        w(f"Over a fresh install's registry ({registry['agencies']} agencies): misses by cause")
+        w("                  not in the registry   in the registry, parser wrong")
+        for what, label in (("items", "items wrong"), ("lead", "lead"), ("coordinating", "coordinating")):
+            w(f"  {label:<16} {misses[what]['not_in_registry']:>8} {misses[what]['parser_wrong']:>24}")
+        outcomes = ", ".join(f"{n} {outcome}" for outcome, n in registry["absent_outcomes"].items())
+        w(f"Expected agencies not in the registry ({len(registry['absent'])} names; {outcomes or 'none'}):")
+        for entry in registry["absent"]:
+            said = ", ".join(f"{n} {outcome}" for outcome, n in sorted(entry["outcomes"].items()))
+            w(f"  {entry['drafts']:>3} drafts ({entry['lead']} as lead)  {entry['name']}  [{said}]")
 
 
 _SPLITS = {
