@@ -280,8 +280,11 @@ def test_dashboard_tables_export_to_xlsx_and_csv(seeded, clerk_client, frozen):
 
 
 # The agency table's rows as the template wrote them before ``reporting.tables`` wrote them in Python.
+# Not named .html: makemessages would put its strings in the project's catalogue as untranslated.
 TEMPLATE_AGENCY_ROWS = (
-    (Path(__file__).parent / "fixtures" / "dashboard_agency_rows.html").read_text(encoding="utf-8").rstrip("\n")
+    (Path(__file__).parent / "fixtures" / "dashboard_agency_rows.django-template")
+    .read_text(encoding="utf-8")
+    .rstrip("\n")
 )
 
 
