@@ -42,9 +42,11 @@ JOINT_LEAD = "joint_lead"
 NARRATIVE = "narrative"
 
 # A past act told ("đã có văn bản", "đã ban hành", "đang tham mưu"), in a clause that asks nothing.
+# The manner word between ("Các địa phương đã khẩn trương tổ chức sơ tán người dân", 226/CĐ-TTg) belongs to
+# the act told: it asks nothing of anyone.
 _PAST_ACT = re.compile(
-    r"\b(?:da|vua|dang)\s+(?:co\s+(?:nhieu\s+)?van ban|ban hanh|to chuc|thuc hien|trien khai|gui|tham muu|xem xet"
-    r"|phe duyet|chi dao)\b"
+    r"\b(?:da|vua|dang)\s+(?:(?:khan truong|tich cuc|chu dong|kip thoi|tap trung|quyet liet|nghiem tuc)\s+)?"
+    r"(?:co\s+(?:nhieu\s+)?van ban|ban hanh|to chuc|thuc hien|trien khai|gui|tham muu|xem xet|phe duyet|chi dao)\b"
 )
 _ASKS = re.compile(r"\b(?:giao|de nghi|yeu cau|chu tri|khan truong|can|phai|tiep tuc|nghien cuu|chi dao)\b(?!\s+cua)")
 
@@ -1005,6 +1007,44 @@ _DECISION_ONLY = re.compile(
     # sung ..." (a Lai Châu letter of 2018 on the Can Hồ cemetery): no one named to act, no directive.
     r"|^\s*(?:[-+•]\s*)?(?:\d+\s*[.)]\s*)?(?:de|nham|tren co so|can cu|xet)\s[^;:]{0,300}?,\s*"
     r"(?:dong y|nhat tri|thong nhat|chap thuan)\b"
+    # A topic heading pasted alone, a noun phrase with no full stop: "5. Nhiệm vụ về phát triển KHCN, ĐMST, CĐS
+    # và ĐA06" (624/TB-VPCP). Its tasks are the points below it.
+    r"|^\s*(?:[-+•]\s*)?(?:[IVX]{1,4}\s*[.)]\s*|\d+\s*[.)]\s*)?"
+    r"(?:(?:cac\s+)?nhiem vu|giai phap|noi dung|dinh huong|phuong huong|muc tieu|ket qua|tinh hinh)\b[^.;:!?]{0,160}$"
+    # A fact about the law: "Luật Đất đai 2024 có hiệu lực từ ngày 01 tháng 8 năm 2024, ... đòi hỏi Nghị định ...
+    # sớm được hoàn thiện" (425/TB-VPCP): nobody named to act, only a need stated.
+    r"|^\s*(?:[-+•]\s*)?(?:luat|bo luat|nghi dinh|nghi quyet|thong tu)\b[^;:]{0,160}?\bco hieu luc\b"
+)
+
+
+# The speaker's appraisal: "Phó Thủ tướng Chính phủ hoan nghênh các bộ, địa phương ... đã đóng góp ý kiến"
+# (425/TB-VPCP), "Đánh giá cao / Ghi nhận / Biểu dương ... nỗ lực của ...": praise of what was done, thanks,
+# condolences. Only the speaker (or no one) praises, and the praise has its object (an effort, a spirit, a
+# result, what someone did), so a unit told to "biểu dương, khen thưởng" those who did well keeps its task; a
+# text that goes on to ask ("đồng thời ... yêu cầu ...") is no appraisal.
+_APPRAISAL = re.compile(
+    r"^\s*(?:[-+•]\s*)?(?:\d+\s*[.)]\s*)?"
+    r"(?:[^,;:.]{0,80}?\b(?:thu tuong|chinh phu|ban chi dao|chu tich|uy ban nhan dan|ubnd|lanh dao|hoi nghi)"
+    r"[^,;:.]{0,80}?\s)?(?:nhiet liet\s+|tran trong\s+)?"
+    r"(?:bieu duong|danh gia cao|hoan nghenh|ghi nhan|cam on|chia buon|gui loi (?:tham hoi|chia buon|cam on))\b"
+    r"(?![^.;]{0,40}\bkhen thuong\b)"
+    r"(?=[^;]{0,240}\b(?:no luc|tinh than|ket qua|thanh tich|su\s|dong gop|trach nhiem|quyet tam|vao cuoc|da"
+    r"|gia dinh)\b)"
+)
+_ASSIGNS = re.compile(r"\b(?:giao|yeu cau|de nghi)\b(?!\s+(?:nhiem vu\s+)?(?:cua|tai))")
+
+
+def _appraises(folded: str) -> bool:
+    m = _APPRAISAL.match(folded)
+    return bool(m) and not _ASSIGNS.search(re.sub(r"\bduoc giao\b", "", folded[m.end() :]))
+
+
+# The speaker warns what it will do if a task is missed: "Sau ngày 15 tháng 2 năm 2025, các bộ ... chưa gửi báo
+# cáo ..., Thủ tướng Chính phủ sẽ giao Thanh tra Chính phủ thực hiện thanh tra ..." (13/CĐ-TTg). A consequence
+# announced, no task given now.
+_WARNS = re.compile(
+    r"\b(?:thu tuong(?: chinh phu)?|chinh phu|pho thu tuong|chu tich|uy ban nhan dan|ubnd|ban chi dao)"
+    r"[^,;:.]{0,60}?\s+se\s+(?:giao|xem xet|xu ly|kiem diem|chi dao|thanh tra)\b"
 )
 
 
@@ -1012,10 +1052,13 @@ _LEAD_IN = re.compile(r"\b(?:co y kien(?:\s+chi dao)?|ket luan)(?:\s+nhu sau)?\s
 
 
 def _no_directive(draft) -> bool:
-    """A draft no clerk files: nobody named, and it reports the past or only approves or introduces."""
+    """A draft no clerk files: the speaker's appraisal or warning; or nobody named, and it reports the past or only
+    approves or introduces."""
+    folded = fold_text(draft.source or draft.text)
+    if _appraises(folded) or _WARNS.search(folded):
+        return True
     if draft.lead is not None:
         return False
-    folded = fold_text(draft.source or draft.text)
     return NARRATIVE in draft.flags or bool(_DECISION_ONLY.search(folded))
 
 
@@ -1083,6 +1126,7 @@ def _same_level(leads, inherited) -> bool:
 # nghiên cứu ...", 641/TB-VPCP) or with the speaker's lead-in ("Xét báo cáo của Bộ Tài chính ..., Phó Thủ
 # tướng Chính phủ Hồ Đức Phớc có ý kiến như sau: Các Bộ, cơ quan ngang Bộ ... nghiên cứu ...", 11298/VPCP-KTTH).
 _TOPIC = re.compile(r"\s*ve\s[^:]{2,600}?:\s*")
+_TITLE = re.compile(r"\s*[^:;.]{8,200}?:\s+(?=\S)")
 _SPEAKERS_LEAD_IN = re.compile(r"[^:]{0,600}?\b(?:co y kien(?:\s+chi dao)?|ket luan|chi dao)(?:\s+nhu sau)?\s*:\s*")
 _ASSIGNS_FIRST = re.compile(r"(?:giao|de nghi|yeu cau)\s")
 
@@ -1095,7 +1139,14 @@ def _without_preface(parser: DirectiveParser, paragraph: str) -> str:
     m = _TOPIC.match(folded)
     if m is None:
         m = _SPEAKERS_LEAD_IN.match(folded)
-        if m is None or not _SPEAKER_WORDS.search(folded, 0, m.end()):
+        if m is not None and not _SPEAKER_WORDS.search(folded, 0, m.end()):
+            m = None
+    if m is None:
+        # A task's title before its colon: "2. Đẩy mạnh rà soát, xây dựng, hoàn thiện thể chế, cơ chế chính sách:
+        # Các bộ khẩn trương trình Chính phủ ..." (624/TB-VPCP). It names no one (else the colon may open a list of
+        # names: "Bộ X chủ trì, phối hợp với các Sở: A, B ..."), and who acts comes right after it.
+        m = _TITLE.match(folded)
+        if m is None or parser.analyse(paragraph[: m.end()].rstrip(" :")).leads:
             return paragraph
     rest = paragraph[m.end() :]
     sentences = split_sentences(rest)
@@ -1411,6 +1462,28 @@ def _extend_draft(draft: Draft, body: str, clause, source: str) -> None:
     draft.source = f"{draft.source} {source}".strip()
 
 
+# A conclusion's findings, not its tasks: "I. Về kết quả đạt được", "1. Về tồn tại, hạn chế: ...", "2. Nguyên nhân
+# chủ yếu: (1) ...", "Thực hiện ..., công tác ... đã đạt kết quả nổi bật: (1) ..." (624/TB-VPCP). The heading (up
+# to its colon) names what was found; the points after it are results, shortcomings or causes, and the text
+# assigns nothing ("giao", "yêu cầu", "đề nghị" only as "nhiệm vụ được giao").
+_FINDINGS = re.compile(
+    r"^\s*(?:[IVX]{1,4}\s*[.)]\s*|\d+\s*[.)]\s*)?(?:"
+    r"(?:ve\s+)?(?:ket qua(?: dat duoc)?|ton tai|han che|nguyen nhan|bat cap|danh gia chung)\b[^:]{0,200}:"
+    r"|[^:]{0,400}?\bda dat (?:duoc\s+)?(?:nhieu\s+|nhung\s+)?ket qua\b[^:]{0,60}:"
+    r")"
+)
+# The speaker's lead-in closing the text: "..., Thủ tướng Chính phủ yêu cầu:", "... Thủ tướng Chính phủ yêu cầu Bộ
+# trưởng ... thực hiện một số nhiệm vụ trọng tâm cấp bách sau:".
+_SPEAKER_INTRODUCES = re.compile(
+    r"\b(?:thu tuong(?: chinh phu)?|pho thu tuong|chu tich|ban chi dao|uy ban nhan dan tinh|ubnd tinh)"
+    r"[^.;:]{0,80}?\s(?:yeu cau|de nghi|chi dao|giao)\b(?:[^.;:]{0,400}?\b(?:sau|nhu sau))?\s*:\s*$"
+)
+
+
+def _reports_findings(folded: str) -> bool:
+    return bool(_FINDINGS.match(folded)) and not _ASSIGNS.search(re.sub(r"\bduoc giao\b", "", folded))
+
+
 def parse_directives(
     text: str,
     issued_on: datetime.date | None,
@@ -1423,8 +1496,17 @@ def parse_directives(
     ``directives.drafting_registry.agency_matcher``).
     """
     parser = DirectiveParser(matcher, issued_on)
-    preamble, units, numbered = _split_units(clean_pasted(text))
+    cleaned = clean_pasted(text)
+    if _reports_findings(fold_text(cleaned)):
+        return []
+    preamble, units, numbered = _split_units(cleaned)
     drafts = _parse_numbered(parser, units, preamble) if numbered else _parse_prose(parser, preamble)
+    if not numbered and preamble and _SPEAKER_INTRODUCES.search(fold_text(preamble[-1])):
+        # Pasted up to the speaker's lead-in ("..., Thủ tướng Chính phủ yêu cầu:", "... thực hiện một số nhiệm vụ
+        # trọng tâm cấp bách sau:"): the tasks it introduces are not in the text; the paragraph that ends in it
+        # only sets the scene (227, 229/CĐ-TTg).
+        scene = fold_text(preamble[-1])
+        drafts = [d for d in drafts if fold_text(d.source or d.text)[:80] not in scene]
     for draft in drafts:
         draft.deadline = due_by_steps(draft.deadline, draft.source or draft.text, issued_on)
     return drafts
