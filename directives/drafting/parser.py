@@ -1032,11 +1032,20 @@ _APPRAISAL = re.compile(
     r"|gia dinh)\b)"
 )
 _ASSIGNS = re.compile(r"\b(?:giao|yeu cau|de nghi)\b(?!\s+(?:nhiem vu\s+)?(?:cua|tai))")
+# The same words as nouns ask nothing: "nhiệm vụ được giao", "chưa đáp ứng yêu cầu", "theo yêu cầu".
+_ASSIGN_NOUNS = re.compile(
+    r"\b(?:duoc giao|dap ung(?: duoc)? (?:cac |moi )?yeu cau|theo yeu cau|(?:cac|nhung|moi) yeu cau)\b"
+)
+
+
+def _assigns(folded: str) -> bool:
+    """Whether the text gives, asks or proposes a task (the words as verbs)."""
+    return bool(_ASSIGNS.search(_ASSIGN_NOUNS.sub(" ", folded)))
 
 
 def _appraises(folded: str) -> bool:
     m = _APPRAISAL.match(folded)
-    return bool(m) and not _ASSIGNS.search(re.sub(r"\bduoc giao\b", "", folded[m.end() :]))
+    return bool(m) and not _assigns(folded[m.end() :])
 
 
 # The speaker warns what it will do if a task is missed: "Sau ngày 15 tháng 2 năm 2025, các bộ ... chưa gửi báo
@@ -1271,7 +1280,16 @@ def _parse_prose(parser: DirectiveParser, paragraphs) -> list[Draft]:
             carried_coords = None  # when the part before ";" ended in its list of coordinators
             # "Quyết định có hiệu lực kể từ ngày ký và giao UBND các tỉnh ...": the sentence tells what a
             # decision assigned; none of its parts is the notice's directive.
-            told_sentence = bool(_DOCUMENT_ASSIGNS.match(fold_text(nfc(sentence))))
+            folded_sentence = fold_text(nfc(sentence))
+            told_sentence = bool(_DOCUMENT_ASSIGNS.match(folded_sentence))
+            # "Thời gian qua, Thủ tướng Chính phủ đã có nhiều văn bản chỉ đạo, yêu cầu các bộ ... tập trung rà soát
+            # ...", "Các địa phương đã khẩn trương tổ chức sơ tán người dân ..., đồng thời triển khai ..." (13 and
+            # 226/CĐ-TTg): the whole sentence reports; what the earlier letters asked, or the second act told, is no
+            # directive once its part is read alone.
+            if not told_sentence and _is_narrative(
+                folded_sentence, parse_deadline(sentence, parser.issued_on), parser.issued_on
+            ):
+                told_sentence = True
             for clause_index, clause_text in enumerate(clauses):
                 inside = depth > 0
                 depth += clause_text.count("(") - clause_text.count(")")
@@ -1481,7 +1499,7 @@ _SPEAKER_INTRODUCES = re.compile(
 
 
 def _reports_findings(folded: str) -> bool:
-    return bool(_FINDINGS.match(folded)) and not _ASSIGNS.search(re.sub(r"\bduoc giao\b", "", folded))
+    return bool(_FINDINGS.match(folded)) and not _assigns(folded)
 
 
 def parse_directives(
