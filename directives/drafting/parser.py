@@ -1286,9 +1286,12 @@ def _parse_prose(parser: DirectiveParser, paragraphs) -> list[Draft]:
             # ...", "Các địa phương đã khẩn trương tổ chức sơ tán người dân ..., đồng thời triển khai ..." (13 and
             # 226/CĐ-TTg): the whole sentence reports; what the earlier letters asked, or the second act told, is no
             # directive once its part is read alone.
-            if not told_sentence and _is_narrative(
-                folded_sentence, parse_deadline(sentence, parser.issued_on), parser.issued_on
-            ):
+            # Only a date still ahead makes the sentence a task: "khẩn trương" or the date the earlier letter set
+            # ("... gửi báo cáo ... trước ngày 20 tháng 01 năm 2025" in a telegram of 8/2/2025) belongs to the report.
+            ahead = parse_deadline(sentence, parser.issued_on)
+            if ahead.due_date is None or (parser.issued_on is not None and ahead.due_date < parser.issued_on):
+                ahead = DeadlineResult()
+            if not told_sentence and _is_narrative(folded_sentence, ahead, parser.issued_on):
                 told_sentence = True
             for clause_index, clause_text in enumerate(clauses):
                 inside = depth > 0
