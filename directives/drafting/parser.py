@@ -940,7 +940,12 @@ def _asks_outside_past_acts(folded: str) -> bool:
     kept, pos = [], 0
     for m in _PAST_ACT.finditer(folded):
         kept.append(folded[pos : m.start()])
-        if re.match(r"(?:da|vua|dang)\s+(?:co\s+(?:nhieu\s+)?van ban|gui|tham muu)", m.group(0)):
+        if re.match(
+            r"(?:da|vua|dang)\s+(?:\w+\s+\w+\s+)?(?:co\s+(?:nhieu\s+)?van ban|gui|tham muu|ban hanh\s)",
+            m.group(0) + " ",
+        ) and not re.match(r"\s*(?:quyet dinh|nghi quyet|thong tu|nghi dinh|ke hoach)\b", folded[m.end() :]):
+            # "đã có văn bản ... đề nghị ...", "đã ban hành nhiều văn bản, công điện chỉ đạo ..." (226/CĐ-TTg): what
+            # the letters asked is told with them, to the end of the sentence.
             stop = re.compile(r"[.;]").search(folded, m.end())
             pos = stop.start() if stop else len(folded)
         else:
@@ -984,10 +989,17 @@ def _told_of_a_past_day(folded: str, issued_on) -> bool:
     return day <= issued_on
 
 
+# "Tuy nhiên, đến ngày 07 tháng 02 năm 2025, mới có 33 địa phương, 9 Bộ, cơ quan Trung ương gửi báo cáo ..."
+# (13/CĐ-TTg): a count of those who did, told.
+_COUNT_TOLD = re.compile(r"\b(?:moi|chi)\s+co\s+\d+\s")
+
+
 def _is_narrative(folded: str, deadline, issued_on=None) -> bool:
     """Whether a clause reports what was done ("Ngày 12/3/2023, Sở Y tế đã ban hành ...") and asks nothing."""
     if _TASK_VERB_FIRST.match(folded):
         return False
+    if _COUNT_TOLD.search(folded) and not _ASKS.search(folded):
+        return True
     if _told_of_a_past_day(folded, issued_on) or _DOCUMENT_ASSIGNS.match(folded):
         return True
     return bool(_NARRATIVE.match(folded)) or (
