@@ -1275,7 +1275,19 @@ def _parse_prose(parser: DirectiveParser, paragraphs) -> list[Draft]:
     # The speaker's lead-in on a line of its own ("Sau khi xem xét, Chủ tịch UBND tỉnh có ý kiến chỉ đạo:",
     # "Xét Báo cáo số ..., Phó Thủ tướng ... có ý kiến chỉ đạo như sau:") only introduces: what follows it
     # in one paragraph is still one item pasted.
-    one_item = len([p for p in paragraphs if p.strip() and not _LEAD_IN.search(fold_text(nfc(p)))]) == 1
+    # So does the speaker's lead-in that ends a paragraph ("..., Thủ tướng Chính phủ yêu cầu:", 227/CĐ-TTg).
+    one_item = (
+        len(
+            [
+                p
+                for p in paragraphs
+                if p.strip()
+                and not _LEAD_IN.search(fold_text(nfc(p)))
+                and not _SPEAKER_INTRODUCES.search(fold_text(nfc(p)))
+            ]
+        )
+        == 1
+    )
     counter = 0
     doc_group = None  # the group the text last addressed as a whole
     last_agency_leads: list = []
@@ -1534,12 +1546,12 @@ def parse_directives(
         return []
     preamble, units, numbered = _split_units(cleaned)
     drafts = _parse_numbered(parser, units, preamble) if numbered else _parse_prose(parser, preamble)
-    if not numbered and preamble and _SPEAKER_INTRODUCES.search(fold_text(preamble[-1])):
-        # Pasted up to the speaker's lead-in ("..., Thủ tướng Chính phủ yêu cầu:", "... thực hiện một số nhiệm vụ
-        # trọng tâm cấp bách sau:"): the tasks it introduces are not in the text; the paragraph that ends in it
-        # only sets the scene (227, 229/CĐ-TTg).
-        scene = fold_text(preamble[-1])
-        drafts = [d for d in drafts if fold_text(d.source or d.text)[:80] not in scene]
+    # A paragraph that ends in the speaker's lead-in ("..., Thủ tướng Chính phủ yêu cầu:", "... thực hiện một số
+    # nhiệm vụ trọng tâm cấp bách sau:") only sets the scene for the tasks it introduces, pasted after it or not at
+    # all (227, 229/CĐ-TTg).
+    scenes = [fold_text(p) for p in preamble if _SPEAKER_INTRODUCES.search(fold_text(p))]
+    if scenes and not numbered:
+        drafts = [d for d in drafts if not any(fold_text(d.source or d.text)[:80] in scene for scene in scenes)]
     for draft in drafts:
         draft.deadline = due_by_steps(draft.deadline, draft.source or draft.text, issued_on)
     return drafts
