@@ -213,3 +213,36 @@ def test_a_task_with_a_date_ahead_after_a_past_act_keeps_its_draft(parse):
     )
     drafts = parse(text, D(2025, 2, 8))
     assert drafts and {d.deadline.due_date for d in drafts} == {D(2025, 2, 14)}
+
+
+# -- a heading's lead over its numbered points ------------------------------------------------------------
+
+
+def test_each_numbered_point_under_a_heading_is_a_task_of_the_headings_lead(parse):
+    """624/TB-VPCP III.6.a: "Bộ Tài chính: (1) ...; (2) ...": two drafts of the ministry; the first point's
+    coordinators and month stay with it."""
+    text = (
+        "a) Bộ Tài chính: (1) Chủ trì, phối hợp với Bộ Khoa học và Công nghệ và các bộ, ngành liên quan nghiên cứu,"
+        " đề xuất cơ chế, chính sách tài chính phù hợp, bảo đảm nguyên tắc “giao nhiệm vụ phải giao kinh phí”, hoàn"
+        " thành trong tháng 12 năm 2025; (2) Phân bổ và bố trí đủ vốn NSNN cho hoạt động KHCN, ĐMST, CĐS và ĐA06"
+        " theo quy định, trong đó ưu tiên vốn cho các dự án trọng điểm, liên ngành, liên vùng (Như: Trung tâm dữ"
+        " liệu quốc gia, sàn dữ liệu, phòng thí nghiệm trọng điểm quốc gia, trung tâm nghiên cứu, các dự án phát"
+        " triển công nghệ chiến lược và CSDL trọng yếu,...)."
+    )
+    drafts = parse(text, D(2025, 11, 16))
+    assert _leads(drafts) == ["Bộ Tài chính", "Bộ Tài chính"]
+    assert [d.deadline.due_date for d in drafts] == [D(2025, 12, 31), None]
+    assert [c.name for c in drafts[0].coordinating_agencies] == ["Bộ Khoa học và Công nghệ"]
+    assert drafts[1].coordinating == []
+    assert drafts[1].text.startswith("Phân bổ và bố trí đủ vốn")
+
+
+def test_a_semicolon_without_a_point_number_still_continues_the_same_task(parse):
+    """624/TB-VPCP III.2: with no "(1)" after the colon, the second verb after ";" is the same task."""
+    text = (
+        "2. Đẩy mạnh rà soát, xây dựng, hoàn thiện thể chế, cơ chế chính sách: Các bộ khẩn trương trình Chính phủ"
+        " ban hành các Nghị định hướng dẫn, bảo đảm phù hợp với thời điểm có hiệu lực của các Luật; đồng thời, tiếp"
+        " tục rà soát, kiến nghị sửa đổi bổ sung các văn bản quy phạm pháp luật để tổ chức triển khai thực hiện;"
+        " nhiệm vụ thường xuyên."
+    )
+    assert len(parse(text, D(2025, 11, 16))) == 1

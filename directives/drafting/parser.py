@@ -1269,6 +1269,20 @@ def _parse_numbered(parser: DirectiveParser, units, preamble=()) -> list[Draft]:
     return [d for d in drafts if NARRATIVE not in d.flags and not _no_directive(d)]
 
 
+# A heading's numbered points in one paragraph: "Bộ Tài chính: (1) ...; (2) ...; (3) ...".
+_FIRST_POINT = re.compile(r":\s*\(1\)\s")
+_NEXT_POINT = re.compile(r"\s*\((?:[2-9]|1\d)\)\s")
+
+
+def _points_head(parser: DirectiveParser, paragraph: str):
+    """The heading's clause (who leads, with whom) when the paragraph is a heading over numbered points, else None."""
+    m = _FIRST_POINT.search(paragraph)
+    if m is None:
+        return None
+    head = parser.analyse(paragraph[: m.start()])
+    return head if head.leads else None
+
+
 def _parse_prose(parser: DirectiveParser, paragraphs) -> list[Draft]:
     drafts: list[Draft] = []
     pending: list[Draft] = []  # drafts waiting for the document's addressee
@@ -1294,6 +1308,7 @@ def _parse_prose(parser: DirectiveParser, paragraphs) -> list[Draft]:
     for paragraph in paragraphs:
         paragraph = _without_preface(parser, paragraph)
         last_new: list[Draft] = []  # the drafts the paragraph's previous clause made or grew
+        points_head = _points_head(parser, paragraph)
         for sentence_index, sentence in enumerate(split_sentences(paragraph)):
             prev = None  # the part before, in this sentence
             opener = None  # the part that opened a parenthesis: "... như: A (B; C; D)"
@@ -1349,7 +1364,14 @@ def _parse_prose(parser: DirectiveParser, paragraphs) -> list[Draft]:
                     flags = []
                     if told_sentence:
                         flags.append(NARRATIVE)
-                    if clause.explicit:
+                    point = points_head is not None and bool(_NEXT_POINT.match(part))
+                    if point and not clause.explicit:
+                        # "a) Bộ Tài chính: (1) Chủ trì, phối hợp với Bộ Khoa học và Công nghệ ...; (2) Phân bổ và
+                        # bố trí đủ vốn ..." (624/TB-VPCP III.6.a): each numbered point is a task of the heading's
+                        # lead, with the heading's coordinators and its own, not those of the point before.
+                        leads, coords = points_head.leads, clause.coords or points_head.coords
+                        clause.body = capitalise(_NEXT_POINT.sub("", part, count=1).strip(" ;."))
+                    elif clause.explicit:
                         leads, coords = clause.leads, clause.coords
                         groups = [t for t in leads if isinstance(t, Group)]
                         addressed = clause.via not in ("subject", "chu tri", "doi voi", "rieng doi voi")
@@ -1376,6 +1398,7 @@ def _parse_prose(parser: DirectiveParser, paragraphs) -> list[Draft]:
                         reported = False  # the report goes on
                     if (
                         last_new
+                        and not point  # a numbered point is a task of its own
                         and not reported  # after a reported past act, what is asked is a directive of its own
                         and _same_assignee(
                             clause, part, leads, last_new, same_sentence=prev is not None, one_item=one_item
