@@ -246,3 +246,23 @@ def test_a_semicolon_without_a_point_number_still_continues_the_same_task(parse)
         " nhiệm vụ thường xuyên."
     )
     assert len(parse(text, D(2025, 11, 16))) == 1
+
+
+def test_a_sentence_opening_on_a_past_month_that_tells_what_happened_is_no_task(parse):
+    """226/CĐ-TTg, 21/11/2025: "Trong tháng 11 năm 2025, do mưa, lũ lớn ... đã xảy ra ...", the telegram's opening."""
+    text = (
+        "Trong tháng 11 năm 2025, do mưa, lũ lớn tại khu vực Trung Bộ đã xảy ra tình trạng ngập lụt sâu trên diện"
+        " rộng và sạt lở đất nghiêm trọng ở nhiều khu vực, làm gián đoạn giao thông, chia cắt các tuyến đường huyết"
+        " mạch, ảnh hưởng trực tiếp đến đời sống, sinh hoạt và an toàn của Nhân dân."
+    )
+    assert parse(text, D(2025, 11, 21)) == []
+
+
+def test_a_task_due_within_the_month_keeps_its_draft(parse):
+    """624/TB-VPCP III.5.d: "hoàn thành trong tháng 11 năm 2025" ends the task, it does not open a report."""
+    text = (
+        "d) Bộ Nội vụ tham mưu ban hành Kế hoạch triển khai thu nhận mẫu sinh phẩm thân nhân liệt sĩ và mẫu hài cốt"
+        " liệt sĩ chưa xác định được danh tính, hoàn thành trong tháng 11 năm 2025."
+    )
+    drafts = parse(text, D(2025, 11, 16))
+    assert _leads(drafts) == ["Bộ Nội vụ"] and drafts[0].deadline.due_date == D(2025, 11, 30)

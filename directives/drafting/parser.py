@@ -70,9 +70,11 @@ def report_recipient(text: str) -> str:
     return clean_spaces(nfc_text[m.start("to") : m.end("to")])
 
 
-# "Ngày 12/3/2023, <someone> đã ...", "Năm 2024, ... đã ...": a past act opens the sentence.
+# "Ngày 12/3/2023, <someone> đã ...", "Năm 2024, ... đã ...", "Trong tháng 11 năm 2025, do mưa, lũ lớn ... đã xảy
+# ra ..." (226/CĐ-TTg): a past act opens the sentence.
 _NARRATIVE = re.compile(
-    r"^\s*(?:(?:ngay|thang|nam|trong nam|tu ngay)\s+[\d/.\-]+(?:\s+nam\s+\d{4})?\s*,|(?:vua qua|thoi gian qua)\s*,)"
+    r"^\s*(?:(?:ngay|thang|nam|trong (?:nam|thang|quy)|tu ngay)\s+[\d/.\-]+(?:\s+nam\s+\d{4})?\s*,"
+    r"|(?:vua qua|thoi gian qua)\s*,)"
     r"[^;]*?\b(?:da|vua)\s+\w"
 )
 
