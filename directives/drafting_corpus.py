@@ -70,8 +70,21 @@ class Item:
 # "heldout4" for a fourth one recorded the same way, "heldout5" for a fifth (after the heldout4 tuning),
 # "heldout6" for a sixth (after the heldout5 tuning), "heldout7" and "heldout8" for two batches of whole
 # documents recorded before the parser was run on them and scored once (never tuned on), "heldout9" for a
-# tenth collection recorded the same way while the parser was being tuned on the older splits.
-SPLITS = ("", "tuning", "heldout", "heldout3", "heldout4", "heldout5", "heldout6", "heldout7", "heldout8", "heldout9")
+# tenth collection recorded the same way while the parser was being tuned on the older splits, "tuning2" for
+# material recorded (and scored once) to tune the rules for sentences that give no task (parse16).
+SPLITS = (
+    "",
+    "tuning",
+    "heldout",
+    "heldout3",
+    "heldout4",
+    "heldout5",
+    "heldout6",
+    "heldout7",
+    "heldout8",
+    "heldout9",
+    "tuning2",
+)
 
 
 @dataclass
@@ -154,8 +167,7 @@ def load_document(path: Path) -> Document:
     split = str(data.get("split") or "")
     if split not in SPLITS:
         raise CorpusError(
-            f"{path.name}: split is one of 'tuning', 'heldout', 'heldout3', 'heldout4', 'heldout5', 'heldout6',"
-            f" 'heldout7', 'heldout8', 'heldout9' (or absent), not {split!r}."
+            f"{path.name}: split is one of {', '.join(repr(s) for s in SPLITS if s)} (or absent), not {split!r}."
         )
     items = []
     for n, record in enumerate(data.get("items") or [], start=1):
@@ -183,7 +195,7 @@ def load_document(path: Path) -> Document:
 
 def load_corpus(directory: Path, split: str | None = None) -> list[Document]:
     """The corpus's documents; ``split`` keeps those of one split ("", "tuning", "heldout", "heldout3",
-    "heldout4", "heldout5", "heldout6", "heldout7", "heldout8", "heldout9") or,
+    "heldout4", "heldout5", "heldout6", "heldout7", "heldout8", "heldout9", "tuning2") or,
     with "new", the tuning and heldout splits (the second and third collections)."""
     directory = Path(directory)
     if not directory.is_dir():

@@ -42,9 +42,11 @@ JOINT_LEAD = "joint_lead"
 NARRATIVE = "narrative"
 
 # A past act told ("đã có văn bản", "đã ban hành", "đang tham mưu"), in a clause that asks nothing.
+# The manner word between ("Các địa phương đã khẩn trương tổ chức sơ tán người dân", 226/CĐ-TTg) belongs to
+# the act told: it asks nothing of anyone.
 _PAST_ACT = re.compile(
-    r"\b(?:da|vua|dang)\s+(?:co\s+(?:nhieu\s+)?van ban|ban hanh|to chuc|thuc hien|trien khai|gui|tham muu|xem xet"
-    r"|phe duyet|chi dao)\b"
+    r"\b(?:da|vua|dang)\s+(?:(?:khan truong|tich cuc|chu dong|kip thoi|tap trung|quyet liet|nghiem tuc)\s+)?"
+    r"(?:co\s+(?:nhieu\s+)?van ban|ban hanh|to chuc|thuc hien|trien khai|gui|tham muu|xem xet|phe duyet|chi dao)\b"
 )
 _ASKS = re.compile(r"\b(?:giao|de nghi|yeu cau|chu tri|khan truong|can|phai|tiep tuc|nghien cuu|chi dao)\b(?!\s+cua)")
 
@@ -68,9 +70,11 @@ def report_recipient(text: str) -> str:
     return clean_spaces(nfc_text[m.start("to") : m.end("to")])
 
 
-# "Ngày 12/3/2023, <someone> đã ...", "Năm 2024, ... đã ...": a past act opens the sentence.
+# "Ngày 12/3/2023, <someone> đã ...", "Năm 2024, ... đã ...", "Trong tháng 11 năm 2025, do mưa, lũ lớn ... đã xảy
+# ra ..." (226/CĐ-TTg): a past act opens the sentence.
 _NARRATIVE = re.compile(
-    r"^\s*(?:(?:ngay|thang|nam|trong nam|tu ngay)\s+[\d/.\-]+(?:\s+nam\s+\d{4})?\s*,|(?:vua qua|thoi gian qua)\s*,)"
+    r"^\s*(?:(?:ngay|thang|nam|trong (?:nam|thang|quy)|tu ngay)\s+[\d/.\-]+(?:\s+nam\s+\d{4})?\s*,"
+    r"|(?:vua qua|thoi gian qua)\s*,)"
     r"[^;]*?\b(?:da|vua)\s+\w"
 )
 
@@ -993,7 +997,12 @@ def _asks_outside_past_acts(folded: str) -> bool:
     kept, pos = [], 0
     for m in _PAST_ACT.finditer(folded):
         kept.append(folded[pos : m.start()])
-        if re.match(r"(?:da|vua|dang)\s+(?:co\s+(?:nhieu\s+)?van ban|gui|tham muu)", m.group(0)):
+        if re.match(
+            r"(?:da|vua|dang)\s+(?:\w+\s+\w+\s+)?(?:co\s+(?:nhieu\s+)?van ban|gui|tham muu|ban hanh\s)",
+            m.group(0) + " ",
+        ) and not re.match(r"\s*(?:quyet dinh|nghi quyet|thong tu|nghi dinh|ke hoach)\b", folded[m.end() :]):
+            # "đã có văn bản ... đề nghị ...", "đã ban hành nhiều văn bản, công điện chỉ đạo ..." (226/CĐ-TTg): what
+            # the letters asked is told with them, to the end of the sentence.
             stop = re.compile(r"[.;]").search(folded, m.end())
             pos = stop.start() if stop else len(folded)
         else:
@@ -1037,10 +1046,17 @@ def _told_of_a_past_day(folded: str, issued_on) -> bool:
     return day <= issued_on
 
 
+# "Tuy nhiên, đến ngày 07 tháng 02 năm 2025, mới có 33 địa phương, 9 Bộ, cơ quan Trung ương gửi báo cáo ..."
+# (13/CĐ-TTg): a count of those who did, told.
+_COUNT_TOLD = re.compile(r"\b(?:moi|chi)\s+co\s+\d+\s")
+
+
 def _is_narrative(folded: str, deadline, issued_on=None) -> bool:
     """Whether a clause reports what was done ("Ngày 12/3/2023, Sở Y tế đã ban hành ...") and asks nothing."""
     if _TASK_VERB_FIRST.match(folded):
         return False
+    if _COUNT_TOLD.search(folded) and not _ASKS.search(folded):
+        return True
     if _told_of_a_past_day(folded, issued_on) or _DOCUMENT_ASSIGNS.match(folded):
         return True
     return bool(_NARRATIVE.match(folded)) or (
@@ -1060,6 +1076,53 @@ _DECISION_ONLY = re.compile(
     # sung ..." (a Lai Châu letter of 2018 on the Can Hồ cemetery): no one named to act, no directive.
     r"|^\s*(?:[-+•]\s*)?(?:\d+\s*[.)]\s*)?(?:de|nham|tren co so|can cu|xet)\s[^;:]{0,300}?,\s*"
     r"(?:dong y|nhat tri|thong nhat|chap thuan)\b"
+    # A topic heading pasted alone, a noun phrase with no full stop: "5. Nhiệm vụ về phát triển KHCN, ĐMST, CĐS
+    # và ĐA06" (624/TB-VPCP). Its tasks are the points below it.
+    r"|^\s*(?:[-+•]\s*)?(?:[IVX]{1,4}\s*[.)]\s*|\d+\s*[.)]\s*)?"
+    r"(?:(?:cac\s+)?nhiem vu|giai phap|noi dung|dinh huong|phuong huong|muc tieu|ket qua|tinh hinh)\b[^.;:!?]{0,160}$"
+    # A fact about the law: "Luật Đất đai 2024 có hiệu lực từ ngày 01 tháng 8 năm 2024, ... đòi hỏi Nghị định ...
+    # sớm được hoàn thiện" (425/TB-VPCP): nobody named to act, only a need stated.
+    r"|^\s*(?:[-+•]\s*)?(?:luat|bo luat|nghi dinh|nghi quyet|thong tu)\b[^;:]{0,160}?\bco hieu luc\b"
+)
+
+
+# The speaker's appraisal: "Phó Thủ tướng Chính phủ hoan nghênh các bộ, địa phương ... đã đóng góp ý kiến"
+# (425/TB-VPCP), "Đánh giá cao / Ghi nhận / Biểu dương ... nỗ lực của ...": praise of what was done, thanks,
+# condolences. Only the speaker (or no one) praises, and the praise has its object (an effort, a spirit, a
+# result, what someone did), so a unit told to "biểu dương, khen thưởng" those who did well keeps its task; a
+# text that goes on to ask ("đồng thời ... yêu cầu ...") is no appraisal.
+_APPRAISAL = re.compile(
+    r"^\s*(?:[-+•]\s*)?(?:\d+\s*[.)]\s*)?"
+    r"(?:[^,;:.]{0,80}?\b(?:thu tuong|chinh phu|ban chi dao|chu tich|uy ban nhan dan|ubnd|lanh dao|hoi nghi)"
+    r"[^,;:.]{0,80}?\s)?(?:nhiet liet\s+|tran trong\s+)?"
+    r"(?:bieu duong|danh gia cao|hoan nghenh|ghi nhan|cam on|chia buon|gui loi (?:tham hoi|chia buon|cam on))\b"
+    r"(?![^.;]{0,40}\bkhen thuong\b)"
+    r"(?=[^;]{0,240}\b(?:no luc|tinh than|ket qua|thanh tich|su\s|dong gop|trach nhiem|quyet tam|vao cuoc|da"
+    r"|gia dinh)\b)"
+)
+_ASSIGNS = re.compile(r"\b(?:giao|yeu cau|de nghi)\b(?!\s+(?:nhiem vu\s+)?(?:cua|tai))")
+# The same words as nouns ask nothing: "nhiệm vụ được giao", "chưa đáp ứng yêu cầu", "theo yêu cầu".
+_ASSIGN_NOUNS = re.compile(
+    r"\b(?:duoc giao|dap ung(?: duoc)? (?:cac |moi )?yeu cau|theo yeu cau|(?:cac|nhung|moi) yeu cau)\b"
+)
+
+
+def _assigns(folded: str) -> bool:
+    """Whether the text gives, asks or proposes a task (the words as verbs)."""
+    return bool(_ASSIGNS.search(_ASSIGN_NOUNS.sub(" ", folded)))
+
+
+def _appraises(folded: str) -> bool:
+    m = _APPRAISAL.match(folded)
+    return bool(m) and not _assigns(folded[m.end() :])
+
+
+# The speaker warns what it will do if a task is missed: "Sau ngày 15 tháng 2 năm 2025, các bộ ... chưa gửi báo
+# cáo ..., Thủ tướng Chính phủ sẽ giao Thanh tra Chính phủ thực hiện thanh tra ..." (13/CĐ-TTg). A consequence
+# announced, no task given now.
+_WARNS = re.compile(
+    r"\b(?:thu tuong(?: chinh phu)?|chinh phu|pho thu tuong|chu tich|uy ban nhan dan|ubnd|ban chi dao)"
+    r"[^,;:.]{0,60}?\s+se\s+(?:giao|xem xet|xu ly|kiem diem|chi dao|thanh tra)\b"
 )
 
 
@@ -1067,10 +1130,13 @@ _LEAD_IN = re.compile(r"\b(?:co y kien(?:\s+chi dao)?|ket luan)(?:\s+nhu sau)?\s
 
 
 def _no_directive(draft) -> bool:
-    """A draft no clerk files: nobody named, and it reports the past or only approves or introduces."""
+    """A draft no clerk files: the speaker's appraisal or warning; or nobody named, and it reports the past or only
+    approves or introduces."""
+    folded = fold_text(draft.source or draft.text)
+    if _appraises(folded) or _WARNS.search(folded):
+        return True
     if draft.lead is not None:
         return False
-    folded = fold_text(draft.source or draft.text)
     return NARRATIVE in draft.flags or bool(_DECISION_ONLY.search(folded))
 
 
@@ -1138,6 +1204,7 @@ def _same_level(leads, inherited) -> bool:
 # nghiên cứu ...", 641/TB-VPCP) or with the speaker's lead-in ("Xét báo cáo của Bộ Tài chính ..., Phó Thủ
 # tướng Chính phủ Hồ Đức Phớc có ý kiến như sau: Các Bộ, cơ quan ngang Bộ ... nghiên cứu ...", 11298/VPCP-KTTH).
 _TOPIC = re.compile(r"\s*ve\s[^:]{2,600}?:\s*")
+_TITLE = re.compile(r"\s*[^:;.]{8,200}?:\s+(?=\S)")
 _SPEAKERS_LEAD_IN = re.compile(r"[^:]{0,600}?\b(?:co y kien(?:\s+chi dao)?|ket luan|chi dao)(?:\s+nhu sau)?\s*:\s*")
 _ASSIGNS_FIRST = re.compile(r"(?:giao|de nghi|yeu cau)\s")
 
@@ -1150,7 +1217,14 @@ def _without_preface(parser: DirectiveParser, paragraph: str) -> str:
     m = _TOPIC.match(folded)
     if m is None:
         m = _SPEAKERS_LEAD_IN.match(folded)
-        if m is None or not _SPEAKER_WORDS.search(folded, 0, m.end()):
+        if m is not None and not _SPEAKER_WORDS.search(folded, 0, m.end()):
+            m = None
+    if m is None:
+        # A task's title before its colon: "2. Đẩy mạnh rà soát, xây dựng, hoàn thiện thể chế, cơ chế chính sách:
+        # Các bộ khẩn trương trình Chính phủ ..." (624/TB-VPCP). It names no one (else the colon may open a list of
+        # names: "Bộ X chủ trì, phối hợp với các Sở: A, B ..."), and who acts comes right after it.
+        m = _TITLE.match(folded)
+        if m is None or parser.analyse(paragraph[: m.end()].rstrip(" :")).leads:
             return paragraph
     rest = paragraph[m.end() :]
     sentences = split_sentences(rest)
@@ -1252,19 +1326,46 @@ def _parse_numbered(parser: DirectiveParser, units, preamble=()) -> list[Draft]:
     return [d for d in drafts if NARRATIVE not in d.flags and not _no_directive(d)]
 
 
+# A heading's numbered points in one paragraph: "Bộ Tài chính: (1) ...; (2) ...; (3) ...".
+_FIRST_POINT = re.compile(r":\s*\(1\)\s")
+_NEXT_POINT = re.compile(r"\s*\((?:[2-9]|1\d)\)\s")
+
+
+def _points_head(parser: DirectiveParser, paragraph: str):
+    """The heading's clause (who leads, with whom) when the paragraph is a heading over numbered points, else None."""
+    m = _FIRST_POINT.search(paragraph)
+    if m is None:
+        return None
+    head = parser.analyse(paragraph[: m.start()])
+    return head if head.leads else None
+
+
 def _parse_prose(parser: DirectiveParser, paragraphs) -> list[Draft]:
     drafts: list[Draft] = []
     pending: list[Draft] = []  # drafts waiting for the document's addressee
     # The speaker's lead-in on a line of its own ("Sau khi xem xét, Chủ tịch UBND tỉnh có ý kiến chỉ đạo:",
     # "Xét Báo cáo số ..., Phó Thủ tướng ... có ý kiến chỉ đạo như sau:") only introduces: what follows it
     # in one paragraph is still one item pasted.
-    one_item = len([p for p in paragraphs if p.strip() and not _LEAD_IN.search(fold_text(nfc(p)))]) == 1
+    # So does the speaker's lead-in that ends a paragraph ("..., Thủ tướng Chính phủ yêu cầu:", 227/CĐ-TTg).
+    one_item = (
+        len(
+            [
+                p
+                for p in paragraphs
+                if p.strip()
+                and not _LEAD_IN.search(fold_text(nfc(p)))
+                and not _SPEAKER_INTRODUCES.search(fold_text(nfc(p)))
+            ]
+        )
+        == 1
+    )
     counter = 0
     doc_group = None  # the group the text last addressed as a whole
     last_agency_leads: list = []
     for paragraph in paragraphs:
         paragraph = _without_preface(parser, paragraph)
         last_new: list[Draft] = []  # the drafts the paragraph's previous clause made or grew
+        points_head = _points_head(parser, paragraph)
         for sentence_index, sentence in enumerate(split_sentences(paragraph)):
             prev = None  # the part before, in this sentence
             opener = None  # the part that opened a parenthesis: "... như: A (B; C; D)"
@@ -1275,7 +1376,19 @@ def _parse_prose(parser: DirectiveParser, paragraphs) -> list[Draft]:
             carried_coords = None  # when the part before ";" ended in its list of coordinators
             # "Quyết định có hiệu lực kể từ ngày ký và giao UBND các tỉnh ...": the sentence tells what a
             # decision assigned; none of its parts is the notice's directive.
-            told_sentence = bool(_DOCUMENT_ASSIGNS.match(fold_text(nfc(sentence))))
+            folded_sentence = fold_text(nfc(sentence))
+            told_sentence = bool(_DOCUMENT_ASSIGNS.match(folded_sentence))
+            # "Thời gian qua, Thủ tướng Chính phủ đã có nhiều văn bản chỉ đạo, yêu cầu các bộ ... tập trung rà soát
+            # ...", "Các địa phương đã khẩn trương tổ chức sơ tán người dân ..., đồng thời triển khai ..." (13 and
+            # 226/CĐ-TTg): the whole sentence reports; what the earlier letters asked, or the second act told, is no
+            # directive once its part is read alone.
+            # Only a date still ahead makes the sentence a task: "khẩn trương" or the date the earlier letter set
+            # ("... gửi báo cáo ... trước ngày 20 tháng 01 năm 2025" in a telegram of 8/2/2025) belongs to the report.
+            ahead = parse_deadline(sentence, parser.issued_on)
+            if ahead.due_date is None or (parser.issued_on is not None and ahead.due_date < parser.issued_on):
+                ahead = DeadlineResult()
+            if not told_sentence and _is_narrative(folded_sentence, ahead, parser.issued_on):
+                told_sentence = True
             for clause_index, clause_text in enumerate(clauses):
                 inside = depth > 0
                 depth += clause_text.count("(") - clause_text.count(")")
@@ -1308,7 +1421,14 @@ def _parse_prose(parser: DirectiveParser, paragraphs) -> list[Draft]:
                     flags = []
                     if told_sentence:
                         flags.append(NARRATIVE)
-                    if clause.explicit:
+                    point = points_head is not None and bool(_NEXT_POINT.match(part))
+                    if point and not clause.explicit:
+                        # "a) Bộ Tài chính: (1) Chủ trì, phối hợp với Bộ Khoa học và Công nghệ ...; (2) Phân bổ và
+                        # bố trí đủ vốn ..." (624/TB-VPCP III.6.a): each numbered point is a task of the heading's
+                        # lead, with the heading's coordinators and its own, not those of the point before.
+                        leads, coords = points_head.leads, clause.coords or points_head.coords
+                        clause.body = capitalise(_NEXT_POINT.sub("", part, count=1).strip(" ;."))
+                    elif clause.explicit:
                         leads, coords = clause.leads, clause.coords
                         groups = [t for t in leads if isinstance(t, Group)]
                         addressed = clause.via not in ("subject", "chu tri", "doi voi", "rieng doi voi")
@@ -1335,6 +1455,7 @@ def _parse_prose(parser: DirectiveParser, paragraphs) -> list[Draft]:
                         reported = False  # the report goes on
                     if (
                         last_new
+                        and not point  # a numbered point is a task of its own
                         and not reported  # after a reported past act, what is asked is a directive of its own
                         and _same_assignee(
                             clause, part, leads, last_new, same_sentence=prev is not None, one_item=one_item
@@ -1469,6 +1590,28 @@ def _extend_draft(draft: Draft, body: str, clause, source: str) -> None:
     draft.source = f"{draft.source} {source}".strip()
 
 
+# A conclusion's findings, not its tasks: "I. Về kết quả đạt được", "1. Về tồn tại, hạn chế: ...", "2. Nguyên nhân
+# chủ yếu: (1) ...", "Thực hiện ..., công tác ... đã đạt kết quả nổi bật: (1) ..." (624/TB-VPCP). The heading (up
+# to its colon) names what was found; the points after it are results, shortcomings or causes, and the text
+# assigns nothing ("giao", "yêu cầu", "đề nghị" only as "nhiệm vụ được giao").
+_FINDINGS = re.compile(
+    r"^\s*(?:[IVX]{1,4}\s*[.)]\s*|\d+\s*[.)]\s*)?(?:"
+    r"(?:ve\s+)?(?:ket qua(?: dat duoc)?|ton tai|han che|nguyen nhan|bat cap|danh gia chung)\b[^:]{0,200}:"
+    r"|[^:]{0,400}?\bda dat (?:duoc\s+)?(?:nhieu\s+|nhung\s+)?ket qua\b[^:]{0,60}:"
+    r")"
+)
+# The speaker's lead-in closing the text: "..., Thủ tướng Chính phủ yêu cầu:", "... Thủ tướng Chính phủ yêu cầu Bộ
+# trưởng ... thực hiện một số nhiệm vụ trọng tâm cấp bách sau:".
+_SPEAKER_INTRODUCES = re.compile(
+    r"\b(?:thu tuong(?: chinh phu)?|pho thu tuong|chu tich|ban chi dao|uy ban nhan dan tinh|ubnd tinh)"
+    r"[^.;:]{0,80}?\s(?:yeu cau|de nghi|chi dao|giao)\b(?:[^.;:]{0,400}?\b(?:sau|nhu sau))?\s*:\s*$"
+)
+
+
+def _reports_findings(folded: str) -> bool:
+    return bool(_FINDINGS.match(folded)) and not _assigns(folded)
+
+
 def parse_directives(
     text: str,
     issued_on: datetime.date | None,
@@ -1481,8 +1624,17 @@ def parse_directives(
     ``directives.drafting_registry.agency_matcher``).
     """
     parser = DirectiveParser(matcher, issued_on)
-    preamble, units, numbered = _split_units(clean_pasted(text))
+    cleaned = clean_pasted(text)
+    if _reports_findings(fold_text(cleaned)):
+        return []
+    preamble, units, numbered = _split_units(cleaned)
     drafts = _parse_numbered(parser, units, preamble) if numbered else _parse_prose(parser, preamble)
+    # A paragraph that ends in the speaker's lead-in ("..., Thủ tướng Chính phủ yêu cầu:", "... thực hiện một số
+    # nhiệm vụ trọng tâm cấp bách sau:") only sets the scene for the tasks it introduces, pasted after it or not at
+    # all (227, 229/CĐ-TTg).
+    scenes = [fold_text(p) for p in preamble if _SPEAKER_INTRODUCES.search(fold_text(p))]
+    if scenes and not numbered:
+        drafts = [d for d in drafts if not any(fold_text(d.source or d.text)[:80] in scene for scene in scenes)]
     for draft in drafts:
         draft.deadline = due_by_steps(draft.deadline, draft.source or draft.text, issued_on)
     return drafts
