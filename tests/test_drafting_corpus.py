@@ -272,7 +272,7 @@ TUNING2_2026_12_04 = {  # the eleventh collection alone (6 documents, 33 items, 
     "items_right": 0.9394,
     "start": 1.0,
 }
-WHOLE_WITH_TUNING2_2026_12_04 = {  # the whole corpus (161 documents, 418 items, 713 expected drafts), after parse14, parse15 and parse16 merged
+WHOLE_WITH_TUNING2_2026_12_04 = {  # the whole corpus (161 documents, 418 items, 713 drafts), parse14-16 merged
     "draft_count": 0.9234,
     "lead": 0.892,
     "coordinating": 0.9341,
