@@ -16,6 +16,9 @@ from django.core.management import call_command
 from directives.drafting_corpus import ABSENT, load_corpus, score_corpus
 from directives.drafting_registry import fresh_install_records
 
+# The parser over the corpus, no database: CI runs it once (the SQLite pass), not again on PostgreSQL.
+pytestmark = pytest.mark.no_database
+
 DEPARTMENT = "Sở Ngoại vụ tỉnh Quảng Trị"  # a department some provinces have: not in the reference data
 
 ITEMS = [

@@ -13,6 +13,9 @@ from directives.drafting.agencies import describe
 from directives.drafting.textutil import fold_key
 from directives.drafting_corpus import DEFAULT_CORPUS, corpus_registry, load_corpus
 
+# The parser over the corpus, no database: CI runs it once (the SQLite pass), not again on PostgreSQL.
+pytestmark = pytest.mark.no_database
+
 _SPACE = re.compile(r" ")
 _LONG_WORD = re.compile(r"\w{6,}")
 # A name the page wraps: a head word and two more ("Bộ Tài nguyên và ...", "Ủy ban nhân dân tỉnh ...").
