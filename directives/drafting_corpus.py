@@ -71,7 +71,8 @@ class Item:
 # "heldout6" for a sixth (after the heldout5 tuning), "heldout7" and "heldout8" for two batches of whole
 # documents recorded before the parser was run on them and scored once (never tuned on), "heldout9" for a
 # tenth collection recorded the same way while the parser was being tuned on the older splits, "tuning2" for
-# material recorded (and scored once) to tune the rules for sentences that give no task (parse16).
+# material recorded (and scored once) to tune the rules for sentences that give no task (parse16), "tuning3"
+# for material recorded (and scored once) to tune the rules for joint leads, lists and long group names (parse17).
 SPLITS = (
     "",
     "tuning",
@@ -84,6 +85,7 @@ SPLITS = (
     "heldout8",
     "heldout9",
     "tuning2",
+    "tuning3",
 )
 
 
@@ -195,7 +197,7 @@ def load_document(path: Path) -> Document:
 
 def load_corpus(directory: Path, split: str | None = None) -> list[Document]:
     """The corpus's documents; ``split`` keeps those of one split ("", "tuning", "heldout", "heldout3",
-    "heldout4", "heldout5", "heldout6", "heldout7", "heldout8", "heldout9", "tuning2") or,
+    "heldout4", "heldout5", "heldout6", "heldout7", "heldout8", "heldout9", "tuning2", "tuning3") or,
     with "new", the tuning and heldout splits (the second and third collections)."""
     directory = Path(directory)
     if not directory.is_dir():

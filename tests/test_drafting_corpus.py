@@ -209,15 +209,15 @@ WHOLE_WITH_HELDOUT7_SILENT_WRONG_DATES = 3
 # parse16 (rules for sentences that give no task, written on tuning2; heldout8 only scored, never read): items
 # right 0.5682 -> 0.6364, draft count 0.7045 -> 0.7727, the other fields unchanged; the floor is that run.
 HELDOUT8_2026_12_03 = {  # the ninth collection alone (11 documents, 44 items, 68 expected drafts), held out
-    "draft_count": 0.7727,
-    "lead": 0.4853,
-    "coordinating": 0.5735,
-    "due": 0.5147,
-    "all_fields": 0.4118,
-    "items_right": 0.6364,
+    "draft_count": 0.8182,
+    "lead": 0.5441,  # scored only (never read); 0.4853 before parse14-17
+    "coordinating": 0.6765,
+    "due": 0.6029,
+    "all_fields": 0.4559,
+    "items_right": 0.6591,
     "start": 1.0,
 }
-HELDOUT8_SILENT_WRONG_DATES = 6
+HELDOUT8_SILENT_WRONG_DATES = 5  # 6 before parse15
 # parse14: the whole corpus's floor follows its figure after parse14's rules (heldout8 counted only inside
 # it: heldout8's own floor above was not re-scored, and stays; its test passes).
 WHOLE_WITH_HELDOUT8_2026_12_03 = {  # the whole corpus (141 documents, 327 items, 572 expected drafts), parse16
@@ -276,14 +276,36 @@ TUNING2_2026_12_04 = {  # the eleventh collection alone (6 documents, 33 items, 
     "items_right": 0.9394,
     "start": 1.0,
 }
-WHOLE_WITH_TUNING2_2026_12_04 = {  # the whole corpus (161 documents, 418 items, 713 drafts), parse14-16 merged
+WHOLE_WITH_TUNING2_2026_12_04 = {  # 161 documents, 418 items, 713 drafts (all but tuning3), after parse17
     "draft_count": 0.9234,
-    "lead": 0.892,
+    "lead": 0.8948,  # 0.892 before parse17
     "coordinating": 0.9341,
     "due": 0.9257,
-    "all_fields": 0.8527,
+    "all_fields": 0.8541,  # 0.8527 before parse17
     "items_right": 0.8493,
     "start": 0.9986,
+}
+# 2026-12-04 (parse17): 24 items (33 expected drafts) from 2 more documents (split "tuning3": the telegrams 220 and
+# 225/CĐ-TTg of November 2025), chosen for joint leads, lists of ministries and groups and the heads of several
+# bodies, recorded and committed before the parser was run on them, scored once (items right 0.4583, draft count
+# 0.625, lead 0.6667), then tuned on. The floor is the figure after parse17's rules (test_drafting_rules_parse17.py).
+TUNING3_2026_12_04 = {  # the twelfth collection alone (2 documents, 24 items, 33 expected drafts), tuned on
+    "draft_count": 0.75,
+    "lead": 1.0,
+    "coordinating": 0.8788,
+    "due": 0.9697,
+    "all_fields": 0.8485,
+    "items_right": 0.625,
+    "start": 1.0,
+}
+WHOLE_WITH_TUNING3_2026_12_04 = {  # the whole corpus (163 documents, 442 items, 746 drafts), after parse17
+    "draft_count": 0.914,
+    "lead": 0.8995,
+    "coordinating": 0.9316,
+    "due": 0.9276,
+    "all_fields": 0.8539,
+    "items_right": 0.8371,
+    "start": 0.9987,
 }
 WHOLE_WITH_HELDOUT9_SILENT_WRONG_DATES = 6  # 12 before parse14, 9 after it, 6 after parse15
 # parse11 (2026-12-03, night): every wrong date carries a flag (tests/test_drafting_rules_parse11.py); the
@@ -349,7 +371,7 @@ def test_every_name_the_clerk_expects_is_in_the_registry(documents):
 
 def test_the_scores_are_reported_per_field_and_per_class(figures):
     assert set(figures["scores"]) == set(BASELINE_2026_12_03) == set(WHOLE_WITH_HELDOUT6_2026_12_03)
-    assert figures["items"] == 418 and figures["expected_drafts"] == 713
+    assert figures["items"] == 442 and figures["expected_drafts"] == 746
     for name in ("deadline-clause", "second-verb", "list-after-colon", "province-in-name", "joint-lead", "narrative"):
         entry = figures["classes"][name]
         assert 0 <= entry["right"] <= entry["items"]
@@ -359,11 +381,17 @@ def test_the_scores_are_reported_per_field_and_per_class(figures):
 
 
 def test_the_parser_does_not_fall_below_the_baseline(documents, figures):
-    assert figures["items"] == 418
-    for field, floor in WHOLE_WITH_TUNING2_2026_12_04.items():
+    assert figures["items"] == 442
+    for field, floor in WHOLE_WITH_TUNING3_2026_12_04.items():
         assert figures["scores"][field] >= floor, (field, figures["scores"][field], floor)
     assert figures["silent_wrong_dates"] <= WHOLE_WITH_HELDOUT9_SILENT_WRONG_DATES
-    up_to_heldout9 = [d for d in documents if d.split != "tuning2"]
+    up_to_tuning2 = [d for d in documents if d.split != "tuning3"]
+    scores = part_of_corpus(documents, up_to_tuning2).figures()
+    assert scores["items"] == 418
+    for field, floor in WHOLE_WITH_TUNING2_2026_12_04.items():
+        assert scores["scores"][field] >= floor, (field, scores["scores"][field], floor)
+    assert scores["silent_wrong_dates"] <= WHOLE_WITH_HELDOUT9_SILENT_WRONG_DATES
+    up_to_heldout9 = [d for d in up_to_tuning2 if d.split != "tuning2"]
     scores = part_of_corpus(documents, up_to_heldout9).figures()
     assert scores["items"] == 385
     for field, floor in WHOLE_WITH_HELDOUT9_2026_12_04.items():
@@ -464,6 +492,15 @@ def test_the_eleventh_collection_does_not_fall_below_its_floor(documents):
     assert len(tuning2) >= 6 and sum(len(d.items) for d in tuning2) >= 30
     scores = part_of_corpus(documents, tuning2).figures()
     for field, floor in TUNING2_2026_12_04.items():
+        assert scores["scores"][field] >= floor, (field, scores["scores"][field], floor)
+    assert scores["silent_wrong_dates"] == 0
+
+
+def test_the_twelfth_collection_does_not_fall_below_its_floor(documents):
+    tuning3 = [d for d in documents if d.split == "tuning3"]
+    assert len(tuning3) >= 2 and sum(len(d.items) for d in tuning3) >= 20
+    scores = part_of_corpus(documents, tuning3).figures()
+    for field, floor in TUNING3_2026_12_04.items():
         assert scores["scores"][field] >= floor, (field, scores["scores"][field], floor)
     assert scores["silent_wrong_dates"] == 0
 

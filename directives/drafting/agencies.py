@@ -170,6 +170,8 @@ _GROUP_NOUNS = [
     "co quan ngang bo", "co quan thuoc chinh phu", "co quan chuyen mon", "co quan", "bo truong", "thu truong",
     "truong nganh", "bi thu", "giam doc", "bo", "ban", "nganh",
     "dia phuong", "don vi", "so", "huyen", "quan", "thi xa", "thanh pho", "tp", "tinh", "xa", "phuong",
+    # "Ủy ban nhân dân các xã, phường, đặc khu": the special zones are communes' peers since the 2025 reform.
+    "dac khu",
     "thi tran", "doanh nghiep", "tap doan", "tong cong ty", "nha mang", "to chuc", "hoi", "doan the", "cap",
     # "các trường" are schools; "các trường hợp" are cases, never a body.
     "thanh vien", "hiep hoi", r"truong(?!\s+hop\b)", "nha cung cap dich vu", "ngan hang thuong mai", "ngan hang",
@@ -211,8 +213,8 @@ _FIRST = (
     r"|(?:co quan|don vi)(?=(?:\s*,\s*(?:to chuc|don vi|co quan|dia phuong))*\s+(?:co\s+)?lien quan)"
     rf"|(?:{_ROLE}\s+)?{_UBND}\s+cap (?:xa|huyen|tinh)\b"
     # "Ủy ban nhân dân xã, phường": units listed with no place named are every such committee.
-    rf"|(?:{_ROLE}\s+)?{_UBND}\s+(?:xa|phuong|huyen|thi xa|thi tran)"
-    r"(?=\s*,\s*(?:xa|phuong|huyen|thi xa|thi tran|thanh pho)\b)"
+    rf"|(?:{_ROLE}\s+)?{_UBND}\s+(?:xa|phuong|huyen|thi xa|thi tran|dac khu)"
+    r"(?=\s*,\s*(?:xa|phuong|huyen|thi xa|thi tran|thanh pho|dac khu)\b)"
     r"|chinh quyen (?:dia phuong|co so|cac cap)\b"
     # "phối hợp với cơ quan chuyên môn thuộc Bộ Tài chính": the bodies of another agency, named by it.
     r"|co quan chuyen mon(?=\s+thuoc\s)"
@@ -240,7 +242,8 @@ _QUAL = (
     # "các địa phương có rừng", "các xã, phường có cụm công nghiệp": the places that have it.
     rf"|{_HAVING}"
     # "các cơ quan thông tấn, báo chí", "các cơ quan báo chí": the press.
-    r"|thong tan(?:\s*,\s*bao chi)?|bao chi|truyen thong(?=\s+thuoc\s)"
+    # "Các cơ quan báo chí, truyền thông": the press and the media, one group.
+    r"|thong tan(?:\s*,\s*bao chi)?|bao chi(?:\s*,\s*truyen thong)?|truyen thong(?=\s+thuoc\s)"
     # "các cơ sở giáo dục nghề nghiệp trong và ngoài tỉnh": where they are.
     r"|trong va ngoai (?:tinh|nuoc)"
     # "các sở ban ngành": "ban" written without a comma before "ngành".
@@ -274,6 +277,9 @@ _COMPANY_NAME = re.compile(
     r"\s+[A-ZĐÀ-Ỹ][^\s,;:.()]*(?:\s+(?!(?:chủ|tổ|thực|triển|phối|nghiên|báo|khẩn|có|theo|và|được|tăng|rà)\b)"
     r"[^\s,;:.()]+){0,2}"
 )
+# "Bộ trưởng các Bộ, Thủ trưởng cơ quan ngang bộ, Chủ tịch Ủy ban nhân dân các tỉnh": after a group named by its
+# heads' titles, the chairs of the committees are the heads of other bodies, a group of their own (joint).
+_OTHER_HEADS = re.compile(rf",\s*(?=chu tich\s+{_UBND}\s+{_DET}\s)")
 _TITLE_IN_GROUP = re.compile(
     rf"\b(?:bo truong|thu truong|giam doc|chu tich|truong)\s+(?=(?:{_UBND}\s+)?(?:{_DET}\s+)?{_NOUN})"
 )
@@ -724,6 +730,12 @@ class AgencyMatcher:
                 # trường" and is no group, but a group may start inside the rejected words.
                 pos = m.start() + 1
                 continue
+            if _TITLE_IN_GROUP.match(ft.folded, m.start()) and (
+                other := _OTHER_HEADS.search(ft.folded, m.start() + 1, end)
+            ):
+                end = other.start()
+                s, e = ft.to_original(m.start(), end)
+                text = ft.text[s:e]
             closed = _CATCH_ALL_THEN.search(ft.folded, m.start(), end)
             if closed:
                 # "các cơ quan liên quan và địa phương có rừng": a catch-all "liên quan" closes its group;
