@@ -6,18 +6,16 @@ rules on every item, and tests/test_drafting_robustness.py runs each item throug
 """
 
 import datetime
-from pathlib import Path
 
 import pytest
-import yaml
-from django.conf import settings
 
 from directives.drafting import AgencyMatcher, Group, Unmatched, parse_directives
 from directives.drafting.parser import JOINT_LEAD, NO_LEAD
 from directives.drafting_registry import registry_from_records
 
+from .drafting_helpers import seed_records
+
 D = datetime.date
-SEEDS = Path(settings.BASE_DIR) / "seeds"
 NOV_2025 = D(2025, 11, 18)
 
 PROVINCES = {
@@ -49,7 +47,7 @@ EXTRA = [
 
 @pytest.fixture(scope="module")
 def registry():
-    seeds = yaml.safe_load((SEEDS / "agencies.yaml").read_text(encoding="utf-8"))["agencies"]
+    seeds = seed_records()
     existing = {record["name"] for record in seeds}
     extra = [{"level": "central", **r} for r in EXTRA if r["name"] not in existing]
     return registry_from_records(seeds + extra)

@@ -27,8 +27,9 @@ from directives.drafting.milestones import due_by_steps
 from directives.drafting.parser import _inline_bullets
 from directives.drafting_registry import registry_from_records
 
+from .drafting_helpers import seed_records
+
 D = datetime.date
-SEEDS = Path(settings.BASE_DIR) / "seeds"
 CORPUS = Path(settings.BASE_DIR) / "tests" / "fixtures" / "drafting_corpus"
 
 LAO_CAI = "ubnd-lao-cai"
@@ -42,7 +43,7 @@ EXTRA = [
 
 @pytest.fixture(scope="module")
 def registry():
-    seeds = yaml.safe_load((SEEDS / "agencies.yaml").read_text(encoding="utf-8"))["agencies"]
+    seeds = seed_records()
     return registry_from_records(seeds + [{"level": "provincial", **record} for record in EXTRA])
 
 

@@ -8,28 +8,19 @@ the same shape whose reading must not change.
 """
 
 import datetime
-from pathlib import Path
 
 import pytest
-import yaml
-from django.conf import settings
 
-from directives.drafting import AgencyMatcher, Group, parse_directives
-from directives.drafting_registry import registry_from_records
+from directives.drafting import Group
+
+from .drafting_helpers import parser_over, seed_records
 
 D = datetime.date
-SEEDS = Path(settings.BASE_DIR) / "seeds"
 
 
 @pytest.fixture(scope="module")
 def parse():
-    seeds = yaml.safe_load((SEEDS / "agencies.yaml").read_text(encoding="utf-8"))["agencies"]
-    registry = registry_from_records(seeds)
-
-    def parse(text, issued):
-        return parse_directives(text, issued, matcher=AgencyMatcher(registry, on_date=issued))
-
-    return parse
+    return parser_over(seed_records())
 
 
 def _leads(drafts):
