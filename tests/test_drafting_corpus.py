@@ -308,6 +308,43 @@ WHOLE_WITH_TUNING3_2026_12_04 = {  # the whole corpus (163 documents, 442 items,
     "start": 0.9987,
 }
 WHOLE_WITH_HELDOUT9_SILENT_WRONG_DATES = 6  # 12 before parse14, 9 after it, 6 after parse15
+# 2026-12-06: 47 items (87 expected drafts) from 8 more documents (split "heldout10": the Ministry of Construction's
+# telegram 96/CĐ-BXD, Cần Thơ's directive 09/CT-UBND, the plans 0130/KH-UBND of Đắk Lắk, 1026/KH-UBND of Nghệ An,
+# 141/KH-UBND of Bắc Ninh, 235/KH-UBND of Thanh Hóa and 308/KH-UBND of Hà Nội, all of November 2025, and a Lai Châu
+# letter of 2018), recorded and committed before the parser was run on them, then scored once with main's parser at
+# 53aeb77: 55.3% items right. These floors are that run; heldout10 is never tuned on (only its aggregates are read).
+HELDOUT10_2026_12_06 = {  # the collection of 2026-12-06, held out (8 documents, 47 items, 87 expected drafts)
+    "draft_count": 0.7234,
+    "lead": 0.8161,
+    "coordinating": 0.7356,
+    "due": 0.8851,
+    "all_fields": 0.6897,
+    "items_right": 0.5532,
+    "start": 1.0,
+}
+HELDOUT10_SILENT_WRONG_DATES = 1
+# The same collection's other half (split "tuning4": the letter 11554/VPCP-V.I, Đắk Lắk's directive 012/CT-UBND and
+# plan 0129/KH-UBND, the plans 159/KH-UBND of Cần Thơ and 624/KH-UBND of Hà Tĩnh, all of November 2025), recorded and
+# scored once the same way: 67.5% items right. For the parser helpers to tune on; raise the floor when they do.
+TUNING4_2026_12_06 = {  # 5 documents, 40 items, 112 expected drafts
+    "draft_count": 0.8,
+    "lead": 0.8304,
+    "coordinating": 0.8482,
+    "due": 0.8929,
+    "all_fields": 0.7857,
+    "items_right": 0.675,
+    "start": 1.0,
+}
+WHOLE_WITH_TUNING4_2026_12_06 = {  # the whole corpus (176 documents, 529 items, 945 drafts), main at 53aeb77
+    "draft_count": 0.8885,
+    "lead": 0.8836,
+    "coordinating": 0.9037,
+    "due": 0.9196,
+    "all_fields": 0.8307,
+    "items_right": 0.7996,
+    "start": 0.9989,
+}
+WHOLE_WITH_TUNING4_SILENT_WRONG_DATES = 7  # heldout10's one added to the 6 above
 # parse11 (2026-12-03, night): every wrong date carries a flag (tests/test_drafting_rules_parse11.py); the
 # floors above were raised to the figures after those rules.
 WHOLE_SILENT_WRONG_DATES = 0  # a ceiling for the whole corpus (2 before parse11): may only stay at 0
@@ -371,7 +408,7 @@ def test_every_name_the_clerk_expects_is_in_the_registry(documents):
 
 def test_the_scores_are_reported_per_field_and_per_class(figures):
     assert set(figures["scores"]) == set(BASELINE_2026_12_03) == set(WHOLE_WITH_HELDOUT6_2026_12_03)
-    assert figures["items"] == 442 and figures["expected_drafts"] == 746
+    assert figures["items"] == 529 and figures["expected_drafts"] == 945
     for name in ("deadline-clause", "second-verb", "list-after-colon", "province-in-name", "joint-lead", "narrative"):
         entry = figures["classes"][name]
         assert 0 <= entry["right"] <= entry["items"]
@@ -381,11 +418,17 @@ def test_the_scores_are_reported_per_field_and_per_class(figures):
 
 
 def test_the_parser_does_not_fall_below_the_baseline(documents, figures):
-    assert figures["items"] == 442
-    for field, floor in WHOLE_WITH_TUNING3_2026_12_04.items():
+    assert figures["items"] == 529
+    for field, floor in WHOLE_WITH_TUNING4_2026_12_06.items():
         assert figures["scores"][field] >= floor, (field, figures["scores"][field], floor)
-    assert figures["silent_wrong_dates"] <= WHOLE_WITH_HELDOUT9_SILENT_WRONG_DATES
-    up_to_tuning2 = [d for d in documents if d.split != "tuning3"]
+    assert figures["silent_wrong_dates"] <= WHOLE_WITH_TUNING4_SILENT_WRONG_DATES
+    up_to_tuning3 = [d for d in documents if d.split not in ("heldout10", "tuning4")]
+    scores = part_of_corpus(documents, up_to_tuning3).figures()
+    assert scores["items"] == 442
+    for field, floor in WHOLE_WITH_TUNING3_2026_12_04.items():
+        assert scores["scores"][field] >= floor, (field, scores["scores"][field], floor)
+    assert scores["silent_wrong_dates"] <= WHOLE_WITH_HELDOUT9_SILENT_WRONG_DATES
+    up_to_tuning2 = [d for d in up_to_tuning3 if d.split != "tuning3"]
     scores = part_of_corpus(documents, up_to_tuning2).figures()
     assert scores["items"] == 418
     for field, floor in WHOLE_WITH_TUNING2_2026_12_04.items():
@@ -501,6 +544,24 @@ def test_the_twelfth_collection_does_not_fall_below_its_floor(documents):
     assert len(tuning3) >= 2 and sum(len(d.items) for d in tuning3) >= 20
     scores = part_of_corpus(documents, tuning3).figures()
     for field, floor in TUNING3_2026_12_04.items():
+        assert scores["scores"][field] >= floor, (field, scores["scores"][field], floor)
+    assert scores["silent_wrong_dates"] == 0
+
+
+def test_the_collection_of_2026_12_06_held_out_does_not_fall_below_its_floor(documents):
+    held_out = [d for d in documents if d.split == "heldout10"]
+    assert len(held_out) >= 8 and sum(len(d.items) for d in held_out) >= 45
+    scores = part_of_corpus(documents, held_out).figures()
+    for field, floor in HELDOUT10_2026_12_06.items():
+        assert scores["scores"][field] >= floor, (field, scores["scores"][field], floor)
+    assert scores["silent_wrong_dates"] <= HELDOUT10_SILENT_WRONG_DATES
+
+
+def test_the_collection_of_2026_12_06_to_tune_on_does_not_fall_below_its_floor(documents):
+    tuning4 = [d for d in documents if d.split == "tuning4"]
+    assert len(tuning4) >= 5 and sum(len(d.items) for d in tuning4) >= 40
+    scores = part_of_corpus(documents, tuning4).figures()
+    for field, floor in TUNING4_2026_12_06.items():
         assert scores["scores"][field] >= floor, (field, scores["scores"][field], floor)
     assert scores["silent_wrong_dates"] == 0
 

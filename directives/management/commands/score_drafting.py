@@ -1,7 +1,7 @@
 """Score the drafting parser on the evaluation corpus of real documents.
 
     python manage.py score_drafting [--corpus DIR] [--registry corpus|reference]
-        [--split all|base|new|tuning|heldout|heldout3|...|heldout9|tuning2|tuning3] [--json]
+        [--split all|base|new|tuning|heldout|heldout3|...|heldout9|heldout10|tuning2|tuning3|tuning4] [--json]
 
 Each item of tests/fixtures/drafting_corpus (or DIR) is drafted alone, as a clerk would paste it,
 with its document's issue date, and compared with the drafts a clerk would make. Prints the share
@@ -112,6 +112,8 @@ _SPLITS = {
     "heldout9": "heldout9",
     "tuning2": "tuning2",
     "tuning3": "tuning3",
+    "heldout10": "heldout10",
+    "tuning4": "tuning4",
 }
 
 
