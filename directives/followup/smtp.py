@@ -14,14 +14,22 @@ import io
 import re
 import smtplib
 import socket
+from email import base64mime, quoprimime
+from email.charset import Charset
 from email.generator import BytesGenerator
+from email.header import Header
 from email.policy import Compat32
 from email.utils import formatdate
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.core.mail.backends.smtp import EmailBackend as DjangoSMTPBackend
-from django.core.mail.message import RFC5322_EMAIL_LINE_LENGTH_LIMIT, forbid_multi_line_headers, sanitize_address
+from django.core.mail.message import (
+    ADDRESS_HEADERS,
+    RFC5322_EMAIL_LINE_LENGTH_LIMIT,
+    forbid_multi_line_headers,
+    sanitize_address,
+)
 
 _LEADING_DOT = re.compile(rb"(?m)^\.")
 
@@ -44,6 +52,84 @@ def _envelope_address(address, encoding):
     """``sanitize_address`` (it is not cheap: the sender's Vietnamese name is encoded each time),
     once per address: a round sends from one sender to a few hundred agencies' addresses."""
     return sanitize_address(address, encoding)
+
+
+@functools.lru_cache(maxsize=4096)
+def _quoted(address):
+    """``smtplib.quoteaddr`` of an envelope address (as ``SMTP.mail`` and ``SMTP.rcpt`` write it),
+    once per address: it parses the address again at every command, a twentieth of an email's
+    Python (bench/README.md, "perf15")."""
+    return smtplib.quoteaddr(address)
+
+
+class _Utf8(Charset):
+    """The email package's UTF-8 charset, its headers split into encoded words in one pass.
+
+    ``Charset.header_encode_lines`` measures every prefix of the text again (join, encode, length:
+    quadratic in the text's length), which for a Vietnamese subject was a tenth of an email's
+    Python. The encoded length of a prefix only grows, by each character's own share (its UTF-8
+    bytes for base64, their quoted-printable length for "Q"), so the same greedy split is found
+    by adding each character's share once: the same lines, the same words (a test compares them
+    with the email package's over many texts)."""
+
+    def __init__(self):
+        super().__init__("utf-8")
+
+    def header_encode_lines(self, string, maxlengths):
+        codec = self.output_codec or "us-ascii"
+        encoder_module = self._get_encoder(string.encode(codec))
+        if encoder_module is base64mime:
+
+            def length(size):
+                return (size + 2) // 3 * 4  # base64mime.header_length of ``size`` bytes
+
+            def share(character):
+                return len(character.encode(codec))
+
+        elif encoder_module is quoprimime:
+
+            def length(size):
+                return size
+
+            def share(character):
+                return quoprimime.header_length(character.encode(codec))
+
+        else:
+            return super().header_encode_lines(string, maxlengths)
+        extra = len(self.get_output_charset()) + _RFC2047_CHROME_LEN
+        lines, current, size = [], [], 0
+        maxlen = next(maxlengths) - extra
+        for character in string:
+            added = share(character)
+            if length(size + added) > maxlen:
+                # As Charset's: the character goes to the next line (None: nothing fits the first).
+                lines.append(encoder_module.header_encode("".join(current).encode(codec), codec) if current else None)
+                current, size = [character], added
+                maxlen = next(maxlengths) - extra
+            else:
+                current.append(character)
+                size += added
+        lines.append(encoder_module.header_encode("".join(current).encode(codec), codec))
+        return lines
+
+
+_RFC2047_CHROME_LEN = 7  # email.charset's: "=?" "?" "?" "?=" around the charset and the text
+_UTF8 = _Utf8()
+
+
+def _header_value(name, value, encoding):
+    """``forbid_multi_line_headers(name, value, encoding)``: a text header that is not ASCII is
+    encoded with ``_Utf8`` (the same encoded words, faster); every other header goes to Django."""
+    value = str(value)
+    if (
+        encoding.lower() == "utf-8"
+        and not value.isascii()
+        and name.lower() not in ADDRESS_HEADERS
+        and "\n" not in value
+        and "\r" not in value
+    ):
+        return name, Header(value, _UTF8).encode()
+    return forbid_multi_line_headers(name, value, encoding)
 
 
 _PLAIN_HEADER = re.compile(r"[\x21-\x7e]+( [\x21-\x7e]+)*")
@@ -157,7 +243,7 @@ def _assemble(email_message, parts):
         for name, value in email_message.extra_headers.items()
         if name.lower() not in {"from", "to", "cc", "reply-to"}
     )
-    out = [_CRLF_POLICY.fold_binary(*forbid_multi_line_headers(name, value, encoding)) for name, value in headers]
+    out = [_CRLF_POLICY.fold_binary(*_header_value(name, value, encoding)) for name, value in headers]
     dash = f"--{boundary}".encode("ascii")
     out += [b"\r\n", dash, b"\r\n", parts[0], b"\r\n", dash, b"\r\n", parts[1], b"\r\n", dash, b"--\r\n"]
     return b"".join(out)
@@ -211,12 +297,15 @@ class HandoverSMTPBackend(DjangoSMTPBackend):
         return True
 
     def _envelope(self, conn, from_email, recipients):
-        code, reply = conn.mail(from_email)
+        # SMTP.mail and SMTP.rcpt without options, their addresses quoted once (``_quoted``).
+        conn.putcmd("mail", f"FROM:{_quoted(from_email)}")
+        code, reply = conn.getreply()
         if code != 250:
             raise Refused(code, reply)
         refused = {}
         for recipient in recipients:
-            code, reply = conn.rcpt(recipient)
+            conn.putcmd("rcpt", f"TO:{_quoted(recipient)}")
+            code, reply = conn.getreply()
             if code not in (250, 251):
                 refused[recipient] = (code, reply)
         if len(refused) == len(recipients):
