@@ -9,6 +9,7 @@ marked sent and never resent without a clerk (see delivery.send_envelope).
 """
 
 import contextlib
+import email.charset
 import functools
 import io
 import re
@@ -74,46 +75,46 @@ class _Utf8(Charset):
 
     def __init__(self):
         super().__init__("utf-8")
+        self.shares = {}  # character -> (its UTF-8 bytes, their quoted-printable length)
+
+    def _share(self, character):
+        found = self.shares.get(character)
+        if found is None:
+            data = character.encode("utf-8")
+            found = (len(data), sum(_QP_LENGTH[octet] for octet in data))
+            if len(self.shares) < 4096:  # Vietnamese needs a few hundred; a stranger text is not kept
+                self.shares[character] = found
+        return found
 
     def header_encode_lines(self, string, maxlengths):
-        codec = self.output_codec or "us-ascii"
-        encoder_module = self._get_encoder(string.encode(codec))
-        if encoder_module is base64mime:
-
-            def length(size):
-                return (size + 2) // 3 * 4  # base64mime.header_length of ``size`` bytes
-
-            def share(character):
-                return len(character.encode(codec))
-
-        elif encoder_module is quoprimime:
-
-            def length(size):
-                return size
-
-            def share(character):
-                return quoprimime.header_length(character.encode(codec))
-
-        else:
+        if self.header_encoding != email.charset.SHORTEST or (self.output_codec or "").lower() != "utf-8":
             return super().header_encode_lines(string, maxlengths)
+        shares = [self._share(character) for character in string]
+        # Charset._get_encoder's choice for the whole text: base64 when strictly shorter, else "Q".
+        size = sum(octets for octets, _qp in shares)
+        base64 = (size + 2) // 3 * 4 < sum(qp for _octets, qp in shares)
+        encoder_module = base64mime if base64 else quoprimime
         extra = len(self.get_output_charset()) + _RFC2047_CHROME_LEN
-        lines, current, size = [], [], 0
+        lines, start, size = [], 0, 0
         maxlen = next(maxlengths) - extra
-        for character in string:
-            added = share(character)
-            if length(size + added) > maxlen:
+        for index, (octets, qp) in enumerate(shares):
+            added = octets if base64 else qp
+            length = (size + added + 2) // 3 * 4 if base64 else size + added
+            if length > maxlen:
                 # As Charset's: the character goes to the next line (None: nothing fits the first).
-                lines.append(encoder_module.header_encode("".join(current).encode(codec), codec) if current else None)
-                current, size = [character], added
+                current = string[start:index]
+                lines.append(encoder_module.header_encode(current.encode("utf-8"), "utf-8") if current else None)
+                start, size = index, added
                 maxlen = next(maxlengths) - extra
             else:
-                current.append(character)
                 size += added
-        lines.append(encoder_module.header_encode("".join(current).encode(codec), codec))
+        lines.append(encoder_module.header_encode(string[start:].encode("utf-8"), "utf-8"))
         return lines
 
 
 _RFC2047_CHROME_LEN = 7  # email.charset's: "=?" "?" "?" "?=" around the charset and the text
+# quoprimime.header_length of each byte alone (the length of a text is the sum over its bytes).
+_QP_LENGTH = [quoprimime.header_length(bytes([octet])) for octet in range(256)]
 _UTF8 = _Utf8()
 
 
