@@ -216,6 +216,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["directives.api.authentication.IsAgencyOrClerk"],
     "DEFAULT_RENDERER_CLASSES": ["directives.api.renderers.JSONRenderer"],
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "directives.api.renderers.ContentNegotiation",
     "DEFAULT_PARSER_CLASSES": ["directives.api.parsers.JSONParser"],
     "DEFAULT_THROTTLE_CLASSES": ["directives.api.throttling.PerKeyRateThrottle"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",

@@ -9,19 +9,28 @@ marked sent and never resent without a clerk (see delivery.send_envelope).
 """
 
 import contextlib
+import email.charset
 import functools
 import io
 import re
 import smtplib
 import socket
+from email import base64mime, quoprimime
+from email.charset import Charset
 from email.generator import BytesGenerator
+from email.header import Header
 from email.policy import Compat32
 from email.utils import formatdate
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.core.mail.backends.smtp import EmailBackend as DjangoSMTPBackend
-from django.core.mail.message import RFC5322_EMAIL_LINE_LENGTH_LIMIT, forbid_multi_line_headers, sanitize_address
+from django.core.mail.message import (
+    ADDRESS_HEADERS,
+    RFC5322_EMAIL_LINE_LENGTH_LIMIT,
+    forbid_multi_line_headers,
+    sanitize_address,
+)
 
 _LEADING_DOT = re.compile(rb"(?m)^\.")
 
@@ -44,6 +53,84 @@ def _envelope_address(address, encoding):
     """``sanitize_address`` (it is not cheap: the sender's Vietnamese name is encoded each time),
     once per address: a round sends from one sender to a few hundred agencies' addresses."""
     return sanitize_address(address, encoding)
+
+
+@functools.lru_cache(maxsize=4096)
+def _quoted(address):
+    """``smtplib.quoteaddr`` of an envelope address (as ``SMTP.mail`` and ``SMTP.rcpt`` write it),
+    once per address: it parses the address again at every command, a twentieth of an email's
+    Python (bench/README.md, "perf15")."""
+    return smtplib.quoteaddr(address)
+
+
+class _Utf8(Charset):
+    """The email package's UTF-8 charset, its headers split into encoded words in one pass.
+
+    ``Charset.header_encode_lines`` measures every prefix of the text again (join, encode, length:
+    quadratic in the text's length), which for a Vietnamese subject was a tenth of an email's
+    Python. The encoded length of a prefix only grows, by each character's own share (its UTF-8
+    bytes for base64, their quoted-printable length for "Q"), so the same greedy split is found
+    by adding each character's share once: the same lines, the same words (a test compares them
+    with the email package's over many texts)."""
+
+    def __init__(self):
+        super().__init__("utf-8")
+        self.shares = {}  # character -> (its UTF-8 bytes, their quoted-printable length)
+
+    def _share(self, character):
+        found = self.shares.get(character)
+        if found is None:
+            data = character.encode("utf-8")
+            found = (len(data), sum(_QP_LENGTH[octet] for octet in data))
+            if len(self.shares) < 4096:  # Vietnamese needs a few hundred; a stranger text is not kept
+                self.shares[character] = found
+        return found
+
+    def header_encode_lines(self, string, maxlengths):
+        if self.header_encoding != email.charset.SHORTEST or (self.output_codec or "").lower() != "utf-8":
+            return super().header_encode_lines(string, maxlengths)
+        shares = [self._share(character) for character in string]
+        # Charset._get_encoder's choice for the whole text: base64 when strictly shorter, else "Q".
+        size = sum(octets for octets, _qp in shares)
+        base64 = (size + 2) // 3 * 4 < sum(qp for _octets, qp in shares)
+        encoder_module = base64mime if base64 else quoprimime
+        extra = len(self.get_output_charset()) + _RFC2047_CHROME_LEN
+        lines, start, size = [], 0, 0
+        maxlen = next(maxlengths) - extra
+        for index, (octets, qp) in enumerate(shares):
+            added = octets if base64 else qp
+            length = (size + added + 2) // 3 * 4 if base64 else size + added
+            if length > maxlen:
+                # As Charset's: the character goes to the next line (None: nothing fits the first).
+                current = string[start:index]
+                lines.append(encoder_module.header_encode(current.encode("utf-8"), "utf-8") if current else None)
+                start, size = index, added
+                maxlen = next(maxlengths) - extra
+            else:
+                size += added
+        lines.append(encoder_module.header_encode(string[start:].encode("utf-8"), "utf-8"))
+        return lines
+
+
+_RFC2047_CHROME_LEN = 7  # email.charset's: "=?" "?" "?" "?=" around the charset and the text
+# quoprimime.header_length of each byte alone (the length of a text is the sum over its bytes).
+_QP_LENGTH = [quoprimime.header_length(bytes([octet])) for octet in range(256)]
+_UTF8 = _Utf8()
+
+
+def _header_value(name, value, encoding):
+    """``forbid_multi_line_headers(name, value, encoding)``: a text header that is not ASCII is
+    encoded with ``_Utf8`` (the same encoded words, faster); every other header goes to Django."""
+    value = str(value)
+    if (
+        encoding.lower() == "utf-8"
+        and not value.isascii()
+        and name.lower() not in ADDRESS_HEADERS
+        and "\n" not in value
+        and "\r" not in value
+    ):
+        return name, Header(value, _UTF8).encode()
+    return forbid_multi_line_headers(name, value, encoding)
 
 
 _PLAIN_HEADER = re.compile(r"[\x21-\x7e]+( [\x21-\x7e]+)*")
@@ -157,7 +244,7 @@ def _assemble(email_message, parts):
         for name, value in email_message.extra_headers.items()
         if name.lower() not in {"from", "to", "cc", "reply-to"}
     )
-    out = [_CRLF_POLICY.fold_binary(*forbid_multi_line_headers(name, value, encoding)) for name, value in headers]
+    out = [_CRLF_POLICY.fold_binary(*_header_value(name, value, encoding)) for name, value in headers]
     dash = f"--{boundary}".encode("ascii")
     out += [b"\r\n", dash, b"\r\n", parts[0], b"\r\n", dash, b"\r\n", parts[1], b"\r\n", dash, b"--\r\n"]
     return b"".join(out)
@@ -211,12 +298,15 @@ class HandoverSMTPBackend(DjangoSMTPBackend):
         return True
 
     def _envelope(self, conn, from_email, recipients):
-        code, reply = conn.mail(from_email)
+        # SMTP.mail and SMTP.rcpt without options, their addresses quoted once (``_quoted``).
+        conn.putcmd("mail", f"FROM:{_quoted(from_email)}")
+        code, reply = conn.getreply()
         if code != 250:
             raise Refused(code, reply)
         refused = {}
         for recipient in recipients:
-            code, reply = conn.rcpt(recipient)
+            conn.putcmd("rcpt", f"TO:{_quoted(recipient)}")
+            code, reply = conn.getreply()
             if code not in (250, 251):
                 refused[recipient] = (code, reply)
         if len(refused) == len(recipients):
