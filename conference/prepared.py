@@ -17,7 +17,6 @@ the rows are the same either way.
 import psycopg
 from django.conf import settings
 from django.db.backends.utils import CursorDebugWrapper, CursorWrapper
-from psycopg import _queries
 from psycopg.pq import Format
 
 # Django turns psycopg's automatic preparing off (a threshold of None); with a threshold no count
@@ -46,26 +45,8 @@ def prepared_cursor(connection):
     return _LoggedCursor(cursor, connection) if connection.queries_logged else connection.make_cursor(cursor)
 
 
-class _KeptQuery(_queries.PostgresQuery):
-    """psycopg's conversion of a query's ``%s`` placeholders to ``$n``, kept for every query run here.
-
-    psycopg keeps it (an LRU of 128) only for queries of at most 4,096 characters; the API list's page
-    is longer (about 4,800), so each request parsed it again (a twentieth of its Python, bench/README.md
-    "perf15"). These cursors run a few texts compiled once per process: the same conversion, kept."""
-
-    def convert(self, query, vars):
-        if vars is None or not isinstance(query, (str, bytes)):
-            return super().convert(query, vars)
-        self.query, self._want_formats, self._order, self._parts = _queries._query2pg(
-            self._ensure_bytes(query), self._tx.encoding
-        )
-        self.dump(vars)
-
-
 class _PreparingCursor(psycopg.Cursor):
     """A server-binding cursor that prepares every statement it runs."""
-
-    _query_cls = _KeptQuery
 
     def execute(self, query, params=None, **kwargs):
         return super().execute(query, params, **{**kwargs, "prepare": True})
