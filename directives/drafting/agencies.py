@@ -284,7 +284,12 @@ _COMPANY_NAME = re.compile(
 )
 # "Bộ trưởng các Bộ, Thủ trưởng cơ quan ngang bộ, Chủ tịch Ủy ban nhân dân các tỉnh": after a group named by its
 # heads' titles, the chairs of the committees are the heads of other bodies, a group of their own (joint).
-_OTHER_HEADS = re.compile(rf",\s*(?=chu tich\s+{_UBND}\s+{_DET}\s)")
+# So does each other title before a determiner in a list named by titles: "lãnh đạo các sở, ban, ngành thuộc tỉnh,
+# Chủ tịch UBND các huyện, thành phố, thủ trưởng các đơn vị có liên quan" (1536/UBND-TH of Cao Bằng) is three
+# groups; "Thủ trưởng cơ quan ngang bộ" (no determiner) goes on with the ministries before it.
+_OTHER_HEADS = re.compile(
+    rf",\s*(?=(?:chu tich\s+{_UBND}|(?:chu tich|thu truong|giam doc|lanh dao)(?:\s+{_UBND})?)\s+{_DET}\s)"
+)
 # "Các Bộ, cơ quan ngang Bộ, Ủy ban nhân dân các tỉnh, thành phố trực thuộc Trung ương, các Tập đoàn kinh tế, Tổng
 # công ty nhà nước" (11676/VPCP-ĐMDN), "Các Sở, ban, ngành thuộc tỉnh, ..., Ủy ban nhân dân các xã, phường" (9387/
 # UBND-KT of Lào Cai): after a comma, the committees of a level ("UBND các ...", "UBND cấp ...") and the state
@@ -294,8 +299,9 @@ _OTHER_HEADS = re.compile(rf",\s*(?=chu tich\s+{_UBND}\s+{_DET}\s)")
 _OTHER_COMMITTEES = re.compile(rf",\s*(?={_UBND}\s+(?:{_DET}|cap)\s)")
 _OTHER_COMPANIES = re.compile(r",\s*(?=cac\s+(?:tap doan|tong cong ty)\b)")
 _OPENS_WITH_COMMITTEES = re.compile(rf"(?:{_ROLE}\s+)?{_UBND}\s")
+# "lãnh đạo các sở, ban, ngành thuộc tỉnh" (1536/UBND-TH): the clerk records the bodies, as for the other titles.
 _TITLE_IN_GROUP = re.compile(
-    rf"\b(?:bo truong|thu truong|giam doc|chu tich|truong)\s+(?=(?:{_UBND}\s+)?(?:{_DET}\s+)?{_NOUN})"
+    rf"\b(?:bo truong|thu truong|giam doc|chu tich|lanh dao|truong)\s+(?=(?:{_UBND}\s+)?(?:{_DET}\s+)?{_NOUN})"
 )
 
 
