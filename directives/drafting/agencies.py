@@ -172,7 +172,9 @@ _GROUP_NOUNS = [
     "dia phuong", "don vi", "so", "huyen", "quan", "thi xa", "thanh pho", "tp", "tinh", "xa", "phuong",
     # "Ủy ban nhân dân các xã, phường, đặc khu": the special zones are communes' peers since the 2025 reform.
     "dac khu",
-    "thi tran", "doanh nghiep", "tap doan kinh te", "tap doan", "tong cong ty nha nuoc", "tong cong ty", "nha mang", "to chuc", "hoi", "doan the", "cap",
+    "thi tran", "doanh nghiep", "tap doan", "tong cong ty", "nha mang", "to chuc", "hoi", "doan the", "cap",
+    # "các Tập đoàn kinh tế, Tổng công ty nhà nước" (11676/VPCP-ĐMDN): the state companies, by their whole kind.
+    "tap doan kinh te", "tong cong ty nha nuoc",
     # "các trường" are schools; "các trường hợp" are cases, never a body.
     "thanh vien", "hiep hoi", r"truong(?!\s+hop\b)", "nha cung cap dich vu", "ngan hang thuong mai", "ngan hang",
     "ban qlda", "ban quan ly du an",
