@@ -62,19 +62,6 @@ def test_the_two_groups_of_heads_split_after_giao_too(parse):
     ]
 
 
-def test_a_committee_group_after_the_ministries_with_no_title_stays_one_list(parse):
-    """Without the chairs' title the list is one group as before: "các sở, ban, ngành, UBND các huyện" is
-    the usual way of naming everyone in a province (the same shape as 220/CĐ-TTg's III.1 without "Chủ tịch";
-    the sentence is 220/CĐ-TTg's opening clause, which names no heads)."""
-    text = (
-        "Giao các bộ, cơ quan ngang bộ, Ủy ban nhân dân các tỉnh, thành phố trực thuộc Trung ương báo cáo Chính"
-        " phủ, Thủ tướng Chính phủ kết quả thực hiện trong báo cáo cải cách TTHC hằng tháng."
-    )
-    drafts = parse(text, D(2025, 11, 18))
-    assert len(drafts) == 1
-    assert isinstance(drafts[0].lead, Group)
-
-
 def test_a_single_head_title_of_committees_is_still_their_group(parse):
     """220/CĐ-TTg, II.3: the provinces' chairs alone are the committees' group, qualifier kept."""
     text = (

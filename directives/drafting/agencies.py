@@ -173,6 +173,8 @@ _GROUP_NOUNS = [
     # "Ủy ban nhân dân các xã, phường, đặc khu": the special zones are communes' peers since the 2025 reform.
     "dac khu",
     "thi tran", "doanh nghiep", "tap doan", "tong cong ty", "nha mang", "to chuc", "hoi", "doan the", "cap",
+    # "các Tập đoàn kinh tế, Tổng công ty nhà nước" (11676/VPCP-ĐMDN): the state companies, by their whole kind.
+    "tap doan kinh te", "tong cong ty nha nuoc",
     # "các trường" are schools; "các trường hợp" are cases, never a body.
     "thanh vien", "hiep hoi", r"truong(?!\s+hop\b)", "nha cung cap dich vu", "ngan hang thuong mai", "ngan hang",
     "ban qlda", "ban quan ly du an",
@@ -218,7 +220,12 @@ _FIRST = (
     r"|chinh quyen (?:dia phuong|co so|cac cap)\b"
     # "phối hợp với cơ quan chuyên môn thuộc Bộ Tài chính": the bodies of another agency, named by it.
     r"|co quan chuyen mon(?=\s+thuoc\s)"
-    rf"|dia phuong(?=\s+{_HAVING}))"
+    rf"|dia phuong(?=\s+{_HAVING})"
+    # "phối hợp chặt chẽ với địa phương cử lực lượng ..." (225/CĐ-TTg): right after "phối hợp với", the bare
+    # noun is the localities concerned, a group; elsewhere "địa phương" is an adjective ("ngân sách địa phương").
+    r"|(?:(?<=phoi hop voi )|(?<=phoi hop cung )|(?<=phoi hop chat che voi ))dia phuong\b"
+    # "Phối hợp với Công an các địa phương rà soát ..." (225/CĐ-TTg): the police of every locality, a group.
+    r"|cong an\s+(?:cac\s+)?dia phuong\b)"
 )
 _QUAL = (
     r"(?:\s+(?:co lien quan|lien quan|truc thuoc trung uong|truc thuoc tinh|vien thong|cac cap|tren dia ban(?:\s+tinh)?"
@@ -279,9 +286,24 @@ _COMPANY_NAME = re.compile(
 )
 # "Bộ trưởng các Bộ, Thủ trưởng cơ quan ngang bộ, Chủ tịch Ủy ban nhân dân các tỉnh": after a group named by its
 # heads' titles, the chairs of the committees are the heads of other bodies, a group of their own (joint).
-_OTHER_HEADS = re.compile(rf",\s*(?=chu tich\s+{_UBND}\s+{_DET}\s)")
+# So does each other title before a determiner in a list named by titles: "lãnh đạo các sở, ban, ngành thuộc tỉnh,
+# Chủ tịch UBND các huyện, thành phố, thủ trưởng các đơn vị có liên quan" (1536/UBND-TH of Cao Bằng) is three
+# groups; "Thủ trưởng cơ quan ngang bộ" (no determiner) goes on with the ministries before it.
+_OTHER_HEADS = re.compile(
+    rf",\s*(?=(?:chu tich\s+{_UBND}|(?:chu tich|thu truong|giam doc|lanh dao)(?:\s+{_UBND})?)\s+{_DET}\s)"
+)
+# "Các Bộ, cơ quan ngang Bộ, Ủy ban nhân dân các tỉnh, thành phố trực thuộc Trung ương, các Tập đoàn kinh tế, Tổng
+# công ty nhà nước" (11676/VPCP-ĐMDN), "Các Sở, ban, ngành thuộc tỉnh, ..., Ủy ban nhân dân các xã, phường" (9387/
+# UBND-KT of Lào Cai): after a comma, the committees of a level ("UBND các ...", "UBND cấp ...") and the state
+# companies ("các Tập đoàn ...") are other kinds of bodies than the ministries or departments before them, each a
+# group of its own (one joint draft each). A group that opens with committees goes on as one ("UBND các huyện,
+# thành phố").
+_OTHER_COMMITTEES = re.compile(rf",\s*(?={_UBND}\s+(?:{_DET}|cap)\s)")
+_OTHER_COMPANIES = re.compile(r",\s*(?=cac\s+(?:tap doan|tong cong ty)\b)")
+_OPENS_WITH_COMMITTEES = re.compile(rf"(?:{_ROLE}\s+)?{_UBND}\s")
+# "lãnh đạo các sở, ban, ngành thuộc tỉnh" (1536/UBND-TH): the clerk records the bodies, as for the other titles.
 _TITLE_IN_GROUP = re.compile(
-    rf"\b(?:bo truong|thu truong|giam doc|chu tich|truong)\s+(?=(?:{_UBND}\s+)?(?:{_DET}\s+)?{_NOUN})"
+    rf"\b(?:bo truong|thu truong|giam doc|chu tich|lanh dao|truong)\s+(?=(?:{_UBND}\s+)?(?:{_DET}\s+)?{_NOUN})"
 )
 
 
@@ -734,6 +756,14 @@ class AgencyMatcher:
                 other := _OTHER_HEADS.search(ft.folded, m.start() + 1, end)
             ):
                 end = other.start()
+                s, e = ft.to_original(m.start(), end)
+                text = ft.text[s:e]
+            committees = None
+            if not _OPENS_WITH_COMMITTEES.match(ft.folded, m.start()):
+                committees = _OTHER_COMMITTEES.search(ft.folded, m.start() + 1, end)
+            companies = _OTHER_COMPANIES.search(ft.folded, m.start() + 1, end)
+            if cuts := [c.start() for c in (committees, companies) if c is not None]:
+                end = min(cuts)
                 s, e = ft.to_original(m.start(), end)
                 text = ft.text[s:e]
             closed = _CATCH_ALL_THEN.search(ft.folded, m.start(), end)

@@ -572,6 +572,7 @@ _SUBJECT_VERB = re.compile(
 _OBJECT_BEFORE = re.compile(r"\b(?:don doc|yeu cau|huong dan|de nghi|moi)\s+(?:cac|nhung|moi)\s")
 # What may stand between a speaker's title and "yêu cầu": the person's name ("Phó Thủ tướng Trần Hồng Hà").
 _NAME_ONLY = re.compile(r"(?:\s+[A-ZĐÀ-Ỹ][^\s,;:.]*)*\s*")
+_TITLED_GROUP = re.compile(r"(?:chu tich|thu truong|giam doc|lanh dao|bo truong|truong)\s")
 _LEAD_SKIP = re.compile(r"(?:luc luong|toan the|tap the|(?:dong chi\s+)?bi thu\s*(?:,|va)\s*)\s*")
 _BODY_JUNK = re.compile(
     r"[\s,:;.\-–]*(?:(?:chu tri|chu tri thuc hien)\s*[,:]?\s*)?(?:(?:phai|can|moi bo|moi co quan)\s+)?"
@@ -897,11 +898,14 @@ class DirectiveParser:
                     clause.via = "chu tri"
                     break
 
-        # A group "liên quan" named beside the lead coordinates rather than leads.
+        # A group "liên quan" named beside the lead coordinates rather than leads; but one named by its heads'
+        # title is addressed like the others ("..., thủ trưởng các đơn vị có liên quan khẩn trương ...", 1536/UBND-TH
+        # of Cao Bằng): it leads jointly.
         if len(leads) > 1:
             kept, extra = [], []
             for mention in leads:
-                if mention.is_group and "lien quan" in fold_text(mention.text) and kept:
+                titled = _TITLED_GROUP.match(fold_text(mention.text))
+                if mention.is_group and "lien quan" in fold_text(mention.text) and kept and not titled:
                     extra.append(mention)
                 else:
                     kept.append(mention)
