@@ -150,6 +150,21 @@ def test_djangos_own_list_strings_read_in_vietnamese(clerk_client):
     assert "Ẩn số lượng" in clerk_client.get(reverse(LIST), {"_facets": "True"}).content.decode()
 
 
+def test_djangos_list_and_page_words_are_the_offices_not_djangos_vietnamese(clerk_client):
+    """Django's own Vietnamese says "Hoạt động" (activity) for the actions, "Đi đến" (go to) for running
+    one, "Thêm vào nhiệm vụ" (add into the directive) and "Bản ghi nhớ" (memorandum) for the history."""
+    directive = DirectiveFactory()
+    body = clerk_client.get(reverse(LIST)).content.decode()
+    assert "Thao tác:" in body and "Thực hiện" in body and "Thêm nhiệm vụ" in body
+    assert " Theo tình trạng " in body
+    for wrong in ("Hoạt động:", "Đi đến", "Thêm vào nhiệm vụ", "Bởi tình trạng"):
+        assert wrong not in body
+    page = clerk_client.get(reverse("admin:directives_directive_change", args=[directive.pk])).content.decode()
+    assert "Lịch sử thay đổi</a>" in page and "Bản ghi nhớ" not in page
+    index = clerk_client.get(reverse("admin:index")).content.decode()
+    assert "Thêm mới" in index and "Thêm vào<" not in index and "Không có sẵn" not in index
+
+
 def test_session_and_notice_lists_count_their_directives_and_sort_by_the_count(clerk_client):
     busy = SessionFactory()
     notice = NoticeFactory(session=busy)
