@@ -1,6 +1,7 @@
 """The admin's lists at scale: searchable filters, the clerk's quick links, small pages."""
 
 import datetime
+import json
 
 import pytest
 from django.urls import reverse
@@ -156,7 +157,9 @@ def test_djangos_list_and_page_words_are_the_offices_not_djangos_vietnamese(cler
     directive = DirectiveFactory()
     body = clerk_client.get(reverse(LIST)).content.decode()
     assert "Thao tác:" in body and "Thực hiện" in body and "Thêm nhiệm vụ" in body
-    assert " Theo tình trạng " in body
+    assert " Theo tình trạng " in body and "Đã chọn 0/" in body
+    script = clerk_client.get(reverse("admin:jsi18n")).content.decode()  # the counter once boxes are ticked
+    assert json.dumps("Đã chọn %(sel)s/%(cnt)s") in script  # as the catalogue writes it: escaped
     for wrong in ("Hoạt động:", "Đi đến", "Thêm vào nhiệm vụ", "Bởi tình trạng"):
         assert wrong not in body
     page = clerk_client.get(reverse("admin:directives_directive_change", args=[directive.pk])).content.decode()
