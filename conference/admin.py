@@ -1,5 +1,7 @@
 """The clerks' admin for the registry, sessions and notices."""
 
+from decimal import Decimal
+
 from axes.models import AccessAttempt
 from django import forms
 from django.contrib import admin
@@ -227,8 +229,23 @@ class ParticipationInline(StaleCheckAdminMixin, admin.TabularInline):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
+class DecimalInput(forms.TextInput):
+    """A figure's value as a Vietnamese reader writes it: 13,3 and 35, not 13.3000 and 35.0000 (which
+    reads as thirty-five thousand). Never grouped, so that what comes back parses as it was shown; the
+    field is localized (``DECIMAL_OVERRIDES``), so "13,3" and "13.3" are both read as 13,3."""
+
+    def format_value(self, value):
+        if isinstance(value, Decimal) and value.is_finite():
+            value = value.quantize(Decimal(1)) if value == value.to_integral_value() else value.normalize()
+        return super().format_value(value)
+
+
+DECIMAL_OVERRIDES = {models.DecimalField: {"localize": True, "widget": DecimalInput}}
+
+
 class FigureInline(StaleCheckAdminMixin, admin.TabularInline):
     model = Figure
+    formfield_overrides = DECIMAL_OVERRIDES
     extra = 0
     fields = ["indicator", "as_stated", "value", "unit", "numerator", "denominator", "period", "agency", "order"]
     autocomplete_fields = ["agency"]
@@ -362,6 +379,7 @@ class ParticipationAdmin(OfficeScopedAdminMixin, StaleCheckAdminMixin, FoldedSea
 @admin.register(Figure)
 class FigureAdmin(OfficeScopedAdminMixin, StaleCheckAdminMixin, admin.ModelAdmin):
     office_path = "session__office"
+    formfield_overrides = DECIMAL_OVERRIDES
     list_display = [
         two_line_column(Figure, "indicator"),
         two_line_column(Figure, "as_stated"),

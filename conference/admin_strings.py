@@ -27,6 +27,20 @@ DJANGO_ADMIN_STRINGS = [
         "Deleting the %(object_name)s '%(escaped_object)s' would require deleting the following protected "
         "related objects:"
     ),
+    # Django's Vietnamese says something else: "Hoạt động" (activity) for the actions' label, "Đi đến"
+    # (go to) for running one, "Bản ghi nhớ" (memorandum) for a record's history, "Thêm vào nhiệm vụ"
+    # (add into the directive) for adding one (change_list.html, change_form_object_tools.html, index.html).
+    gettext_noop("Action:"),
+    gettext_noop("Go"),
+    gettext_noop("History"),
+    gettext_noop("Add"),
+    gettext_noop("Add %(name)s"),
+    gettext_noop("Delete?"),
+    gettext_noop("None available"),
+    # "0 của 50 được chọn" (0 of 50 chosen) for the actions' counter; its JavaScript twin, which counts
+    # the ticks, is in config/vendor_locale/vi/LC_MESSAGES/djangojs.po (the admin's JS catalogue reads
+    # django.contrib.admin's and LOCALE_PATHS' only).
+    gettext_noop("0 of %(cnt)s selected"),
     # every page (admin/base.html, admin/color_theme_toggle.html)
     gettext_noop("Skip to main content"),
     gettext_noop("Breadcrumbs"),

@@ -35,3 +35,24 @@ def fold(text: str) -> str:
 def fold_all(*parts: str) -> str:
     """Fold several fields into one search index, separated so terms never run together."""
     return " | ".join(fold(part) for part in parts if part)
+
+
+# Vietnamese alphabetical order: ă and â follow a, đ follows d, ê e, ô and ơ o, ư u; the tones only
+# break ties (none, huyền, hỏi, ngã, sắc, nặng). Code-point order put every "Đ..." after "X...".
+_ALPHABET = {letter: rank for rank, letter in enumerate("aăâbcdđeêfghijklmnoôơpqrstuưvwxyz", start=1000)}
+_SHAPE_MARKS = {"\u0306", "\u0302", "\u031b"}  # breve (ă), circumflex (â ê ô), horn (ơ ư)
+_TONES = {"\u0300": 1, "\u0309": 2, "\u0303": 3, "\u0301": 4, "\u0323": 5}
+
+
+def sort_key(text: str) -> tuple:
+    """A key that orders Vietnamese words as a dictionary does: "Cơ quan", "Đầu mối", "Điểm cầu", "Hội nghị"."""
+    letters, tones = [], []
+    for ch in unicodedata.normalize("NFD", (text or "").lower()):
+        if ch in _SHAPE_MARKS and letters:
+            letters[-1] = unicodedata.normalize("NFC", letters[-1] + ch)
+        elif ch in _TONES and tones:
+            tones[-1] = _TONES[ch]
+        elif not unicodedata.combining(ch):
+            letters.append(ch)
+            tones.append(0)
+    return tuple(_ALPHABET.get(letter, ord(letter)) for letter in letters), tuple(tones)

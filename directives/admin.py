@@ -28,6 +28,7 @@ from conference.admin_locking import StaleCheckAdminMixin
 from conference.admin_scope import SCOPED_CHOICES, OfficeScopedAdminMixin
 from conference.admin_search import FoldedSearchMixin
 from conference.models import Agency, ConclusionNotice
+from conference.numbers import grouped
 from conference.selectors import office_scope, records_of_office
 
 from . import admin_actions, services
@@ -746,11 +747,11 @@ class DirectiveAdmin(OfficeScopedAdminMixin, StaleCheckAdminMixin, FoldedSearchM
         if days is None or obj.current_status not in (Status.IN_PROGRESS, Status.OVERDUE):
             return "—"
         if days < 0:
-            text = ngettext("%(n)d day overdue", "%(n)d days overdue", -days) % {"n": -days}
+            text = ngettext("%(n)s day overdue", "%(n)s days overdue", -days) % {"n": grouped(-days)}
             return format_html('<span style="color:{}">{}</span>', STATUS_COLOURS[Status.OVERDUE], text)
         if days == 0:
             return _("due today")
-        return ngettext("%(n)d day left", "%(n)d days left", days) % {"n": days}
+        return ngettext("%(n)s day left", "%(n)s days left", days) % {"n": grouped(days)}
 
     @admin.display(description=_("status"), ordering="status")
     def status_display(self, obj):

@@ -1,6 +1,7 @@
 """The admin's lists at scale: searchable filters, the clerk's quick links, small pages."""
 
 import datetime
+import json
 
 import pytest
 from django.urls import reverse
@@ -148,6 +149,23 @@ def test_djangos_own_list_strings_read_in_vietnamese(clerk_client):
     assert "Hiện số lượng" in body and "Show counts" not in body
     assert "Chọn tất cả trên trang này" in body
     assert "Ẩn số lượng" in clerk_client.get(reverse(LIST), {"_facets": "True"}).content.decode()
+
+
+def test_djangos_list_and_page_words_are_the_offices_not_djangos_vietnamese(clerk_client):
+    """Django's own Vietnamese says "Hoạt động" (activity) for the actions, "Đi đến" (go to) for running
+    one, "Thêm vào nhiệm vụ" (add into the directive) and "Bản ghi nhớ" (memorandum) for the history."""
+    directive = DirectiveFactory()
+    body = clerk_client.get(reverse(LIST)).content.decode()
+    assert "Thao tác:" in body and "Thực hiện" in body and "Thêm nhiệm vụ" in body
+    assert " Theo tình trạng " in body and "Đã chọn 0/" in body
+    script = clerk_client.get(reverse("admin:jsi18n")).content.decode()  # the counter once boxes are ticked
+    assert json.dumps("Đã chọn %(sel)s/%(cnt)s") in script  # as the catalogue writes it: escaped
+    for wrong in ("Hoạt động:", "Đi đến", "Thêm vào nhiệm vụ", "Bởi tình trạng"):
+        assert wrong not in body
+    page = clerk_client.get(reverse("admin:directives_directive_change", args=[directive.pk])).content.decode()
+    assert "Lịch sử thay đổi</a>" in page and "Bản ghi nhớ" not in page
+    index = clerk_client.get(reverse("admin:index")).content.decode()
+    assert "Thêm mới" in index and "Thêm vào<" not in index and "Không có sẵn" not in index
 
 
 def test_session_and_notice_lists_count_their_directives_and_sort_by_the_count(clerk_client):

@@ -284,3 +284,15 @@ def test_the_clerks_digest_names_claims_and_extension_requests_with_links_to_dec
     for body in (digest.body, html):
         assert review in body and decide in body
     assert "31/08/2024" in digest.body and "30/09/2024" in digest.body
+
+
+def test_days_past_a_thousand_read_as_vietnamese_write_them(world, clerk_client):
+    """1.101 days, as a clerk writes it; "1101" was shown on the list, the badge and the page."""
+    session = SessionFactory(held_on=datetime.date(2021, 3, 1))
+    long_overdue = DirectiveFactory(
+        session=session, due_date=datetime.date(2021, 7, 31)
+    )  # 1,101 days before 05/08/2024
+    top = standing(page_of(clerk_client, long_overdue))
+    assert "quá hạn 1.101 ngày" in top and "1101" not in top
+    listed = clerk_client.get(reverse("admin:directives_directive_changelist")).content.decode()
+    assert "quá hạn 1.101 ngày" in listed and "1101 ngày" not in listed

@@ -319,3 +319,12 @@ def test_the_home_page_lists_a_page_at_a_time_overdue_first_without_a_query_per_
     assert first.index("Nhiệm vụ số 000") < first.index("Nhiệm vụ số 001") < first.index("Nhiệm vụ số 049")
     assert "Nhiệm vụ số 050" not in first and "Nhiệm vụ số 119" in last
     assert first.count("Cơ quan phối hợp") >= 10  # n % 3 == 0: the agency coordinates, and it says so
+
+
+def test_days_overdue_past_a_thousand_are_grouped_on_the_agencys_page(world, client):
+    lead = world["lead"]
+    long_overdue = DirectiveFactory(
+        session=SessionFactory(held_on=datetime.date(2021, 3, 1)), lead_agency=lead, due_date=datetime.date(2021, 7, 31)
+    )  # 1,097 days before 01/08/2024
+    body = client.get(page(world["lead_token"], long_overdue)).content.decode()
+    assert "quá hạn 1.097 ngày" in body and "1097" not in body

@@ -73,3 +73,27 @@ def test_every_app_with_messages_has_its_catalogue(fresh_catalogues):
     copy, catalogues = fresh_catalogues
     apps = {po.parts[len(copy.parts)] for po in catalogues}
     assert {"conference", "directives", "config"} <= apps
+
+
+VENDOR_CATALOGUE = Path("config/vendor_locale/vi/LC_MESSAGES/django.po")
+
+
+def test_makemessages_leaves_the_packages_catalogue_alone(fresh_catalogues):
+    """The packages' msgids (DRF, django-filter, axes) are named by no code of ours: in a "locale"
+    directory makemessages marked all of them obsolete, and msgfmt then dropped them."""
+    copy, _ = fresh_catalogues
+    checkout = Path(settings.BASE_DIR) / VENDOR_CATALOGUE
+    assert (copy / VENDOR_CATALOGUE).read_bytes() == checkout.read_bytes()
+    assert checkout.parent.parent.parent in [Path(path) for path in settings.LOCALE_PATHS]
+    assert not _entries(checkout, "--untranslated") and not _entries(checkout, "--only-fuzzy")
+    assert len(_entries(checkout, "--translated")) > 150
+
+
+def test_the_packages_messages_read_in_vietnamese():
+    from django.utils import translation
+
+    read = translation.gettext  # by another name, so that makemessages does not take these msgids as ours
+    with translation.override("vi"):
+        assert read("This field is required.") == "Trường này là bắt buộc."
+        assert read("Invalid cursor") == "Con trỏ phân trang không hợp lệ"
+        assert read("Directive follow-up") == "Theo dõi nhiệm vụ"

@@ -95,8 +95,11 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "vi"
-# Vietnamese for the libraries' own messages (DRF's validation errors) that ship without it.
-LOCALE_PATHS = [BASE_DIR / "config" / "locale"]
+# config/locale: the project layer's own messages. config/vendor_locale: Vietnamese for the packages'
+# messages that ship without it (DRF's validation errors, django-filter, axes), kept out of every
+# "locale" directory so that makemessages, which would drop msgids no code of ours names, never
+# rewrites it. Both take priority over the packages' catalogues.
+LOCALE_PATHS = [BASE_DIR / "config" / "locale", BASE_DIR / "config" / "vendor_locale"]
 LANGUAGES = [("vi", _("Vietnamese")), ("en", _("English"))]
 
 TIME_ZONE = "Asia/Ho_Chi_Minh"

@@ -43,6 +43,8 @@ def agency_rows_html(rows, structure):
     # As the template's {% translate %} writes them: escaped.
     groups = conditional_escape(_("Groups of agencies (no single lead)"))
     including = conditional_escape(_("including"))
+    # Outside the f-string below: xgettext (makemessages) reads no call inside an f-string.
+    dissolved_label = _("dissolved on %(day)s")
     for row in rows:
         counts, links = row.counts, row.links
         if row.agency_id:
@@ -57,7 +59,7 @@ def agency_rows_html(rows, structure):
         if structure == "old" and row.dissolved_on:
             day = text(date_filter(row.dissolved_on, "SHORT_DATE_FORMAT"))
             successor = f" → {text(row.successor_name)}" if row.successor_name else ""
-            dissolved = f'<div class="report-note">{_("dissolved on %(day)s") % {"day": day}}{successor}</div>'
+            dissolved = f'<div class="report-note">{dissolved_label % {"day": day}}{successor}</div>'
         cells = []
         for key, overdue in LINKED_COLUMNS:
             count = counts[key]

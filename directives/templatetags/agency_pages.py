@@ -3,6 +3,7 @@
 from django import template
 from django.utils.html import format_html
 
+from conference.numbers import grouped
 from directives.models import STATUS_COLOURS
 
 register = template.Library()
@@ -18,3 +19,6 @@ def status_badge(directive):
 @register.filter
 def abs_days(value):
     return abs(value) if value is not None else value
+
+
+register.filter("grouped", grouped)

@@ -7,12 +7,14 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
+from conference.numbers import grouped
 from conference.selectors import office_scope, records_of_office
 from directives.filters import DirectiveFilter
 from directives.models import STATUS_COLOURS, ExtensionRequest, Status
 from directives.selectors import TalliedCounts, directives_from_centre, directives_of_office
 
 register = template.Library()
+register.filter("grouped", grouped)
 
 
 def extensions_of_office(user):
