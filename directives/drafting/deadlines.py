@@ -955,11 +955,18 @@ def _parse_deadline(text: str, issued_on: datetime.date | None) -> DeadlineResul
         if cand.due is not None and issued_on is not None and cand.due < issued_on:
             if not cand.strong:
                 continue  # "ngày 24/6" of an earlier document: not a deadline
+            # A day written as a deadline before the issue date ("hoàn thành trước ngày 25/3/2023" in a letter of
+            # 2024, 1159/UBND-KT; "báo cáo ... trước ngày 15 tháng 11 năm 2025" in a notice of 18/11, 627/TB-VPCP):
+            # a slip of the writer, the date as written, flagged for the clerk to correct (the record refuses it
+            # as it stands). A past month, quarter or year ("kết quả ... trong năm 2023", "sơ kết 6 tháng đầu năm")
+            # is the period reported on: no date.
+            written = cand.pattern == "day"
             cand = _Candidate(
                 cand.start,
                 cand.end,
-                None,
-                f"{cand.rule}: trước ngày ban hành {_d(issued_on)}, không dùng được",
+                cand.due if written else None,
+                f"{cand.rule}: trước ngày ban hành {_d(issued_on)}, "
+                + ("cần xác nhận" if written else "không dùng được"),
                 (*cand.flags, BEFORE_ISSUE),
                 True,
                 pattern=cand.pattern,
