@@ -185,6 +185,16 @@ _CLOSING_FORMULA = re.compile(
     r"|(?:de nghi|yeu cau)\s[^.;:]{0,160}?nghiem tuc\s+(?:to chuc\s+)?trien khai thuc hien\s*\.?\s*$"
     r"|[^.;,]{0,120}\bchiu trach nhiem(?:\s+toan dien)?\s+truoc\s+(?:phap luat|uy ban|ubnd|chu tich|thu tuong)"
     r"[^.;]*\bve\s+(?:ket qua|viec)\s+thuc hien\b[^;]*$"
+    # The closing request to carry out the document itself or the tasks above it: "Yêu cầu các Bộ, ngành, địa phương
+    # nghiêm túc, quyết liệt triển khai thực hiện Công điện này." (225/CĐ-TTg), "Đây là nhiệm vụ rất quan trọng, ...
+    # Thủ tướng Chính phủ đề nghị các Đồng chí Bộ trưởng, ... chỉ đạo các cơ quan, đơn vị trực thuộc hoàn thành các
+    # nhiệm vụ nêu trên, bảo đảm ..." (220/CĐ-TTg). Whoever is asked to follow up ("theo dõi, đôn đốc (việc) thực
+    # hiện Công điện này", "hướng dẫn ... thực hiện") has a task of its own.
+    r"|(?:day la\s[^.;]{0,200}\.\s*)?[^.;:]{0,200}?\b(?:de nghi|yeu cau)\s"
+    r"(?:(?!\b(?:huong dan|theo doi|don doc|kiem tra|giam sat|tong hop|viec)\b)[^.;:]){0,400}?"
+    r"\b(?:trien khai(?:\s+thuc hien)?|thuc hien|hoan thanh|to chuc thuc hien)\s+(?:nghiem\s+)?"
+    r"(?:(?:cong dien|chi thi|thong bao|ket luan|quyet dinh|ke hoach|van ban|cong van)\s+nay"
+    r"|(?:cac|nhung)\s+nhiem vu\s+(?:neu\s+)?tren)\b[^.;]*$"
     r")"
 )
 _RECIPIENTS = re.compile(r"(?:\bđiện|kính gửi|nơi nhận|gửi)\s*:\s*$", re.IGNORECASE)
@@ -1009,7 +1019,16 @@ def _asks_outside_past_acts(folded: str) -> bool:
             words = re.match(r"(?:\s+[^\s,.;]+){0,2}", folded[m.end() :])
             pos = m.end() + words.end()
     kept.append(folded[pos:])
-    return bool(_ASKS.search(" ".join(kept)))
+    # "đã quyết liệt, khẩn trương hành động kịp thời" (225/CĐ-TTg): the manner words after "đã" tell how the act
+    # told was done; "các nhiệm vụ được giao" (220/CĐ-TTg) is a noun. Neither asks anything.
+    rest = _MANNER_OF_PAST_ACT.sub(" ", _ASSIGN_NOUNS.sub(" ", " ".join(kept)))
+    return bool(_ASKS.search(rest))
+
+
+_MANNER_OF_PAST_ACT = re.compile(
+    r"\b(?:da|vua|dang)\s+(?:(?:khan truong|tich cuc|chu dong|kip thoi|tap trung|quyet liet|nghiem tuc)"
+    r"(?:\s*,\s*|\s+va\s+|\s+))+"
+)
 
 
 # A task opens with its verb ("Đẩy mạnh công tác theo dõi ... các kết luận thanh tra đã ban hành"): a
@@ -1068,6 +1087,9 @@ def _is_narrative(folded: str, deadline, issued_on=None) -> bool:
 # sau:"): with no one named to act, no directive.
 _DECISION_ONLY = re.compile(
     r"^\s*(?:[-+•]\s*)?(?:\d+\s*[.)]\s*)?(?:dong y|nhat tri|thong nhat|chap thuan)\b"
+    # An appeal to the people and donors: "10. Kêu gọi sự giúp đỡ, tương thân tương ái ... của nhân dân, các nhà hảo
+    # tâm ..." (225/CĐ-TTg). With no body named to act, it asks no agency anything.
+    r"|^\s*(?:[-+•]\s*)?(?:\d+\s*[.)]\s*)?keu goi\b"
     # The lead-in may end with a full stop: "Chủ tịch Uỷ ban nhân dân tỉnh có ý kiến chỉ đạo." (Lai Châu).
     r"|\b(?:co y kien(?:\s+chi dao)?|ket luan|chi dao|yeu cau)(?:\s+nhu sau)?\s*[:.]?\s*$"
     # "- Về việc xây dựng, trình cấp có thẩm quyền ban hành văn bản ...:": the topic of the tasks below.
