@@ -9,7 +9,7 @@ import datetime
 
 import pytest
 
-from directives.drafting.deadlines import BEFORE_ISSUE
+from directives.drafting.deadlines import BEFORE_ISSUE, parse_deadline
 
 from .drafting_helpers import parser_over, seed_records
 
@@ -120,3 +120,71 @@ def test_a_past_act_done_with_urgency_or_the_tasks_given_is_told(parse):
     # "khẩn trương" where no "đã" tells an act is asked: the same words as a task keep their draft.
     task = "Ủy ban nhân dân các tỉnh khẩn trương tổ chức di dời, sơ tán người dân tại các khu vực có nguy cơ sạt lở."
     assert len(parse(task, D(2025, 11, 20))) == 1
+
+
+# -- a point's numbered sub-points -------------------------------------------------------------------------
+
+
+def _leads(drafts):
+    return [d.lead.name if d.lead is not None else None for d in drafts]
+
+
+POINT_B_220 = (
+    "b) Các Bộ: Tài chính, Y tế, Tư pháp, Nội vụ khẩn trương khắc phục các bất cập của Hệ thống thông tin cơ sở dữ"
+    " liệu thuộc phạm vi quản lý, hoàn thành trong tháng 11 năm 2025, cụ thể:\n"
+    "(1) Bộ Tài chính giải quyết 03 vấn đề tồn đọng: (i) Tích hợp, cung cấp dịch vụ thanh toán trực tuyến nghĩa vụ"
+    " tài chính đất đai giữa Hệ thống Thuế với Hệ thống Thông tin giải quyết TTHC và Cơ sở dữ liệu đất đai của"
+    " tỉnh; (ii) Kết nối Cơ sở dữ liệu đăng ký doanh nghiệp, Hệ thống cấp mã số đơn vị có quan hệ ngân sách với Hệ"
+    " thống thông tin giải quyết TTHC cấp tỉnh; (iii) Xử lý lỗi thường xuyên trên Cổng Thông tin một cửa quốc gia.\n"
+    "(2) Bộ Y tế hoàn thành nâng cấp, kết nối Hệ thống quản lý đăng ký, cấp phép hành nghề khám bệnh, chữa bệnh.\n"
+    "(3) Bộ Tư pháp kịp thời khắc phục tình trạng chậm, lỗi của Hệ thống đăng ký và quản lý hộ tịch điện tử.\n"
+    "(4) Bộ Nội vụ hoàn thành kết nối Cơ sở dữ liệu người hưởng chính sách ưu đãi người có công với các Hệ thống"
+    " thông tin giải quyết TTHC cấp bộ, cấp tỉnh."
+)
+
+
+def test_numbered_sub_points_under_a_lettered_point_are_its_parts(parse):
+    """220/CĐ-TTg, 18/11/2025, II.2.b (cd-ttg-220-2025.yaml): "(1)" to "(4)" under "b) Các Bộ: ..., cụ thể:" say
+    what each ministry does of the point's task: one draft per ministry, due by the point's date. Before: the
+    sub-points were read as siblings of "b)", eight drafts for four (the sub-points undated)."""
+    drafts = parse(POINT_B_220, D(2025, 11, 18))
+    assert _leads(drafts) == ["Bộ Tài chính", "Bộ Y tế", "Bộ Tư pháp", "Bộ Nội vụ"]
+    assert [d.deadline.due_date for d in drafts] == [D(2025, 11, 30)] * 4
+    # Numbered "(1)", "(2)" with no point above them stay items of their own, as "1.", "2." are.
+    top = POINT_B_220.split("\n", 1)[1]
+    assert _leads(parse(top, D(2025, 11, 18))) == ["Bộ Tài chính", "Bộ Y tế", "Bộ Tư pháp", "Bộ Nội vụ"]
+
+
+def test_a_frequent_error_is_no_standing_task(parse):
+    """220/CĐ-TTg, II.2.b(1): "(iii) Xử lý lỗi thường xuyên trên Cổng Thông tin một cửa quốc gia" names a frequent
+    error; the sub-point keeps its point's date. Before: "thường xuyên" was read as a standing task, no date."""
+    result = parse_deadline("(iii) Xử lý lỗi thường xuyên trên Cổng Thông tin một cửa quốc gia.", D(2025, 11, 18))
+    assert not result.phrase and not result.recurring
+    [first, *_rest] = parse(POINT_B_220, D(2025, 11, 18))
+    assert first.deadline.due_date == D(2025, 11, 30) and not first.deadline.recurring
+    # "Thường xuyên" before the verb is still a standing task.
+    assert parse_deadline("Thường xuyên kiểm tra, xử lý lỗi trên Cổng Thông tin", D(2025, 11, 18)).recurring
+
+
+def test_the_first_point_after_the_headings_colon_is_a_point_too(parse):
+    """227/CĐ-TTg, 23/11/2025, point 5 (cd-ttg-227-2025.yaml): "(1)" follows "chủ trì:" on the heading's line,
+    "(2)" and "(3)" stand on lines of their own. Three drafts of the Ministry of Finance, each with its own
+    coordinator and date; "lệ phí, ... đối với các tổ chức" goes on after its ellipsis. Before: the points had no
+    lead, and "các tổ chức" was read as a new assignee."""
+    text = (
+        "5. Bộ trưởng Bộ Tài chính chủ trì: (1) Phối hợp với Bộ Nông nghiệp và Môi trường tiếp tục rà soát, tổng"
+        " hợp tình hình thiệt hại do mưa lũ, có phương án cụ thể xử lý những vấn đề cấp bách và lâu dài, báo cáo"
+        " Chính phủ, Thủ tướng Chính phủ theo quy định.\n"
+        "(2) Khẩn trương rà soát, cập nhật, hoàn thiện dự thảo Nghị quyết của Chính phủ về các giải pháp khắc phục"
+        " hậu quả thiên tai, phục hồi sản xuất tại các địa phương khu vực Trung Bộ, trình Chính phủ trước ngày"
+        " 26/11/2025.\n"
+        "(3) Triển khai các chính sách giãn, hoãn, miễn, giảm thuế, phí, lệ phí, ... đối với các tổ chức, cá nhân,"
+        " doanh nghiệp bị thiệt hại do thiên tai theo quy định; chỉ đạo doanh nghiệp kinh doanh bảo hiểm khẩn trương"
+        " thực hiện bồi thường tổn thất cho bên mua bảo hiểm nhanh chóng, đầy đủ, kịp thời theo quy định; kịp thời"
+        " xử lý xuất cấp hàng dự trữ quốc gia để hỗ trợ địa phương theo thẩm quyền."
+    )
+    drafts = parse(text, D(2025, 11, 23))
+    assert _leads(drafts) == ["Bộ Tài chính"] * 3
+    assert [d.deadline.due_date for d in drafts] == [None, D(2025, 11, 25), None]
+    assert [c.name for c in drafts[0].coordinating] == ["Bộ Nông nghiệp và Môi trường"]
+    assert drafts[1].coordinating == []

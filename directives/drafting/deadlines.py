@@ -215,9 +215,14 @@ _WEEK = re.compile(
 _TODAY = re.compile(r"\b(?:ngay\s+)?trong\s+ngay(?:\s+hom\s+nay)?\b(?!\s*\d)")
 _MONTHLY_DAY = re.compile(r"(?:\btruoc\s+)?\bngay\s+\d{1,2}\s+(?:hang|moi)\s+(?:thang|quy)\b")
 
-_NO_DATE = re.compile(r"\b(?P<word>khan truong|(?<!tu )som(?:\s+nhat)?|(?<!chi )(?<!kinh phi )thuong xuyen)\b")
+# "thường xuyên" after a noun describes it ("chi thường xuyên", "Xử lý lỗi thường xuyên trên Cổng ...", 220/CĐ-TTg):
+# a frequent thing, not a standing task.
+_NO_DATE = re.compile(
+    r"\b(?P<word>khan truong|(?<!tu )som(?:\s+nhat)?|(?<!chi )(?<!kinh phi )(?<!loi )(?<!su co )thuong xuyen)\b"
+)
 _RECURRING = re.compile(
-    r"(?<!chi )(?<!kinh phi )\bthuong xuyen\b|\bdinh ky\b|\b(?:hang|moi)\s+(?:tuan|thang|quy)\b|\bhang\s+nam\b"
+    r"(?<!chi )(?<!kinh phi )(?<!loi )(?<!su co )\bthuong xuyen\b"
+    r"|\bdinh ky\b|\b(?:hang|moi)\s+(?:tuan|thang|quy)\b|\bhang\s+nam\b"
 )
 _UNREADABLE_CUE = re.compile(
     r"\b(?:cham nhat|han chot|(?<!dung )(?<!dam bao )(?<!bao dam )(?<!qua )(?<!theo )thoi han"

@@ -227,6 +227,8 @@ class _Unit:
     # After the last item, for every item: "Báo cáo của các cơ quan, đơn vị gửi về UBND tỉnh trước ngày
     # 12/6/2026" (set on the first unit; the items with no deadline of their own take it).
     tail_deadline: str = ""
+    rank: float = 0  # its level: _RANK's, or a sub-point's "(1)" under a point
+    paren: bool = False  # numbered "(1)"
 
 
 def _lines(text: str) -> list[str]:
@@ -333,8 +335,6 @@ def _marker(line: str):
     label = m.group(kind)
     if kind == "letter2":
         kind = "letter"
-    if kind == "paren":
-        kind = "arabic"
     if kind in ("dash", "plus"):
         label = ""
     rest = line[m.end() :].strip()
@@ -391,7 +391,10 @@ def _split_units(text: str):
     markers = sum(1 for m, _t in paragraphs if m and m[0] not in ("roman",))
     first = paragraphs[0][0] if paragraphs else None
     numbered = markers >= 2 or (
-        markers == 1 and len(paragraphs) > 1 and first is not None and first[0] in ("arabic", "dotted", "letter")
+        markers == 1
+        and len(paragraphs) > 1
+        and first is not None
+        and first[0] in ("arabic", "paren", "dotted", "letter")
     )
     if not numbered:
         return [t for _m, t in paragraphs], [], False
@@ -408,8 +411,29 @@ def _split_units(text: str):
                 preamble.append(body)
             continue
         kind, label, _rest = marker
-        unit = _Unit(kind, label, body)
-        while stack and _RANK[stack[-1].kind] >= _RANK[kind]:
+        rank = _RANK.get(kind, 1)
+        if kind == "paren":
+            # "(1)", "(2)" under a numbered or lettered point are its sub-points ("b) Các Bộ: Tài chính, Y tế, Tư
+            # pháp, Nội vụ khẩn trương khắc phục ..., cụ thể:" then "(1) Bộ Tài chính ...", 220/CĐ-TTg); with no
+            # point above, or after one of their own kind, they are numbered points as "1." is.
+            kind = "arabic"
+            own = next((u for u in reversed(stack) if u.paren), None)
+            first = _FIRST_POINT.search(stack[-1].text) if stack and own is None and label == "2" else None
+            if first is not None:
+                # "5. Bộ trưởng Bộ Tài chính chủ trì: (1) Phối hợp với ..." then "(2) ...", "(3) ..." on lines of
+                # their own (227/CĐ-TTg): the first point was written after the heading's colon; it is a point too.
+                top = stack[-1]
+                own = _Unit("arabic", "1", top.text[first.end() :].strip(), parent=top, rank=_RANK["letter"] + 0.5)
+                own.paren = True
+                top.text = top.text[: first.start() + 1]
+                top.children.append(own)
+                stack.append(own)
+            if own is not None:
+                rank = own.rank
+            elif stack and stack[-1].kind in ("arabic", "dotted", "letter"):
+                rank = _RANK["letter"] + 0.5
+        unit = _Unit(kind, label, body, rank=rank, paren=marker[0] == "paren")
+        while stack and stack[-1].rank >= rank:
             stack.pop()
         if stack:
             unit.parent = stack[-1]
@@ -455,8 +479,13 @@ def split_sentences(text: str) -> list[str]:
             while j < len(text) and text[j] in ".!?…”\"'/":
                 j += 1
             rest = text[j:]
+            # The next sentence opens on a capital or a number: "[À-Ỹ]" holds lower-case letters too ("lệ phí, ...
+            # đối với các tổ chức", 227/CĐ-TTg, goes on after its ellipsis).
+            opening = re.match(r"\s+[\"“(]?([A-ZĐÀ-Ỹ0-9])", rest)
             if (not rest.strip()) or (
-                re.match(r"\s+[\"“(]?[A-ZĐÀ-Ỹ0-9]", rest) and not _ABBREV_BEFORE_DOT.search(text[start:i])
+                opening
+                and (opening.group(1).isupper() or opening.group(1).isdigit())
+                and not _ABBREV_BEFORE_DOT.search(text[start:i])
             ):
                 piece = text[start:j].strip()
                 if piece:
