@@ -188,3 +188,41 @@ def test_the_first_point_after_the_headings_colon_is_a_point_too(parse):
     assert [d.deadline.due_date for d in drafts] == [None, D(2025, 11, 25), None]
     assert [c.name for c in drafts[0].coordinating] == ["Bộ Nông nghiệp và Môi trường"]
     assert drafts[1].coordinating == []
+
+
+# -- told articles and statements --------------------------------------------------------------------------
+
+
+def test_a_newspapers_article_told_makes_no_draft(parse):
+    """10551/VPCP-KGVX, 06/12/2016 (vpcp-10551-2016.yaml): the article is told, the task follows it. Before: a
+    draft led by an unmatched "Báo Pháp luật Việt Nam" beside the Ministry of Health's."""
+    text = (
+        "Báo Pháp luật Việt Nam số ra ngày thứ sáu 02 tháng 12 năm 2016 có bài viết phản ánh tình trạng kháng kháng"
+        " sinh tại Việt Nam đứng đầu thế giới.\n"
+        "Về việc này, Thủ tướng Chính phủ Nguyễn Xuân Phúc giao Bộ Y tế kiểm tra nội dung báo nêu, báo cáo Thủ tướng"
+        " Chính phủ trước ngày 15 tháng 12 năm 2016."
+    )
+    [draft] = parse(text, D(2016, 12, 6))
+    assert draft.lead.name == "Bộ Y tế"
+    assert draft.deadline.due_date == D(2016, 12, 14)
+    # A report ("Báo cáo ...") is no newspaper: its task stays.
+    assert (
+        len(parse("Báo cáo Thủ tướng Chính phủ kết quả kiểm tra trước ngày 15 tháng 12 năm 2016.", D(2016, 12, 6))) == 1
+    )
+
+
+def test_a_statement_of_what_a_thing_is_makes_no_draft(parse):
+    """467/TB-VPCP, 14/10/2024, point 1 (tb-vpcp-467-2024.yaml): "Thị trường các-bon được coi là công cụ kinh tế
+    ..." states what the market is, then tells what the law gave and what was done; nobody is asked. Before: a
+    draft with no lead."""
+    text = (
+        "1. Thị trường các-bon được coi là công cụ kinh tế để góp phần thực hiện các cam kết giảm phát thải khí nhà"
+        " kính, ứng phó với biến đổi khí hậu. Thông qua thị trường các-bon, tạo thêm dòng tài chính mới cho các hoạt"
+        " động cắt giảm phát thải khí nhà kính, ứng phó với biến đổi khí hậu. Thị trường các-bon là tiền đề, động"
+        " lực và phương tiện để các ngành, lĩnh vực thực hiện chuyển đổi xanh, giảm phát thải, tham gia hiệu quả vào"
+        " các thị trường thế giới."
+    )
+    assert parse(text, D(2024, 10, 14)) == []
+    # A named body's task of the same opening words keeps its draft.
+    task = "1. Bộ Tài chính khẩn trương hoàn thiện Đề án thành lập thị trường các-bon, trình Thủ tướng Chính phủ."
+    assert len(parse(task, D(2024, 10, 14))) == 1

@@ -1180,14 +1180,31 @@ _WARNS = re.compile(
 _LEAD_IN = re.compile(r"\b(?:co y kien(?:\s+chi dao)?|ket luan)(?:\s+nhu sau)?\s*[:.]?\s*$")
 
 
+# A newspaper's article told: "Báo Pháp luật Việt Nam số ra ngày thứ sáu 02 tháng 12 năm 2016 có bài viết phản ánh
+# ..." (10551/VPCP-KGVX). The paper is never an assignee; the task, if any, follows ("Về việc này, ... giao ...").
+_PRESS_TOLD = re.compile(
+    r"^\s*(?:[-+•]\s*)?(?:bao(?!\s+cao)|tap chi|dai truyen hinh|dai tieng noi|trang tin|cong thong tin)\b"
+    r"[^.;]{0,200}?\b(?:co bai(?:\s+viet)?|dang tai|dang bai|da phan anh)\b"
+)
+# A statement of what a thing is, nobody named: "1. Thị trường các-bon được coi là công cụ kinh tế để góp phần ...
+# Thị trường các-bon là tiền đề, động lực ..." (467/TB-VPCP). An assessment, no task.
+_STATEMENT = re.compile(
+    r"^\s*(?:[-+•]\s*)?(?:\d+\s*[.)]\s*)?[^,;:.]{3,80}?\s(?:duoc coi la|duoc xem la|duoc xac dinh la|dong vai tro)\s"
+)
+
+
 def _no_directive(draft) -> bool:
-    """A draft no clerk files: the speaker's appraisal or warning; or nobody named, and it reports the past or only
-    approves or introduces."""
+    """A draft no clerk files: the speaker's appraisal or warning, a newspaper's article told; or nobody named, and it
+    reports the past, states what a thing is, or only approves or introduces."""
     folded = fold_text(draft.source or draft.text)
     if _appraises(folded) or _WARNS.search(folded):
         return True
+    if _PRESS_TOLD.match(folded) and not _assigns(folded):
+        return True
     if draft.lead is not None:
         return False
+    if _STATEMENT.match(folded) and not _TASK_VERB_FIRST.match(folded):
+        return True
     return NARRATIVE in draft.flags or bool(_DECISION_ONLY.search(folded))
 
 
