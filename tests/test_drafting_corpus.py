@@ -69,12 +69,12 @@ pytestmark = pytest.mark.no_database
 # abbreviated words of agency names, group names cut short, "phối hợp cùng"): heldout5 is tuned on since,
 # 63.6% items right; its floor and the whole corpus's are the figures after those rules; never lower.
 BASELINE_2026_12_03 = {  # the first four collections (93 documents, 173 items, 323 expected drafts)
-    "draft_count": 0.9653,
-    "lead": 0.9752,
+    "draft_count": 0.9769,
+    "lead": 0.9783,
     "coordinating": 0.9845,
-    "due": 0.9814,
-    "all_fields": 0.9628,
-    "items_right": 0.9306,
+    "due": 0.9907,
+    "all_fields": 0.9721,
+    "items_right": 0.9538,
     "start": 1.0,
 }
 HELDOUT_2026_12_02 = {  # the held-out split alone (18 documents, 39 items, 88 expected drafts)
@@ -87,21 +87,21 @@ HELDOUT_2026_12_02 = {  # the held-out split alone (18 documents, 39 items, 88 e
     "start": 1.0,
 }
 HELDOUT3_2026_12_03 = {  # the fourth collection alone (20 documents, 45 items, 68 expected drafts)
-    "draft_count": 0.9778,
+    "draft_count": 1,
     "lead": 0.9853,
     "coordinating": 1.0,
     "due": 1.0,
     "all_fields": 0.9853,
-    "items_right": 0.9556,
+    "items_right": 0.9778,
     "start": 1.0,
 }
 WHOLE_2026_12_03 = {  # the whole corpus (101 documents, 198 items, 363 expected drafts)
-    "draft_count": 0.9697,
-    "lead": 0.9752,
+    "draft_count": 0.9798,
+    "lead": 0.978,
     "coordinating": 0.9835,
-    "due": 0.9835,
-    "all_fields": 0.9614,
-    "items_right": 0.9293,
+    "due": 0.9917,
+    "all_fields": 0.9697,
+    "items_right": 0.9495,
     "start": 1.0,
 }
 HELDOUT4_2026_12_03 = {  # the fifth collection alone (8 documents, 25 items, 40 expected drafts)
@@ -123,12 +123,12 @@ HELDOUT5_2026_12_03 = {  # the sixth collection alone (9 documents, 11 items, 10
     "start": 1.0,
 }
 WHOLE_WITH_HELDOUT5_2026_12_03 = {  # the whole corpus (110 documents, 209 items, 373 expected drafts)
-    "draft_count": 0.9713,
-    "lead": 0.9732,
+    "draft_count": 0.9809,
+    "lead": 0.9759,
     "coordinating": 0.9839,
-    "due": 0.9839,
-    "all_fields": 0.9598,
-    "items_right": 0.9282,
+    "due": 0.992,
+    "all_fields": 0.9678,
+    "items_right": 0.9474,
     "start": 1.0,
 }
 # 2026-12-03, night: 10 items from 10 more documents (split "heldout6": the telegrams 234/CĐ-TTg and
@@ -148,12 +148,12 @@ HELDOUT6_2026_12_03 = {  # the seventh collection alone (10 documents, 10 items,
     "start": 1.0,
 }
 WHOLE_WITH_HELDOUT6_2026_12_03 = {  # the whole corpus (120 documents, 219 items, 393 expected drafts)
-    "draft_count": 0.9726,
-    "lead": 0.9669,
+    "draft_count": 0.9817,
+    "lead": 0.9695,
     "coordinating": 0.9847,
-    "due": 0.9771,
-    "all_fields": 0.9517,
-    "items_right": 0.9224,
+    "due": 0.9847,
+    "all_fields": 0.9593,
+    "items_right": 0.9406,
     "start": 1.0,
 }
 # 2026-12-03, late night: 64 items (111 expected drafts) from 10 more whole documents of November 2025
@@ -174,21 +174,21 @@ HELDOUT7_2026_12_03 = {  # the eighth collection alone (10 documents, 64 items, 
     "draft_count": 0.9844,
     "lead": 0.982,
     "coordinating": 0.991,
-    "due": 0.982,
-    "all_fields": 0.973,
-    "items_right": 0.9688,
+    "due": 0.991,
+    "all_fields": 0.982,
+    "items_right": 0.9844,
     "start": 1.0,
 }
 # 627/TB-VPCP III.1.c (a goal year read), III.5.b (two: a date before the issue, unread); 634/TB-VPCP III.9's
 # no longer (since parse14 the corporations listed after "các Tập đoàn:" lead it, with its deadline)
 HELDOUT7_SILENT_WRONG_DATES = 0
 WHOLE_WITH_HELDOUT7_2026_12_03 = {  # the whole corpus up to heldout7 (130 documents, 283 items, 504 drafts)
-    "draft_count": 0.9717,
-    "lead": 0.9583,
-    "coordinating": 0.9742,
-    "due": 0.9643,
-    "all_fields": 0.9425,
-    "items_right": 0.9258,
+    "draft_count": 0.9823,
+    "lead": 0.9722,
+    "coordinating": 0.9861,
+    "due": 0.9861,
+    "all_fields": 0.9643,
+    "items_right": 0.9505,
     "start": 1.0,
 }
 WHOLE_WITH_HELDOUT7_SILENT_WRONG_DATES = 3
@@ -221,12 +221,12 @@ HELDOUT8_SILENT_WRONG_DATES = 5  # 6 before parse15
 # parse14: the whole corpus's floor follows its figure after parse14's rules (heldout8 counted only inside
 # it: heldout8's own floor above was not re-scored, and stays; its test passes).
 WHOLE_WITH_HELDOUT8_2026_12_03 = {  # the whole corpus (141 documents, 327 items, 572 expected drafts), parse16
-    "draft_count": 0.945,
-    "lead": 0.9021,
-    "coordinating": 0.9266,
-    "due": 0.9108,
-    "all_fields": 0.8794,
-    "items_right": 0.8869,
+    "draft_count": 0.9602,
+    "lead": 0.9213,
+    "coordinating": 0.9493,
+    "due": 0.9406,
+    "all_fields": 0.9038,
+    "items_right": 0.9113,
     "start": 1.0,
 }
 WHOLE_WITH_HELDOUT8_SILENT_WRONG_DATES = 8
@@ -243,23 +243,23 @@ WHOLE_WITH_HELDOUT8_SILENT_WRONG_DATES = 8
 # After parse16's rules (written on tuning2; heldout9 only scored, never read): items right 0.5 -> 0.5345, draft
 # count 0.6724 -> 0.7069, the other fields unchanged.
 HELDOUT9_2026_12_04 = {  # the tenth collection alone (14 documents, 58 items, 113 expected drafts), held out
-    "draft_count": 0.7069,
-    "lead": 0.7611,
+    "draft_count": 0.7241,
+    "lead": 0.7965,
     "coordinating": 0.8407,
-    "due": 0.8761,
-    "all_fields": 0.6283,
-    "items_right": 0.5345,
+    "due": 0.885,
+    "all_fields": 0.6637,
+    "items_right": 0.5517,
     "start": 0.9912,
 }
 # 230/CĐ-TTg point 2 (the heads' group lost its date) and 232/CĐ-TTg point 1 (a province read with no date)
 HELDOUT9_SILENT_WRONG_DATES = 1  # 2 before parse14
 WHOLE_WITH_HELDOUT9_2026_12_04 = {  # 155 documents, 385 items, 685 expected drafts (all but tuning2), after parse16
-    "draft_count": 0.9091,  # 0.8961 after parse14
-    "lead": 0.8788,
-    "coordinating": 0.9124,
-    "due": 0.9051,
-    "all_fields": 0.838,
-    "items_right": 0.8338,  # 0.8208 after parse14
+    "draft_count": 0.9247,  # 0.8961 after parse14
+    "lead": 0.9007,
+    "coordinating": 0.9314,
+    "due": 0.9314,
+    "all_fields": 0.8642,
+    "items_right": 0.8571,  # 0.8208 after parse14
     "start": 0.9985,
 }
 # 2026-12-04 (parse16): 33 items (28 expected drafts) from 6 more documents (split "tuning2": the notice 624/TB-VPCP,
@@ -269,20 +269,20 @@ WHOLE_WITH_HELDOUT9_2026_12_04 = {  # 155 documents, 385 items, 685 expected dra
 # is the figure after parse16's rules (tests/test_drafting_rules_parse16.py).
 TUNING2_2026_12_04 = {  # the eleventh collection alone (6 documents, 33 items, 28 expected drafts), tuned on
     "draft_count": 1.0,
-    "lead": 0.9286,
+    "lead": 1,
     "coordinating": 1.0,
     "due": 0.9643,
-    "all_fields": 0.8929,
-    "items_right": 0.9394,
+    "all_fields": 0.9643,
+    "items_right": 0.9697,
     "start": 1.0,
 }
 WHOLE_WITH_TUNING2_2026_12_04 = {  # 161 documents, 418 items, 713 drafts (all but tuning3), after parse17
-    "draft_count": 0.9234,
-    "lead": 0.8948,  # 0.892 before parse17
+    "draft_count": 0.9306,
+    "lead": 0.9046,  # 0.892 before parse17
     "coordinating": 0.9341,
-    "due": 0.9257,
-    "all_fields": 0.8541,  # 0.8527 before parse17
-    "items_right": 0.8493,
+    "due": 0.9327,
+    "all_fields": 0.8682,  # 0.8527 before parse17
+    "items_right": 0.866,
     "start": 0.9986,
 }
 # 2026-12-04 (parse17): 24 items (33 expected drafts) from 2 more documents (split "tuning3": the telegrams 220 and
@@ -290,24 +290,26 @@ WHOLE_WITH_TUNING2_2026_12_04 = {  # 161 documents, 418 items, 713 drafts (all b
 # bodies, recorded and committed before the parser was run on them, scored once (items right 0.4583, draft count
 # 0.625, lead 0.6667), then tuned on. The floor is the figure after parse17's rules (test_drafting_rules_parse17.py).
 TUNING3_2026_12_04 = {  # the twelfth collection alone (2 documents, 24 items, 33 expected drafts), tuned on
-    "draft_count": 0.75,
+    "draft_count": 1,
     "lead": 1.0,
     "coordinating": 0.8788,
     "due": 0.9697,
     "all_fields": 0.8485,
-    "items_right": 0.625,
+    "items_right": 0.875,
     "start": 1.0,
 }
 WHOLE_WITH_TUNING3_2026_12_04 = {  # the whole corpus (163 documents, 442 items, 746 drafts), after parse17
-    "draft_count": 0.914,
-    "lead": 0.8995,
+    "draft_count": 0.9344,
+    "lead": 0.9088,
     "coordinating": 0.9316,
-    "due": 0.9276,
-    "all_fields": 0.8539,
-    "items_right": 0.8371,
+    "due": 0.9343,
+    "all_fields": 0.8673,
+    "items_right": 0.8665,
     "start": 0.9987,
 }
 WHOLE_WITH_HELDOUT9_SILENT_WRONG_DATES = 6  # 12 before parse14, 9 after it, 6 after parse15
+# parse19 (2026-12-06: draft count and due dates, tests/test_drafting_rules_parse19.py; heldout8 and heldout9 scored
+# only, never read): every floor above that rose was raised to the figure after those rules; none fell.
 # parse11 (2026-12-03, night): every wrong date carries a flag (tests/test_drafting_rules_parse11.py); the
 # floors above were raised to the figures after those rules.
 WHOLE_SILENT_WRONG_DATES = 0  # a ceiling for the whole corpus (2 before parse11): may only stay at 0
