@@ -226,3 +226,16 @@ def test_a_statement_of_what_a_thing_is_makes_no_draft(parse):
     # A named body's task of the same opening words keeps its draft.
     task = "1. Bộ Tài chính khẩn trương hoàn thiện Đề án thành lập thị trường các-bon, trình Thủ tướng Chính phủ."
     assert len(parse(task, D(2024, 10, 14))) == 1
+
+
+def test_a_forecasts_coming_hours_in_brackets_are_no_deadline():
+    """4939/CĐ-BCT, 04/7/2025, point (1) (cd-bct-4939-2025.yaml): "(Vùng nguy hiểm trong 48 giờ tới phía Bắc vĩ
+    tuyến 19,5N; ...)" describes the forecast's danger zone. Before: 06/07/2025, flagged vague."""
+    text = (
+        "(1) Chủ động, tăng cường công tác trực ban phòng chống thiên tai, theo dõi chặt chẽ diễn biến của ATNĐ từ"
+        " Trung tâm Dự báo khí tượng thủy văn Quốc gia (Vùng nguy hiểm trong 48 giờ tới phía Bắc vĩ tuyến 19,5N;"
+        " phía Đông kinh tuyến 115,5E, vùng nguy hiểm được điều chỉnh trong các bản tin dự báo)."
+    )
+    assert parse_deadline(text, D(2025, 7, 4)).due_date is None
+    # The coming hours out of brackets may be the task's: proposed, flagged.
+    assert parse_deadline("báo cáo kết quả trong 48 giờ tới", D(2025, 7, 4)).due_date == D(2025, 7, 6)

@@ -540,6 +540,11 @@ class _Builder:
             due = add_months(origin, n)
         words = {"ngay": "ngày", "tuan": "tuần", "thang": "tháng", "gio": "giờ"}[unit]
         if m.group("ahead"):
+            before = m.string[: m.start()]
+            if before.count("(") > before.count(")"):
+                # Inside brackets it describes: "(Vùng nguy hiểm trong 48 giờ tới phía Bắc vĩ tuyến 19,5N; ...)"
+                # (4939/CĐ-BCT) is a forecast's danger zone, never the task's deadline.
+                return None
             # "trong 48 giờ tới" names the coming hours (of a forecast as often as of a task): for the clerk.
             return (
                 due,
