@@ -227,8 +227,13 @@ def test_working_days_skip_vietnams_public_holidays():
     assert "ngày nghỉ lễ, Tết" in result.rule
 
 
-def test_a_date_before_the_issue_date_is_not_used():
+def test_a_day_before_the_issue_date_is_kept_as_written_and_flagged():
+    # The corpus's convention (README, "Format"): the date as written, flagged for the clerk (parse19).
     result = parse_deadline("hoàn thành trước ngày 30/6/2024", D(2024, 7, 10))
+    assert result.due_date == D(2024, 6, 29)
+    assert BEFORE_ISSUE in result.flags
+    # A past year or quarter is the period reported on, not a deadline written by mistake.
+    result = parse_deadline("kết quả thực hiện trong năm 2023", D(2024, 7, 10))
     assert result.due_date is None
     assert BEFORE_ISSUE in result.flags
 

@@ -100,11 +100,14 @@ def test_the_speaker_after_a_purpose_clause_gives_its_addressee_to_the_dash_bull
     assert "Báo cáo kế hoạch" in drafts[1].text
 
 
-def test_the_coming_hours_of_a_forecast_are_flagged_not_taken_silently(parse):
-    """ "Vùng nguy hiểm trong 48 giờ tới" (4939/CĐ-BCT) names the coming hours, maybe no deadline."""
+def test_the_coming_hours_of_a_forecast_are_no_deadline(parse):
+    """ "(Vùng nguy hiểm trong 48 giờ tới ...)" (4939/CĐ-BCT) names a forecast's danger zone: no deadline (parse19;
+    before, a date flagged vague). Out of brackets the coming hours are still proposed, flagged."""
     (first, second) = parse(BCT_4939, D(2025, 7, 4))
-    assert VAGUE in first.all_flags
+    assert first.deadline.due_date is None and VAGUE not in first.all_flags
     assert second.deadline.due_date is None
+    [draft] = parse("Bộ Công Thương báo cáo kết quả trong 48 giờ tới.", D(2025, 7, 4))
+    assert draft.deadline.due_date == D(2025, 7, 6) and VAGUE in draft.all_flags
 
 
 def test_an_assignee_assigning_its_own_units_is_no_new_assignee(parse):

@@ -215,9 +215,14 @@ _WEEK = re.compile(
 _TODAY = re.compile(r"\b(?:ngay\s+)?trong\s+ngay(?:\s+hom\s+nay)?\b(?!\s*\d)")
 _MONTHLY_DAY = re.compile(r"(?:\btruoc\s+)?\bngay\s+\d{1,2}\s+(?:hang|moi)\s+(?:thang|quy)\b")
 
-_NO_DATE = re.compile(r"\b(?P<word>khan truong|(?<!tu )som(?:\s+nhat)?|(?<!chi )(?<!kinh phi )thuong xuyen)\b")
+# "thường xuyên" after a noun describes it ("chi thường xuyên", "Xử lý lỗi thường xuyên trên Cổng ...", 220/CĐ-TTg):
+# a frequent thing, not a standing task.
+_NO_DATE = re.compile(
+    r"\b(?P<word>khan truong|(?<!tu )som(?:\s+nhat)?|(?<!chi )(?<!kinh phi )(?<!loi )(?<!su co )thuong xuyen)\b"
+)
 _RECURRING = re.compile(
-    r"(?<!chi )(?<!kinh phi )\bthuong xuyen\b|\bdinh ky\b|\b(?:hang|moi)\s+(?:tuan|thang|quy)\b|\bhang\s+nam\b"
+    r"(?<!chi )(?<!kinh phi )(?<!loi )(?<!su co )\bthuong xuyen\b"
+    r"|\bdinh ky\b|\b(?:hang|moi)\s+(?:tuan|thang|quy)\b|\bhang\s+nam\b"
 )
 _UNREADABLE_CUE = re.compile(
     r"\b(?:cham nhat|han chot|(?<!dung )(?<!dam bao )(?<!bao dam )(?<!qua )(?<!theo )thoi han"
@@ -535,6 +540,11 @@ class _Builder:
             due = add_months(origin, n)
         words = {"ngay": "ngày", "tuan": "tuần", "thang": "tháng", "gio": "giờ"}[unit]
         if m.group("ahead"):
+            before = m.string[: m.start()]
+            if before.count("(") > before.count(")"):
+                # Inside brackets it describes: "(Vùng nguy hiểm trong 48 giờ tới phía Bắc vĩ tuyến 19,5N; ...)"
+                # (4939/CĐ-BCT) is a forecast's danger zone, never the task's deadline.
+                return None
             # "trong 48 giờ tới" names the coming hours (of a forecast as often as of a task): for the clerk.
             return (
                 due,
@@ -955,11 +965,18 @@ def _parse_deadline(text: str, issued_on: datetime.date | None) -> DeadlineResul
         if cand.due is not None and issued_on is not None and cand.due < issued_on:
             if not cand.strong:
                 continue  # "ngày 24/6" of an earlier document: not a deadline
+            # A day written as a deadline before the issue date ("hoàn thành trước ngày 25/3/2023" in a letter of
+            # 2024, 1159/UBND-KT; "báo cáo ... trước ngày 15 tháng 11 năm 2025" in a notice of 18/11, 627/TB-VPCP):
+            # a slip of the writer, the date as written, flagged for the clerk to correct (the record refuses it
+            # as it stands). A past month, quarter or year ("kết quả ... trong năm 2023", "sơ kết 6 tháng đầu năm")
+            # is the period reported on: no date.
+            written = cand.pattern == "day"
             cand = _Candidate(
                 cand.start,
                 cand.end,
-                None,
-                f"{cand.rule}: trước ngày ban hành {_d(issued_on)}, không dùng được",
+                cand.due if written else None,
+                f"{cand.rule}: trước ngày ban hành {_d(issued_on)}, "
+                + ("cần xác nhận" if written else "không dùng được"),
                 (*cand.flags, BEFORE_ISSUE),
                 True,
                 pattern=cand.pattern,

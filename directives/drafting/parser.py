@@ -185,6 +185,16 @@ _CLOSING_FORMULA = re.compile(
     r"|(?:de nghi|yeu cau)\s[^.;:]{0,160}?nghiem tuc\s+(?:to chuc\s+)?trien khai thuc hien\s*\.?\s*$"
     r"|[^.;,]{0,120}\bchiu trach nhiem(?:\s+toan dien)?\s+truoc\s+(?:phap luat|uy ban|ubnd|chu tich|thu tuong)"
     r"[^.;]*\bve\s+(?:ket qua|viec)\s+thuc hien\b[^;]*$"
+    # The closing request to carry out the document itself or the tasks above it: "Yêu cầu các Bộ, ngành, địa phương
+    # nghiêm túc, quyết liệt triển khai thực hiện Công điện này." (225/CĐ-TTg), "Đây là nhiệm vụ rất quan trọng, ...
+    # Thủ tướng Chính phủ đề nghị các Đồng chí Bộ trưởng, ... chỉ đạo các cơ quan, đơn vị trực thuộc hoàn thành các
+    # nhiệm vụ nêu trên, bảo đảm ..." (220/CĐ-TTg). Whoever is asked to follow up ("theo dõi, đôn đốc (việc) thực
+    # hiện Công điện này", "hướng dẫn ... thực hiện") has a task of its own.
+    r"|(?:day la\s[^.;]{0,200}\.\s*)?[^.;:]{0,200}?\b(?:de nghi|yeu cau)\s"
+    r"(?:(?!\b(?:huong dan|theo doi|don doc|kiem tra|giam sat|tong hop|viec)\b)[^.;:]){0,400}?"
+    r"\b(?:trien khai(?:\s+thuc hien)?|thuc hien|hoan thanh|to chuc thuc hien)\s+(?:nghiem\s+)?"
+    r"(?:(?:cong dien|chi thi|thong bao|ket luan|quyet dinh|ke hoach|van ban|cong van)\s+nay"
+    r"|(?:cac|nhung)\s+nhiem vu\s+(?:neu\s+)?tren)\b[^.;]*$"
     r")"
 )
 _RECIPIENTS = re.compile(r"(?:\bđiện|kính gửi|nơi nhận|gửi)\s*:\s*$", re.IGNORECASE)
@@ -217,6 +227,8 @@ class _Unit:
     # After the last item, for every item: "Báo cáo của các cơ quan, đơn vị gửi về UBND tỉnh trước ngày
     # 12/6/2026" (set on the first unit; the items with no deadline of their own take it).
     tail_deadline: str = ""
+    rank: float = 0  # its level: _RANK's, or a sub-point's "(1)" under a point
+    paren: bool = False  # numbered "(1)"
 
 
 def _lines(text: str) -> list[str]:
@@ -323,8 +335,6 @@ def _marker(line: str):
     label = m.group(kind)
     if kind == "letter2":
         kind = "letter"
-    if kind == "paren":
-        kind = "arabic"
     if kind in ("dash", "plus"):
         label = ""
     rest = line[m.end() :].strip()
@@ -381,7 +391,10 @@ def _split_units(text: str):
     markers = sum(1 for m, _t in paragraphs if m and m[0] not in ("roman",))
     first = paragraphs[0][0] if paragraphs else None
     numbered = markers >= 2 or (
-        markers == 1 and len(paragraphs) > 1 and first is not None and first[0] in ("arabic", "dotted", "letter")
+        markers == 1
+        and len(paragraphs) > 1
+        and first is not None
+        and first[0] in ("arabic", "paren", "dotted", "letter")
     )
     if not numbered:
         return [t for _m, t in paragraphs], [], False
@@ -398,8 +411,29 @@ def _split_units(text: str):
                 preamble.append(body)
             continue
         kind, label, _rest = marker
-        unit = _Unit(kind, label, body)
-        while stack and _RANK[stack[-1].kind] >= _RANK[kind]:
+        rank = _RANK.get(kind, 1)
+        if kind == "paren":
+            # "(1)", "(2)" under a numbered or lettered point are its sub-points ("b) Các Bộ: Tài chính, Y tế, Tư
+            # pháp, Nội vụ khẩn trương khắc phục ..., cụ thể:" then "(1) Bộ Tài chính ...", 220/CĐ-TTg); with no
+            # point above, or after one of their own kind, they are numbered points as "1." is.
+            kind = "arabic"
+            own = next((u for u in reversed(stack) if u.paren), None)
+            first = _FIRST_POINT.search(stack[-1].text) if stack and own is None and label == "2" else None
+            if first is not None:
+                # "5. Bộ trưởng Bộ Tài chính chủ trì: (1) Phối hợp với ..." then "(2) ...", "(3) ..." on lines of
+                # their own (227/CĐ-TTg): the first point was written after the heading's colon; it is a point too.
+                top = stack[-1]
+                own = _Unit("arabic", "1", top.text[first.end() :].strip(), parent=top, rank=_RANK["letter"] + 0.5)
+                own.paren = True
+                top.text = top.text[: first.start() + 1]
+                top.children.append(own)
+                stack.append(own)
+            if own is not None:
+                rank = own.rank
+            elif stack and stack[-1].kind in ("arabic", "dotted", "letter"):
+                rank = _RANK["letter"] + 0.5
+        unit = _Unit(kind, label, body, rank=rank, paren=marker[0] == "paren")
+        while stack and stack[-1].rank >= rank:
             stack.pop()
         if stack:
             unit.parent = stack[-1]
@@ -445,8 +479,13 @@ def split_sentences(text: str) -> list[str]:
             while j < len(text) and text[j] in ".!?…”\"'/":
                 j += 1
             rest = text[j:]
+            # The next sentence opens on a capital or a number: "[À-Ỹ]" holds lower-case letters too ("lệ phí, ...
+            # đối với các tổ chức", 227/CĐ-TTg, goes on after its ellipsis).
+            opening = re.match(r"\s+[\"“(]?([A-ZĐÀ-Ỹ0-9])", rest)
             if (not rest.strip()) or (
-                re.match(r"\s+[\"“(]?[A-ZĐÀ-Ỹ0-9]", rest) and not _ABBREV_BEFORE_DOT.search(text[start:i])
+                opening
+                and (opening.group(1).isupper() or opening.group(1).isdigit())
+                and not _ABBREV_BEFORE_DOT.search(text[start:i])
             ):
                 piece = text[start:j].strip()
                 if piece:
@@ -1013,7 +1052,16 @@ def _asks_outside_past_acts(folded: str) -> bool:
             words = re.match(r"(?:\s+[^\s,.;]+){0,2}", folded[m.end() :])
             pos = m.end() + words.end()
     kept.append(folded[pos:])
-    return bool(_ASKS.search(" ".join(kept)))
+    # "đã quyết liệt, khẩn trương hành động kịp thời" (225/CĐ-TTg): the manner words after "đã" tell how the act
+    # told was done; "các nhiệm vụ được giao" (220/CĐ-TTg) is a noun. Neither asks anything.
+    rest = _MANNER_OF_PAST_ACT.sub(" ", _ASSIGN_NOUNS.sub(" ", " ".join(kept)))
+    return bool(_ASKS.search(rest))
+
+
+_MANNER_OF_PAST_ACT = re.compile(
+    r"\b(?:da|vua|dang)\s+(?:(?:khan truong|tich cuc|chu dong|kip thoi|tap trung|quyet liet|nghiem tuc)"
+    r"(?:\s*,\s*|\s+va\s+|\s+))+"
+)
 
 
 # A task opens with its verb ("Đẩy mạnh công tác theo dõi ... các kết luận thanh tra đã ban hành"): a
@@ -1072,6 +1120,9 @@ def _is_narrative(folded: str, deadline, issued_on=None) -> bool:
 # sau:"): with no one named to act, no directive.
 _DECISION_ONLY = re.compile(
     r"^\s*(?:[-+•]\s*)?(?:\d+\s*[.)]\s*)?(?:dong y|nhat tri|thong nhat|chap thuan)\b"
+    # An appeal to the people and donors: "10. Kêu gọi sự giúp đỡ, tương thân tương ái ... của nhân dân, các nhà hảo
+    # tâm ..." (225/CĐ-TTg). With no body named to act, it asks no agency anything.
+    r"|^\s*(?:[-+•]\s*)?(?:\d+\s*[.)]\s*)?keu goi\b"
     # The lead-in may end with a full stop: "Chủ tịch Uỷ ban nhân dân tỉnh có ý kiến chỉ đạo." (Lai Châu).
     r"|\b(?:co y kien(?:\s+chi dao)?|ket luan|chi dao|yeu cau)(?:\s+nhu sau)?\s*[:.]?\s*$"
     # "- Về việc xây dựng, trình cấp có thẩm quyền ban hành văn bản ...:": the topic of the tasks below.
@@ -1133,14 +1184,31 @@ _WARNS = re.compile(
 _LEAD_IN = re.compile(r"\b(?:co y kien(?:\s+chi dao)?|ket luan)(?:\s+nhu sau)?\s*[:.]?\s*$")
 
 
+# A newspaper's article told: "Báo Pháp luật Việt Nam số ra ngày thứ sáu 02 tháng 12 năm 2016 có bài viết phản ánh
+# ..." (10551/VPCP-KGVX). The paper is never an assignee; the task, if any, follows ("Về việc này, ... giao ...").
+_PRESS_TOLD = re.compile(
+    r"^\s*(?:[-+•]\s*)?(?:bao(?!\s+cao)|tap chi|dai truyen hinh|dai tieng noi|trang tin|cong thong tin)\b"
+    r"[^.;]{0,200}?\b(?:co bai(?:\s+viet)?|dang tai|dang bai|da phan anh)\b"
+)
+# A statement of what a thing is, nobody named: "1. Thị trường các-bon được coi là công cụ kinh tế để góp phần ...
+# Thị trường các-bon là tiền đề, động lực ..." (467/TB-VPCP). An assessment, no task.
+_STATEMENT = re.compile(
+    r"^\s*(?:[-+•]\s*)?(?:\d+\s*[.)]\s*)?[^,;:.]{3,80}?\s(?:duoc coi la|duoc xem la|duoc xac dinh la|dong vai tro)\s"
+)
+
+
 def _no_directive(draft) -> bool:
-    """A draft no clerk files: the speaker's appraisal or warning; or nobody named, and it reports the past or only
-    approves or introduces."""
+    """A draft no clerk files: the speaker's appraisal or warning, a newspaper's article told; or nobody named, and it
+    reports the past, states what a thing is, or only approves or introduces."""
     folded = fold_text(draft.source or draft.text)
     if _appraises(folded) or _WARNS.search(folded):
         return True
+    if _PRESS_TOLD.match(folded) and not _assigns(folded):
+        return True
     if draft.lead is not None:
         return False
+    if _STATEMENT.match(folded) and not _TASK_VERB_FIRST.match(folded):
+        return True
     return NARRATIVE in draft.flags or bool(_DECISION_ONLY.search(folded))
 
 
