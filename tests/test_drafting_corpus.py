@@ -69,12 +69,12 @@ pytestmark = pytest.mark.no_database
 # abbreviated words of agency names, group names cut short, "phối hợp cùng"): heldout5 is tuned on since,
 # 63.6% items right; its floor and the whole corpus's are the figures after those rules; never lower.
 BASELINE_2026_12_03 = {  # the first four collections (93 documents, 173 items, 323 expected drafts)
-    "draft_count": 0.9711,
-    "lead": 0.9783,
-    "coordinating": 0.9845,
-    "due": 0.9876,
-    "all_fields": 0.9721,
-    "items_right": 0.9364,
+    "draft_count": 0.9827,
+    "lead": 0.9876,
+    "coordinating": 0.9907,
+    "due": 0.9969,
+    "all_fields": 0.9814,
+    "items_right": 0.9595,
     "start": 1.0,
 }
 HELDOUT_2026_12_02 = {  # the held-out split alone (18 documents, 39 items, 88 expected drafts)
@@ -96,12 +96,12 @@ HELDOUT3_2026_12_03 = {  # the fourth collection alone (20 documents, 45 items, 
     "start": 1.0,
 }
 WHOLE_2026_12_03 = {  # the whole corpus (101 documents, 198 items, 363 expected drafts)
-    "draft_count": 0.9747,
-    "lead": 0.978,
-    "coordinating": 0.9835,
-    "due": 0.989,
-    "all_fields": 0.9697,
-    "items_right": 0.9343,
+    "draft_count": 0.9848,
+    "lead": 0.9862,
+    "coordinating": 0.989,
+    "due": 0.9972,
+    "all_fields": 0.978,
+    "items_right": 0.9545,
     "start": 1.0,
 }
 HELDOUT4_2026_12_03 = {  # the fifth collection alone (8 documents, 25 items, 40 expected drafts)
@@ -123,12 +123,12 @@ HELDOUT5_2026_12_03 = {  # the sixth collection alone (9 documents, 11 items, 10
     "start": 1.0,
 }
 WHOLE_WITH_HELDOUT5_2026_12_03 = {  # the whole corpus (110 documents, 209 items, 373 expected drafts)
-    "draft_count": 0.9761,
-    "lead": 0.9759,
-    "coordinating": 0.9839,
-    "due": 0.9893,
-    "all_fields": 0.9678,
-    "items_right": 0.933,
+    "draft_count": 0.9856,
+    "lead": 0.9839,
+    "coordinating": 0.9893,
+    "due": 0.9973,
+    "all_fields": 0.9759,
+    "items_right": 0.9522,
     "start": 1.0,
 }
 # 2026-12-03, night: 10 items from 10 more documents (split "heldout6": the telegrams 234/CĐ-TTg and
@@ -142,18 +142,18 @@ HELDOUT6_2026_12_03 = {  # the seventh collection alone (10 documents, 10 items,
     "draft_count": 0.9,  # 1.0 before parse18: see the parse18 section of the corpus README
     "lead": 1.0,
     "coordinating": 1.0,
-    "due": 0.8,  # 0.85 before parse18: see the parse18 section of the corpus README
-    "all_fields": 0.8,
-    "items_right": 0.8,
+    "due": 0.85,
+    "all_fields": 0.85,
+    "items_right": 0.9,
     "start": 1,
 }
 WHOLE_WITH_HELDOUT6_2026_12_03 = {  # the whole corpus (120 documents, 219 items, 393 expected drafts)
-    "draft_count": 0.9726,
-    "lead": 0.9695,
-    "coordinating": 0.9847,
-    "due": 0.9796,
-    "all_fields": 0.9593,
-    "items_right": 0.9269,
+    "draft_count": 0.9817,
+    "lead": 0.9847,
+    "coordinating": 0.9898,
+    "due": 0.9898,
+    "all_fields": 0.9695,
+    "items_right": 0.9498,
     "start": 1.0,
 }
 # 2026-12-03, late night: 64 items (111 expected drafts) from 10 more whole documents of November 2025
@@ -183,12 +183,12 @@ HELDOUT7_2026_12_03 = {  # the eighth collection alone (10 documents, 64 items, 
 # no longer (since parse14 the corporations listed after "các Tập đoàn:" lead it, with its deadline)
 HELDOUT7_SILENT_WRONG_DATES = 0
 WHOLE_WITH_HELDOUT7_2026_12_03 = {  # the whole corpus up to heldout7 (130 documents, 283 items, 504 drafts)
-    "draft_count": 0.9753,
-    "lead": 0.9722,
-    "coordinating": 0.9861,
-    "due": 0.9802,
-    "all_fields": 0.9623,
-    "items_right": 0.9364,
+    "draft_count": 0.9823,
+    "lead": 0.9841,
+    "coordinating": 0.9901,
+    "due": 0.9901,
+    "all_fields": 0.9722,
+    "items_right": 0.9576,
     "start": 1.0,
 }
 WHOLE_WITH_HELDOUT7_SILENT_WRONG_DATES = 3
@@ -221,12 +221,12 @@ HELDOUT8_SILENT_WRONG_DATES = 5  # 6 before parse15
 # parse14: the whole corpus's floor follows its figure after parse14's rules (heldout8 counted only inside
 # it: heldout8's own floor above was not re-scored, and stays; its test passes).
 WHOLE_WITH_HELDOUT8_2026_12_03 = {  # the whole corpus (141 documents, 327 items, 572 expected drafts), parse16
-    "draft_count": 0.9541,
-    "lead": 0.9213,
-    "coordinating": 0.9493,
-    "due": 0.9353,
-    "all_fields": 0.9021,
-    "items_right": 0.8991,
+    "draft_count": 0.9602,
+    "lead": 0.9318,
+    "coordinating": 0.9528,
+    "due": 0.9441,
+    "all_fields": 0.9108,
+    "items_right": 0.9174,
     "start": 1.0,
 }
 WHOLE_WITH_HELDOUT8_SILENT_WRONG_DATES = 8
@@ -254,12 +254,12 @@ HELDOUT9_2026_12_04 = {  # the tenth collection alone (14 documents, 58 items, 1
 # 230/CĐ-TTg point 2 (the heads' group lost its date) and 232/CĐ-TTg point 1 (a province read with no date)
 HELDOUT9_SILENT_WRONG_DATES = 1  # 2 before parse14
 WHOLE_WITH_HELDOUT9_2026_12_04 = {  # 155 documents, 385 items, 685 expected drafts (all but tuning2), after parse16
-    "draft_count": 0.9169,  # 0.8961 after parse14
-    "lead": 0.9007,
-    "coordinating": 0.9314,
-    "due": 0.9255,
-    "all_fields": 0.8569,
-    "items_right": 0.8442,  # 0.8208 after parse14
+    "draft_count": 0.9247,  # 0.8961 after parse14
+    "lead": 0.9095,
+    "coordinating": 0.9343,
+    "due": 0.9343,
+    "all_fields": 0.8701,
+    "items_right": 0.8623,  # 0.8208 after parse14
     "start": 0.9985,
 }
 # 2026-12-04 (parse16): 33 items (28 expected drafts) from 6 more documents (split "tuning2": the notice 624/TB-VPCP,
@@ -277,12 +277,12 @@ TUNING2_2026_12_04 = {  # the eleventh collection alone (6 documents, 33 items, 
     "start": 1.0,
 }
 WHOLE_WITH_TUNING2_2026_12_04 = {  # 161 documents, 418 items, 713 drafts (all but tuning3), after parse17
-    "draft_count": 0.9234,
-    "lead": 0.9032,  # 0.892 before parse17
-    "coordinating": 0.9341,
-    "due": 0.9271,
-    "all_fields": 0.8583,  # 0.8527 before parse17
-    "items_right": 0.8517,
+    "draft_count": 0.9306,
+    "lead": 0.913,  # 0.892 before parse17
+    "coordinating": 0.9369,
+    "due": 0.9355,
+    "all_fields": 0.8738,  # 0.8527 before parse17
+    "items_right": 0.8708,
     "start": 0.9986,
 }
 # 2026-12-04 (parse17): 24 items (33 expected drafts) from 2 more documents (split "tuning3": the telegrams 220 and
@@ -294,17 +294,17 @@ TUNING3_2026_12_04 = {  # the twelfth collection alone (2 documents, 24 items, 3
     "lead": 1.0,
     "coordinating": 1.0,
     "due": 0.9697,
-    "all_fields": 0.8485,
-    "items_right": 0.7083,
+    "all_fields": 0.9697,
+    "items_right": 0.9583,
     "start": 1,
 }
 WHOLE_WITH_TUNING3_2026_12_04 = {  # the whole corpus (163 documents, 442 items, 746 drafts), after parse17
-    "draft_count": 0.914,
-    "lead": 0.9075,
-    "coordinating": 0.9316,
-    "due": 0.929,
-    "all_fields": 0.8633,
-    "items_right": 0.8439,
+    "draft_count": 0.9344,
+    "lead": 0.9169,
+    "coordinating": 0.9397,
+    "due": 0.937,
+    "all_fields": 0.878,
+    "items_right": 0.8756,
     "start": 0.9987,
 }
 WHOLE_WITH_HELDOUT9_SILENT_WRONG_DATES = 6  # 12 before parse14, 9 after it, 6 after parse15
@@ -336,12 +336,12 @@ TUNING4_2026_12_06 = {  # 5 documents, 40 items, 112 expected drafts
     "start": 1.0,
 }
 WHOLE_WITH_TUNING4_2026_12_06 = {  # the whole corpus (176 documents, 529 items, 945 drafts), main at 53aeb77
-    "draft_count": 0.8885,
-    "lead": 0.8836,
-    "coordinating": 0.9037,
-    "due": 0.9196,
-    "all_fields": 0.8307,
-    "items_right": 0.7996,
+    "draft_count": 0.9055,
+    "lead": 0.8974,
+    "coordinating": 0.9101,
+    "due": 0.927,
+    "all_fields": 0.8497,
+    "items_right": 0.8318,
     "start": 0.9989,
 }
 WHOLE_WITH_TUNING4_SILENT_WRONG_DATES = 7  # heldout10's one added to the 6 above
