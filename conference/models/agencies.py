@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from ..dates import validate_record_date
 from ..succession import follow_successions
 from ..text import fold_all
-from .base import TimeStamped
+from .base import ChecksInOneQuery, TimeStamped
 
 
 class Level(models.TextChoices):
@@ -19,7 +19,7 @@ class Level(models.TextChoices):
     COMMUNE = "commune", _("Commune")
 
 
-class Agency(TimeStamped):
+class Agency(ChecksInOneQuery, TimeStamped):
     """A body that convenes sessions, issues notices or receives directives."""
 
     class Kind(models.TextChoices):
