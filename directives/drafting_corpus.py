@@ -23,6 +23,7 @@ from pathlib import Path
 import yaml
 from django.conf import settings
 
+from . import yaml_files
 from .drafting import AgencyMatcher, parse_directives
 from .drafting.agencies import Group, Unmatched, province_of_name
 from .drafting.evaluation import Agreement, Expected, compare
@@ -159,7 +160,7 @@ def _expected(record, where: str) -> ExpectedDraft:
 
 def load_document(path: Path) -> Document:
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yaml_files.safe_load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
         raise CorpusError(f"{path.name}: not valid YAML ({exc}).") from exc
     if not isinstance(data, dict) or not isinstance(data.get("source"), dict):
@@ -250,7 +251,7 @@ def _slug(name: str) -> str:
 def corpus_registry(documents, seed_records=None):
     """Unsaved agencies: the seed registry plus every agency named in the corpus, with codes by name."""
     if seed_records is None:
-        seed_records = yaml.safe_load(SEED_AGENCIES.read_text(encoding="utf-8"))["agencies"]
+        seed_records = yaml_files.safe_load(SEED_AGENCIES.read_text(encoding="utf-8"))["agencies"]
     records = [dict(r) for r in seed_records]
     codes = {fold_key(r["name"]): r["code"] for r in records}
 

@@ -30,7 +30,7 @@ from conference.models import (
 )
 from conference.services import agency_record_change
 
-from . import services
+from . import services, yaml_files
 from .audit import acting_as
 from .models import Directive
 
@@ -118,7 +118,7 @@ class SeedLoader:
         path = self.seed_dir / relative
         try:
             with open(path, encoding="utf-8") as handle:
-                return yaml.safe_load(handle) or {}
+                return yaml_files.safe_load(handle) or {}
         except FileNotFoundError as exc:
             raise SeedError(f"missing seed file {path}") from exc
         except yaml.YAMLError as exc:

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from conference.models import AgencyChange
-from conference.services import agency_record_change
+from conference.services import agency_record_change, agency_record_changes
 from directives.models import CalendarFeed, Directive, OutboxMessage
 
 from .api_helpers import make_caller
@@ -69,6 +69,53 @@ def test_change_rules():
     with pytest.raises(ValidationError):
         merge(b, a)  # would go round in a circle
     assert AgencyChange.objects.count() == 1
+
+
+def change(kind, old, *new, on=MARCH_1):
+    return {"kind": kind, "predecessor": old, "successors": list(new), "primary_successor": new[0], "effective_on": on}
+
+
+def test_many_changes_at_once_make_the_rows_one_change_at_a_time_makes(django_assert_max_num_queries):
+    ict, science, labour, home, health = (AgencyFactory() for _ in range(5))
+    with django_assert_max_num_queries(10):  # however many changes: the reference loader records 811
+        recorded = agency_record_changes(
+            [
+                change("merge", ict, science) | {"legal_basis": "Nghị quyết số 176/2025/QH15"},
+                change("split", labour, home, health, on=datetime.date(2025, 3, 2)),
+            ]
+        )
+    assert [c.pk for c in recorded] == list(AgencyChange.objects.order_by("pk").values_list("pk", flat=True))
+    ict.refresh_from_db(), labour.refresh_from_db()
+    assert (ict.dissolved_on, ict.successor, ict.current()) == (MARCH_1, science, science)
+    assert (labour.dissolved_on, labour.successor) == (datetime.date(2025, 3, 2), home)
+    assert ict.updated_at > ict.created_at
+    split = AgencyChange.objects.get(predecessor=labour)
+    assert (split.kind, split.primary_successor, split.legal_basis, split.note) == ("split", home, "", "")
+    assert set(split.successors.all()) == {home, health}
+    merger = AgencyChange.objects.get(predecessor=ict)
+    assert merger.legal_basis == "Nghị quyết số 176/2025/QH15" and list(merger.successors.all()) == [science]
+
+
+def test_many_changes_at_once_are_refused_together_by_the_rules_of_one():
+    a, b, c, d = (AgencyFactory() for _ in range(4))
+    merge(d, c)
+    refused = {
+        "two successors for a merger": [change("merge", a, b), change("merge", b, c, d)],
+        "an agency ceasing twice in the batch": [change("merge", a, b), change("merge", a, c)],
+        "an agency that ceased already": [change("merge", a, b), change("merge", d, b)],
+        "a circle within the batch": [change("merge", a, b), change("merge", b, a)],
+        "a circle through the registry": [change("merge", a, b), change("merge", c, d)],
+        "no date": [change("merge", a, b, on=None)],
+    }
+    for reason, changes in refused.items():
+        with pytest.raises(ValidationError):
+            agency_record_changes(changes)
+            pytest.fail(reason)
+    a.refresh_from_db()
+    assert AgencyChange.objects.count() == 1 and a.dissolved_on is None  # nothing of a refused batch
+    with pytest.raises(ValidationError) as circle:
+        agency_record_changes([change("merge", a, b), change("rename", b, c), change("merge", c, a)])
+    assert list(circle.value.message_dict) == ["successor"]  # worded as Agency.check_chains words it
 
 
 def test_clerk_records_a_split_in_the_admin(clerk_client):

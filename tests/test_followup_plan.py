@@ -226,6 +226,34 @@ def test_the_plan_follows_a_succession(directives, ministries):
     assert OutboxMessage.objects.filter(agency=successor).exists()
 
 
+def test_the_plan_follows_successions_recorded_together(directives, ministries):
+    # The reference loader's path: many changes in one bulk UPDATE, which the triggers see row by row.
+    successor = agency(name="Bộ mới")
+    _after(
+        lambda: conference_services.agency_record_changes(
+            [
+                {
+                    "kind": "merge",
+                    "predecessor": ministries[0],
+                    "successors": [successor],
+                    "primary_successor": successor,
+                    "effective_on": datetime.date(2024, 7, 24),
+                },
+                {
+                    "kind": "rename",
+                    "predecessor": ministries[1],
+                    "successors": [ministries[3]],
+                    "primary_successor": ministries[3],
+                    "effective_on": datetime.date(2024, 7, 22),
+                },
+            ]
+        ),
+        then=at((7, 20), 9),
+    )
+    swept(at((7, 24)))
+    assert OutboxMessage.objects.filter(agency=successor).exists()
+
+
 def test_the_plan_follows_the_office_and_its_settings(directives):
     office = Office.objects.create(code="thu-nghiem", name="UBND tỉnh Thử nghiệm", agency=agency())
 

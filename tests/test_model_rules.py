@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import translation
 
-from conference.models import Participation, Site
+from conference.models import Agency, Participation, Site
 from directives.forms import DirectiveForm
 from directives.models import Directive
 
@@ -181,3 +181,39 @@ def test_completed_directive_needs_a_completion_date():
     with pytest.raises(ValidationError) as exc:
         directive.full_clean()
     assert "completion date" in messages(exc.value)
+
+
+def _verdict(validate):
+    try:
+        validate()
+    except ValidationError as exc:
+        return exc.message_dict
+    return {}
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {},
+        {"due_date": datetime.date(2024, 7, 1)},  # before the day it was given
+        {"state": "completed"},  # without its date
+        {"completed_on": datetime.date(2024, 7, 1), "state": "completed", "text": "  "},
+        {"lead_agency": None, "notice": None, "session": None, "category": "bogus", "state": "bogus"},
+        {"starts_on": datetime.date(2025, 1, 1), "due_date": datetime.date(2024, 12, 31), "given_on": None},
+        {"due_date": datetime.date(1900, 1, 1), "given_on": None},
+    ],
+)
+@pytest.mark.parametrize("exclude", [None, {"due_date", "text"}])
+def test_the_check_constraints_asked_in_one_query_say_what_djangos_one_query_each_says(
+    changes, exclude, django_assert_max_num_queries
+):
+    directive = DirectiveFactory(due_date=datetime.date(2024, 8, 1), given_on=datetime.date(2024, 7, 10))
+    for name, value in changes.items():
+        setattr(directive, name, value)
+    expected = _verdict(lambda: super(Directive, directive).validate_constraints(exclude=exclude))
+    with django_assert_max_num_queries(6):  # 16 check constraints in one SELECT, the item number's in one, savepoints
+        assert _verdict(lambda: directive.validate_constraints(exclude=exclude)) == expected
+    agency = AgencyFactory()
+    agency.successor, agency.dissolved_on = agency, None  # its own successor, with no date
+    assert _verdict(agency.validate_constraints) == _verdict(lambda: super(Agency, agency).validate_constraints())
+    assert set(_verdict(agency.validate_constraints)) == {"__all__"}

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from ..dates import validate_record_date
 from ..succession import follow_successions
 from ..text import fold_all
-from .base import TimeStamped
+from .base import ChecksInOneQuery, TimeStamped
 
 
 class Level(models.TextChoices):
@@ -19,7 +19,7 @@ class Level(models.TextChoices):
     COMMUNE = "commune", _("Commune")
 
 
-class Agency(TimeStamped):
+class Agency(ChecksInOneQuery, TimeStamped):
     """A body that convenes sessions, issues notices or receives directives."""
 
     class Kind(models.TextChoices):
@@ -131,21 +131,29 @@ class Agency(TimeStamped):
         super().clean()
         self.check_chains()
 
-    def check_chains(self):
-        self._check_chain("successor", _("This succession would go round in a circle: {chain}."))
-        self._check_chain("parent", _("This parent would make the agency part of itself: {chain}."))
+    def check_chains(self, *, successor_of=None, parent_of=None):
+        """``successor_of``/``parent_of`` (pk -> pk or None): the registry's links read once by a caller
+        checking many agencies at once (``services.agency_record_changes``); by default read here."""
+        self._check_chain("successor", _("This succession would go round in a circle: {chain}."), successor_of)
+        self._check_chain("parent", _("This parent would make the agency part of itself: {chain}."), parent_of)
 
-    def _check_chain(self, field, message):
+    def _check_chain(self, field, message, next_of=None):
         """Refuse a cycle (A succeeded by B succeeded by A), which the database cannot see.
 
-        The chain is read from the database, so objects held in memory cannot hide a cycle.
+        The chain is read from the database (or from ``next_of``, read from it by the caller), so
+        objects held in memory cannot hide a cycle.
         """
+        if next_of is None:
+
+            def next_of(pk):
+                return Agency.objects.filter(pk=pk).values_list(f"{field}_id", flat=True).first()
+
         next_id = getattr(self, f"{field}_id")
         if next_id is None or next_id == self.pk:
             return  # pointing at itself: the check constraint says so in plainer words
         chain = [self.pk, next_id]
         while next_id is not None:
-            next_id = Agency.objects.filter(pk=next_id).values_list(f"{field}_id", flat=True).first()
+            next_id = next_of(next_id)
             if next_id is not None and (next_id == self.pk or next_id in chain):
                 names = dict(Agency.objects.filter(pk__in=chain).values_list("pk", "name"))
                 names[self.pk] = self.name

@@ -11,11 +11,11 @@ from django.utils.translation import gettext_lazy as _
 from ..dates import validate_record_date
 from ..text import fold, fold_all
 from .agencies import Agency, Level, Person
-from .base import TimeStamped
+from .base import ChecksInOneQuery, TimeStamped
 from .offices import Office
 
 
-class Session(TimeStamped):
+class Session(ChecksInOneQuery, TimeStamped):
     """A conference or meeting (hội nghị, phiên họp), possibly linking many sites."""
 
     class Kind(models.TextChoices):

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from conference.dates import MAX_DATE, MIN_DATE, validate_record_date
 from conference.models import Agency, ConclusionNotice, Office, Session
+from conference.models.base import ChecksInOneQuery
 from conference.text import fold_all
 
 
@@ -190,7 +191,7 @@ class DirectiveCategory(models.TextChoices):
     RECURRING = "recurring", _("Recurring")
 
 
-class Directive(models.Model):
+class Directive(ChecksInOneQuery, models.Model):
     """A task assigned to one lead agency (or a named group), with coordinating agencies."""
 
     State = DirectiveState

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from conference.models import Agency, Office
+from conference.models.base import ChecksInOneQuery
 
 from .directive import Directive
 
@@ -31,7 +32,7 @@ def _parse_offsets(value: str) -> list[int]:
     return offsets
 
 
-class FollowUpSettings(models.Model):
+class FollowUpSettings(ChecksInOneQuery, models.Model):
     """When reminders and requests go out, and in whose name: one row per office, and the default row
     (no office) for the records no office keeps and for an office that has not set its own."""
 

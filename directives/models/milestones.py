@@ -11,11 +11,12 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from conference.dates import MAX_DATE, MIN_DATE, validate_record_date
+from conference.models.base import ChecksInOneQuery
 
 from .directive import Directive
 
 
-class Milestone(models.Model):
+class Milestone(ChecksInOneQuery, models.Model):
     directive = models.ForeignKey(
         Directive, verbose_name=_("directive"), on_delete=models.CASCADE, related_name="milestones"
     )

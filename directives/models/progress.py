@@ -10,12 +10,13 @@ from django.utils.translation import gettext_lazy as _
 
 from conference.dates import MAX_DATE, MIN_DATE, validate_record_date
 from conference.models import Agency
+from conference.models.base import ChecksInOneQuery
 
 from .directive import Directive
 from .keys import ApiKey
 
 
-class ProgressReport(models.Model):
+class ProgressReport(ChecksInOneQuery, models.Model):
     """One report on a directive. Never edited or deleted: a correction is a new report."""
 
     directive = models.ForeignKey(
@@ -108,7 +109,7 @@ class ReportAttachment(models.Model):
         return self.original_name
 
 
-class ExtensionRequest(models.Model):
+class ExtensionRequest(ChecksInOneQuery, models.Model):
     """The lead agency asks for a later due date before the deadline passes; a clerk decides."""
 
     class State(models.TextChoices):

@@ -8,14 +8,20 @@ reorganisations), and with ``--communes``
 the People's Committees of the 3,321 communes and wards: the records of
 ``conference.reference.reference_records``. Adds what is missing and changes nothing a clerk
 recorded: an agency found by its code or its name is left as it is. Run it as often as wanted.
+
+A fresh install records over a thousand agencies and 800 changes: they are worked out in memory and
+written a few hundred rows a statement (the rows ``Agency.save`` and ``agency_record_change`` would
+write, one by one, in a dozen statements each).
 """
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from conference import reference
-from conference.models import Agency, AgencyChange
-from conference.services import agency_record_change
+from conference.keeping import AGENCY_ROW, AgencyRow, bodies_of_offices, derive_keeper, government_office
+from conference.models import Agency, AgencyChange, Office
+from conference.services import CHUNK, agency_record_changes
+from conference.text import fold_all
 
 
 class Command(BaseCommand):
@@ -25,47 +31,78 @@ class Command(BaseCommand):
         parser.add_argument("--communes", action="store_true", help="Also the communes' and wards' committees.")
 
     def handle(self, *args, communes=False, **options):
-        self.created = 0
         agencies, changes = reference.reference_records(communes=communes)
         with transaction.atomic():
-            # The registry read once: over a thousand records are looked up by code and by name.
-            self.existing = {"code": {}, "name": {}}
-            for agency in Agency.objects.all():
-                self.existing["code"][agency.code] = self.existing["name"][agency.name] = agency
-            self.changed = set(AgencyChange.objects.values_list("predecessor_id", flat=True))
-            by_code = {}
-            for record in agencies:
-                by_code[record.code] = self._agency(record, by_code.get(record.parent))
-            for change in changes:
-                self._change(change, by_code)
-        self.stdout.write(f"{self.created} agencies added; the others were already in the registry.")
+            by_code, created = self._agencies(agencies)
+            self._changes(changes, by_code)
+        self.stdout.write(f"{created} agencies added; the others were already in the registry.")
 
-    def _agency(self, record, parent) -> Agency:
-        found = self.existing["code"].get(record.code) or self.existing["name"].get(record.name)
-        if found is not None:
-            return found
-        self.created += 1
-        agency = Agency.objects.create(
-            code=record.code,
-            name=record.name,
-            short_name=record.short_name,
-            kind=record.kind,
-            level=record.level,
-            parent=parent,
-        )
-        self.existing["code"][agency.code] = self.existing["name"][agency.name] = agency
-        return agency
+    def _agencies(self, records) -> tuple[dict, int]:
+        """Each record's agency, found in the registry (read once) or made; the new ones inserted in
+        the records' order (so their ids are too), a record never in the same statement as its parent."""
+        existing = {"code": {}, "name": {}}
+        rows = {}  # the registry's rows as the keeper's rule reads them, the new ones under ids below 0
+        for agency in Agency.objects.all():
+            existing["code"][agency.code] = existing["name"][agency.name] = agency
+            rows[agency.pk] = AgencyRow(*(getattr(agency, name) for name in AGENCY_ROW))
+        bodies, government = bodies_of_offices(Office), government_office(Office)
+        row_ids, by_code, new, run, in_run = {}, {}, [], [], set()
+        for record in records:
+            parent = by_code.get(record.parent)
+            found = existing["code"].get(record.code) or existing["name"].get(record.name)
+            if found is None:
+                found = Agency(
+                    code=record.code,
+                    name=record.name,
+                    short_name=record.short_name,
+                    kind=record.kind,
+                    level=record.level,
+                    parent=parent,
+                )
+                # What Agency.save works out. Its chain check has nothing to refuse: nothing points to
+                # a new agency, and the registry's parents go round in no circle (every save checks).
+                found.search_index = fold_all(found.name, found.short_name, found.code)
+                parent_row = None if parent is None else (parent.pk or row_ids[id(parent)])
+                if parent is not None and parent.keeper_id:
+                    found.keeper_id = parent.keeper_id  # rule 2, as keeper_for_new_agency
+                else:
+                    found.keeper_id = derive_keeper(
+                        AgencyRow(None, parent_row, None, found.level, None),
+                        row_of=rows.get,
+                        office_of=bodies.get,
+                        government=government,
+                    )
+                row_ids[id(found)] = -len(row_ids) - 1  # no office's body: office_of finds none under 0
+                rows[row_ids[id(found)]] = AgencyRow(row_ids[id(found)], parent_row, None, found.level, found.keeper_id)
+                existing["code"][found.code] = existing["name"][found.name] = found
+                if id(parent) in in_run:
+                    new.append(run)
+                    run, in_run = [], set()
+                run.append(found)
+                in_run.add(id(found))
+            by_code[record.code] = found
+        new.append(run)
+        for run in new:
+            if run:
+                Agency.objects.bulk_create(run, batch_size=CHUNK)
+        return by_code, sum(len(run) for run in new)
 
-    def _change(self, change, by_code):
-        predecessor = by_code[change.predecessor]
-        if predecessor.pk in self.changed or predecessor.dissolved_on:
-            return  # recorded already, by a clerk or an earlier run
-        self.changed.add(predecessor.pk)
-        agency_record_change(
-            kind=change.kind,
-            predecessor=predecessor,
-            successors=[by_code[code] for code in change.successors],
-            primary_successor=by_code[change.primary_successor],
-            effective_on=change.effective_on,
-            legal_basis=change.legal_basis,
-        )
+    def _changes(self, changes, by_code):
+        recorded = set(AgencyChange.objects.values_list("predecessor_id", flat=True))
+        batch = []
+        for change in changes:
+            predecessor = by_code[change.predecessor]
+            if predecessor.pk in recorded or predecessor.dissolved_on:
+                continue  # recorded already, by a clerk or an earlier run
+            recorded.add(predecessor.pk)
+            batch.append(
+                {
+                    "kind": change.kind,
+                    "predecessor": predecessor,
+                    "successors": [by_code[code] for code in change.successors],
+                    "primary_successor": by_code[change.primary_successor],
+                    "effective_on": change.effective_on,
+                    "legal_basis": change.legal_basis,
+                }
+            )
+        agency_record_changes(batch)
