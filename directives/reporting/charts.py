@@ -105,7 +105,8 @@ def completion_by_agency(rows, link, *, limit=15, width=580):
                 }
             )
             x += w
-        chart.texts.append({"x": round(x + 4, 1), "y": y + bar_height - 5, "text": grouped(row.total), "anchor": "start"})
+        total = grouped(row.total)
+        chart.texts.append({"x": round(x + 4, 1), "y": y + bar_height - 5, "text": total, "anchor": "start"})
     return chart
 
 

@@ -4,8 +4,8 @@ The template's loop over the shown agencies (50 rows, about thirty variables, ta
 each) was the largest part of rendering the dashboard: a third of the one-session page's time
 (bench/README.md, "perf14"). Written here, each row is the same bytes the template wrote:
 every value escaped as the template escapes it (``conditional_escape`` of what ``localize`` makes
-of it, or of ``grouped`` for a count: 1.072, never 1072), the same translations, the same whitespace; ``tests/test_reporting_dashboard.py`` holds
-the two equal.
+of it, or of ``grouped`` for a count: 1.072, never 1072), the same translations, the same
+whitespace; ``tests/test_reporting_dashboard.py`` holds the two equal.
 """
 
 from django.template.defaultfilters import date as date_filter
@@ -75,7 +75,8 @@ def agency_rows_html(rows, structure):
             count = counts[key]
             extra = overdue if overdue and count else ""
             cells.append(
-                f'        <td class="num{extra}" data-key="{key}"><a href="{text(links[key])}">{count_text(count)}</a></td>\n'
+                f'        <td class="num{extra}" data-key="{key}">'
+                f'<a href="{text(links[key])}">{count_text(count)}</a></td>\n'
             )
         percent = counts["completion_percent"]
         rate = f'<a href="{text(links["completed"])}">{text(percent)}</a>' if percent else "—"
