@@ -401,7 +401,7 @@ def test_counts_past_999_read_with_dots_and_ids_links_and_sheets_stay_raw(clerk_
     html = page.content.decode()
     assert page.context["counts"]["headline"] == "hoàn thành 0/1.072 nhiệm vụ đến hạn"
     assert "Hoàn thành 0/1.072 nhiệm vụ đến hạn" in html  # capfirst
-    assert re.search(r'<b>1\.072</b>', html)  # come due, in the totals' line
+    assert re.search(r"<b>1\.072</b>", html)  # come due, in the totals' line
     assert re.search(r'<span data-key="total">[^<]*1\.077', html)
     assert re.search(r'<td data-key="overdue"><a href="[^"]+">1\.072</a>', html)  # the two-by-two
     assert re.search(rf'<tr data-agency="{finance.pk}">.*?data-key="overdue"><a href="[^"]+">1\.072</a>', html, re.S)
