@@ -30,6 +30,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from conference.models import Agency, Office
+from conference.numbers import grouped
 from conference.selectors import office_scope, offices_kept_by, records_of_office
 from conference.succession import Succession
 
@@ -506,6 +507,8 @@ def with_totals(counts: dict) -> dict:
         completion_percent=percent_text(completed, come_due),
         on_time_rate=rate(counts[Status.COMPLETED_ON_TIME], come_due),
         on_time_percent=percent_text(counts[Status.COMPLETED_ON_TIME], come_due),
-        headline=_("completed %(done)d/%(due)d directives that came due") % {"done": completed, "due": come_due},
+        # A sentence for people (the dashboard, the API's stats): "16.051/16.274", as they write it.
+        headline=_("completed %(done)s/%(due)s directives that came due")
+        % {"done": grouped(completed), "due": grouped(come_due)},
     )
     return counts

@@ -12,6 +12,15 @@ TODAY = datetime.date(2024, 9, 15)
 NOW = datetime.datetime(2024, 9, 15, 10, 0, tzinfo=zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh"))
 
 
+def many_directives(session, lead_agency, count, due_date, **fields):
+    """``count`` directives of one session and lead at once: past 999 of a kind without ~10 queries
+    each through the services (the database's triggers keep the assignments and the tally exact)."""
+    Directive.objects.bulk_create(
+        Directive(session=session, lead_agency=lead_agency, due_date=due_date, text=f"Nhiệm vụ số {n}", **fields)
+        for n in range(count)
+    )
+
+
 def vary_states(directives):
     """Give the (all open) seed directives every kind of status, deterministically by id."""
     for n, directive in enumerate(directives.order_by("pk")):

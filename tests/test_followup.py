@@ -70,6 +70,28 @@ def test_due_day_overdue_weekly_and_escalation(adn):
     assert "Quá hạn" in lead_mail.subject and "15 ngày" in lead_mail.subject
 
 
+def test_days_past_999_are_written_with_dots_in_the_subject_and_both_bodies():
+    """Vietnamese readers write 1.072, never 1072 (``conference.numbers.grouped``); the links keep their ids."""
+    today = at((8, 5))
+    due = today.date() - datetime.timedelta(days=1072)
+    lead, finance = agency(name="Bộ Xây dựng"), agency(name="Bộ Tài chính", mode="digest")
+    directive = DirectiveFactory(
+        session=SessionFactory(held_on=due - datetime.timedelta(days=30)),
+        text="Hoàn thành quy hoạch",
+        lead_agency=lead,
+        due_date=due,
+        coordinating=[finance],
+    )
+    run(today)
+    lead_mail = next(m for m in mail.outbox if m.to == [f"vanthu.{lead.code}@example.org"])
+    assert lead_mail.subject.startswith("[Quá hạn 1.072 ngày] Nhiệm vụ đã quá hạn: Hoàn thành quy hoạch")
+    assert "Đã quá hạn 1.072 ngày." in lead_mail.body and "Quá hạn 1.072 ngày</strong>" in lead_mail.alternatives[0][0]
+    assert f"/api/v1/directives/{directive.pk}/reports/" in lead_mail.body
+    digest = next(m for m in mail.outbox if m.to == [f"vanthu.{finance.code}@example.org"])
+    assert "1 nhiệm vụ quá hạn" in digest.subject and "Đã quá hạn 1.072 ngày." in digest.body
+    assert not any("1072" in text for m in mail.outbox for text in (m.subject, m.body, m.alternatives[0][0]))
+
+
 def _clerk():
     from django.contrib.auth import get_user_model
 

@@ -18,6 +18,7 @@ HANOI = zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")
 # Real subjects' shapes, and characters from every width UTF-8 has.
 SUBJECTS = [
     "[Quá hạn 12 ngày] Nhiệm vụ đã quá hạn: Bộ Tài chính chủ trì, phối hợp với các bộ, ngành hoàn thiện hồ sơ…",
+    "[Quá hạn 1.072 ngày] Nhiệm vụ đã quá hạn: Hoàn thành quy hoạch",
     "[Nhắc hạn mốc 3 ngày] Mốc “Thí điểm tại 5 tỉnh” sắp đến hạn: Triển khai Đề án 06 trên toàn quốc",
     "[Đề nghị báo cáo] Tình hình thực hiện nhiệm vụ: Xây dựng cơ sở dữ liệu quốc gia về dân cư",
     "[Tổng hợp tuần] 3 báo cáo hoàn thành chờ xác nhận, 1 đề nghị gia hạn; nhiệm vụ quá hạn (07/12/2026)",

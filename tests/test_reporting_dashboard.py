@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from django.db import connection
+from django.template import Context, Template
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -14,7 +15,7 @@ from conference.models import Session
 from directives.models import Directive, Status
 
 from .factories import AgencyFactory, DirectiveFactory, NoticeFactory, SessionFactory
-from .reporting_helpers import NOW, TODAY, vary_states
+from .reporting_helpers import NOW, TODAY, many_directives, vary_states
 
 URL = "/admin/dashboard/"
 
@@ -290,8 +291,6 @@ TEMPLATE_AGENCY_ROWS = (
 
 @pytest.mark.parametrize("params", [{}, {"structure": "new"}, {"structure": "old", "session": "SESSION"}])
 def test_agency_rows_written_in_python_are_the_templates_bytes(clerk_client, merged, params):
-    from django.template import Context, Template
-
     # A name to escape, a row of groups (no single lead), a dissolved agency and its successor.
     merged["mic"].name = 'Bộ Thông tin <và> Truyền thông & "báo chí"'
     merged["mic"].save()
@@ -386,3 +385,36 @@ def test_agency_rows_links_are_the_scopes_links_of_each_status(clerk_client, mer
             expected[key] = link(lead_ids=row.lead_ids, statuses=statuses)
         assert row.links == expected
         assert all(expected.values()) or params.get("role") == "lead"
+
+
+def test_counts_past_999_read_with_dots_and_ids_links_and_sheets_stay_raw(clerk_client, frozen):
+    """Vietnamese readers write 1.072, never 1072 (``conference.numbers.grouped``): the headline, the
+    totals, the two-by-two, the agency, month and session tables and the charts; the links' ids and
+    the sheets' values are for machines and stay as they were."""
+    import re
+
+    finance = AgencyFactory(name="Bộ Tài chính", short_name="BTC")
+    session = SessionFactory(held_on=datetime.date(2023, 12, 1))
+    many_directives(session, finance, 1072, datetime.date(2024, 1, 10))  # overdue on 15/09/2024
+    many_directives(session, finance, 5, datetime.date(2024, 12, 31))  # within the deadline
+    page = clerk_client.get(URL)
+    html = page.content.decode()
+    assert page.context["counts"]["headline"] == "hoàn thành 0/1.072 nhiệm vụ đến hạn"
+    assert "Hoàn thành 0/1.072 nhiệm vụ đến hạn" in html  # capfirst
+    assert re.search(r"<b>1\.072</b>", html)  # come due, in the totals' line
+    assert re.search(r'<span data-key="total">[^<]*1\.077', html)
+    assert re.search(r'<td data-key="overdue"><a href="[^"]+">1\.072</a>', html)  # the two-by-two
+    assert re.search(rf'<tr data-agency="{finance.pk}">.*?data-key="overdue"><a href="[^"]+">1\.072</a>', html, re.S)
+    assert re.search(r'data-key="total"><a href="[^"]+">1\.077</a>', html)  # the agency and session tables
+    assert re.search(r'<td class="num"><a href="[^"]+">1\.072</a></td>', html)  # January 2024's month row
+    assert re.search(r"<title>BTC — [^<]*: 1\.072</title>", html)  # a chart's bar says it too
+    assert re.search(r'text-anchor="start" fill="currentColor">1\.077</text>', html)  # and the bar's total
+    assert not re.search(r"[>: ]10(72|77)[<\s]", html)  # nowhere ungrouped
+    rows = page.context["agencies"]
+    expected = Template(TEMPLATE_AGENCY_ROWS).render(Context({"agencies": rows, "scope": page.context["scope"]}))
+    assert "".join(row.html for row in rows) == expected  # the Python rows still the template's bytes
+    assert f'<tr data-agency="{finance.pk}">' in html and f"lead={finance.pk}&" in rows[0].links["overdue"]
+    sheet = clerk_client.get(reverse("admin:dashboard_export", args=["agencies", "csv"])).content.decode("utf-8-sig")
+    assert "1072" in sheet and "1.072" not in sheet  # a sheet's figure is a number, not a text
+    summary = clerk_client.get(reverse("admin:dashboard_export", args=["summary", "csv"])).content.decode("utf-8-sig")
+    assert "Hoàn thành 0/1072 nhiệm vụ đến hạn" in summary

@@ -16,6 +16,7 @@ from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone, translation
 
 from conference.models import AgencyChange
+from conference.numbers import grouped
 from directives.models import (
     AgencyLink,
     Directive,
@@ -32,7 +33,8 @@ Kind = OutboxMessage.Kind
 
 
 def _reminder_subject(kind, item):
-    """The subject says what the email is before it is opened: "[Quá hạn 12 ngày]", "[Nhắc hạn 3 ngày]".
+    """The subject says what the email is before it is opened: "[Quá hạn 12 ngày]", "[Nhắc hạn 3 ngày]",
+    "[Quá hạn 1.072 ngày]" (grouped as a Vietnamese reader writes it: ``conference.numbers``).
 
     Counted on the day it goes out, so a reminder a clerk sends again later never says "3 days left"
     of a directive now overdue. A milestone's reminder names the milestone, counted on its own date.
@@ -42,17 +44,17 @@ def _reminder_subject(kind, item):
     if item.get("milestone") is not None:
         step = header_text(item["milestone"].text, 60)
         if days > 0:
-            return f"[Nhắc hạn mốc {days} ngày] Mốc “{step}” sắp đến hạn: {short}"
+            return f"[Nhắc hạn mốc {grouped(days)} ngày] Mốc “{step}” sắp đến hạn: {short}"
         if days == 0:
             return f"[Mốc đến hạn hôm nay] Mốc “{step}” đến hạn hôm nay: {short}"
-        return f"[Mốc quá hạn {-days} ngày] Mốc “{step}” đã quá hạn: {short}"
+        return f"[Mốc quá hạn {grouped(-days)} ngày] Mốc “{step}” đã quá hạn: {short}"
     if kind == Kind.STATUS_REQUEST or days is None:
         return f"[Đề nghị báo cáo] Tình hình thực hiện nhiệm vụ: {short}"
     if days > 0:
-        return f"[Nhắc hạn {days} ngày] Nhiệm vụ sắp đến hạn: {short}"
+        return f"[Nhắc hạn {grouped(days)} ngày] Nhiệm vụ sắp đến hạn: {short}"
     if days == 0:
         return f"[Đến hạn hôm nay] Nhiệm vụ đến hạn hôm nay: {short}"
-    return f"[Quá hạn {-days} ngày] Nhiệm vụ đã quá hạn: {short}"
+    return f"[Quá hạn {grouped(-days)} ngày] Nhiệm vụ đã quá hạn: {short}"
 
 
 SUBJECT_LENGTH = 200
@@ -185,8 +187,8 @@ def build(envelope, items, now=None, *, conf=None, save_link=True):
             template = "followup/new_link"
         elif envelope.kind == Kind.DIGEST:
             overdue = sum(1 for c in contexts if c["overdue_days"])
-            late = f", {overdue} nhiệm vụ quá hạn" if overdue else ""
-            subject = f"[Nhắc hạn] Tổng hợp {len(items)} nhiệm vụ cần theo dõi ngày {today:%d/%m/%Y}{late}"
+            late = f", {grouped(overdue)} nhiệm vụ quá hạn" if overdue else ""
+            subject = f"[Nhắc hạn] Tổng hợp {grouped(len(items))} nhiệm vụ cần theo dõi ngày {today:%d/%m/%Y}{late}"
             template = "followup/digest"
         else:
             subject = _reminder_subject(envelope.kind, contexts[0])
@@ -304,7 +306,7 @@ def _clerk_digest(envelope, today, conf):
     }
     subject = f"[Tổng hợp tuần] Nhiệm vụ quá hạn và đến hạn tuần tới ({today:%d/%m/%Y})"
     if claims or extensions:
-        waiting = f"{len(claims)} báo cáo hoàn thành chờ xác nhận, {len(extensions)} đề nghị gia hạn"
+        waiting = f"{grouped(len(claims))} báo cáo hoàn thành chờ xác nhận, {grouped(len(extensions))} đề nghị gia hạn"
         subject = f"[Tổng hợp tuần] {waiting}; nhiệm vụ quá hạn và đến hạn tuần tới ({today:%d/%m/%Y})"
     return _email(envelope, subject, "followup/clerk_digest", context, [envelope.recipient_user.email], [], conf)
 

@@ -8,6 +8,7 @@ from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
+from conference.numbers import grouped
 from directives.models import STATUS_COLOURS, Status
 
 COLOURS = STATUS_COLOURS
@@ -99,12 +100,13 @@ def completion_by_agency(rows, link, *, limit=15, width=580):
                     "w": round(max(w, 1), 1),
                     "h": bar_height,
                     "fill": COLOURS[status],
-                    "title": f"{name} — {status.label}: {count}",
+                    "title": f"{name} — {status.label}: {grouped(count)}",
                     "href": link(row, status),
                 }
             )
             x += w
-        chart.texts.append({"x": round(x + 4, 1), "y": y + bar_height - 5, "text": str(row.total), "anchor": "start"})
+        total = grouped(row.total)
+        chart.texts.append({"x": round(x + 4, 1), "y": y + bar_height - 5, "text": total, "anchor": "start"})
     return chart
 
 
@@ -124,7 +126,7 @@ def due_by_month(rows, link, *, width=580, height=260):
         value = round(biggest * step / 4)
         y = top + plot_height - plot_height * value / biggest
         chart.lines.append({"x1": left, "y1": round(y, 1), "x2": width - 4, "y2": round(y, 1)})
-        chart.texts.append({"x": left - 4, "y": round(y + 4, 1), "text": str(value), "anchor": "end"})
+        chart.texts.append({"x": left - 4, "y": round(y + 4, 1), "text": grouped(value), "anchor": "end"})
     every = max(1, -(-len(rows) // 8))  # at most eight month labels, so they never run together
     for i, row in enumerate(rows):
         x = left + i * slot + (slot - 2 * bar) / 2
@@ -142,7 +144,7 @@ def due_by_month(rows, link, *, width=580, height=260):
                     "w": round(bar, 1),
                     "h": round(max(h, 1), 1),
                     "fill": colour,
-                    "title": f"{label} — {dict(chart.legend)[colour]}: {count}",
+                    "title": f"{label} — {dict(chart.legend)[colour]}: {grouped(count)}",
                     "href": link(row, key),
                 }
             )
