@@ -1473,12 +1473,17 @@ def _parse_prose_paragraphs(parser: DirectiveParser, paragraphs) -> list[Draft]:
         )
         == 1
     )
+    # Only the first paragraph names anyone: the later ones go on with its directive.
+    addressed_once = not one_item and _addressed_once(parser, paragraphs)
+    one_item = one_item or addressed_once
+    last_new: list[Draft] = []
     counter = 0
     doc_group = None  # the group the text last addressed as a whole
     last_agency_leads: list = []
     for paragraph in paragraphs:
         paragraph = _without_preface(parser, paragraph)
-        last_new: list[Draft] = []  # the drafts the paragraph's previous clause made or grew
+        if not addressed_once:
+            last_new = []  # the drafts the paragraph's previous clause made or grew
         points_head = _points_head(parser, paragraph)
         for sentence_index, sentence in enumerate(split_sentences(paragraph)):
             prev = None  # the part before, in this sentence
@@ -1665,6 +1670,20 @@ def _urged_next(previous_text: str, clause) -> bool:
         and all(isinstance(t, Group) for t in clause.leads)
         and bool(_URGES_GROUPS.search(fold_text(nfc(previous_text)).rstrip(" ;")))
     )
+
+
+def _addressed_once(parser: DirectiveParser, paragraphs) -> bool:
+    """Whether only the first of several paragraphs names any body: one item pasted, its task told at length.
+
+    "Để nâng cao hiệu lực ..., Thủ tướng Chính phủ yêu cầu Chủ tịch Ủy ban nhân dân các tỉnh ... chỉ đạo các cơ quan,
+    đơn vị chức năng rà soát ...; kịp thời phát hiện ...", then "Trong đó tập trung thực hiện các giải pháp sau: ..."
+    and "Trước khi xác định giá khởi điểm ... phải tiến hành rà soát ..." (134/CĐ-TTg): one directive of the
+    provinces, as when the item is one paragraph.
+    """
+    filled = [p for p in paragraphs if p.strip()]
+    if len(filled) < 2 or not parser.matcher.scan(filled[0]):
+        return False
+    return not any(parser.matcher.scan(p) for p in filled[1:])
 
 
 def _lead_keys(leads) -> set:
