@@ -69,12 +69,12 @@ pytestmark = pytest.mark.no_database
 # abbreviated words of agency names, group names cut short, "phối hợp cùng"): heldout5 is tuned on since,
 # 63.6% items right; its floor and the whole corpus's are the figures after those rules; never lower.
 BASELINE_2026_12_03 = {  # the first four collections (93 documents, 173 items, 323 expected drafts)
-    "draft_count": 0.9827,
-    "lead": 0.9876,
+    "draft_count": 0.9942,
+    "lead": 0.9907,
     "coordinating": 0.9907,
     "due": 0.9969,
-    "all_fields": 0.9814,
-    "items_right": 0.9595,
+    "all_fields": 0.9845,
+    "items_right": 0.9711,
     "start": 1.0,
 }
 HELDOUT_2026_12_02 = {  # the held-out split alone (18 documents, 39 items, 88 expected drafts)
@@ -96,12 +96,12 @@ HELDOUT3_2026_12_03 = {  # the fourth collection alone (20 documents, 45 items, 
     "start": 1.0,
 }
 WHOLE_2026_12_03 = {  # the whole corpus (101 documents, 198 items, 363 expected drafts)
-    "draft_count": 0.9848,
-    "lead": 0.9862,
+    "draft_count": 0.9949,
+    "lead": 0.989,
     "coordinating": 0.989,
     "due": 0.9972,
-    "all_fields": 0.978,
-    "items_right": 0.9545,
+    "all_fields": 0.9807,
+    "items_right": 0.9646,
     "start": 1.0,
 }
 HELDOUT4_2026_12_03 = {  # the fifth collection alone (8 documents, 25 items, 40 expected drafts)
@@ -123,12 +123,12 @@ HELDOUT5_2026_12_03 = {  # the sixth collection alone (9 documents, 11 items, 10
     "start": 1.0,
 }
 WHOLE_WITH_HELDOUT5_2026_12_03 = {  # the whole corpus (110 documents, 209 items, 373 expected drafts)
-    "draft_count": 0.9856,
-    "lead": 0.9839,
+    "draft_count": 0.9952,
+    "lead": 0.9866,
     "coordinating": 0.9893,
     "due": 0.9973,
-    "all_fields": 0.9759,
-    "items_right": 0.9522,
+    "all_fields": 0.9786,
+    "items_right": 0.9617,
     "start": 1.0,
 }
 # 2026-12-03, night: 10 items from 10 more documents (split "heldout6": the telegrams 234/CĐ-TTg and
@@ -139,21 +139,21 @@ WHOLE_WITH_HELDOUT5_2026_12_03 = {  # the whole corpus (110 documents, 209 items
 # speaker's lead-in line) were added: heldout6 is tuned on since, and its floor and the whole corpus's are
 # the figures after those rules; never lower.
 HELDOUT6_2026_12_03 = {  # the seventh collection alone (10 documents, 10 items, 20 expected drafts), tuned
-    "draft_count": 0.9,  # 1.0 before parse18: see the parse18 section of the corpus README
+    "draft_count": 1.0,  # 0.9 after parse18, 1.0 again after parse21 (1536/UBND-TH): see the corpus README
     "lead": 1.0,
     "coordinating": 1.0,
-    "due": 0.85,
-    "all_fields": 0.85,
-    "items_right": 0.9,
+    "due": 1.0,
+    "all_fields": 1.0,
+    "items_right": 1.0,
     "start": 1,
 }
 WHOLE_WITH_HELDOUT6_2026_12_03 = {  # the whole corpus (120 documents, 219 items, 393 expected drafts)
-    "draft_count": 0.9817,
-    "lead": 0.9847,
+    "draft_count": 0.9954,
+    "lead": 0.9873,
     "coordinating": 0.9898,
-    "due": 0.9898,
-    "all_fields": 0.9695,
-    "items_right": 0.9498,
+    "due": 0.9975,
+    "all_fields": 0.9796,
+    "items_right": 0.9635,
     "start": 1.0,
 }
 # 2026-12-03, late night: 64 items (111 expected drafts) from 10 more whole documents of November 2025
@@ -183,12 +183,12 @@ HELDOUT7_2026_12_03 = {  # the eighth collection alone (10 documents, 64 items, 
 # no longer (since parse14 the corporations listed after "các Tập đoàn:" lead it, with its deadline)
 HELDOUT7_SILENT_WRONG_DATES = 0
 WHOLE_WITH_HELDOUT7_2026_12_03 = {  # the whole corpus up to heldout7 (130 documents, 283 items, 504 drafts)
-    "draft_count": 0.9823,
-    "lead": 0.9841,
+    "draft_count": 0.9929,
+    "lead": 0.9861,
     "coordinating": 0.9901,
-    "due": 0.9901,
-    "all_fields": 0.9722,
-    "items_right": 0.9576,
+    "due": 0.996,
+    "all_fields": 0.9802,
+    "items_right": 0.9682,
     "start": 1.0,
 }
 WHOLE_WITH_HELDOUT7_SILENT_WRONG_DATES = 3
@@ -221,12 +221,12 @@ HELDOUT8_SILENT_WRONG_DATES = 5  # 6 before parse15
 # parse14: the whole corpus's floor follows its figure after parse14's rules (heldout8 counted only inside
 # it: heldout8's own floor above was not re-scored, and stays; its test passes).
 WHOLE_WITH_HELDOUT8_2026_12_03 = {  # the whole corpus (141 documents, 327 items, 572 expected drafts), parse16
-    "draft_count": 0.9602,
-    "lead": 0.9318,
+    "draft_count": 0.9694,
+    "lead": 0.9336,
     "coordinating": 0.9528,
-    "due": 0.9441,
-    "all_fields": 0.9108,
-    "items_right": 0.9174,
+    "due": 0.9493,
+    "all_fields": 0.9178,
+    "items_right": 0.9266,
     "start": 1.0,
 }
 WHOLE_WITH_HELDOUT8_SILENT_WRONG_DATES = 8
@@ -243,23 +243,23 @@ WHOLE_WITH_HELDOUT8_SILENT_WRONG_DATES = 8
 # After parse16's rules (written on tuning2; heldout9 only scored, never read): items right 0.5 -> 0.5345, draft
 # count 0.6724 -> 0.7069, the other fields unchanged.
 HELDOUT9_2026_12_04 = {  # the tenth collection alone (14 documents, 58 items, 113 expected drafts), held out
-    "draft_count": 0.7241,
+    "draft_count": 0.7414,
     "lead": 0.7965,
     "coordinating": 0.8407,
     "due": 0.885,
     "all_fields": 0.6637,
-    "items_right": 0.5517,
+    "items_right": 0.569,
     "start": 0.9912,
 }
 # 230/CĐ-TTg point 2 (the heads' group lost its date) and 232/CĐ-TTg point 1 (a province read with no date)
 HELDOUT9_SILENT_WRONG_DATES = 1  # 2 before parse14
 WHOLE_WITH_HELDOUT9_2026_12_04 = {  # 155 documents, 385 items, 685 expected drafts (all but tuning2), after parse16
-    "draft_count": 0.9247,  # 0.8961 after parse14
-    "lead": 0.9095,
+    "draft_count": 0.9351,  # 0.8961 after parse14
+    "lead": 0.9109,
     "coordinating": 0.9343,
-    "due": 0.9343,
-    "all_fields": 0.8701,
-    "items_right": 0.8623,  # 0.8208 after parse14
+    "due": 0.9387,
+    "all_fields": 0.8759,
+    "items_right": 0.8727,  # 0.8208 after parse14
     "start": 0.9985,
 }
 # 2026-12-04 (parse16): 33 items (28 expected drafts) from 6 more documents (split "tuning2": the notice 624/TB-VPCP,
@@ -277,12 +277,12 @@ TUNING2_2026_12_04 = {  # the eleventh collection alone (6 documents, 33 items, 
     "start": 1.0,
 }
 WHOLE_WITH_TUNING2_2026_12_04 = {  # 161 documents, 418 items, 713 drafts (all but tuning3), after parse17
-    "draft_count": 0.9306,
-    "lead": 0.913,  # 0.892 before parse17
+    "draft_count": 0.9402,
+    "lead": 0.9144,  # 0.892 before parse17
     "coordinating": 0.9369,
-    "due": 0.9355,
-    "all_fields": 0.8738,  # 0.8527 before parse17
-    "items_right": 0.8708,
+    "due": 0.9397,
+    "all_fields": 0.8794,  # 0.8527 before parse17
+    "items_right": 0.8804,
     "start": 0.9986,
 }
 # 2026-12-04 (parse17): 24 items (33 expected drafts) from 2 more documents (split "tuning3": the telegrams 220 and
@@ -299,12 +299,12 @@ TUNING3_2026_12_04 = {  # the twelfth collection alone (2 documents, 24 items, 3
     "start": 1,
 }
 WHOLE_WITH_TUNING3_2026_12_04 = {  # the whole corpus (163 documents, 442 items, 746 drafts), after parse17
-    "draft_count": 0.9344,
-    "lead": 0.9169,
+    "draft_count": 0.9434,
+    "lead": 0.9182,
     "coordinating": 0.9397,
-    "due": 0.937,
-    "all_fields": 0.878,
-    "items_right": 0.8756,
+    "due": 0.941,
+    "all_fields": 0.8834,
+    "items_right": 0.8846,
     "start": 0.9987,
 }
 WHOLE_WITH_HELDOUT9_SILENT_WRONG_DATES = 6  # 12 before parse14, 9 after it, 6 after parse15
@@ -327,26 +327,29 @@ HELDOUT10_SILENT_WRONG_DATES = 1
 # plan 0129/KH-UBND, the plans 159/KH-UBND of Cần Thơ and 624/KH-UBND of Hà Tĩnh, all of November 2025), recorded and
 # scored once the same way: 67.5% items right. For the parser helpers to tune on; raise the floor when they do.
 TUNING4_2026_12_06 = {  # 5 documents, 40 items, 112 expected drafts
-    "draft_count": 0.8,
+    "draft_count": 0.9,
     "lead": 0.8304,
     "coordinating": 0.8482,
     "due": 0.8929,
     "all_fields": 0.7857,
-    "items_right": 0.675,
+    "items_right": 0.775,
     "start": 1.0,
 }
 WHOLE_WITH_TUNING4_2026_12_06 = {  # the whole corpus (176 documents, 529 items, 945 drafts), main at 53aeb77
-    "draft_count": 0.9055,
-    "lead": 0.8974,
+    "draft_count": 0.9206,
+    "lead": 0.8984,
     "coordinating": 0.9101,
-    "due": 0.927,
-    "all_fields": 0.8497,
-    "items_right": 0.8318,
+    "due": 0.9302,
+    "all_fields": 0.854,
+    "items_right": 0.8469,
     "start": 0.9989,
 }
 WHOLE_WITH_TUNING4_SILENT_WRONG_DATES = 7  # heldout10's one added to the 6 above
 # parse19 (2026-12-06: draft count and due dates, tests/test_drafting_rules_parse19.py; heldout8 and heldout9 scored
 # only, never read): every floor above that rose was raised to the figure after those rules; none fell.
+# parse21 (2026-12-06: closing paragraphs, urged bodies, one directive over several paragraphs, the reports'
+# deadline; tests/test_drafting_rules_parse21.py; heldout8-10 scored only): every floor that rose was raised to the
+# figure after those rules (heldout6 back to 1.0 on draft count and due, its parse18 note now void); none fell.
 # parse11 (2026-12-03, night): every wrong date carries a flag (tests/test_drafting_rules_parse11.py); the
 # floors above were raised to the figures after those rules.
 WHOLE_SILENT_WRONG_DATES = 0  # a ceiling for the whole corpus (2 before parse11): may only stay at 0

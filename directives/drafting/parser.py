@@ -27,7 +27,7 @@ import re
 from dataclasses import dataclass, field, replace
 
 from .agencies import DOMAIN_NAMES, AgencyMatcher, Group, Mention, Unmatched, describe
-from .deadlines import DeadlineResult, parse_deadline
+from .deadlines import VAGUE, DeadlineResult, parse_deadline
 from .milestones import due_by_steps
 from .textutil import Folded, capitalise, clean_pasted, clean_spaces, fold_aligned, fold_key, fold_text, nfc
 
@@ -167,6 +167,13 @@ _CLOSING = re.compile(
 # triển khai thực hiện.", "Các đơn vị được giao nhiệm vụ trong Kế hoạch khẩn trương tổ chức triển khai thực
 # hiện ...", "... chịu trách nhiệm thi hành Quyết định này", "Quyết định này có hiệu lực thi hành kể từ
 # ngày ký", "Giám đốc Sở ... chịu trách nhiệm toàn diện trước pháp luật ... về kết quả thực hiện ...".
+# After the closing request, what to do with difficulties: "Trong quá trình thực hiện, nếu có vướng mắc phát sinh,
+# các cơ quan, đơn vị, địa phương kịp thời báo cáo UBND tỉnh (thông qua Văn phòng UBND tỉnh) để được xem xét, giải
+# quyết" (012/CT-UBND), "; kịp thời báo cáo UBND tỉnh (qua Sở Công Thương) để xem xét, chỉ đạo giải quyết" (0129).
+_PROBLEMS_TAIL = (
+    r"[.;]\s*[^.;]{0,200}?\b(?:bao cao|phan anh)\s[^.;]{0,200}?\bde\s+(?:duoc\s+)?xem xet,?\s*"
+    r"(?:chi dao\s+)?(?:giai quyet|quyet dinh)\b[\s./]*"
+)
 _CLOSING_FORMULA = re.compile(
     r"^\s*(?:dieu\s+\d+\s*[.:]\s*)?(?:"
     r"tren day la\s+(?:ke hoach|thong bao|chuong trinh|chi thi|van ban|y kien|ket luan|noi dung)\b"
@@ -179,6 +186,9 @@ _CLOSING_FORMULA = re.compile(
     r"|van phong\s[^.;]{0,80}?\b(?:xin\s+)?thong bao\b[^.]{0,240}\b(?:biet|thuc hien)\b[\s./]*$"
     # "Văn phòng Chính phủ (xin) trân trọng thông báo./." (634 and 641/TB-VPCP): the same line, addressed to no one.
     r"|van phong\s[^.;]{0,80}?\b(?:xin\s+)?tran trong thong bao\b[\s./]*$"
+    # ... or to whom it is sent: "Văn phòng Chính phủ trân trọng thông báo đến các bộ, cơ quan liên quan./."
+    # (11554/VPCP-V.I): the addressees are told, not given a task.
+    r"|van phong\s[^.;]{0,80}?\b(?:xin\s+)?tran trong thong bao\s+(?:den|toi)\s[^.;:]{0,200}[\s./]*$"
     r"|(?:cac|nhung)\s+(?:co quan|don vi|to chuc)(?:\s*,\s*(?:co quan|don vi|dia phuong|to chuc))*"
     r"\s+duoc giao nhiem vu\b"
     # "nghiêm túc" marks the closing repeat; "Đề nghị Sở Y tế khẩn trương triển khai thực hiện." may be a task.
@@ -190,11 +200,26 @@ _CLOSING_FORMULA = re.compile(
     # Thủ tướng Chính phủ đề nghị các Đồng chí Bộ trưởng, ... chỉ đạo các cơ quan, đơn vị trực thuộc hoàn thành các
     # nhiệm vụ nêu trên, bảo đảm ..." (220/CĐ-TTg). Whoever is asked to follow up ("theo dõi, đôn đốc (việc) thực
     # hiện Công điện này", "hướng dẫn ... thực hiện") has a task of its own.
+    # The addressees may be heads of several groups parted by ";" ("... yêu cầu Thủ trưởng các sở, ban, ngành;
+    # Chủ tịch UBND các xã, phường tổ chức quán triệt, ... thực hiện nghiêm túc Chỉ thị này", 012/CT-UBND).
     r"|(?:day la\s[^.;]{0,200}\.\s*)?[^.;:]{0,200}?\b(?:de nghi|yeu cau)\s"
-    r"(?:(?!\b(?:huong dan|theo doi|don doc|kiem tra|giam sat|tong hop|viec)\b)[^.;:]){0,400}?"
-    r"\b(?:trien khai(?:\s+thuc hien)?|thuc hien|hoan thanh|to chuc thuc hien)\s+(?:nghiem\s+)?"
+    r"(?:(?!\b(?:huong dan|theo doi|don doc|kiem tra|giam sat|tong hop|viec)\b)"
+    r"(?:;\s*(?=(?:chu tich|thu truong|giam doc|bo truong)\s)|[^.;:])){0,400}?"
+    r"\b(?:trien khai(?:\s+thuc hien)?|thuc hien|hoan thanh|to chuc thuc hien)\s+(?:nghiem(?:\s+tuc)?\s+)?"
     r"(?:(?:cong dien|chi thi|thong bao|ket luan|quyet dinh|ke hoach|van ban|cong van)\s+nay"
-    r"|(?:cac|nhung)\s+nhiem vu\s+(?:neu\s+)?tren)\b[^.;]*$"
+    rf"|(?:cac|nhung)\s+nhiem vu\s+(?:neu\s+)?tren)\b[^.;]*(?:{_PROBLEMS_TAIL})?$"
+    # "Các cơ quan, đơn vị, địa phương căn cứ chức năng, nhiệm vụ được giao, khẩn trương phối hợp triển khai thực
+    # hiện Kế hoạch này; ..." (0129/KH-UBND): every body at once told to carry out the plan. A named body's
+    # "Chủ trì tham mưu, tổ chức triển khai thực hiện Kế hoạch này" (159/KH-UBND) is a task and is not read here.
+    r"|(?:cac|nhung)\s+(?:co quan|don vi|to chuc|dia phuong)(?:\s*,\s*(?:co quan|don vi|dia phuong|to chuc))*"
+    r"\s+(?:can cu|theo)\s+chuc nang[^.;:]{0,120}?\s(?:(?:khan truong|nghiem tuc|phoi hop|to chuc),?\s+)*"
+    r"trien khai(?:\s+thuc hien)?\s+(?:cong dien|chi thi|ke hoach|van ban|cong van)\s+nay\b[^.;]*"
+    rf"(?:{_PROBLEMS_TAIL})?$"
+    # "Ủy ban nhân dân tỉnh giao Giám đốc các sở, ... theo chức năng, nhiệm vụ được giao tại kế hoạch này triển khai
+    # thực hiện đảm bảo mục đích, yêu cầu, hiệu quả, đúng quy định" (624/KH-UBND): the document's own tasks carried
+    # out, with nothing else asked than the manner.
+    r"|[^.;:]{0,200}?\b(?:giao|de nghi|yeu cau)\s[^.;:]{0,400}?\b(?:cong dien|chi thi|ke hoach|van ban)\s+nay\s+"
+    r"(?:to chuc\s+)?trien khai(?:\s+thuc hien)?(?:\s+(?:dam bao|bao dam|nghiem tuc|hieu qua)\b[^.;]*)?$"
     r")"
 )
 _RECIPIENTS = re.compile(r"(?:\bđiện|kính gửi|nơi nhận|gửi)\s*:\s*$", re.IGNORECASE)
@@ -207,9 +232,10 @@ def _wrapped_from(previous: str) -> bool:
     return bool(previous) and not _TERMINAL.search(previous)
 
 
-# A paragraph after the numbered items that sets the deadline of all of them.
+# A paragraph after the numbered items (or after a prose request) that sets the deadline of all of them.
 _FOR_ALL_ITEMS = re.compile(
-    r"^\s*(?:(?:các\s+)?báo cáo của các (?:cơ quan|đơn vị|sở|bộ)|các (?:cơ quan|đơn vị)(?:,\s*(?:đơn vị|địa phương))*"
+    r"^\s*(?:(?:các\s+)?báo cáo(?: hoàn thành| kết quả)? của các (?:cơ quan|đơn vị|sở|bộ)"
+    r"|các (?:cơ quan|đơn vị)(?:,\s*(?:đơn vị|địa phương))*"
     r"\s+(?:gửi|báo cáo)|thời hạn (?:gửi|báo cáo|hoàn thành)(?: chung)?\s*:)",
     re.IGNORECASE,
 )
@@ -1413,6 +1439,22 @@ def _points_head(parser: DirectiveParser, paragraph: str):
 
 
 def _parse_prose(parser: DirectiveParser, paragraphs) -> list[Draft]:
+    # "Báo cáo hoàn thành của các cơ quan, đơn vị gửi ... về Ủy ban nhân dân tỉnh Cao Bằng trước ngày 05/6/2017."
+    # after the request (1536/UBND-TH): when every addressee's report is due, not a task of its own.
+    tail = [p for p in paragraphs[1:] if _FOR_ALL_ITEMS.match(p) and re.search(r"\d", p)]
+    if tail:
+        paragraphs = [p for p in paragraphs if p not in tail]
+    drafts = _parse_prose_paragraphs(parser, paragraphs)
+    if tail:
+        due = parse_deadline(" ".join(tail), parser.issued_on)
+        for draft in drafts if due.due_date is not None else []:
+            # A precise date for the reports beats no date or a guessed one ("phục vụ kỳ họp giữa năm 2017").
+            if draft.deadline.due_date is None or VAGUE in draft.deadline.flags:
+                draft.deadline = due
+    return drafts
+
+
+def _parse_prose_paragraphs(parser: DirectiveParser, paragraphs) -> list[Draft]:
     drafts: list[Draft] = []
     pending: list[Draft] = []  # drafts waiting for the document's addressee
     # The speaker's lead-in on a line of its own ("Sau khi xem xét, Chủ tịch UBND tỉnh có ý kiến chỉ đạo:",
@@ -1431,12 +1473,17 @@ def _parse_prose(parser: DirectiveParser, paragraphs) -> list[Draft]:
         )
         == 1
     )
+    # Only the first paragraph names anyone: the later ones go on with its directive.
+    addressed_once = not one_item and _addressed_once(parser, paragraphs)
+    one_item = one_item or addressed_once
+    last_new: list[Draft] = []
     counter = 0
     doc_group = None  # the group the text last addressed as a whole
     last_agency_leads: list = []
     for paragraph in paragraphs:
         paragraph = _without_preface(parser, paragraph)
-        last_new: list[Draft] = []  # the drafts the paragraph's previous clause made or grew
+        if not addressed_once:
+            last_new = []  # the drafts the paragraph's previous clause made or grew
         points_head = _points_head(parser, paragraph)
         for sentence_index, sentence in enumerate(split_sentences(paragraph)):
             prev = None  # the part before, in this sentence
@@ -1466,6 +1513,10 @@ def _parse_prose(parser: DirectiveParser, paragraphs) -> list[Draft]:
                 depth += clause_text.count("(") - clause_text.count(")")
                 for part in _prose_parts(clause_text):
                     clause = parser.analyse(part)
+                    if clause_index == 0 and len(clauses) > 1 and not clause.explicit and _PURPOSE.match(nfc(part)):
+                        # "Theo đó, để thực hiện đôn đốc kết quả ... đáp ứng nguyện vọng của cử tri ...; Chủ tịch
+                        # UBND tỉnh yêu cầu ..." (1536/UBND-TH): the purpose of the request after ";", no task.
+                        continue
                     if carried_coords is not None and clause.explicit and clause.via == "subject":
                         # "X chủ trì, phối hợp các Sở: A, B; Ban Quản lý ...; UBND các huyện: C, D và các
                         # đơn vị liên quan nghiên cứu ...": the names after ";" go on with the coordinators.
@@ -1525,6 +1576,18 @@ def _parse_prose(parser: DirectiveParser, paragraphs) -> list[Draft]:
                     reported = all(NARRATIVE in d.flags for d in last_new)
                     if reported and last_new and _is_narrative(fold_text(part), clause.deadline, parser.issued_on):
                         reported = False  # the report goes on
+                    if last_new and prev is not None and _urged_next(prev.text, clause):
+                        # "Sở Tài nguyên và Môi trường đôn đốc các sở, ngành liên quan; Uỷ ban nhân dân thành phố
+                        # và các huyện khẩn trương triển khai thực hiện Chỉ thị ...; tổng hợp số liệu, báo cáo ..."
+                        # (703/UBND of Lai Châu): the bodies after ";" are more of those urged, their task what the
+                        # urging asks; the clauses after them are still the urging agency's.
+                        leads, coords = prev.leads, prev.coords
+                        for draft in last_new:
+                            _extend_draft(draft, part.strip(), clause, part.strip())
+                        prev = _Clause(text=part, leads=leads, coords=coords, flags=prev.flags)
+                        if not inside:
+                            opener = prev
+                        continue
                     if (
                         last_new
                         and not point  # a numbered point is a task of its own
@@ -1585,6 +1648,42 @@ def _parse_prose(parser: DirectiveParser, paragraphs) -> list[Draft]:
         if any(d.lead is not None for d in drafts):
             drafts = [d for d in drafts if d.lead is not None]
     return drafts
+
+
+# A sentence's opening purpose clause: "(Theo đó,) để ...", "nhằm ...".
+# (Read before folding: "để" and "đề nghị" fold alike.)
+_PURPOSE = re.compile(r"^\s*(?:theo đó\s*,\s*)?(?:để|nhằm)\s", re.IGNORECASE)
+
+# An urging verb whose objects end the clause: "đôn đốc các sở, ngành liên quan" (and nothing else asked of them).
+_URGES_GROUPS = re.compile(
+    r"\b(?:don doc|chi dao|huong dan)\s+(?:cac|nhung)\s+(?:so|ban|nganh|co quan|don vi|dia phuong|bo)\b"
+    r"(?:\s*(?:,|va)?\s*(?:so|ban|nganh|co quan|don vi|dia phuong|bo|doan the|lien quan|tinh|thuoc tinh))*[\s,]*$"
+)
+
+
+def _urged_next(previous_text: str, clause) -> bool:
+    """Whether ``clause``, after ";", names more of the bodies the previous part urges rather than a new assignee."""
+    return (
+        clause.explicit
+        and clause.via == "subject"
+        and bool(clause.leads)
+        and all(isinstance(t, Group) for t in clause.leads)
+        and bool(_URGES_GROUPS.search(fold_text(nfc(previous_text)).rstrip(" ;")))
+    )
+
+
+def _addressed_once(parser: DirectiveParser, paragraphs) -> bool:
+    """Whether only the first of several paragraphs names any body: one item pasted, its task told at length.
+
+    "Để nâng cao hiệu lực ..., Thủ tướng Chính phủ yêu cầu Chủ tịch Ủy ban nhân dân các tỉnh ... chỉ đạo các cơ quan,
+    đơn vị chức năng rà soát ...; kịp thời phát hiện ...", then "Trong đó tập trung thực hiện các giải pháp sau: ..."
+    and "Trước khi xác định giá khởi điểm ... phải tiến hành rà soát ..." (134/CĐ-TTg): one directive of the
+    provinces, as when the item is one paragraph.
+    """
+    filled = [p for p in paragraphs if p.strip()]
+    if len(filled) < 2 or not parser.matcher.scan(filled[0]):
+        return False
+    return not any(parser.matcher.scan(p) for p in filled[1:])
 
 
 def _lead_keys(leads) -> set:
