@@ -120,7 +120,9 @@ _TASK_OPENERS = (
     "|Hướng dẫn|Tăng cường|Đẩy mạnh|Khẩn trương|Nghiên cứu|Xây dựng|Hoàn thiện|Đôn đốc|Giám sát|Báo cáo"
     "|Tiếp tục|Chỉ đạo|Quản lý|Có trách nhiệm"
 )
-_PLACE_NEXT = re.compile(rf"[ \t]+(?!(?:{_TASK_OPENERS})\b)(?:[A-ZĐÀ-Ỹ][\wÀ-ỹ]*)")
+# "[À-Ỹ]" holds lower-case letters too ("đánh", "ứng"): the word must also open on a capital, checked in code
+# ("Phối hợp Văn phòng UBND tỉnh đánh giá ...", 012/CT-UBND of Đắk Lắk: the office, no place after "tỉnh").
+_PLACE_NEXT = re.compile(rf"[ \t]+(?!(?:{_TASK_OPENERS})\b)(?P<word>[A-ZĐÀ-Ỹ][\wÀ-ỹ]*)")
 
 
 @dataclass(frozen=True)
@@ -724,7 +726,11 @@ class AgencyMatcher:
             fold_text(ft.text[e : e + 20]).lower()
         ):
             return []  # "UBND | huyện Gio Linh": another body than the issuer's own committee
-        if _UNIT_WORD_END.search(folded_written) and _PLACE_NEXT.match(ft.text, e):
+        if (
+            _UNIT_WORD_END.search(folded_written)
+            and (place := _PLACE_NEXT.match(ft.text, e))
+            and place.group("word")[0].isupper()
+        ):
             # "Ủy ban nhân dân tỉnh | Quảng Ngãi": a place name follows, so the name is longer than this
             # form ("UBND tỉnh" of the issuer's province); never match it to some other province.
             return []
