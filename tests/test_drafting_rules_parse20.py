@@ -86,3 +86,49 @@ def test_a_capitalised_place_after_tinh_still_names_another_province(parse_dak_l
     )
     assert _leads(drafts) == ["Sở Nội vụ tỉnh Đắk Lắk"]
     assert "Văn phòng Ủy ban nhân dân tỉnh Đắk Lắk" not in _coordinating(drafts[0])
+
+
+# -- the forces ("các lực lượng") as a group -----------------------------------------------------------------
+
+
+def test_the_forces_lead_as_a_group(parse):
+    """11554/VPCP-V.I, 25/11/2025, point 2 (vpcp-11554-2025.yaml): "Các lực lượng chức năng phải liên tục ra quân
+    ..." gives the task to the forces whose field it is, a group (before, no lead)."""
+    text = (
+        "2. Các lực lượng chức năng phải liên tục ra quân, thường xuyên, không ngừng nghỉ, liên tục với tinh thần"
+        " “làm ngày, làm đêm, làm thêm ngày nghỉ” để kịp thời phát hiện, xử lý nghiêm các đối tượng vi phạm, với"
+        " phương châm “xử lý một vụ, cảnh tỉnh cả vùng, cả lĩnh vực”, “không có vùng cấm, không có ngoại lệ”; đẩy"
+        " mạnh việc phối hợp, trao đổi thông tin, huy động sức mạnh tập thể trong thực hiện nhiệm vụ được giao."
+    )
+    drafts = parse(text, D(2025, 11, 25))
+    assert _leads(drafts) == ["Các lực lượng chức năng"]
+
+
+def test_the_forces_coordinate_as_a_group_without_voi(parse_dak_lak):
+    """0129/KH-UBND of Đắk Lắk, 21/11/2025, 7 (kh-ubnd-daklak-0129-2025.yaml): "Phối hợp các lực lượng và UBND các
+    xã, phường huy động ca nô ..." (no "với"): the forces and the communes' committees are the police's
+    coordinators, two groups (before, neither)."""
+    text = (
+        "7. Công an tỉnh:\n\n"
+        "- Bảo đảm an ninh, trật tự tại các điểm tập kết, cấp phát; điều tiết giao thông trên tuyến vận chuyển hàng"
+        " cứu trợ, không để ùn tắc, chen lấn.\n\n"
+        "- Phối hợp các lực lượng và UBND các xã, phường huy động ca nô, xuồng máy, xe chuyên dụng để tiếp cận, vận"
+        " chuyển hàng đến vùng bị chia cắt, bảo đảm an toàn tuyệt đối người và tài sản."
+    )
+    drafts = parse_dak_lak(text, D(2025, 11, 21))
+    assert _leads(drafts) == ["Công an tỉnh Đắk Lắk", "Công an tỉnh Đắk Lắk"]
+    assert _coordinating(drafts[0]) == []
+    assert _coordinating(drafts[1]) == ["Các lực lượng", "UBND các xã, phường"]
+
+
+def test_forces_without_a_determiner_stay_words_of_the_task(parse_dak_lak):
+    """Same document, 7: "Triển khai lực lượng đảm bảo an toàn ..." (no "các") deploys the police's own forces:
+    no group, the heading still leads, nobody coordinates."""
+    text = (
+        "7. Công an tỉnh:\n\n"
+        "- Triển khai lực lượng đảm bảo an toàn cho phương tiện cứu trợ trên các đoạn đường nguy hiểm; cảnh giới tại"
+        " khu vực nước chảy xiết, điểm sạt lở hoặc khu vực có nguy cơ cao theo chỉ đạo của Ban Chỉ huy PTDS tỉnh."
+    )
+    drafts = parse_dak_lak(text, D(2025, 11, 21))
+    assert _leads(drafts) == ["Công an tỉnh Đắk Lắk"]
+    assert _coordinating(drafts[0]) == []

@@ -191,6 +191,9 @@ _GROUP_NOUNS = [
     "co so giao duc nghe nghiep", "co so giao duc", "co so dao tao", "co so y te",
     # "Các cơ sở giáo dục đại học": the level of schooling is part of the kind, never cut off.
     "co so giao duc dai hoc", "co so giao duc pho thong", "co so giao duc mam non", "co so giao duc thuong xuyen",
+    # "Các lực lượng chức năng phải liên tục ra quân" (11554/VPCP-V.I), "Phối hợp các lực lượng và UBND các xã"
+    # (0129/KH-UBND of Đắk Lắk): the forces (police, army, market control) given tasks as a group.
+    "luc luong",
 ]  # fmt: skip
 _NOUN = "(?:" + "|".join(sorted(_GROUP_NOUNS, key=len, reverse=True)) + r")\b"
 _UBND = r"(?:ubnd|uy ban nhan dan)"
