@@ -31,6 +31,12 @@ DAK_LAK = [
         "ubnd-tinh-dak-lak",
     ),
     _agency("cong-an-tinh-dak-lak", "Công an tỉnh Đắk Lắk", "", "department", "ubnd-tinh-dak-lak"),
+    _agency("bao-va-pt-th-dak-lak", "Báo và Phát thanh - Truyền hình Đắk Lắk", "", "press", "ubnd-tinh-dak-lak"),
+    _agency(
+        "so-vhttdl-tinh-dak-lak", "Sở Văn hóa, Thể thao và Du lịch tỉnh Đắk Lắk", "", "department", "ubnd-tinh-dak-lak"
+    ),
+    _agency("so-khcn-tinh-dak-lak", "Sở Khoa học và Công nghệ tỉnh Đắk Lắk", "", "department", "ubnd-tinh-dak-lak"),
+    _agency("cong-ttdt-tinh-dak-lak", "Cổng Thông tin điện tử tỉnh Đắk Lắk", "", "press", "ubnd-tinh-dak-lak"),
 ]
 
 
@@ -131,4 +137,52 @@ def test_forces_without_a_determiner_stay_words_of_the_task(parse_dak_lak):
     )
     drafts = parse_dak_lak(text, D(2025, 11, 21))
     assert _leads(drafts) == ["Công an tỉnh Đắk Lắk"]
+    assert _coordinating(drafts[0]) == []
+
+
+# -- a network of bodies ("hệ thống ...") closing a joint list -----------------------------------------------
+
+
+def test_the_press_network_after_va_is_the_last_joint_lead(parse):
+    """11554/VPCP-V.I, 25/11/2025, point 4 (vpcp-11554-2025.yaml): "Đài Truyền hình Việt Nam, Đài Tiếng nói Việt
+    Nam, Thông tấn xã Việt Nam và hệ thống các cơ quan báo chí phối hợp với ..." names four joint leads, the
+    last the press as a whole (before, three: the network was lost and "Và hệ thống ..." began the task)."""
+    text = (
+        "4. Đài Truyền hình Việt Nam, Đài Tiếng nói Việt Nam, Thông tấn xã Việt Nam và hệ thống các cơ quan báo chí"
+        " phối hợp với các Bộ, ngành, lực lượng chức năng tăng thời lượng, tuyên truyền về những nguy hại của buôn"
+        " lậu, gian lận thương mại, hàng giả, hàng nhái, xâm phạm quyền sở hữu trí tuệ, vi phạm bản quyền."
+    )
+    drafts = parse(text, D(2025, 11, 25))
+    assert len(drafts) == 4
+    assert _leads(drafts)[3] == "Hệ thống các cơ quan báo chí"
+    assert all(d.text.startswith("Tăng thời lượng") for d in drafts)
+    assert all(_coordinating(d) == ["Các Bộ, ngành, lực lượng chức năng"] for d in drafts)
+
+
+def test_the_local_broadcasting_network_after_va_is_a_joint_lead(parse_dak_lak):
+    """0129/KH-UBND of Đắk Lắk, 21/11/2025, 9 (kh-ubnd-daklak-0129-2025.yaml): "..., Cổng Thông tin điện tử tính
+    và hệ thống truyền thanh cơ sở:" (the page's "tính"): the communes' loudspeaker network is the last joint lead,
+    a group."""
+    text = (
+        "9. Báo và Phát thanh - Truyền hình Đắk Lắk, Sở Văn hóa, Thể thao và Du lịch, Cổng Thông tin điện tử tính và"
+        " hệ thống truyền thanh cơ sở:\n\n"
+        "Theo chức năng, nhiệm vụ tăng cường thông tin, tuyên truyền về kế hoạch hỗ trợ, lịch phân bổ hàng hóa tại"
+        " từng xã, phường."
+    )
+    drafts = parse_dak_lak(text, D(2025, 11, 21))
+    assert _leads(drafts)[-1] == "Hệ thống truyền thanh cơ sở"
+    assert all(d.text.startswith("Theo chức năng") for d in drafts)
+
+
+def test_he_thong_before_a_thing_is_no_group(parse_dak_lak):
+    """0129/KH-UBND of Đắk Lắk, 21/11/2025, 5 (kh-ubnd-daklak-0129-2025.yaml): "bảo đảm hệ thống thông tin liên
+    lạc ổn định" is a system the companies keep running, no network of bodies: the heading still leads alone."""
+    text = (
+        "5. Sở Khoa học và Công nghệ:\n\n"
+        "Chỉ đạo các doanh nghiệp viễn thông báo đảm hệ thống thông tin liên lạc ổn định, ưu tiên cho cơ quan chỉ"
+        " huy, các điểm sơ tán, vùng bị chia cắt; hỗ trợ nhắn tin, thông báo công khai về thời gian, địa điểm, đối"
+        " tượng và nguyên tắc cấp phát nhu yếu phẩm trên địa bàn."
+    )
+    drafts = parse_dak_lak(text, D(2025, 11, 21))
+    assert _leads(drafts) == ["Sở Khoa học và Công nghệ tỉnh Đắk Lắk"]
     assert _coordinating(drafts[0]) == []

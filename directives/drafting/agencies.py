@@ -230,7 +230,10 @@ _FIRST = (
     # noun is the localities concerned, a group; elsewhere "địa phương" is an adjective ("ngân sách địa phương").
     r"|(?:(?<=phoi hop voi )|(?<=phoi hop cung )|(?<=phoi hop chat che voi ))dia phuong\b"
     # "Phối hợp với Công an các địa phương rà soát ..." (225/CĐ-TTg): the police of every locality, a group.
-    r"|cong an\s+(?:cac\s+)?dia phuong\b)"
+    r"|cong an\s+(?:cac\s+)?dia phuong\b"
+    # "..., Thông tấn xã Việt Nam và hệ thống các cơ quan báo chí" (11554/VPCP-V.I), "..., Cổng Thông tin điện
+    # tử tỉnh và hệ thống truyền thanh cơ sở" (0129/KH-UBND of Đắk Lắk): a network of bodies, named by its kind.
+    r"|he thong\s+(?:(?:cac\s+)?co quan(?=\s+(?:thong tan|bao chi))|(?:truyen thanh|thong tin|phat thanh)\s+co so\b))"
 )
 _QUAL = (
     r"(?:\s+(?:co lien quan|lien quan|truc thuoc trung uong|truc thuoc tinh|vien thong|cac cap|tren dia ban(?:\s+tinh)?"
