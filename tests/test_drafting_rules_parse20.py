@@ -186,3 +186,55 @@ def test_he_thong_before_a_thing_is_no_group(parse_dak_lak):
     drafts = parse_dak_lak(text, D(2025, 11, 21))
     assert _leads(drafts) == ["Sở Khoa học và Công nghệ tỉnh Đắk Lắk"]
     assert _coordinating(drafts[0]) == []
+
+
+# -- whom a department directs ("Định hướng, chỉ đạo X ...") -------------------------------------------------
+
+CAN_THO = [
+    _agency(
+        "ubnd-tp-can-tho", "Ủy ban nhân dân thành phố Cần Thơ", "UBND thành phố Cần Thơ", "peoples_committee", None
+    ),
+    _agency(
+        "so-vhttdl-tp-can-tho", "Sở Văn hóa, Thể thao và Du lịch thành phố Cần Thơ", "", "department", "ubnd-tp-can-tho"
+    ),
+    _agency(
+        "bao-va-pt-th-tp-can-tho", "Báo và Phát thanh, Truyền hình thành phố Cần Thơ", "", "press", "ubnd-tp-can-tho"
+    ),
+]
+
+
+@pytest.fixture(scope="module")
+def parse_can_tho():
+    registry = registry_from_records([*seed_records(), *CAN_THO])
+    issuer = next(a for a in registry if a.code == "ubnd-tp-can-tho")
+
+    def parse(text, issued):
+        return parse_directives(text, issued, matcher=AgencyMatcher(registry, context=issuer, on_date=issued))
+
+    return parse
+
+
+CAN_THO_3 = (
+    "3. Sở Văn hóa, Thể thao và Du lịch\n\n"
+    "- {verbs} Báo và Phát thanh, Truyền hình Cần Thơ, các cơ quan thông tấn báo chí và hệ thống thông tin cơ sở"
+    " đẩy mạnh truyền thông, tuyên truyền về Chương trình bằng nhiều hình thức, nội dung phong phú, phù hợp; chú"
+    " trọng truyền thông đối với cá nhân, tập thể, mô hình điển hình, tiêu biểu trong công tác giảm nghèo.\n\n"
+    "- Lồng ghép hoạt động truyền thông về Chương trình với các chương trình mục tiêu quốc gia khác."
+)
+
+
+def test_the_press_a_department_directs_does_not_lead(parse_can_tho):
+    """159/KH-UBND of Cần Thơ, 19/11/2025, 3 (kh-ubnd-cantho-159-2025.yaml): "- Định hướng, chỉ đạo Báo và Phát
+    thanh, Truyền hình Cần Thơ, ... đẩy mạnh truyền thông" under the heading "3. Sở Văn hóa, Thể thao và Du lịch":
+    "Định hướng, chỉ đạo" is the department's predicate, the press it directs does not lead (before, the newspaper
+    led the first bullet)."""
+    drafts = parse_can_tho(CAN_THO_3.format(verbs="Định hướng, chỉ đạo"), D(2025, 11, 19))
+    assert _leads(drafts) == ["Sở Văn hóa, Thể thao và Du lịch thành phố Cần Thơ"] * 2
+    assert drafts[0].text.startswith("Định hướng, chỉ đạo Báo và Phát thanh")
+
+
+def test_chi_dao_at_the_start_still_keeps_the_heading(parse_can_tho):
+    """The same bullet with "Chỉ đạo" alone (the wording of 0129/KH-UBND 5, "Chỉ đạo các doanh nghiệp viễn thông
+    ..."): the heading leads, as it did before the rule."""
+    drafts = parse_can_tho(CAN_THO_3.format(verbs="Chỉ đạo"), D(2025, 11, 19))
+    assert _leads(drafts) == ["Sở Văn hóa, Thể thao và Du lịch thành phố Cần Thơ"] * 2

@@ -851,8 +851,11 @@ class DirectiveParser:
         # 1. Someone is addressed: "giao X", "đề nghị X", "Đối với X, ...".
         for m in _TRIGGER.finditer(folded, start):
             before = folded[start : m.start()].strip(" ,")
-            if m.group("t") == "chi dao" and not before:
-                continue  # "Chỉ đạo UBND cấp xã ..." at the start: the predicate of the inherited lead
+            if m.group("t") == "chi dao" and (not before or _CO_VERBS_OF_DIRECTING.fullmatch(before)):
+                # "Chỉ đạo UBND cấp xã ..." at the start: the predicate of the inherited lead; so is "Định hướng,
+                # chỉ đạo Báo và Phát thanh, Truyền hình Cần Thơ ... đẩy mạnh truyền thông" (159/KH-UBND of Cần
+                # Thơ, 3): the department directs the press, who does not lead.
+                continue
             if before and m.group("t") in ("doi voi", "rieng doi voi"):
                 continue  # "... kiến nghị xử lý đối với các tổ chức, cá nhân": whom the task concerns
             if m.group("t").startswith("giao") and _OWN_ASSIGNING.search(before):
@@ -1066,6 +1069,8 @@ _MANNER_OF_PAST_ACT = re.compile(
 
 # A task opens with its verb ("Đẩy mạnh công tác theo dõi ... các kết luận thanh tra đã ban hành"): a
 # past act inside it only qualifies its object, the clause is no report.
+# Verbs written with "chỉ đạo" as one predicate, before it: "Định hướng, chỉ đạo ...", "Lãnh đạo, chỉ đạo ...".
+_CO_VERBS_OF_DIRECTING = re.compile(r"(?:(?:dinh huong|lanh dao|huong dan|don doc)\s*(?:,|va)?\s*)+")
 _TASK_VERB_FIRST = re.compile(
     r"^\s*(?:[-+•]\s*)?(?:tang cuong|day manh|tiep tuc|chu dong|thuong xuyen|kien quyet|khan truong|ra soat"
     r"|kiem tra|chi dao|phoi hop|chu tri|huong dan|theo doi|xu ly|nghien cuu|xay dung|hoan thien|bao dam"
