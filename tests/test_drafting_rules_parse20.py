@@ -238,3 +238,35 @@ def test_chi_dao_at_the_start_still_keeps_the_heading(parse_can_tho):
     ..."): the heading leads, as it did before the rule."""
     drafts = parse_can_tho(CAN_THO_3.format(verbs="Chỉ đạo"), D(2025, 11, 19))
     assert _leads(drafts) == ["Sở Văn hóa, Thể thao và Du lịch thành phố Cần Thơ"] * 2
+
+
+# -- heads of two kinds of bodies ---------------------------------------------------------------------------
+
+
+def test_the_chairs_after_va_are_another_group(parse):
+    """11554/VPCP-V.I, 25/11/2025, 1 (vpcp-11554-2025.yaml): "Bộ trưởng các Bộ, Thủ trưởng cơ quan ngang Bộ, cơ quan
+    thuộc Chính phủ và Chủ tịch Ủy ban nhân dân các tỉnh, thành phố trực thuộc Trung ương chỉ đạo ...": the chairs
+    after "và" head other bodies, a second joint group (before, one group of both)."""
+    text = (
+        "1. Bộ trưởng các Bộ, Thủ trưởng cơ quan ngang Bộ, cơ quan thuộc Chính phủ và Chủ tịch Ủy ban nhân dân các"
+        " tỉnh, thành phố trực thuộc Trung ương chỉ đạo các đơn vị, lực lượng chức năng, Ủy ban nhân dân các xã,"
+        " phường, đặc khu tiếp tục quán triệt, thực hiện nghiêm túc, đầy đủ các ý kiến chỉ đạo của Chính phủ, Thủ"
+        " tướng Chính phủ tại Chỉ thị số 13/CT-TTg ngày 17 tháng 5 năm 2025 về tăng cường công tác chống buôn lậu,"
+        " gian lận thương mại và hàng giả trong tình hình mới."
+    )
+    drafts = parse(text, D(2025, 11, 25))
+    assert _leads(drafts) == [
+        "Các Bộ, cơ quan ngang Bộ, cơ quan thuộc Chính phủ",
+        "Ủy ban nhân dân các tỉnh, thành phố trực thuộc Trung ương",
+    ]
+
+
+def test_a_title_without_determiner_after_va_goes_on(parse):
+    """Same sentence: "Thủ trưởng cơ quan ngang Bộ, cơ quan thuộc Chính phủ" (no "các") goes on with the
+    ministries, as parse18 read it after a comma; only the chairs start another group."""
+    drafts = parse(
+        "1. Bộ trưởng các Bộ, Thủ trưởng cơ quan ngang Bộ, cơ quan thuộc Chính phủ chỉ đạo các đơn vị, lực lượng chức"
+        " năng tiếp tục quán triệt, thực hiện nghiêm túc, đầy đủ các ý kiến chỉ đạo của Chính phủ.",
+        D(2025, 11, 25),
+    )
+    assert _leads(drafts) == ["Các Bộ, cơ quan ngang Bộ, cơ quan thuộc Chính phủ"]

@@ -297,8 +297,10 @@ _COMPANY_NAME = re.compile(
 # So does each other title before a determiner in a list named by titles: "lãnh đạo các sở, ban, ngành thuộc tỉnh,
 # Chủ tịch UBND các huyện, thành phố, thủ trưởng các đơn vị có liên quan" (1536/UBND-TH of Cao Bằng) is three
 # groups; "Thủ trưởng cơ quan ngang bộ" (no determiner) goes on with the ministries before it.
+# After "và" too: "Bộ trưởng các Bộ, Thủ trưởng cơ quan ngang Bộ, cơ quan thuộc Chính phủ và Chủ tịch Ủy ban nhân dân
+# các tỉnh, thành phố trực thuộc Trung ương chỉ đạo ..." (11554/VPCP-V.I, 1) is two groups.
 _OTHER_HEADS = re.compile(
-    rf",\s*(?=(?:chu tich\s+{_UBND}|(?:chu tich|thu truong|giam doc|lanh dao)(?:\s+{_UBND})?)\s+{_DET}\s)"
+    rf"(?:,|\s+va)\s*(?=(?:chu tich\s+{_UBND}|(?:chu tich|thu truong|giam doc|lanh dao)(?:\s+{_UBND})?)\s+{_DET}\s)"
 )
 # "Các Bộ, cơ quan ngang Bộ, Ủy ban nhân dân các tỉnh, thành phố trực thuộc Trung ương, các Tập đoàn kinh tế, Tổng
 # công ty nhà nước" (11676/VPCP-ĐMDN), "Các Sở, ban, ngành thuộc tỉnh, ..., Ủy ban nhân dân các xã, phường" (9387/
