@@ -270,3 +270,34 @@ def test_a_title_without_determiner_after_va_goes_on(parse):
         D(2025, 11, 25),
     )
     assert _leads(drafts) == ["Các Bộ, cơ quan ngang Bộ, cơ quan thuộc Chính phủ"]
+
+
+DAK_LAK_1 = (
+    "1. Thủ trưởng các sở, ban, ngành tỉnh; Chủ tịch UBND các xã, phường\n\n"
+    "a) Thực hiện nghiêm việc cải cách TTHC, nâng cao chất lượng, kiểm soát chặt chẽ bộ TTHC tại các ngành, lĩnh vực"
+    " đảm bảo tính pháp lý, đầy đủ cơ sở triển khai tại Trung tâm Phục vụ hành chính công các cấp và được công khai,"
+    " minh bạch, thống nhất.\n\n"
+    "i) Đẩy mạnh công tác truyền thông trong cải cách TTHC, dịch vụ công trực tuyến để người dân, doanh nghiệp biết"
+    " và đồng hành cùng chính quyền."
+)
+
+
+def test_heads_titles_apart_by_a_semicolon_are_joint_leads(parse_dak_lak):
+    """012/CT-UBND of Đắk Lắk, 26/11/2025, 1 (ct-ubnd-daklak-012-2025.yaml): the heading "Thủ trưởng các sở, ban,
+    ngành tỉnh; Chủ tịch UBND các xã, phường" names the heads of two kinds of bodies: each lettered task is one
+    draft per group (before, the communes' committees were lost: 8 drafts for 16)."""
+    drafts = parse_dak_lak(DAK_LAK_1, D(2025, 11, 26))
+    assert _leads(drafts) == ["Các sở, ban, ngành tỉnh", "UBND các xã, phường"] * 2
+    assert drafts[0].text == drafts[1].text
+    assert drafts[2].text.startswith("Đẩy mạnh") and drafts[3].text.startswith("Đẩy mạnh")
+
+
+def test_a_semicolon_after_a_body_still_ends_the_list(parse_dak_lak):
+    """0129/KH-UBND of Đắk Lắk, 9 (kh-ubnd-daklak-0129-2025.yaml): the ";" after the heading's bodies opens the
+    task, "Theo chức năng ..."; only a head's title after it goes on with the list."""
+    text = (
+        "9. Báo và Phát thanh - Truyền hình Đắk Lắk, Sở Văn hóa, Thể thao và Du lịch:; Theo chức năng, nhiệm vụ tăng"
+        " cường thông tin, tuyên truyền về kế hoạch hỗ trợ, lịch phân bổ hàng hóa tại từng xã, phường."
+    )
+    drafts = parse_dak_lak(text, D(2025, 11, 21))
+    assert _leads(drafts) == ["Báo và Phát thanh - Truyền hình Đắk Lắk", "Sở Văn hóa, Thể thao và Du lịch tỉnh Đắk Lắk"]

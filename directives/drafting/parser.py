@@ -564,6 +564,9 @@ _COORD = re.compile(
     r"\b(?:phoi hop(?:\s+chat che)?(?:\s+(?:voi|cung))?|thong nhat voi|voi su phoi hop cua|cung voi)\s*[:,]?\s*"
 )
 _LIST_SEP = re.compile(r"\s*(?:,\s*va|,|và|/)\s*", re.IGNORECASE)
+# A ";" between groups named by their heads' titles, the next title capitalised: one list of joint leads.
+_HEADS_TITLE = re.compile(r"(?:nguoi dung dau|lanh dao|bo truong|thu truong|giam doc|chu tich)\s")
+_HEADS_SEP = re.compile(r"\s*;\s*(?=(?:Người đứng đầu|Lãnh đạo|Bộ trưởng|Thủ trưởng|Giám đốc|Chủ tịch)\s)")
 _CONTINUATION = re.compile(r"(?:dong thoi\s*,?\s*)?(?:chu tri|phoi hop)\b")
 _SPEAKER_KINDS = {"government", "committee"}
 _LIST_INTRO = re.compile(r"cac (?:don vi|co quan|dia phuong|so, nganh|so, ban, nganh|so|nganh)(?: lien quan)?\s*:\s*")
@@ -679,6 +682,10 @@ class DirectiveParser:
                 found.append(mention)
                 end = mention.end
             sep = _LIST_SEP.match(text, end)
+            if not sep and _HEADS_TITLE.match(fold_aligned(found[-1].text)):
+                # "1. Thủ trưởng các sở, ban, ngành tỉnh; Chủ tịch UBND các xã, phường" (012/CT-UBND of Đắk Lắk):
+                # heads' titles of two kinds of bodies written apart by ";" are joint leads, as with a comma.
+                sep = _HEADS_SEP.match(text, end)
             if not sep:
                 # "Bộ Xây dựng, Bộ Quốc phòng các tỉnh Ninh Bình, Hưng Yên ..." (627/TB-VPCP): the provinces
                 # named after a plural head go on with the list even where the comma before them is missing. A
