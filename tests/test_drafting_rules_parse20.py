@@ -301,3 +301,26 @@ def test_a_semicolon_after_a_body_still_ends_the_list(parse_dak_lak):
     )
     drafts = parse_dak_lak(text, D(2025, 11, 21))
     assert _leads(drafts) == ["Báo và Phát thanh - Truyền hình Đắk Lắk", "Sở Văn hóa, Thể thao và Du lịch tỉnh Đắk Lắk"]
+
+
+# -- a kind of body of each of a group ("Ban Chỉ đạo 389 các bộ, ngành, địa phương") -------------------------
+
+
+def test_the_steering_committees_of_a_group_lead_as_one_group(parse):
+    """11554/VPCP-V.I, 25/11/2025, 3.1 (vpcp-11554-2025.yaml): "...; Trên cơ sở đó, Ban Chỉ đạo 389 các bộ, ngành,
+    địa phương xây dựng kế hoạch ..." gives the second task to the steering committees of the ministries, sectors
+    and localities, one group (before, an unmatched "Ban Chỉ đạo 389" and the group left in the task); the first
+    task stays the Minister's, and "Ban Chỉ đạo 389 quốc gia" (no determiner after it) is no group."""
+    text = (
+        "3. Bộ trưởng Bộ Tài chính - Phó Trưởng ban Thường trực Ban Chỉ đạo 389 quốc gia tập trung lãnh đạo, chỉ đạo"
+        " các đơn vị liên quan khẩn trương thực hiện một số nhiệm vụ sau:\n\n"
+        "3.1. Hoàn thiện Kế hoạch cao điểm chống buôn lậu, gian lận thương mại và hàng giả dịp trước, trong và sau Tết"
+        " Nguyên đán Bính Ngọ 2026 theo chỉ đạo của Chính phủ tại Nghị quyết số 86/NQ-CP ngày 04 tháng 11 năm 2025 về"
+        " triển khai nhiệm vụ trọng tâm những tháng cuối năm 2025; báo cáo Phó Thủ tướng Chính phủ - Trưởng Ban Chỉ"
+        " đạo 389 quốc gia trước ngày 30 tháng 11 năm 2025; Trên cơ sở đó, Ban Chỉ đạo 389 các bộ, ngành, địa phương"
+        " xây dựng kế hoạch, tổ chức quán triệt, chỉ đạo triển khai thực hiện nghiêm túc, quyết liệt, hiệu quả các"
+        " nội dung trong Kế hoạch của Ban Chỉ đạo 389 quốc gia."
+    )
+    drafts = parse(text, D(2025, 11, 25))
+    assert _leads(drafts) == ["Bộ Tài chính", "Ban Chỉ đạo 389 các bộ, ngành, địa phương"]
+    assert drafts[1].text.startswith("Xây dựng kế hoạch")

@@ -216,6 +216,9 @@ _SECTORS = sorted(
 _SECTOR_GROUP = r"(?<!lien )nganh\s+(?:" + "|".join(re.escape(f) for f in _SECTORS) + r")\b"
 _FIRST = (
     rf"\b(?:(?:{_ROLE}\s+)?(?:{_UBND}\s+)?{_DET}\s+{_NOUN}"
+    # "Ban Chỉ đạo 389 các bộ, ngành, địa phương xây dựng kế hoạch ..." (11554/VPCP-V.I, 3.1): the steering
+    # committee of each of those bodies, one group named by the committee's kind and its owners.
+    rf"|ban chi dao\s+\d{{2,4}}\s+{_DET}\s+{_NOUN}"
     rf"|{_SECTOR_GROUP}"
     r"|(?:co quan|don vi)(?=(?:\s*,\s*(?:to chuc|don vi|co quan|dia phuong))*\s+(?:co\s+)?lien quan)"
     rf"|(?:{_ROLE}\s+)?{_UBND}\s+cap (?:xa|huyen|tinh)\b"
