@@ -120,7 +120,9 @@ _TASK_OPENERS = (
     "|Hướng dẫn|Tăng cường|Đẩy mạnh|Khẩn trương|Nghiên cứu|Xây dựng|Hoàn thiện|Đôn đốc|Giám sát|Báo cáo"
     "|Tiếp tục|Chỉ đạo|Quản lý|Có trách nhiệm"
 )
-_PLACE_NEXT = re.compile(rf"[ \t]+(?!(?:{_TASK_OPENERS})\b)(?:[A-ZĐÀ-Ỹ][\wÀ-ỹ]*)")
+# "[À-Ỹ]" holds lower-case letters too ("đánh", "ứng"): the word must also open on a capital, checked in code
+# ("Phối hợp Văn phòng UBND tỉnh đánh giá ...", 012/CT-UBND of Đắk Lắk: the office, no place after "tỉnh").
+_PLACE_NEXT = re.compile(rf"[ \t]+(?!(?:{_TASK_OPENERS})\b)(?P<word>[A-ZĐÀ-Ỹ][\wÀ-ỹ]*)")
 
 
 @dataclass(frozen=True)
@@ -189,6 +191,9 @@ _GROUP_NOUNS = [
     "co so giao duc nghe nghiep", "co so giao duc", "co so dao tao", "co so y te",
     # "Các cơ sở giáo dục đại học": the level of schooling is part of the kind, never cut off.
     "co so giao duc dai hoc", "co so giao duc pho thong", "co so giao duc mam non", "co so giao duc thuong xuyen",
+    # "Các lực lượng chức năng phải liên tục ra quân" (11554/VPCP-V.I), "Phối hợp các lực lượng và UBND các xã"
+    # (0129/KH-UBND of Đắk Lắk): the forces (police, army, market control) given tasks as a group.
+    "luc luong",
 ]  # fmt: skip
 _NOUN = "(?:" + "|".join(sorted(_GROUP_NOUNS, key=len, reverse=True)) + r")\b"
 _UBND = r"(?:ubnd|uy ban nhan dan)"
@@ -211,6 +216,9 @@ _SECTORS = sorted(
 _SECTOR_GROUP = r"(?<!lien )nganh\s+(?:" + "|".join(re.escape(f) for f in _SECTORS) + r")\b"
 _FIRST = (
     rf"\b(?:(?:{_ROLE}\s+)?(?:{_UBND}\s+)?{_DET}\s+{_NOUN}"
+    # "Ban Chỉ đạo 389 các bộ, ngành, địa phương xây dựng kế hoạch ..." (11554/VPCP-V.I, 3.1): the steering
+    # committee of each of those bodies, one group named by the committee's kind and its owners.
+    rf"|ban chi dao\s+\d{{2,4}}\s+{_DET}\s+{_NOUN}"
     rf"|{_SECTOR_GROUP}"
     r"|(?:co quan|don vi)(?=(?:\s*,\s*(?:to chuc|don vi|co quan|dia phuong))*\s+(?:co\s+)?lien quan)"
     rf"|(?:{_ROLE}\s+)?{_UBND}\s+cap (?:xa|huyen|tinh)\b"
@@ -225,7 +233,10 @@ _FIRST = (
     # noun is the localities concerned, a group; elsewhere "địa phương" is an adjective ("ngân sách địa phương").
     r"|(?:(?<=phoi hop voi )|(?<=phoi hop cung )|(?<=phoi hop chat che voi ))dia phuong\b"
     # "Phối hợp với Công an các địa phương rà soát ..." (225/CĐ-TTg): the police of every locality, a group.
-    r"|cong an\s+(?:cac\s+)?dia phuong\b)"
+    r"|cong an\s+(?:cac\s+)?dia phuong\b"
+    # "..., Thông tấn xã Việt Nam và hệ thống các cơ quan báo chí" (11554/VPCP-V.I), "..., Cổng Thông tin điện
+    # tử tỉnh và hệ thống truyền thanh cơ sở" (0129/KH-UBND of Đắk Lắk): a network of bodies, named by its kind.
+    r"|he thong\s+(?:(?:cac\s+)?co quan(?=\s+(?:thong tan|bao chi))|(?:truyen thanh|thong tin|phat thanh)\s+co so\b))"
 )
 _QUAL = (
     r"(?:\s+(?:co lien quan|lien quan|truc thuoc trung uong|truc thuoc tinh|vien thong|cac cap|tren dia ban(?:\s+tinh)?"
@@ -289,8 +300,10 @@ _COMPANY_NAME = re.compile(
 # So does each other title before a determiner in a list named by titles: "lãnh đạo các sở, ban, ngành thuộc tỉnh,
 # Chủ tịch UBND các huyện, thành phố, thủ trưởng các đơn vị có liên quan" (1536/UBND-TH of Cao Bằng) is three
 # groups; "Thủ trưởng cơ quan ngang bộ" (no determiner) goes on with the ministries before it.
+# After "và" too: "Bộ trưởng các Bộ, Thủ trưởng cơ quan ngang Bộ, cơ quan thuộc Chính phủ và Chủ tịch Ủy ban nhân dân
+# các tỉnh, thành phố trực thuộc Trung ương chỉ đạo ..." (11554/VPCP-V.I, 1) is two groups.
 _OTHER_HEADS = re.compile(
-    rf",\s*(?=(?:chu tich\s+{_UBND}|(?:chu tich|thu truong|giam doc|lanh dao)(?:\s+{_UBND})?)\s+{_DET}\s)"
+    rf"(?:,|\s+va)\s*(?=(?:chu tich\s+{_UBND}|(?:chu tich|thu truong|giam doc|lanh dao)(?:\s+{_UBND})?)\s+{_DET}\s)"
 )
 # "Các Bộ, cơ quan ngang Bộ, Ủy ban nhân dân các tỉnh, thành phố trực thuộc Trung ương, các Tập đoàn kinh tế, Tổng
 # công ty nhà nước" (11676/VPCP-ĐMDN), "Các Sở, ban, ngành thuộc tỉnh, ..., Ủy ban nhân dân các xã, phường" (9387/
@@ -724,7 +737,11 @@ class AgencyMatcher:
             fold_text(ft.text[e : e + 20]).lower()
         ):
             return []  # "UBND | huyện Gio Linh": another body than the issuer's own committee
-        if _UNIT_WORD_END.search(folded_written) and _PLACE_NEXT.match(ft.text, e):
+        if (
+            _UNIT_WORD_END.search(folded_written)
+            and (place := _PLACE_NEXT.match(ft.text, e))
+            and place.group("word")[0].isupper()
+        ):
             # "Ủy ban nhân dân tỉnh | Quảng Ngãi": a place name follows, so the name is longer than this
             # form ("UBND tỉnh" of the issuer's province); never match it to some other province.
             return []

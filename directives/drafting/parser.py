@@ -590,6 +590,9 @@ _COORD = re.compile(
     r"\b(?:phoi hop(?:\s+chat che)?(?:\s+(?:voi|cung))?|thong nhat voi|voi su phoi hop cua|cung voi)\s*[:,]?\s*"
 )
 _LIST_SEP = re.compile(r"\s*(?:,\s*va|,|và|/)\s*", re.IGNORECASE)
+# A ";" between groups named by their heads' titles, the next title capitalised: one list of joint leads.
+_HEADS_TITLE = re.compile(r"(?:nguoi dung dau|lanh dao|bo truong|thu truong|giam doc|chu tich)\s")
+_HEADS_SEP = re.compile(r"\s*;\s*(?=(?:Người đứng đầu|Lãnh đạo|Bộ trưởng|Thủ trưởng|Giám đốc|Chủ tịch)\s)")
 _CONTINUATION = re.compile(r"(?:dong thoi\s*,?\s*)?(?:chu tri|phoi hop)\b")
 _SPEAKER_KINDS = {"government", "committee"}
 _LIST_INTRO = re.compile(r"cac (?:don vi|co quan|dia phuong|so, nganh|so, ban, nganh|so|nganh)(?: lien quan)?\s*:\s*")
@@ -705,6 +708,10 @@ class DirectiveParser:
                 found.append(mention)
                 end = mention.end
             sep = _LIST_SEP.match(text, end)
+            if not sep and _HEADS_TITLE.match(fold_aligned(found[-1].text)):
+                # "1. Thủ trưởng các sở, ban, ngành tỉnh; Chủ tịch UBND các xã, phường" (012/CT-UBND of Đắk Lắk):
+                # heads' titles of two kinds of bodies written apart by ";" are joint leads, as with a comma.
+                sep = _HEADS_SEP.match(text, end)
             if not sep:
                 # "Bộ Xây dựng, Bộ Quốc phòng các tỉnh Ninh Bình, Hưng Yên ..." (627/TB-VPCP): the provinces
                 # named after a plural head go on with the list even where the comma before them is missing. A
@@ -877,8 +884,11 @@ class DirectiveParser:
         # 1. Someone is addressed: "giao X", "đề nghị X", "Đối với X, ...".
         for m in _TRIGGER.finditer(folded, start):
             before = folded[start : m.start()].strip(" ,")
-            if m.group("t") == "chi dao" and not before:
-                continue  # "Chỉ đạo UBND cấp xã ..." at the start: the predicate of the inherited lead
+            if m.group("t") == "chi dao" and (not before or _CO_VERBS_OF_DIRECTING.fullmatch(before)):
+                # "Chỉ đạo UBND cấp xã ..." at the start: the predicate of the inherited lead; so is "Định hướng,
+                # chỉ đạo Báo và Phát thanh, Truyền hình Cần Thơ ... đẩy mạnh truyền thông" (159/KH-UBND of Cần
+                # Thơ, 3): the department directs the press, who does not lead.
+                continue
             if before and m.group("t") in ("doi voi", "rieng doi voi"):
                 continue  # "... kiến nghị xử lý đối với các tổ chức, cá nhân": whom the task concerns
             if m.group("t").startswith("giao") and _OWN_ASSIGNING.search(before):
@@ -1092,6 +1102,8 @@ _MANNER_OF_PAST_ACT = re.compile(
 
 # A task opens with its verb ("Đẩy mạnh công tác theo dõi ... các kết luận thanh tra đã ban hành"): a
 # past act inside it only qualifies its object, the clause is no report.
+# Verbs written with "chỉ đạo" as one predicate, before it: "Định hướng, chỉ đạo ...", "Lãnh đạo, chỉ đạo ...".
+_CO_VERBS_OF_DIRECTING = re.compile(r"(?:(?:dinh huong|lanh dao|huong dan|don doc)\s*(?:,|va)?\s*)+")
 _TASK_VERB_FIRST = re.compile(
     r"^\s*(?:[-+•]\s*)?(?:tang cuong|day manh|tiep tuc|chu dong|thuong xuyen|kien quyet|khan truong|ra soat"
     r"|kiem tra|chi dao|phoi hop|chu tri|huong dan|theo doi|xu ly|nghien cuu|xay dung|hoan thien|bao dam"
