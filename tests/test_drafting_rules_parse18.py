@@ -8,10 +8,9 @@ import datetime
 
 import pytest
 
-from directives.drafting import AgencyMatcher, Group, parse_directives
-from directives.drafting_registry import registry_from_records
+from directives.drafting import Group
 
-from .drafting_helpers import parser_over, seed_records
+from .drafting_helpers import coordinating, leads, parser_over, seed_records
 
 D = datetime.date
 
@@ -19,14 +18,6 @@ D = datetime.date
 @pytest.fixture(scope="module")
 def parse():
     return parser_over(seed_records())
-
-
-def _leads(drafts):
-    return [d.lead.name if d.lead is not None else None for d in drafts]
-
-
-def _coordinating(draft):
-    return [c.name for c in draft.coordinating]
 
 
 # -- the localities a lead works with ---------------------------------------------------------------------
@@ -42,8 +33,8 @@ def test_bare_localities_after_phoi_hop_voi_are_a_group(parse):
         " đảm bảo an toàn và đủ điều kiện sinh hoạt cho người dân."
     )
     drafts = parse(text, D(2025, 11, 20))
-    assert _leads(drafts) == ["Bộ Quốc phòng", "Bộ Công an"]
-    assert all(_coordinating(d) == ["Địa phương"] for d in drafts)
+    assert leads(drafts) == ["Bộ Quốc phòng", "Bộ Công an"]
+    assert all(coordinating(d) == ["Địa phương"] for d in drafts)
 
 
 def test_the_police_of_the_localities_are_a_group(parse):
@@ -54,8 +45,8 @@ def test_the_police_of_the_localities_are_a_group(parse):
         " người dân đi lại ở các tuyến đường giao thông có nguy cơ sạt lở hoặc ngập sâu nguy hiểm."
     )
     drafts = parse(text, D(2025, 11, 20))
-    assert _leads(drafts) == ["Bộ Xây dựng", "Bộ Công an"]
-    assert all(_coordinating(d) == ["Công an các địa phương"] for d in drafts)
+    assert leads(drafts) == ["Bộ Xây dựng", "Bộ Công an"]
+    assert all(coordinating(d) == ["Công an các địa phương"] for d in drafts)
 
 
 def test_local_as_an_adjective_is_no_group(parse):
@@ -82,7 +73,7 @@ def test_ministries_committees_and_state_companies_are_three_joint_groups(parse)
         " 2017 để tổng hợp, trình Thủ tướng Chính phủ."
     )
     drafts = parse(text, D(2017, 11, 2))
-    assert _leads(drafts) == [
+    assert leads(drafts) == [
         "Các Bộ, cơ quan ngang Bộ",
         "Ủy ban nhân dân các tỉnh, thành phố trực thuộc Trung ương",
         "Các Tập đoàn kinh tế, Tổng công ty nhà nước",
@@ -102,7 +93,7 @@ def test_a_group_of_committees_goes_on_as_one(parse):
     )
     (draft,) = parse(text, D(2025, 8, 28))
     assert draft.lead.name == "Ủy ban nhân dân các tỉnh, thành phố trực thuộc Trung ương"
-    assert _coordinating(draft) == ["Bộ Công an", "Bộ Tài chính", "Ngân hàng Nhà nước Việt Nam"]
+    assert coordinating(draft) == ["Bộ Công an", "Bộ Tài chính", "Ngân hàng Nhà nước Việt Nam"]
 
 
 def test_departments_and_communes_listed_with_named_bodies_lead_jointly(parse):
@@ -112,9 +103,9 @@ def test_departments_and_communes_listed_with_named_bodies_lead_jointly(parse):
         "1. Các Sở, ban, ngành thuộc tỉnh, Công an tỉnh, Bộ Chỉ huy Quân sự tỉnh, Ủy ban nhân dân các xã, phường tổ"
         " chức nghiên cứu, cụ thể hóa các mục tiêu, nhiệm vụ của Chương trình hành động."
     )
-    leads = _leads(parse(text, D(2026, 5, 4)))
-    assert leads[0] == "Các Sở, ban, ngành thuộc tỉnh"
-    assert leads[-1] == "Ủy ban nhân dân các xã, phường"
+    names = leads(parse(text, D(2026, 5, 4)))
+    assert names[0] == "Các Sở, ban, ngành thuộc tỉnh"
+    assert names[-1] == "Ủy ban nhân dân các xã, phường"
 
 
 # -- groups named by their heads' titles ------------------------------------------------------------------
@@ -139,11 +130,8 @@ def test_each_title_before_a_determiner_starts_a_group():
         " trưởng các đơn vị có liên quan khẩn trương đôn đốc các bộ phận chuyên môn tổng hợp báo cáo kết quả thực hiện"
         " gửi UBND tỉnh để báo cáo HĐND tỉnh phục vụ kỳ họp giữa năm 2017."
     )
-    registry = registry_from_records([*seed_records(), CAO_BANG])
-    issuer = next(a for a in registry if a.code == CAO_BANG["code"])
-    matcher = AgencyMatcher(registry, context=issuer, on_date=D(2017, 5, 24))
-    drafts = parse_directives(text, D(2017, 5, 24), matcher=matcher)
-    assert _leads(drafts) == ["Các sở, ban, ngành thuộc tỉnh", "UBND các huyện, thành phố", "Các đơn vị có liên quan"]
+    drafts = parser_over([*seed_records(), CAO_BANG], issuer=CAO_BANG["code"])(text, D(2017, 5, 24))
+    assert leads(drafts) == ["Các sở, ban, ngành thuộc tỉnh", "UBND các huyện, thành phố", "Các đơn vị có liên quan"]
     assert all(d.coordinating == [] for d in drafts)
 
 
@@ -155,4 +143,4 @@ def test_a_title_without_determiner_goes_on_with_the_group_before(parse):
         "Khẩn trương rà soát, sửa đổi các quy định không phù hợp với việc thực hiện TTHC không phụ thuộc vào địa"
         " giới hành chính, hoàn thành trong năm 2025."
     )
-    assert _leads(parse(text, D(2025, 11, 18))) == ["Các Bộ, cơ quan ngang bộ", "Ủy ban nhân dân các tỉnh, thành phố"]
+    assert leads(parse(text, D(2025, 11, 18))) == ["Các Bộ, cơ quan ngang bộ", "Ủy ban nhân dân các tỉnh, thành phố"]

@@ -11,7 +11,7 @@ import pytest
 
 from directives.drafting.deadlines import BEFORE_ISSUE, parse_deadline
 
-from .drafting_helpers import parser_over, seed_records
+from .drafting_helpers import leads, parser_over, seed_records
 
 D = datetime.date
 
@@ -125,10 +125,6 @@ def test_a_past_act_done_with_urgency_or_the_tasks_given_is_told(parse):
 # -- a point's numbered sub-points -------------------------------------------------------------------------
 
 
-def _leads(drafts):
-    return [d.lead.name if d.lead is not None else None for d in drafts]
-
-
 POINT_B_220 = (
     "b) Các Bộ: Tài chính, Y tế, Tư pháp, Nội vụ khẩn trương khắc phục các bất cập của Hệ thống thông tin cơ sở dữ"
     " liệu thuộc phạm vi quản lý, hoàn thành trong tháng 11 năm 2025, cụ thể:\n"
@@ -148,11 +144,11 @@ def test_numbered_sub_points_under_a_lettered_point_are_its_parts(parse):
     what each ministry does of the point's task: one draft per ministry, due by the point's date. Before: the
     sub-points were read as siblings of "b)", eight drafts for four (the sub-points undated)."""
     drafts = parse(POINT_B_220, D(2025, 11, 18))
-    assert _leads(drafts) == ["Bộ Tài chính", "Bộ Y tế", "Bộ Tư pháp", "Bộ Nội vụ"]
+    assert leads(drafts) == ["Bộ Tài chính", "Bộ Y tế", "Bộ Tư pháp", "Bộ Nội vụ"]
     assert [d.deadline.due_date for d in drafts] == [D(2025, 11, 30)] * 4
     # Numbered "(1)", "(2)" with no point above them stay items of their own, as "1.", "2." are.
     top = POINT_B_220.split("\n", 1)[1]
-    assert _leads(parse(top, D(2025, 11, 18))) == ["Bộ Tài chính", "Bộ Y tế", "Bộ Tư pháp", "Bộ Nội vụ"]
+    assert leads(parse(top, D(2025, 11, 18))) == ["Bộ Tài chính", "Bộ Y tế", "Bộ Tư pháp", "Bộ Nội vụ"]
 
 
 def test_a_frequent_error_is_no_standing_task(parse):
@@ -184,7 +180,7 @@ def test_the_first_point_after_the_headings_colon_is_a_point_too(parse):
         " xử lý xuất cấp hàng dự trữ quốc gia để hỗ trợ địa phương theo thẩm quyền."
     )
     drafts = parse(text, D(2025, 11, 23))
-    assert _leads(drafts) == ["Bộ Tài chính"] * 3
+    assert leads(drafts) == ["Bộ Tài chính"] * 3
     assert [d.deadline.due_date for d in drafts] == [None, D(2025, 11, 25), None]
     assert [c.name for c in drafts[0].coordinating] == ["Bộ Nông nghiệp và Môi trường"]
     assert drafts[1].coordinating == []

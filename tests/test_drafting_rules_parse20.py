@@ -8,10 +8,7 @@ import datetime
 
 import pytest
 
-from directives.drafting import AgencyMatcher, parse_directives
-from directives.drafting_registry import registry_from_records
-
-from .drafting_helpers import parser_over, seed_records
+from .drafting_helpers import coordinating, leads, parser_over, seed_records
 
 D = datetime.date
 
@@ -47,21 +44,7 @@ def parse():
 
 @pytest.fixture(scope="module")
 def parse_dak_lak():
-    registry = registry_from_records([*seed_records(), *DAK_LAK])
-    issuer = next(a for a in registry if a.code == "ubnd-tinh-dak-lak")
-
-    def parse(text, issued):
-        return parse_directives(text, issued, matcher=AgencyMatcher(registry, context=issuer, on_date=issued))
-
-    return parse
-
-
-def _leads(drafts):
-    return [d.lead.name if d.lead is not None else None for d in drafts]
-
-
-def _coordinating(draft):
-    return [c.name for c in draft.coordinating]
+    return parser_over([*seed_records(), *DAK_LAK], issuer="ubnd-tinh-dak-lak")
 
 
 # -- a name ending in its unit word ("UBND tỉnh") before a task in lower case --------------------------------
@@ -79,8 +62,8 @@ def test_a_lower_case_task_after_tinh_is_no_place_name(parse_dak_lak):
         " cải cách hành chính năm 2025 và các năm tiếp theo tại các sở, ban, ngành và địa phương."
     )
     drafts = parse_dak_lak(text, D(2025, 11, 26))
-    assert _leads(drafts) == ["Sở Nội vụ tỉnh Đắk Lắk"]
-    assert _coordinating(drafts[0]) == ["Văn phòng Ủy ban nhân dân tỉnh Đắk Lắk"]
+    assert leads(drafts) == ["Sở Nội vụ tỉnh Đắk Lắk"]
+    assert coordinating(drafts[0]) == ["Văn phòng Ủy ban nhân dân tỉnh Đắk Lắk"]
 
 
 def test_a_capitalised_place_after_tinh_still_names_another_province(parse_dak_lak):
@@ -90,8 +73,8 @@ def test_a_capitalised_place_after_tinh_still_names_another_province(parse_dak_l
         "3. Sở Nội vụ\n\nc) Phối hợp Văn phòng UBND tỉnh Gia Lai đánh giá chất lượng phục vụ người dân.",
         D(2025, 11, 26),
     )
-    assert _leads(drafts) == ["Sở Nội vụ tỉnh Đắk Lắk"]
-    assert "Văn phòng Ủy ban nhân dân tỉnh Đắk Lắk" not in _coordinating(drafts[0])
+    assert leads(drafts) == ["Sở Nội vụ tỉnh Đắk Lắk"]
+    assert "Văn phòng Ủy ban nhân dân tỉnh Đắk Lắk" not in coordinating(drafts[0])
 
 
 # -- the forces ("các lực lượng") as a group -----------------------------------------------------------------
@@ -107,7 +90,7 @@ def test_the_forces_lead_as_a_group(parse):
         " mạnh việc phối hợp, trao đổi thông tin, huy động sức mạnh tập thể trong thực hiện nhiệm vụ được giao."
     )
     drafts = parse(text, D(2025, 11, 25))
-    assert _leads(drafts) == ["Các lực lượng chức năng"]
+    assert leads(drafts) == ["Các lực lượng chức năng"]
 
 
 def test_the_forces_coordinate_as_a_group_without_voi(parse_dak_lak):
@@ -122,9 +105,9 @@ def test_the_forces_coordinate_as_a_group_without_voi(parse_dak_lak):
         " chuyển hàng đến vùng bị chia cắt, bảo đảm an toàn tuyệt đối người và tài sản."
     )
     drafts = parse_dak_lak(text, D(2025, 11, 21))
-    assert _leads(drafts) == ["Công an tỉnh Đắk Lắk", "Công an tỉnh Đắk Lắk"]
-    assert _coordinating(drafts[0]) == []
-    assert _coordinating(drafts[1]) == ["Các lực lượng", "UBND các xã, phường"]
+    assert leads(drafts) == ["Công an tỉnh Đắk Lắk", "Công an tỉnh Đắk Lắk"]
+    assert coordinating(drafts[0]) == []
+    assert coordinating(drafts[1]) == ["Các lực lượng", "UBND các xã, phường"]
 
 
 def test_forces_without_a_determiner_stay_words_of_the_task(parse_dak_lak):
@@ -136,8 +119,8 @@ def test_forces_without_a_determiner_stay_words_of_the_task(parse_dak_lak):
         " khu vực nước chảy xiết, điểm sạt lở hoặc khu vực có nguy cơ cao theo chỉ đạo của Ban Chỉ huy PTDS tỉnh."
     )
     drafts = parse_dak_lak(text, D(2025, 11, 21))
-    assert _leads(drafts) == ["Công an tỉnh Đắk Lắk"]
-    assert _coordinating(drafts[0]) == []
+    assert leads(drafts) == ["Công an tỉnh Đắk Lắk"]
+    assert coordinating(drafts[0]) == []
 
 
 # -- a network of bodies ("hệ thống ...") closing a joint list -----------------------------------------------
@@ -154,9 +137,9 @@ def test_the_press_network_after_va_is_the_last_joint_lead(parse):
     )
     drafts = parse(text, D(2025, 11, 25))
     assert len(drafts) == 4
-    assert _leads(drafts)[3] == "Hệ thống các cơ quan báo chí"
+    assert leads(drafts)[3] == "Hệ thống các cơ quan báo chí"
     assert all(d.text.startswith("Tăng thời lượng") for d in drafts)
-    assert all(_coordinating(d) == ["Các Bộ, ngành, lực lượng chức năng"] for d in drafts)
+    assert all(coordinating(d) == ["Các Bộ, ngành, lực lượng chức năng"] for d in drafts)
 
 
 def test_the_local_broadcasting_network_after_va_is_a_joint_lead(parse_dak_lak):
@@ -170,7 +153,7 @@ def test_the_local_broadcasting_network_after_va_is_a_joint_lead(parse_dak_lak):
         " từng xã, phường."
     )
     drafts = parse_dak_lak(text, D(2025, 11, 21))
-    assert _leads(drafts)[-1] == "Hệ thống truyền thanh cơ sở"
+    assert leads(drafts)[-1] == "Hệ thống truyền thanh cơ sở"
     assert all(d.text.startswith("Theo chức năng") for d in drafts)
 
 
@@ -184,8 +167,8 @@ def test_he_thong_before_a_thing_is_no_group(parse_dak_lak):
         " tượng và nguyên tắc cấp phát nhu yếu phẩm trên địa bàn."
     )
     drafts = parse_dak_lak(text, D(2025, 11, 21))
-    assert _leads(drafts) == ["Sở Khoa học và Công nghệ tỉnh Đắk Lắk"]
-    assert _coordinating(drafts[0]) == []
+    assert leads(drafts) == ["Sở Khoa học và Công nghệ tỉnh Đắk Lắk"]
+    assert coordinating(drafts[0]) == []
 
 
 # -- whom a department directs ("Định hướng, chỉ đạo X ...") -------------------------------------------------
@@ -205,13 +188,7 @@ CAN_THO = [
 
 @pytest.fixture(scope="module")
 def parse_can_tho():
-    registry = registry_from_records([*seed_records(), *CAN_THO])
-    issuer = next(a for a in registry if a.code == "ubnd-tp-can-tho")
-
-    def parse(text, issued):
-        return parse_directives(text, issued, matcher=AgencyMatcher(registry, context=issuer, on_date=issued))
-
-    return parse
+    return parser_over([*seed_records(), *CAN_THO], issuer="ubnd-tp-can-tho")
 
 
 CAN_THO_3 = (
@@ -229,7 +206,7 @@ def test_the_press_a_department_directs_does_not_lead(parse_can_tho):
     "Định hướng, chỉ đạo" is the department's predicate, the press it directs does not lead (before, the newspaper
     led the first bullet)."""
     drafts = parse_can_tho(CAN_THO_3.format(verbs="Định hướng, chỉ đạo"), D(2025, 11, 19))
-    assert _leads(drafts) == ["Sở Văn hóa, Thể thao và Du lịch thành phố Cần Thơ"] * 2
+    assert leads(drafts) == ["Sở Văn hóa, Thể thao và Du lịch thành phố Cần Thơ"] * 2
     assert drafts[0].text.startswith("Định hướng, chỉ đạo Báo và Phát thanh")
 
 
@@ -237,7 +214,7 @@ def test_chi_dao_at_the_start_still_keeps_the_heading(parse_can_tho):
     """The same bullet with "Chỉ đạo" alone (the wording of 0129/KH-UBND 5, "Chỉ đạo các doanh nghiệp viễn thông
     ..."): the heading leads, as it did before the rule."""
     drafts = parse_can_tho(CAN_THO_3.format(verbs="Chỉ đạo"), D(2025, 11, 19))
-    assert _leads(drafts) == ["Sở Văn hóa, Thể thao và Du lịch thành phố Cần Thơ"] * 2
+    assert leads(drafts) == ["Sở Văn hóa, Thể thao và Du lịch thành phố Cần Thơ"] * 2
 
 
 # -- heads of two kinds of bodies ---------------------------------------------------------------------------
@@ -255,7 +232,7 @@ def test_the_chairs_after_va_are_another_group(parse):
         " gian lận thương mại và hàng giả trong tình hình mới."
     )
     drafts = parse(text, D(2025, 11, 25))
-    assert _leads(drafts) == [
+    assert leads(drafts) == [
         "Các Bộ, cơ quan ngang Bộ, cơ quan thuộc Chính phủ",
         "Ủy ban nhân dân các tỉnh, thành phố trực thuộc Trung ương",
     ]
@@ -269,7 +246,7 @@ def test_a_title_without_determiner_after_va_goes_on(parse):
         " năng tiếp tục quán triệt, thực hiện nghiêm túc, đầy đủ các ý kiến chỉ đạo của Chính phủ.",
         D(2025, 11, 25),
     )
-    assert _leads(drafts) == ["Các Bộ, cơ quan ngang Bộ, cơ quan thuộc Chính phủ"]
+    assert leads(drafts) == ["Các Bộ, cơ quan ngang Bộ, cơ quan thuộc Chính phủ"]
 
 
 DAK_LAK_1 = (
@@ -287,7 +264,7 @@ def test_heads_titles_apart_by_a_semicolon_are_joint_leads(parse_dak_lak):
     ngành tỉnh; Chủ tịch UBND các xã, phường" names the heads of two kinds of bodies: each lettered task is one
     draft per group (before, the communes' committees were lost: 8 drafts for 16)."""
     drafts = parse_dak_lak(DAK_LAK_1, D(2025, 11, 26))
-    assert _leads(drafts) == ["Các sở, ban, ngành tỉnh", "UBND các xã, phường"] * 2
+    assert leads(drafts) == ["Các sở, ban, ngành tỉnh", "UBND các xã, phường"] * 2
     assert drafts[0].text == drafts[1].text
     assert drafts[2].text.startswith("Đẩy mạnh") and drafts[3].text.startswith("Đẩy mạnh")
 
@@ -300,7 +277,7 @@ def test_a_semicolon_after_a_body_still_ends_the_list(parse_dak_lak):
         " cường thông tin, tuyên truyền về kế hoạch hỗ trợ, lịch phân bổ hàng hóa tại từng xã, phường."
     )
     drafts = parse_dak_lak(text, D(2025, 11, 21))
-    assert _leads(drafts) == ["Báo và Phát thanh - Truyền hình Đắk Lắk", "Sở Văn hóa, Thể thao và Du lịch tỉnh Đắk Lắk"]
+    assert leads(drafts) == ["Báo và Phát thanh - Truyền hình Đắk Lắk", "Sở Văn hóa, Thể thao và Du lịch tỉnh Đắk Lắk"]
 
 
 # -- a kind of body of each of a group ("Ban Chỉ đạo 389 các bộ, ngành, địa phương") -------------------------
@@ -322,5 +299,5 @@ def test_the_steering_committees_of_a_group_lead_as_one_group(parse):
         " nội dung trong Kế hoạch của Ban Chỉ đạo 389 quốc gia."
     )
     drafts = parse(text, D(2025, 11, 25))
-    assert _leads(drafts) == ["Bộ Tài chính", "Ban Chỉ đạo 389 các bộ, ngành, địa phương"]
+    assert leads(drafts) == ["Bộ Tài chính", "Ban Chỉ đạo 389 các bộ, ngành, địa phương"]
     assert drafts[1].text.startswith("Xây dựng kế hoạch")

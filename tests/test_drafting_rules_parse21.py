@@ -10,9 +10,8 @@ import datetime
 
 import pytest
 
-from directives.drafting import AgencyMatcher, Group, parse_directives
+from directives.drafting import Group
 from directives.drafting.textutil import fold_text
-from directives.drafting_registry import registry_from_records
 
 from .drafting_helpers import parser_over, seed_records
 
@@ -171,13 +170,7 @@ def _cao_bang():
         "level": "province",
         "parent": None,
     }
-    registry = registry_from_records([*seed_records(), cao_bang])
-    issuer = next(a for a in registry if a.code == cao_bang["code"])
-
-    def parse(text, issued):
-        return parse_directives(text, issued, matcher=AgencyMatcher(registry, context=issuer, on_date=issued))
-
-    return parse
+    return parser_over([*seed_records(), cao_bang], issuer=cao_bang["code"])
 
 
 def test_an_opening_purpose_clause_before_a_semicolon_makes_no_draft():
