@@ -345,6 +345,31 @@ WHOLE_WITH_TUNING4_2026_12_06 = {  # the whole corpus (176 documents, 529 items,
     "start": 0.9989,
 }
 WHOLE_WITH_TUNING4_SILENT_WRONG_DATES = 7  # heldout10's one added to the 6 above
+# 2026-12-07: 45 items (69 expected drafts) from 8 more documents (split "heldout11": the Prime Minister's directives
+# 11/CT-TTg of 2020 (Covid-19 and the economy) and 21/CT-TTg of 2026 (villages and part-time commune workers), the VPCP
+# letters 4396/VPCP-NC and 6365/VPCP-KGVX of 2015, 1582/VPCP-KGVX of 2019, 515 and 3298/VPCP-NN of 2021, and Thừa Thiên
+# Huế's letter 11413/UBND-ĐC of 2020), recorded and committed before the parser was run on them, then scored once with
+# main's parser at c8d27ae: 64.4% items right. These floors are that run; heldout11 is never tuned on (aggregates only).
+HELDOUT11_2026_12_07 = {  # the thirteenth collection, held out (8 documents, 45 items, 69 expected drafts)
+    "draft_count": 0.8667,
+    "lead": 0.8841,
+    "coordinating": 0.913,
+    "due": 0.8841,
+    "all_fields": 0.7681,
+    "items_right": 0.6444,
+    "start": 1.0,
+}
+HELDOUT11_SILENT_WRONG_DATES = 2
+WHOLE_WITH_HELDOUT11_2026_12_07 = {  # the whole corpus (184 documents, 574 items, 1014 drafts), the same run
+    "draft_count": 0.9233,
+    "lead": 0.9162,
+    "coordinating": 0.927,
+    "due": 0.9389,
+    "all_fields": 0.8718,
+    "items_right": 0.8467,
+    "start": 0.999,
+}
+WHOLE_WITH_HELDOUT11_SILENT_WRONG_DATES = 9  # heldout11's two added to the 7 above
 # parse19 (2026-12-06: draft count and due dates, tests/test_drafting_rules_parse19.py; heldout8 and heldout9 scored
 # only, never read): every floor above that rose was raised to the figure after those rules; none fell.
 # parse21 (2026-12-06: closing paragraphs, urged bodies, one directive over several paragraphs, the reports'
@@ -413,7 +438,7 @@ def test_every_name_the_clerk_expects_is_in_the_registry(documents):
 
 def test_the_scores_are_reported_per_field_and_per_class(figures):
     assert set(figures["scores"]) == set(BASELINE_2026_12_03) == set(WHOLE_WITH_HELDOUT6_2026_12_03)
-    assert figures["items"] == 529 and figures["expected_drafts"] == 945
+    assert figures["items"] == 574 and figures["expected_drafts"] == 1014
     for name in ("deadline-clause", "second-verb", "list-after-colon", "province-in-name", "joint-lead", "narrative"):
         entry = figures["classes"][name]
         assert 0 <= entry["right"] <= entry["items"]
@@ -423,11 +448,17 @@ def test_the_scores_are_reported_per_field_and_per_class(figures):
 
 
 def test_the_parser_does_not_fall_below_the_baseline(documents, figures):
-    assert figures["items"] == 529
-    for field, floor in WHOLE_WITH_TUNING4_2026_12_06.items():
+    assert figures["items"] == 574
+    for field, floor in WHOLE_WITH_HELDOUT11_2026_12_07.items():
         assert figures["scores"][field] >= floor, (field, figures["scores"][field], floor)
-    assert figures["silent_wrong_dates"] <= WHOLE_WITH_TUNING4_SILENT_WRONG_DATES
-    up_to_tuning3 = [d for d in documents if d.split not in ("heldout10", "tuning4")]
+    assert figures["silent_wrong_dates"] <= WHOLE_WITH_HELDOUT11_SILENT_WRONG_DATES
+    up_to_tuning4 = [d for d in documents if d.split != "heldout11"]
+    scores = part_of_corpus(documents, up_to_tuning4).figures()
+    assert scores["items"] == 529
+    for field, floor in WHOLE_WITH_TUNING4_2026_12_06.items():
+        assert scores["scores"][field] >= floor, (field, scores["scores"][field], floor)
+    assert scores["silent_wrong_dates"] <= WHOLE_WITH_TUNING4_SILENT_WRONG_DATES
+    up_to_tuning3 = [d for d in up_to_tuning4 if d.split not in ("heldout10", "tuning4")]
     scores = part_of_corpus(documents, up_to_tuning3).figures()
     assert scores["items"] == 442
     for field, floor in WHOLE_WITH_TUNING3_2026_12_04.items():
@@ -569,6 +600,15 @@ def test_the_collection_of_2026_12_06_to_tune_on_does_not_fall_below_its_floor(d
     for field, floor in TUNING4_2026_12_06.items():
         assert scores["scores"][field] >= floor, (field, scores["scores"][field], floor)
     assert scores["silent_wrong_dates"] == 0
+
+
+def test_the_thirteenth_collection_held_out_does_not_fall_below_its_floor(documents):
+    held_out = [d for d in documents if d.split == "heldout11"]
+    assert len(held_out) >= 8 and sum(len(d.items) for d in held_out) >= 40
+    scores = part_of_corpus(documents, held_out).figures()
+    for field, floor in HELDOUT11_2026_12_07.items():
+        assert scores["scores"][field] >= floor, (field, scores["scores"][field], floor)
+    assert scores["silent_wrong_dates"] <= HELDOUT11_SILENT_WRONG_DATES
 
 
 def test_the_held_out_split_does_not_fall_below_its_floor(documents):

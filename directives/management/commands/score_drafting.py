@@ -114,6 +114,7 @@ _SPLITS = {
     "tuning3": "tuning3",
     "heldout10": "heldout10",
     "tuning4": "tuning4",
+    "heldout11": "heldout11",  # the thirteenth collection (2026-12-07), held out: aggregates only
 }
 
 
