@@ -14,19 +14,25 @@ or ``DISCARD ALL``). A pooler that hands one client's statements to another serv
 the rows are the same either way.
 """
 
+import weakref
+
 import psycopg
 from django.conf import settings
 from django.db.backends.utils import CursorDebugWrapper, CursorWrapper
-from psycopg.pq import Format
+from psycopg.pq import ExecStatus, Format, TransactionStatus
 
 # Django turns psycopg's automatic preparing off (a threshold of None); with a threshold no count
 # reaches, only what runs with prepare=True (these cursors') is prepared.
 _NEVER = 2**62
 
 
-def prepared_cursor(connection):
+def prepared_cursor(connection, *, generic_plan_ok=False):
     """Django's cursor (logged, its errors wrapped) for SQL run on every request; on PostgreSQL over
-    a psycopg cursor that binds on the server and prepares what it runs."""
+    a psycopg cursor that binds on the server and prepares what it runs.
+
+    ``generic_plan_ok``: this cursor's statements may run under the ``plan_cache_mode`` that
+    ``fetch_with_generic_plan`` leaves on the connection (see there); any other statement first
+    turns it back to the default."""
     if connection.vendor != "postgresql" or not settings.API_PREPARED_STATEMENTS:
         return connection.cursor()
     from django.db.backends.postgresql.base import TIMESTAMPTZ_OID, register_tzloader
@@ -38,6 +44,7 @@ def prepared_cursor(connection):
         raw.prepare_threshold = _NEVER
     with connection.wrap_database_errors:
         cursor = _PreparingCursor(raw)
+        cursor.generic_plan_ok = generic_plan_ok
         # As Django's own cursors (DatabaseWrapper.create_cursor): moments read in its time zone.
         if raw.adapters.get_loader(TIMESTAMPTZ_OID, Format.TEXT).timezone != connection.timezone:
             register_tzloader(connection.timezone, cursor)
@@ -47,6 +54,8 @@ def prepared_cursor(connection):
 
 class _PreparingCursor(psycopg.Cursor):
     """A server-binding cursor that prepares every statement it runs."""
+
+    generic_plan_ok = False
 
     def execute(self, query, params=None, **kwargs):
         return super().execute(query, params, **{**kwargs, "prepare": True})
@@ -70,16 +79,70 @@ def fetch_with_generic_plan(connection, sql, params):
     the first page on every run, its estimate of the generic plan being worse than the plan is (13
     ms where the generic plan takes 8.5 at 1,000,000 directives), and settled the next pages on a
     custom plan on some connections (7 ms where the generic takes 2.4; bench/README.md, "perf14").
-    The setting is the session's: set just before this one statement and reset (to the connection's
-    default) just after it, the three in one round trip (a psycopg pipeline; a failure rolls the
-    setting back with the implicit transaction); nothing else runs under it."""
-    with prepared_cursor(connection) as cursor:
+
+    The setting is the session's. In autocommit (a web request's reads), it is set with the
+    statement (the two in one round trip, a psycopg pipeline) and *left on*: the next request's
+    key look-up and page (``generic_plan_ok``, the only statements that may run under it) need
+    neither a SET nor a RESET, which cost a third of page 2's statement (bench/README.md, "perf16").
+    Any other statement of the connection through Django's cursors (``_default_plans_first``, an
+    execute wrapper) first sets it back to the default, before its transaction begins, so no other
+    statement, trigger or transaction runs under it. In a transaction (a test's, an atomic block)
+    it is set just before the statement and reset just after it, in one round trip, as before."""
+    with prepared_cursor(connection, generic_plan_ok=True) as cursor:
         if connection.vendor != "postgresql" or not settings.API_PREPARED_STATEMENTS:
             cursor.execute(sql, params)
             return cursor.fetchall()
         raw = connection.connection
+        autocommit = connection.get_autocommit() and raw.info.transaction_status == TransactionStatus.IDLE
+        if autocommit and _generic_plans_left_on(connection):
+            cursor.execute(sql, params)
+            return cursor.fetchall()
+        if _generic_plans_left_on(connection):
+            _default_plans(connection)  # a transaction's statement: set and reset inside it instead
         with connection.wrap_database_errors, raw.pipeline():
             raw.execute("SET plan_cache_mode = force_generic_plan")
             cursor.execute(sql, params)
-            raw.execute("RESET plan_cache_mode")
+            if not autocommit:
+                raw.execute("RESET plan_cache_mode")
+        if autocommit:
+            # Marked once the pipeline succeeded: a failure rolled the SET back with it.
+            connection.generic_plans_on = weakref.ref(raw)
+            if _default_plans_first not in connection.execute_wrappers:
+                # First, so that it stays whatever wrappers others add and pop (``execute_wrapper``).
+                connection.execute_wrappers.insert(0, _default_plans_first)
         return cursor.fetchall()
+
+
+def _generic_plans_left_on(connection):
+    """Whether ``fetch_with_generic_plan`` left ``plan_cache_mode`` on this very session (a new
+    connection starts with the default)."""
+    on = getattr(connection, "generic_plans_on", None)
+    return on is not None and connection.connection is not None and on() is connection.connection
+
+
+def _default_plans(connection):
+    """The setting back to the connection's default, as its own simple query. Outside a transaction
+    (Django's atomic block begins one with its first statement, which comes after this) nothing can
+    bring the setting back. Inside one (begun by a statement that bypassed Django's cursors) a
+    rollback would: the mark stays, and the next statement resets it again."""
+    raw = connection.connection
+    status = raw.info.transaction_status
+    if status == TransactionStatus.INERROR:
+        return  # nothing runs in a failed transaction, and its rollback keeps the setting on
+    with connection.wrap_database_errors:
+        result = raw.pgconn.exec_(b"RESET plan_cache_mode")
+        if result.status != ExecStatus.COMMAND_OK:
+            raise psycopg.errors.error_from_result(result, encoding=raw.info.encoding)
+    if status == TransactionStatus.IDLE:
+        connection.generic_plans_on = None
+
+
+def _default_plans_first(execute, sql, params, many, context):
+    """Django's execute wrapper: a statement that may not run under the generic-plan setting sets
+    it back first (the API's key look-up and page may, in autocommit only)."""
+    connection = context["connection"]
+    if _generic_plans_left_on(connection):
+        allowed = getattr(context["cursor"].cursor, "generic_plan_ok", False) and connection.get_autocommit()
+        if not allowed:
+            _default_plans(connection)
+    return execute(sql, params, many, context)

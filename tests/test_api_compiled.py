@@ -272,3 +272,64 @@ def test_one_agencys_page_in_due_date_order_runs_its_generic_plan_and_nothing_el
     # custom plan for each of the first five runs).
     assert due_date_plans == (6, 0)
     assert by_id_plans[1] >= 5
+
+
+def _session_setting(raw):
+    """The connection's plan_cache_mode, asked on the psycopg connection itself (past Django's cursors)."""
+    return raw.execute("SHOW plan_cache_mode").fetchone()[0]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="plans of prepared statements are PostgreSQL's")
+@pytest.mark.django_db(transaction=True)
+def test_in_autocommit_the_generic_plan_setting_stays_for_the_key_and_the_page_and_nothing_else(settings):
+    from django.db import transaction
+
+    from conference import prepared
+
+    caller = make_caller(AgencyFactory(name="Sở Xây dựng"))
+    for n in range(5):
+        DirectiveFactory(lead_agency=caller.agency, due_date=days(-n))
+    settings.API_PREPARED_STATEMENTS = False
+    expected = [caller.client.get("/api/v1/directives/", {"page_size": 2}).content for _ in range(2)]
+    settings.API_PREPARED_STATEMENTS = True
+    pages = []
+    for _ in range(4):
+        with CaptureQueriesContext(connection) as queries:
+            pages.append(caller.client.get("/api/v1/directives/", {"page_size": 2}).content)
+        assert len(queries) == 2  # the key, the page: the setting's statements are none of Django's
+        # Left on after the page (no RESET on the request's way), for the next key and page only.
+        assert _session_setting(connection.connection) == "force_generic_plan"
+    assert pages == [expected[0]] * 4
+    with connection.cursor() as cursor:
+        # Any other statement through Django sets it back first, in its own committed statement.
+        cursor.execute("SELECT current_setting('plan_cache_mode')")
+        assert cursor.fetchone()[0] == "auto"
+    assert _session_setting(connection.connection) == "auto"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT generic_plans, custom_plans FROM pg_prepared_statements"
+            " WHERE statement LIKE '%%directives_assignment%%'"
+        )
+        assert cursor.fetchall() == [(4, 0)]
+
+    caller.client.get("/api/v1/directives/", {"page_size": 2})
+    assert _session_setting(connection.connection) == "force_generic_plan"
+    with transaction.atomic():
+        # In a transaction the key's look-up does not run under it (reset before the BEGIN), and the
+        # page sets and resets it around itself: a rollback cannot bring it back.
+        assert caller.client.get("/api/v1/directives/", {"page_size": 2}).content == expected[0]
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT current_setting('plan_cache_mode')")
+            assert cursor.fetchone()[0] == "auto"
+        transaction.set_rollback(True)
+    assert _session_setting(connection.connection) == "auto"
+    assert not prepared._generic_plans_left_on(connection)
+
+    # A new connection starts with the default, whatever the old one was left with.
+    caller.client.get("/api/v1/directives/", {"page_size": 2})
+    assert prepared._generic_plans_left_on(connection)
+    connection.close()
+    assert not prepared._generic_plans_left_on(connection)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT current_setting('plan_cache_mode')")
+        assert cursor.fetchone()[0] == "auto"

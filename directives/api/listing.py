@@ -6,9 +6,11 @@ list reads the same columns with ``values()`` and writes the same JSON: the same
 same order, with the same formats (``tests/test_api_list_rows.py`` holds the two equal).
 """
 
+import functools
+
 import orjson
 from django.db.models import F, Func, TextField
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from conference.models import Agency
 from directives.models import Coordination, Milestone, Status
@@ -144,10 +146,17 @@ def _agency(row, prefix):
     return {name: row[f"{prefix}{name}"] for name in _AGENCY}
 
 
+@functools.lru_cache(maxsize=16)
+def _status_labels(language):
+    """Each status's label in ``language`` (the active one): a page translated them all afresh,
+    a tenth of a short page's rendering (bench/README.md, "perf16")."""
+    return {status.value: str(status.label) for status in Status}
+
+
 def render_rows(rows, today=None) -> list[dict]:
     """The API's JSON of each row, as ``DirectiveSerializer`` writes a directive."""
     today = today or timezone.localdate()
-    labels = {status.value: str(status.label) for status in Status}
+    labels = _status_labels(translation.get_language())
     date = _date
     zone = timezone.get_current_timezone()
     counting = (Status.IN_PROGRESS, Status.OVERDUE)

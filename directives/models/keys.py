@@ -179,7 +179,9 @@ def _find_compiled(prefix, day):
     params = list(compiled.params)
     for index, name in compiled.bindings:
         params[index] = values[name]
-    with prepared_cursor(connection) as cursor:
+    # May run under the generic-plan setting the list's page leaves on (``conference.prepared``):
+    # a unique prefix's index look-up, planned the same for every key.
+    with prepared_cursor(connection, generic_plan_ok=True) as cursor:
         cursor.execute(compiled.sql, params)
         rows = cursor.fetchall()
     if not rows:
