@@ -1,11 +1,12 @@
-"""Django's session, CSRF, authentication, two-factor and messages middleware, passed by for an
-agency's API-key request to the API.
+"""Django's session, authentication, two-factor and messages middleware, passed by for an
+agency's API-key request to the API (Django's own CSRF middleware stays: its deployment check,
+security.W003, looks for it by name, and it passes DRF's exempt views on at once).
 
 Such a request is authenticated by its key alone (``ApiKeyAuthentication``: a valid key or a 401,
 never a fall-back to the session; the one API view without authentication answers 404 to
 anyone), DRF's views are exempt from Django's CSRF check (DRF checks CSRF itself for a session's
 requests, which these are not), and nothing of the API reads or writes a session, a message or
-Django's ``request.user`` before DRF sets it. So for these requests the five do nothing a
+Django's ``request.user`` before DRF sets it. So for these requests the four do nothing a
 response shows: no cookie, no ``Vary: Cookie``, no header. They still cost a fifth of the Python of
 a short page's request (bench/README.md, "perf16"): each is the same class with that request
 passed straight on. Every other request (the admin, the agencies' link pages, the calendar, a
@@ -19,7 +20,6 @@ stack's.
 from django.contrib.auth import middleware as auth
 from django.contrib.messages import middleware as messages
 from django.contrib.sessions import middleware as sessions
-from django.middleware import csrf
 from django_otp import middleware as otp
 
 API_PREFIX = "/api/v1/"
@@ -46,13 +46,6 @@ class _PassesApiKeyRequests:
 
 class SessionMiddleware(_PassesApiKeyRequests, sessions.SessionMiddleware):
     pass
-
-
-class CsrfViewMiddleware(_PassesApiKeyRequests, csrf.CsrfViewMiddleware):
-    def process_view(self, request, callback, callback_args, callback_kwargs):
-        if api_key_request(request):
-            return None  # DRF's views are exempt: what Django's check answers them
-        return super().process_view(request, callback, callback_args, callback_kwargs)
 
 
 class AuthenticationMiddleware(_PassesApiKeyRequests, auth.AuthenticationMiddleware):

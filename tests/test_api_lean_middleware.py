@@ -34,7 +34,6 @@ def fresh_cache():
 WHOLE_STACK = [
     {
         "config.middleware.SessionMiddleware": "django.contrib.sessions.middleware.SessionMiddleware",
-        "config.middleware.CsrfViewMiddleware": "django.middleware.csrf.CsrfViewMiddleware",
         "config.middleware.AuthenticationMiddleware": "django.contrib.auth.middleware.AuthenticationMiddleware",
         "config.middleware.OTPMiddleware": "django_otp.middleware.OTPMiddleware",
         "config.middleware.MessageMiddleware": "django.contrib.messages.middleware.MessageMiddleware",
