@@ -1,8 +1,8 @@
 """Score the drafting parser on the evaluation corpus of real documents.
 
     python manage.py score_drafting [--corpus DIR] [--registry corpus|reference]
-        [--split all|base|new|tuning|heldout|heldout3|...|heldout9|heldout10|tuning2|tuning3|tuning4|heldout11|heldout12]
-        [--json]
+        [--split all|base|new|tuning|heldout|heldout3|...|heldout9|heldout10|tuning2|tuning3|tuning4|heldout11
+        |heldout12] [--json]
 
 Each item of tests/fixtures/drafting_corpus (or DIR) is drafted alone, as a clerk would paste it,
 with its document's issue date, and compared with the drafts a clerk would make. Prints the share
