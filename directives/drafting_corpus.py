@@ -78,7 +78,9 @@ class Item:
 # the parser was run on them and scored once (never tuned on), "tuning4" for documents of the same collection
 # recorded and scored once the same way, for the parser helpers to tune on, "heldout11" for a thirteenth collection
 # (Prime Minister's directives of 2020 and 2026, a provincial letter of 2020) recorded before the parser was run on it
-# and scored once (never tuned on).
+# and scored once (never tuned on), "heldout12" for a fourteenth collection (Prime Minister's telegrams and letters,
+# VPCP letters, provincial letters, a notice and a telegram of 2018 and 2025) recorded the same way and scored once
+# (never tuned on).
 SPLITS = (
     "",
     "tuning",
@@ -95,6 +97,7 @@ SPLITS = (
     "heldout10",
     "tuning4",
     "heldout11",
+    "heldout12",
 )
 
 
@@ -207,7 +210,7 @@ def load_document(path: Path) -> Document:
 def load_corpus(directory: Path, split: str | None = None) -> list[Document]:
     """The corpus's documents; ``split`` keeps those of one split ("", "tuning", "heldout", "heldout3",
     "heldout4", "heldout5", "heldout6", "heldout7", "heldout8", "heldout9", "tuning2", "tuning3", "heldout10",
-    "tuning4") or,
+    "tuning4", "heldout11", "heldout12") or,
     with "new", the tuning and heldout splits (the second and third collections)."""
     directory = Path(directory)
     if not directory.is_dir():

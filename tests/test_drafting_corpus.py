@@ -370,6 +370,32 @@ WHOLE_WITH_HELDOUT11_2026_12_07 = {  # the whole corpus (184 documents, 574 item
     "start": 0.999,
 }
 WHOLE_WITH_HELDOUT11_SILENT_WRONG_DATES = 9  # heldout11's two added to the 7 above
+# 2026-12-07 (corpus14): 45 items (94 expected drafts) from 11 more documents (split "heldout12": the Prime
+# Minister's telegrams 27, 138 and 159/CĐ-TTg and letter 1531/TTg-CN of 2025, the VPCP letters 12118 and
+# 11582/VPCP-KTTH of 2025 and 3796/VPCP-CN of 2018, Đồng Nai's letter 11016/UBND-KTNS, Bắc Ninh's 4858/UBND-KTTH,
+# Quảng Ngãi's notice 393/TB-UBND and Hà Nội's telegram 04/CĐ-UBND of 2025), recorded and committed before the
+# parser was run on them, then scored once with main's parser at 836abb0 (branch corpus14 at f4bd82b): 48.9% items
+# right. These floors are that run; heldout12 is never tuned on (aggregates only).
+HELDOUT12_2026_12_07 = {  # the fourteenth collection, held out (11 documents, 45 items, 94 expected drafts)
+    "draft_count": 0.7333,
+    "lead": 0.7021,
+    "coordinating": 0.6702,
+    "due": 0.7979,
+    "all_fields": 0.4894,
+    "items_right": 0.4889,
+    "start": 0.9681,
+}
+HELDOUT12_SILENT_WRONG_DATES = 2
+WHOLE_WITH_HELDOUT12_2026_12_07 = {  # the whole corpus (195 documents, 619 items, 1108 drafts), the same run
+    "draft_count": 0.9095,
+    "lead": 0.898,
+    "coordinating": 0.9052,
+    "due": 0.9269,
+    "all_fields": 0.8394,
+    "items_right": 0.8207,
+    "start": 0.9964,
+}
+WHOLE_WITH_HELDOUT12_SILENT_WRONG_DATES = 11  # heldout12's two added to the 9 above
 # parse19 (2026-12-06: draft count and due dates, tests/test_drafting_rules_parse19.py; heldout8 and heldout9 scored
 # only, never read): every floor above that rose was raised to the figure after those rules; none fell.
 # parse21 (2026-12-06: closing paragraphs, urged bodies, one directive over several paragraphs, the reports'
@@ -438,7 +464,7 @@ def test_every_name_the_clerk_expects_is_in_the_registry(documents):
 
 def test_the_scores_are_reported_per_field_and_per_class(figures):
     assert set(figures["scores"]) == set(BASELINE_2026_12_03) == set(WHOLE_WITH_HELDOUT6_2026_12_03)
-    assert figures["items"] == 574 and figures["expected_drafts"] == 1014
+    assert figures["items"] == 619 and figures["expected_drafts"] == 1108
     for name in ("deadline-clause", "second-verb", "list-after-colon", "province-in-name", "joint-lead", "narrative"):
         entry = figures["classes"][name]
         assert 0 <= entry["right"] <= entry["items"]
@@ -448,11 +474,17 @@ def test_the_scores_are_reported_per_field_and_per_class(figures):
 
 
 def test_the_parser_does_not_fall_below_the_baseline(documents, figures):
-    assert figures["items"] == 574
-    for field, floor in WHOLE_WITH_HELDOUT11_2026_12_07.items():
+    assert figures["items"] == 619
+    for field, floor in WHOLE_WITH_HELDOUT12_2026_12_07.items():
         assert figures["scores"][field] >= floor, (field, figures["scores"][field], floor)
-    assert figures["silent_wrong_dates"] <= WHOLE_WITH_HELDOUT11_SILENT_WRONG_DATES
-    up_to_tuning4 = [d for d in documents if d.split != "heldout11"]
+    assert figures["silent_wrong_dates"] <= WHOLE_WITH_HELDOUT12_SILENT_WRONG_DATES
+    up_to_heldout11 = [d for d in documents if d.split != "heldout12"]
+    scores = part_of_corpus(documents, up_to_heldout11).figures()
+    assert scores["items"] == 574 and scores["expected_drafts"] == 1014
+    for field, floor in WHOLE_WITH_HELDOUT11_2026_12_07.items():
+        assert scores["scores"][field] >= floor, (field, scores["scores"][field], floor)
+    assert scores["silent_wrong_dates"] <= WHOLE_WITH_HELDOUT11_SILENT_WRONG_DATES
+    up_to_tuning4 = [d for d in up_to_heldout11 if d.split != "heldout11"]
     scores = part_of_corpus(documents, up_to_tuning4).figures()
     assert scores["items"] == 529
     for field, floor in WHOLE_WITH_TUNING4_2026_12_06.items():
@@ -609,6 +641,15 @@ def test_the_thirteenth_collection_held_out_does_not_fall_below_its_floor(docume
     for field, floor in HELDOUT11_2026_12_07.items():
         assert scores["scores"][field] >= floor, (field, scores["scores"][field], floor)
     assert scores["silent_wrong_dates"] <= HELDOUT11_SILENT_WRONG_DATES
+
+
+def test_the_fourteenth_collection_held_out_does_not_fall_below_its_floor(documents):
+    held_out = [d for d in documents if d.split == "heldout12"]
+    assert len(held_out) >= 8 and sum(len(d.items) for d in held_out) >= 40
+    scores = part_of_corpus(documents, held_out).figures()
+    for field, floor in HELDOUT12_2026_12_07.items():
+        assert scores["scores"][field] >= floor, (field, scores["scores"][field], floor)
+    assert scores["silent_wrong_dates"] <= HELDOUT12_SILENT_WRONG_DATES
 
 
 def test_the_held_out_split_does_not_fall_below_its_floor(documents):

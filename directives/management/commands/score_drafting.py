@@ -1,7 +1,8 @@
 """Score the drafting parser on the evaluation corpus of real documents.
 
     python manage.py score_drafting [--corpus DIR] [--registry corpus|reference]
-        [--split all|base|new|tuning|heldout|heldout3|...|heldout9|heldout10|tuning2|tuning3|tuning4] [--json]
+        [--split all|base|new|tuning|heldout|heldout3|...|heldout9|heldout10|tuning2|tuning3|tuning4|heldout11
+        |heldout12] [--json]
 
 Each item of tests/fixtures/drafting_corpus (or DIR) is drafted alone, as a clerk would paste it,
 with its document's issue date, and compared with the drafts a clerk would make. Prints the share
@@ -115,6 +116,7 @@ _SPLITS = {
     "heldout10": "heldout10",
     "tuning4": "tuning4",
     "heldout11": "heldout11",  # the thirteenth collection (2026-12-07), held out: aggregates only
+    "heldout12": "heldout12",  # the fourteenth collection (2026-12-07, corpus14), held out: aggregates only
 }
 
 
