@@ -21,6 +21,7 @@ from directives.drafting.parser import Draft
 from directives.drafting.textutil import fold_key
 from directives.drafting_corpus import (
     DEFAULT_CORPUS,
+    SEALED_SPLITS,
     SPLITS,
     CorpusError,
     ExpectedDraft,
@@ -468,9 +469,21 @@ def test_the_scores_are_reported_per_field_and_per_class(figures):
     for name in ("deadline-clause", "second-verb", "list-after-colon", "province-in-name", "joint-lead", "narrative"):
         entry = figures["classes"][name]
         assert 0 <= entry["right"] <= entry["items"]
-    assert len(figures["failures"]) == round(figures["items"] * (1 - figures["scores"]["items_right"]))
+    wrong = round(figures["items"] * (1 - figures["scores"]["items_right"]))
+    assert len(figures["failures"]) + figures["sealed_failures"] == wrong and figures["sealed_failures"] > 0
     for failure in figures["failures"]:
         assert failure["reasons"], failure
+
+
+def test_the_sealed_splits_failures_are_counted_never_printed(capsys):
+    # heldout9-12 are the held-out measure: a report of the whole corpus must not show their items' failures.
+    call_command("score_drafting", "--split", "heldout12", "--json")
+    printed = json.loads(capsys.readouterr().out)
+    assert printed["items"] == 45 and printed["failures"] == [] and printed["sealed_failures"] >= 1
+    call_command("score_drafting", "--split", "heldout12")
+    assert "more in the sealed splits, not shown" in capsys.readouterr().out
+    tunable = load_corpus(DEFAULT_CORPUS, split="tunable")
+    assert {d.split for d in tunable}.isdisjoint(SEALED_SPLITS) and "heldout8" in {d.split for d in tunable}
 
 
 def test_the_parser_does_not_fall_below_the_baseline(documents, figures):

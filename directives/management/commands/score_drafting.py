@@ -2,13 +2,14 @@
 
     python manage.py score_drafting [--corpus DIR] [--registry corpus|reference]
         [--split all|base|new|tuning|heldout|heldout3|...|heldout9|heldout10|tuning2|tuning3|tuning4|heldout11
-        |heldout12] [--json]
+        |heldout12|tunable] [--json]
 
 Each item of tests/fixtures/drafting_corpus (or DIR) is drafted alone, as a clerk would paste it,
 with its document's issue date, and compared with the drafts a clerk would make. Prints the share
 right per field (one draft per expected draft, lead, coordinating agencies, due date, all three,
 whole item), per failure class, the wrong dates that carry no flag, and every failing item.
-Nothing is saved and the database is not read. ``--split`` scores one part of the corpus (the
+The items of the sealed splits (held out, never tuned on) count in the figures but their failures
+are never printed. Nothing is saved and the database is not read. ``--split`` scores one part of the corpus (the
 first documents, the later ones, the later ones tuned on, or those held out from tuning), always
 over the registry of the whole corpus. ``--registry reference`` matches over the registry a fresh
 install has instead (``load_reference_agencies`` and ``load_seeds``'s records, nothing of the
@@ -74,7 +75,9 @@ class Command(BaseCommand):
         registry = figures["registry"]
         if registry["name"] == "reference":
             self._report_registry(registry)
-        w(f"Failures ({len(figures['failures'])}):")
+        sealed = figures["sealed_failures"]
+        shown = f"; {sealed} more in the sealed splits, not shown" if sealed else ""
+        w(f"Failures ({len(figures['failures'])}{shown}):")
         for failure in figures["failures"]:
             w(f"  {failure['document']} item {failure['item']} [{', '.join(failure['classes'])}]")
             for reason in failure["reasons"]:
@@ -117,6 +120,7 @@ _SPLITS = {
     "tuning4": "tuning4",
     "heldout11": "heldout11",  # the thirteenth collection (2026-12-07), held out: aggregates only
     "heldout12": "heldout12",  # the fourteenth collection (2026-12-07, corpus14), held out: aggregates only
+    "tunable": "tunable",  # every split but the sealed ones: what the parser may be tuned on
 }
 
 
