@@ -336,6 +336,15 @@ TUNING4_2026_12_06 = {  # 5 documents, 40 items, 112 expected drafts; raised aft
     "items_right": 1,
     "start": 1,
 }
+TUNING5_2026_12_08 = {  # 3 documents, 48 items, 114 expected drafts; scored once before any tuning (tune5)
+    "draft_count": 0.6458,
+    "lead": 0.7017,
+    "coordinating": 0.7631,
+    "due": 0.8859,
+    "all_fields": 0.6228,
+    "items_right": 0.4583,
+    "start": 1,
+}
 WHOLE_WITH_TUNING4_2026_12_06 = {  # the whole corpus (176 documents, 529 items, 945 drafts), after parse20
     "draft_count": 0.9282,
     "lead": 0.9185,
@@ -465,7 +474,7 @@ def test_every_name_the_clerk_expects_is_in_the_registry(documents):
 
 def test_the_scores_are_reported_per_field_and_per_class(figures):
     assert set(figures["scores"]) == set(BASELINE_2026_12_03) == set(WHOLE_WITH_HELDOUT6_2026_12_03)
-    assert figures["items"] == 619 and figures["expected_drafts"] == 1108
+    assert figures["items"] == 667 and figures["expected_drafts"] == 1222
     for name in ("deadline-clause", "second-verb", "list-after-colon", "province-in-name", "joint-lead", "narrative"):
         entry = figures["classes"][name]
         assert 0 <= entry["right"] <= entry["items"]
@@ -487,11 +496,15 @@ def test_the_sealed_splits_failures_are_counted_never_printed(capsys):
 
 
 def test_the_parser_does_not_fall_below_the_baseline(documents, figures):
-    assert figures["items"] == 619
+    assert figures["items"] == 667
+    # tuning5 (2026-12-08) came after this floor was set: the floor holds for the corpus it was set on.
+    up_to_heldout12 = [d for d in documents if d.split != "tuning5"]
+    whole = part_of_corpus(documents, up_to_heldout12).figures()
+    assert whole["items"] == 619
     for field, floor in WHOLE_WITH_HELDOUT12_2026_12_07.items():
-        assert figures["scores"][field] >= floor, (field, figures["scores"][field], floor)
-    assert figures["silent_wrong_dates"] <= WHOLE_WITH_HELDOUT12_SILENT_WRONG_DATES
-    up_to_heldout11 = [d for d in documents if d.split != "heldout12"]
+        assert whole["scores"][field] >= floor, (field, whole["scores"][field], floor)
+    assert whole["silent_wrong_dates"] <= WHOLE_WITH_HELDOUT12_SILENT_WRONG_DATES
+    up_to_heldout11 = [d for d in up_to_heldout12 if d.split != "heldout12"]
     scores = part_of_corpus(documents, up_to_heldout11).figures()
     assert scores["items"] == 574 and scores["expected_drafts"] == 1014
     for field, floor in WHOLE_WITH_HELDOUT11_2026_12_07.items():
@@ -643,6 +656,15 @@ def test_the_collection_of_2026_12_06_to_tune_on_does_not_fall_below_its_floor(d
     assert len(tuning4) >= 5 and sum(len(d.items) for d in tuning4) >= 40
     scores = part_of_corpus(documents, tuning4).figures()
     for field, floor in TUNING4_2026_12_06.items():
+        assert scores["scores"][field] >= floor, (field, scores["scores"][field], floor)
+    assert scores["silent_wrong_dates"] == 0
+
+
+def test_the_collection_of_2026_12_08_to_tune_on_does_not_fall_below_its_floor(documents):
+    tuning5 = [d for d in documents if d.split == "tuning5"]
+    assert len(tuning5) >= 3 and sum(len(d.items) for d in tuning5) >= 40
+    scores = part_of_corpus(documents, tuning5).figures()
+    for field, floor in TUNING5_2026_12_08.items():
         assert scores["scores"][field] >= floor, (field, scores["scores"][field], floor)
     assert scores["silent_wrong_dates"] == 0
 
