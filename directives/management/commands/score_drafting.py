@@ -2,8 +2,7 @@
 
     python manage.py score_drafting [--corpus DIR] [--registry corpus|reference]
         [--split all|base|new|tuning|heldout|heldout3|...|heldout9|heldout10|tuning2|tuning3|tuning4|heldout11
-        |heldout12|tuning5|tuning6
-        |tunable] [--json]
+        |heldout12|tuning5|tunable] [--json]
 
 Each item of tests/fixtures/drafting_corpus (or DIR) is drafted alone, as a clerk would paste it,
 with its document's issue date, and compared with the drafts a clerk would make. Prints the share
@@ -122,7 +121,6 @@ _SPLITS = {
     "heldout11": "heldout11",  # the thirteenth collection (2026-12-07), held out: aggregates only
     "heldout12": "heldout12",  # the fourteenth collection (2026-12-07, corpus14), held out: aggregates only
     "tuning5": "tuning5",  # 2026-12-08: provincial documents with task lists; scored once, then tuned on
-    "tuning6": "tuning6",  # 2026-12-08: central notices, telegrams and letters; scored once, then tuned on
     "tunable": "tunable",  # every split but the sealed ones: what the parser may be tuned on
 }
 
